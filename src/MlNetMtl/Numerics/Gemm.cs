@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetMtl.Numerics;
+
+/// <summary>
+/// Single-precision matrix products on row-major matrices, in the three forms training needs, each with an
+/// optional fused epilogue: <c>C = act(C₀ + op(A)·op(B) + bias)</c>, where C₀ is C's old value when
+/// <c>accumulate</c> is true and zero otherwise.
+/// </summary>
+/// <remarks>
+/// Blocked in the BLIS manner: B is packed per (depth block × column block), A per (row block × depth block),
+/// and a register-tiled micro-kernel (<see cref="GemmKernel"/>) runs over the packed panels at the active
+/// <see cref="SimdPath"/>. Packing buffers are per thread and reused, so calls do not allocate once warm.
+/// </remarks>
+public static class Gemm
+{
+    private const int DepthBlock = 256;   // KC: a packed B panel (KC × NR) stays in L1.
+    private const int RowBlock = 128;     // MC: the packed A block (MC × KC) stays in L2.
+    private const int ColumnBlock = 2048; // NC: the packed B block (KC × NC) stays in L2.
+
+    [ThreadStatic] private static float[]? s_packedA;
+    [ThreadStatic] private static float[]? s_packedB;
+
+    /// <summary><c>C[m×n] = act(C₀ + A[m×k]·B[k×n] + bias)</c>: the forward pass of a dense layer.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool accumulate = false, ReadOnlySpan<float> bias = default, Activation activation = Activation.Identity)
+    {
+        Validate(a, b, c, m, k, n, bias, "A[m×k]", "B[k×n]");
+        Run(StridedMatrix.RowMajor(a, k), StridedMatrix.RowMajor(b, n), c, m, k, n, accumulate, bias, activation);
+    }
+
+    /// <summary><c>C[m×n] = C₀ + A[m×k]·Bᵀ</c> with B stored as [n×k]: the input gradient <c>dX = dY·Wᵀ</c>.</summary>
+    public static void MultiplyTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool accumulate = false)
+    {
+        Validate(a, b, c, m, k, n, default, "A[m×k]", "B[n×k]");
+        Run(StridedMatrix.RowMajor(a, k), StridedMatrix.TransposedRowMajor(b, k), c, m, k, n, accumulate, default, Activation.Identity);
+    }
+
+    /// <summary><c>C[m×n] = C₀ + Aᵀ·B</c> with A stored as [k×m] and B as [k×n]: the weight gradient <c>dW = Xᵀ·dY</c>.</summary>
+    public static void MultiplyTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool accumulate = false)
+    {
+        Validate(a, b, c, m, k, n, default, "A[k×m]", "B[k×n]");
+        Run(StridedMatrix.TransposedRowMajor(a, m), StridedMatrix.RowMajor(b, n), c, m, k, n, accumulate, default, Activation.Identity);
+    }
+
+    private static void Validate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias, string aShape, string bShape)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (a.Length < (long)m * k)
+            throw new ArgumentException($"A holds {a.Length} values; {aShape} with m={m}, k={k} needs {(long)m * k}.", nameof(a));
+        if (b.Length < (long)k * n)
+            throw new ArgumentException($"B holds {b.Length} values; {bShape} with k={k}, n={n} needs {(long)k * n}.", nameof(b));
+        if (c.Length < (long)m * n)
+            throw new ArgumentException($"C holds {c.Length} values; C[m×n] with m={m}, n={n} needs {(long)m * n}.", nameof(c));
+        if (!bias.IsEmpty && bias.Length != n)
+            throw new ArgumentException($"The bias has {bias.Length} values; it needs one per output column (n={n}).", nameof(bias));
+    }
+
+    private static void Run(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
+        bool accumulate, ReadOnlySpan<float> bias, Activation activation)
+    {
+        if (m == 0 || n == 0)
+            return;
+        switch (SimdPaths.Active)
+        {
+            case SimdPath.Vector512: Run<Simd512, Vector512<float>>(a, b, c, m, k, n, accumulate, bias, activation); break;
+            case SimdPath.Vector256: Run<Simd256, Vector256<float>>(a, b, c, m, k, n, accumulate, bias, activation); break;
+            default: Run<SimdScalar, float>(a, b, c, m, k, n, accumulate, bias, activation); break;
+        }
+    }
+
+    private static void Run<TS, TV>(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
+        bool accumulate, ReadOnlySpan<float> bias, Activation activation)
+        where TS : ISimd<TV> where TV : struct
+    {
+        const int mr = GemmKernel.RowsPerTile;
+        int nr = GemmKernel.ColumnsPerTile(TS.Count);
+        if (k == 0)
+        {
+            ApplyEpilogueOnly(c[..(m * n)], n, new GemmEpilogue(!accumulate, true, bias, activation));
+            return;
+        }
+
+        int columnBlock = Math.Min(ColumnBlock, RoundUp(n, nr));
+        int depthBlock = Math.Min(DepthBlock, k);
+        int rowBlock = Math.Min(RowBlock, RoundUp(m, mr));
+        Span<float> packedA = Scratch(ref s_packedA, rowBlock * depthBlock);
+        Span<float> packedB = Scratch(ref s_packedB, columnBlock * depthBlock);
+        Span<float> edgeTile = stackalloc float[mr * nr];
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+
+        for (int jc = 0; jc < n; jc += columnBlock)
+        {
+            int nc = Math.Min(columnBlock, n - jc);
+            for (int pc = 0; pc < k; pc += depthBlock)
+            {
+                int kc = Math.Min(depthBlock, k - pc);
+                var epilogue = new GemmEpilogue(pc == 0 && !accumulate, pc + kc == k, bias, activation);
+                GemmPacking.PackB(b, pc, kc, jc, nc, nr, packedB);
+                for (int ic = 0; ic < m; ic += rowBlock)
+                {
+                    int mc = Math.Min(rowBlock, m - ic);
+                    GemmPacking.PackA(a, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        ref float bPanel = ref packedB[jr * kc];
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            ref float aPanel = ref packedA[ir * kc];
+                            ref float cTile = ref Unsafe.Add(ref c0, (nint)(ic + ir) * n + jc + jr);
+                            if (rows == mr && cols == nr)
+                            {
+                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref cTile, n, jc + jr, epilogue);
+                            }
+                            else
+                            {
+                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edgeTile), nr, 0, GemmEpilogue.Raw);
+                                WriteEdgeTile(edgeTile, nr, ref cTile, n, rows, cols, jc + jr, epilogue);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the valid <paramref name="rows"/> × <paramref name="cols"/> corner of a scratch tile through the epilogue.</summary>
+    private static void WriteEdgeTile(ReadOnlySpan<float> tile, int tileStride, ref float c, int ldc, int rows, int cols, int biasColumn, in GemmEpilogue epilogue)
+    {
+        ref readonly float bias = ref epilogue.Bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref epilogue.Bias[biasColumn];
+        for (int r = 0; r < rows; r++)
+        {
+            ref float cRow = ref Unsafe.Add(ref c, (nint)r * ldc);
+            for (int j = 0; j < cols; j++)
+                GemmKernel.Finish<SimdScalar, float>(tile[r * tileStride + j], ref cRow, j, in bias, epilogue);
+        }
+    }
+
+    /// <summary>k = 0: the product is empty, only C₀, the bias and the activation remain.</summary>
+    private static void ApplyEpilogueOnly(Span<float> c, int n, in GemmEpilogue epilogue)
+    {
+        ref readonly float bias = ref epilogue.Bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(epilogue.Bias);
+        for (int row = 0; row < c.Length; row += n)
+        {
+            ref float cRow = ref c[row];
+            for (int j = 0; j < n; j++)
+                GemmKernel.Finish<SimdScalar, float>(0f, ref cRow, j, in bias, epilogue);
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static Span<float> Scratch(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+            buffer = new float[length];
+        return buffer.AsSpan(0, length);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetMtl.Numerics;
+
+/// <summary>Vector updates with a scalar coefficient.</summary>
+public static class VectorOps
+{
+    /// <summary><c>y += alpha · x</c> (axpy).</summary>
+    public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length != y.Length)
+            throw new ArgumentException($"x has {x.Length} values and y {y.Length}; they must match.", nameof(y));
+        switch (SimdPaths.Active)
+        {
+            case SimdPath.Vector512: AddScaled<Simd512, Vector512<float>>(alpha, x, y); break;
+            case SimdPath.Vector256: AddScaled<Simd256, Vector256<float>>(alpha, x, y); break;
+            default: AddScaled<SimdScalar, float>(alpha, x, y); break;
+        }
+    }
+
+    private static void AddScaled<TS, TV>(float alpha, ReadOnlySpan<float> x, Span<float> y) where TS : ISimd<TV> where TV : struct
+    {
+        ref readonly float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        nint i = 0, length = x.Length, w = TS.Count;
+        TV a = TS.Broadcast(alpha);
+        for (; i <= length - w; i += w)
+            TS.Store(TS.MultiplyAdd(a, TS.Load(in xs, i), TS.Load(in ys, i)), ref ys, i);
+        for (; i < length; i++)
+            SimdScalar.Store(MathF.FusedMultiplyAdd(alpha, SimdScalar.Load(in xs, i), SimdScalar.Load(in ys, i)), ref ys, i);
+    }
+}
