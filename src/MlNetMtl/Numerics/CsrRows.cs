@@ -2,7 +2,8 @@ namespace MlNetMtl.Numerics;
 
 /// <summary>
 /// Rows of a sparse matrix in compressed-row form (as ML.NET's one-hot and hashing encoders produce them):
-/// row i's non-zeros are <c>Indices[RowStarts[i]..RowStarts[i+1]]</c> with <c>Values</c> alongside.
+/// row i's non-zeros are <c>Indices[RowStarts[i]..RowStarts[i+1]]</c> with <c>Values</c> alongside. Row starts
+/// are absolute positions, so a run of rows of a larger matrix is a slice of its row starts.
 /// </summary>
 public readonly ref struct CsrRows
 {
@@ -22,8 +23,8 @@ public readonly ref struct CsrRows
             throw new ArgumentException("Row starts need one entry per row plus one.", nameof(rowStarts));
         if (indices.Length != values.Length)
             throw new ArgumentException($"There are {indices.Length} indices but {values.Length} values.", nameof(values));
-        if (rowStarts[0] != 0 || rowStarts[^1] > indices.Length)
-            throw new ArgumentException($"Row starts must begin at 0 and end at most at the non-zero count ({indices.Length}).", nameof(rowStarts));
+        if (rowStarts[0] < 0 || rowStarts[^1] > indices.Length || rowStarts[^1] < rowStarts[0])
+            throw new ArgumentException($"Row starts must lie within the {indices.Length} non-zeros, first to last.", nameof(rowStarts));
         RowStarts = rowStarts;
         Indices = indices;
         Values = values;

@@ -76,3 +76,9 @@ internal readonly struct SquaredErrorOperator : ILossOperator
         return TS.Multiply(difference, difference);
     }
 }
+
+/// <summary>x · y.</summary>
+internal readonly struct MultiplyOperator : IBinaryOperator
+{
+    public static TV Invoke<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Multiply(x, y);
+}

@@ -3,9 +3,35 @@ using System.Runtime.Intrinsics;
 
 namespace MlNetMtl.Numerics;
 
-/// <summary>Vector updates with a scalar coefficient.</summary>
+/// <summary>Element-wise vector updates.</summary>
 public static class VectorOps
 {
+    /// <summary><c>destination = x · y</c>, element by element.</summary>
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) =>
+        Elementwise.Map<MultiplyOperator>(x, y, destination);
+
+    /// <summary><c>x *= alpha</c>.</summary>
+    public static void Scale(float alpha, Span<float> x)
+    {
+        switch (SimdPaths.Active)
+        {
+            case SimdPath.Vector512: Scale<Simd512, Vector512<float>>(alpha, x); break;
+            case SimdPath.Vector256: Scale<Simd256, Vector256<float>>(alpha, x); break;
+            default: Scale<SimdScalar, float>(alpha, x); break;
+        }
+    }
+
+    private static void Scale<TS, TV>(float alpha, Span<float> x) where TS : ISimd<TV> where TV : struct
+    {
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        nint i = 0, length = x.Length, w = TS.Count;
+        TV a = TS.Broadcast(alpha);
+        for (; i <= length - w; i += w)
+            TS.Store(TS.Multiply(a, TS.Load(in xs, i)), ref xs, i);
+        for (; i < length; i++)
+            SimdScalar.Store(alpha * SimdScalar.Load(in xs, i), ref xs, i);
+    }
+
     /// <summary><c>y += alpha · x</c> (axpy).</summary>
     public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {

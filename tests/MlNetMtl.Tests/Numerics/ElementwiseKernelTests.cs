@@ -128,6 +128,20 @@ public class ElementwiseKernelTests
         Reference.AssertClose(y, expected, 1e-6, 1e-7, "axpy");
     }
 
+    [TestCaseSource(nameof(Cases))]
+    public void ScaleAndMultiply_MatchReference(SimdPath path, int size)
+    {
+        using var _ = Reference.Force(path);
+        var x = Reference.Random(size, 14);
+        var y = Reference.Random(size, 15);
+        var product = new float[size];
+        VectorOps.Multiply(x, y, product);
+        Reference.AssertClose(product, x.Select((v, i) => (double)v * y[i]).ToArray(), 1e-7, 0, "multiply");
+        var expected = x.Select(v => -1.5 * v).ToArray();
+        VectorOps.Scale(-1.5f, x);
+        Reference.AssertClose(x, expected, 1e-7, 0, "scale");
+    }
+
     [Test]
     public void Kernels_RejectMismatchedLengths()
     {

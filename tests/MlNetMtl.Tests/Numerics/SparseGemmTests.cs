@@ -64,7 +64,7 @@ public class SparseGemmTests
     public void SparseRows_RejectBadStructureAndIndices()
     {
         Assert.That(() => new CsrRows([0, 2], [1], [1f, 2f], 4), Throws.ArgumentException.With.Property("ParamName").EqualTo("values"));
-        Assert.That(() => new CsrRows([1, 1], [1], [1f], 4), Throws.ArgumentException.With.Property("ParamName").EqualTo("rowStarts"));
+        Assert.That(() => new CsrRows([0, 2], [1], [1f], 4), Throws.ArgumentException.With.Property("ParamName").EqualTo("rowStarts"));
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             SparseGemm.Multiply(new CsrRows([0, 1], [9], [1f], 4), new float[8], new float[2], 2));
         Assert.That(error!.Message, Does.Contain("Sparse index 9").And.Contain("input width 4"));

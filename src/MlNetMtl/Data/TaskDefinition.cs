@@ -1,0 +1,47 @@
+namespace MlNetMtl.Data;
+
+/// <summary>One prediction task of a multi-task model.</summary>
+public sealed record TaskDefinition
+{
+    /// <summary>Defines a task.</summary>
+    /// <param name="name">A non-empty name, unique within the model.</param>
+    /// <param name="kind">Binary or regression.</param>
+    /// <param name="lossWeight">The task's fixed weight in the summed loss; finite and ≥ 0. Default 1.</param>
+    /// <exception cref="ArgumentException">The name is blank or the weight is negative or not finite.</exception>
+    public TaskDefinition(string name, TaskKind kind, float lossWeight = 1f)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException("A task needs a non-empty name.", nameof(name));
+        if (!float.IsFinite(lossWeight) || lossWeight < 0)
+            throw new ArgumentOutOfRangeException(nameof(lossWeight), lossWeight, $"Task '{name}': the loss weight must be finite and ≥ 0.");
+        if (!Enum.IsDefined(kind))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Task '{name}': unknown task kind.");
+        Name = name;
+        Kind = kind;
+        LossWeight = lossWeight;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Name { get; }
+    /// <summary>Binary or regression.</summary>
+    public TaskKind Kind { get; }
+    /// <summary>The task's weight in the summed training loss.</summary>
+    public float LossWeight { get; }
+
+    /// <summary>Checks a task list: at least one task, names unique.</summary>
+    internal static void ValidateList(IReadOnlyList<TaskDefinition> tasks, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(tasks, parameterName);
+        if (tasks.Count == 0)
+            throw new ArgumentException("A multi-task model needs at least one task; none were given.", parameterName);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            ArgumentNullException.ThrowIfNull(task, parameterName);
+            if (!names.Add(task.Name))
+                throw new ArgumentException($"Task name '{task.Name}' is used twice; task names must be unique.", parameterName);
+        }
+        if (tasks.All(t => t.LossWeight == 0))
+            throw new ArgumentException("Every task has loss weight 0: nothing would be trained.", parameterName);
+    }
+}

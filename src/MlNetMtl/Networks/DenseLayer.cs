@@ -1,0 +1,84 @@
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// A fully connected layer <c>Y = act(X·W + b)</c> with W stored [inputs × outputs]. As a first layer it also
+/// reads sparse rows, at a cost proportional to their non-zeros.
+/// </summary>
+internal sealed class DenseLayer
+{
+    public DenseLayer(string name, int inputs, int outputs, Activation activation)
+    {
+        Inputs = inputs;
+        Outputs = outputs;
+        Activation = activation;
+        Weight = new Parameter(name + ".weight", inputs, outputs, decays: true);
+        Bias = new Parameter(name + ".bias", 1, outputs, decays: false);
+    }
+
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public Activation Activation { get; }
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+
+    /// <summary>Forward pass of a hidden layer: output[rows × Outputs] from dense input[rows × Inputs].</summary>
+    public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output) =>
+        Gemm.Multiply(input, Weight.Value, output, rows, Inputs, Outputs, bias: Bias.Value, activation: Activation);
+
+    /// <summary>Forward pass of a first layer, dense or sparse.</summary>
+    public void Forward(InputBatch input, Span<float> output)
+    {
+        if (input.IsSparse)
+            SparseGemm.Multiply(input.Sparse, Weight.Value, output, Outputs, Bias.Value, Activation);
+        else
+            Forward(input.Dense, input.Rows, output);
+    }
+
+    /// <summary>
+    /// Backward pass of a hidden layer. <paramref name="outputGradient"/> holds dL/dY on entry and is turned into
+    /// dL/d(pre-activation) in place; writes dW, db and, when <paramref name="inputGradient"/> is not empty, dL/dX.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, int rows,
+        bool accumulateInputGradient = false)
+    {
+        var gradient = ThroughActivation(output, outputGradient, rows);
+        Gemm.MultiplyTransposeA(input, gradient, Weight.Gradient, Inputs, rows, Outputs);
+        Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        if (!inputGradient.IsEmpty)
+            Gemm.MultiplyTransposeB(gradient, Weight.Value, inputGradient, rows, Outputs, Inputs, accumulateInputGradient);
+    }
+
+    /// <summary>Backward pass of a first layer: weight and bias gradients only (no one needs dL/dX of the inputs).</summary>
+    public void Backward(InputBatch input, ReadOnlySpan<float> output, Span<float> outputGradient)
+    {
+        if (!input.IsSparse)
+        {
+            Weight.TouchedRows?.Clear();
+            Backward(input.Dense, output, outputGradient, default, input.Rows);
+            return;
+        }
+        var gradient = ThroughActivation(output, outputGradient, input.Rows);
+        var touched = Weight.TouchedRows ??= new TouchedRows(Inputs);
+        var rows = input.Sparse;
+        for (int p = rows.RowStarts[0]; p < rows.RowStarts[rows.Rows]; p++)
+        {
+            int row = rows.Indices[p];
+            if ((uint)row >= (uint)Inputs)
+                throw new ArgumentOutOfRangeException(nameof(input), $"Sparse index {row} is outside the input width {Inputs}.");
+            if (touched.Mark(row))
+                Weight.Gradient.AsSpan(row * Outputs, Outputs).Clear();
+        }
+        SparseGemm.MultiplyTransposeAAccumulate(rows, gradient, Weight.Gradient, Outputs);
+        Reductions.ColumnSums(gradient, input.Rows, Outputs, Bias.Gradient);
+    }
+
+    private Span<float> ThroughActivation(ReadOnlySpan<float> output, Span<float> outputGradient, int rows)
+    {
+        var gradient = outputGradient[..(rows * Outputs)];
+        if (Activation == Activation.Relu)
+            Activations.ReluBackward(output[..gradient.Length], gradient, gradient);
+        return gradient;
+    }
+}

@@ -1,0 +1,64 @@
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// A trainable weight matrix or bias vector with its gradient. The gradient is overwritten by each backward
+/// pass, except for a first layer fed sparse rows: there only the touched rows are written
+/// (<see cref="TouchedRows"/>), and the optimizer updates and clears just those.
+/// </summary>
+public sealed class Parameter
+{
+    internal Parameter(string name, int rows, int columns, bool decays)
+    {
+        Name = name;
+        Rows = rows;
+        Columns = columns;
+        Decays = decays;
+        Value = new float[checked(rows * columns)];
+        Gradient = new float[Value.Length];
+    }
+
+    /// <summary>A path-like name, e.g. <c>bottom.0.weight</c> or <c>tower.ctr.1.bias</c>.</summary>
+    public string Name { get; }
+    /// <summary>Rows (input width for a weight matrix, 1 for a bias).</summary>
+    public int Rows { get; }
+    /// <summary>Columns (output width).</summary>
+    public int Columns { get; }
+    /// <summary>The values, row-major; read them, do not write them.</summary>
+    public ReadOnlySpan<float> Values => Value;
+
+    /// <summary>Whether L2 weight decay applies (weights: yes; biases: no).</summary>
+    internal bool Decays { get; }
+    internal float[] Value { get; }
+    internal float[] Gradient { get; }
+    /// <summary>Set while the gradient is row-sparse (a first layer over sparse rows); null when it is dense.</summary>
+    internal TouchedRows? TouchedRows { get; set; }
+}
+
+/// <summary>The set of rows of a gradient written since the last optimizer step, in first-touch order.</summary>
+internal sealed class TouchedRows(int rows)
+{
+    private readonly bool[] _marked = new bool[rows];
+    private int[] _rows = new int[64];
+
+    public int Count { get; private set; }
+    public ReadOnlySpan<int> Rows => _rows.AsSpan(0, Count);
+
+    /// <summary>Marks a row; true when it was not marked yet.</summary>
+    public bool Mark(int row)
+    {
+        if (_marked[row])
+            return false;
+        _marked[row] = true;
+        if (Count == _rows.Length)
+            Array.Resize(ref _rows, _rows.Length * 2);
+        _rows[Count++] = row;
+        return true;
+    }
+
+    public void Clear()
+    {
+        foreach (int row in Rows)
+            _marked[row] = false;
+        Count = 0;
+    }
+}

@@ -1,0 +1,25 @@
+using MlNetMtl.Networks;
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Training;
+
+/// <summary>Adam with bias correction and coupled L2 decay on weights (see <see cref="OptimizerKernels.Adam"/>).</summary>
+internal sealed class AdamOptimizer(IReadOnlyList<Parameter> parameters, TrainerOptions options) : OptimizerBase(parameters)
+{
+    private readonly float[][] _firstMoments = parameters.Select(p => new float[p.Value.Length]).ToArray();
+    private readonly float[][] _secondMoments = parameters.Select(p => new float[p.Value.Length]).ToArray();
+    private long _step;
+    private AdamStep _decayed, _plain;
+
+    protected override void BeginStep()
+    {
+        _step++;
+        _decayed = new AdamStep(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, _step);
+        _plain = new AdamStep(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, 0f, _step);
+    }
+
+    protected override void Update(int index, Parameter parameter, int start, int length) =>
+        OptimizerKernels.Adam(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
+            _firstMoments[index].AsSpan(start, length), _secondMoments[index].AsSpan(start, length),
+            parameter.Decays ? _decayed : _plain);
+}

@@ -1,0 +1,9 @@
+namespace MlNetMtl.Training;
+
+/// <summary>What one epoch of training achieved.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainingLoss">Mean loss per task over the epoch's mini-batches (BCE for binary, MSE for regression).</param>
+/// <param name="ValidationLoss">Mean loss per task on the validation rows after the epoch; empty without validation.</param>
+/// <param name="MeanValidationLoss">The early-stopping criterion: validation losses averaged with the tasks' loss weights; NaN without validation.</param>
+/// <param name="Elapsed">Wall time of the epoch, validation included.</param>
+public sealed record EpochReport(int Epoch, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, double MeanValidationLoss, TimeSpan Elapsed);

@@ -1,0 +1,14 @@
+using MlNetMtl.Networks;
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Training;
+
+/// <summary>SGD with momentum and coupled L2 decay on weights (see <see cref="OptimizerKernels.Momentum"/>).</summary>
+internal sealed class MomentumOptimizer(IReadOnlyList<Parameter> parameters, TrainerOptions options) : OptimizerBase(parameters)
+{
+    private readonly float[][] _velocities = parameters.Select(p => new float[p.Value.Length]).ToArray();
+
+    protected override void Update(int index, Parameter parameter, int start, int length) =>
+        OptimizerKernels.Momentum(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
+            _velocities[index].AsSpan(start, length), options.LearningRate, options.Momentum, parameter.Decays ? options.WeightDecay : 0f);
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+
+namespace MlNetMtl.Training;
+
+/// <summary>
+/// Trains a <see cref="SharedBottomNetwork"/> with mini-batch gradient descent on the loss-weighted sum of the
+/// tasks' losses, with an optional validation split, early stopping and restoration of the best weights.
+/// On one thread a fixed seed gives bit-identical weights.
+/// </summary>
+public sealed class MultiTaskTrainer
+{
+    private readonly SharedBottomOptions _network;
+    private readonly TrainerOptions _training;
+
+    /// <summary>Creates a trainer; null options take the documented defaults.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (the option is named).</exception>
+    public MultiTaskTrainer(SharedBottomOptions? network = null, TrainerOptions? training = null)
+    {
+        _network = network ?? new SharedBottomOptions();
+        _training = training ?? new TrainerOptions();
+        _network.Validate();
+        _training.Validate();
+    }
+
+    /// <summary>Trains a new network on <paramref name="train"/>.</summary>
+    /// <param name="train">The training rows.</param>
+    /// <param name="validation">
+    /// Rows for early stopping, with the same tasks and input width. When null, <see cref="TrainerOptions.ValidationFraction"/>
+    /// of <paramref name="train"/> is held out instead.
+    /// </param>
+    /// <param name="progress">Receives a report after every epoch.</param>
+    /// <param name="cancellationToken">Stops training between mini-batches.</param>
+    /// <exception cref="ArgumentException">The validation set does not match the training set, or too few rows remain to train.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (a loss became NaN or infinite); lower the learning rate.</exception>
+    public TrainingResult Fit(MultiTaskDataset train, MultiTaskDataset? validation = null, IProgress<EpochReport>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (validation is not null)
+            CheckCompatible(train, validation);
+
+        var random = new Random(_training.Seed);
+        var (trainRows, heldOutRows) = Split(train.Rows, validation is null ? _training.ValidationFraction : 0, random);
+        if (trainRows.Length == 0)
+            throw new ArgumentException($"No training rows remain (the data set has {train.Rows} rows).", nameof(train));
+        var validationSet = validation ?? (heldOutRows.Length > 0 ? train : null);
+        int[] validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
+
+        var network = SharedBottomNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
+            train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
+        int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
+        var session = new Session(network, train, validationSet, capacity, _training, random);
+        return session.Run(trainRows, validationRows, progress, cancellationToken);
+    }
+
+    private static void CheckCompatible(MultiTaskDataset train, MultiTaskDataset validation)
+    {
+        if (validation.Features.Dimension != train.Features.Dimension)
+            throw new ArgumentException($"Validation rows have width {validation.Features.Dimension}; training rows have {train.Features.Dimension}.", nameof(validation));
+        if (validation.Tasks.Count != train.Tasks.Count)
+            throw new ArgumentException($"Validation has {validation.Tasks.Count} tasks; training has {train.Tasks.Count}.", nameof(validation));
+        for (int t = 0; t < train.Tasks.Count; t++)
+            if (validation.Tasks[t].Name != train.Tasks[t].Name || validation.Tasks[t].Kind != train.Tasks[t].Kind)
+                throw new ArgumentException($"Validation task {t} is '{validation.Tasks[t].Name}' ({validation.Tasks[t].Kind}); training task {t} is '{train.Tasks[t].Name}' ({train.Tasks[t].Kind}).", nameof(validation));
+        if (validation.Rows == 0)
+            throw new ArgumentException("The validation set has no rows.", nameof(validation));
+    }
+
+    /// <summary>A seeded permutation of the rows; the last <paramref name="fraction"/> of it is held out.</summary>
+    private static (int[] Train, int[] HeldOut) Split(int rows, double fraction, Random random)
+    {
+        var order = Enumerable.Range(0, rows).ToArray();
+        random.Shuffle(order);
+        int heldOut = (int)Math.Round(rows * fraction);
+        return (order[..(rows - heldOut)], order[(rows - heldOut)..]);
+    }
+
+    /// <summary>The state of one training run.</summary>
+    private sealed class Session
+    {
+        private readonly SharedBottomNetwork _network;
+        private readonly MultiTaskDataset _train;
+        private readonly MultiTaskDataset? _validation;
+        private readonly TrainerOptions _options;
+        private readonly Random _random;
+        private readonly NetworkWorkspace _workspace;
+        private readonly BatchGatherer _trainBatches;
+        private readonly BatchGatherer? _validationBatches;
+        private readonly IOptimizer _optimizer;
+        private readonly double _weightSum;
+
+        public Session(SharedBottomNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
+        {
+            _network = network;
+            _train = train;
+            _validation = validation;
+            _options = options;
+            _random = random;
+            _workspace = network.CreateWorkspace(capacity);
+            _trainBatches = new BatchGatherer(train, capacity);
+            _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
+            _optimizer = options.Optimizer == OptimizerKind.Adam
+                ? new AdamOptimizer(network.Parameters, options)
+                : new MomentumOptimizer(network.Parameters, options);
+            _weightSum = train.Tasks.Sum(t => (double)t.LossWeight);
+        }
+
+        public TrainingResult Run(int[] trainRows, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        {
+            var reports = new List<EpochReport>();
+            float[][]? best = null;
+            double bestLoss = double.PositiveInfinity;
+            int bestEpoch = 0, sinceBest = 0;
+            bool stoppedEarly = false;
+            for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+            {
+                var clock = Stopwatch.StartNew();
+                _random.Shuffle(trainRows);
+                double[] trainingLoss = TrainEpoch(trainRows, epoch, cancellationToken);
+                double[] validationLoss = _validation is null ? [] : Evaluate(validationRows);
+                double mean = _validation is null ? double.NaN : validationLoss.Select((l, t) => l * _train.Tasks[t].LossWeight).Sum() / _weightSum;
+                var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed);
+                reports.Add(report);
+                progress?.Report(report);
+
+                if (_validation is null)
+                {
+                    bestEpoch = epoch;
+                    continue;
+                }
+                if (mean < bestLoss)
+                {
+                    bestLoss = mean;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    _network.SaveValues(ref best);
+                }
+                else if (_options.EarlyStoppingPatience > 0 && ++sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+            if (best is not null)
+                _network.RestoreValues(best);
+            return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
+        }
+
+        private double[] TrainEpoch(int[] rows, int epoch, CancellationToken cancellationToken)
+        {
+            var sums = new double[_train.Tasks.Count];
+            var dropout = _network.Options.Dropout > 0 ? _random : null;
+            for (int start = 0; start < rows.Length; start += _workspace.Capacity)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = Math.Min(_workspace.Capacity, rows.Length - start);
+                var batch = _trainBatches.Gather(rows.AsSpan(start, count));
+                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _workspace, dropout, backward: true, sums, out int failed))
+                    throw new InvalidOperationException(
+                        $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
+                        $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
+                _optimizer.Step();
+            }
+            return sums.Select(s => s / rows.Length).ToArray();
+        }
+
+        /// <summary>Mean loss per task over <paramref name="rows"/> of the validation set, dropout off.</summary>
+        private double[] Evaluate(int[] rows)
+        {
+            var sums = new double[_train.Tasks.Count];
+            for (int start = 0; start < rows.Length; start += _workspace.Capacity)
+            {
+                int count = Math.Min(_workspace.Capacity, rows.Length - start);
+                var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
+                if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _workspace, null, backward: false, sums, out int failed))
+                    throw new InvalidOperationException($"Validation loss of task '{_train.Tasks[failed].Name}' is not finite: training diverged.");
+            }
+            return sums.Select(s => s / rows.Length).ToArray();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace MlNetMtl.Training;
+
+/// <summary>How a multi-task network is trained. Every property has a documented default.</summary>
+public sealed class TrainerOptions
+{
+    /// <summary>Maximum passes over the training rows. Default 20.</summary>
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>Rows per mini-batch. Default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Step size. Default 1e-3 (suits Adam; SGD usually wants 1e-2 to 1e-1).</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Adam's first-moment decay β₁. Default 0.9.</summary>
+    public float Beta1 { get; init; } = 0.9f;
+
+    /// <summary>Adam's second-moment decay β₂. Default 0.999.</summary>
+    public float Beta2 { get; init; } = 0.999f;
+
+    /// <summary>Adam's ε. Default 1e-8.</summary>
+    public float Epsilon { get; init; } = 1e-8f;
+
+    /// <summary>Momentum μ of <see cref="OptimizerKind.SgdMomentum"/>. Default 0.9.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>
+    /// L2 weight decay λ added to weight gradients (λ·w; biases are not decayed). With sparse input rows the
+    /// first layer's rows are decayed only in the steps that touch them. Default 0.
+    /// </summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>
+    /// Fraction of the training rows held out (after a seeded shuffle) for validation and early stopping when no
+    /// validation set is given; 0 trains on every row for all epochs. Default 0.1.
+    /// </summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Epochs without improvement of the mean validation loss before training stops; the best epoch's weights are
+    /// restored at the end. 0 never stops early (the best weights are still restored). Default 3.
+    /// </summary>
+    public int EarlyStoppingPatience { get; init; } = 3;
+
+    /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Throws when an option is out of range, naming it.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
+        RequireFinite(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be finite and > 0");
+        RequireFinite(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
+        RequireFinite(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), Beta2, "must be in [0, 1)");
+        RequireFinite(Epsilon > 0 && float.IsFinite(Epsilon), nameof(Epsilon), Epsilon, "must be finite and > 0");
+        RequireFinite(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
+        RequireFinite(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
+        RequireFinite(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
+        ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        if (!Enum.IsDefined(Optimizer))
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
+    }
+
+    private static void RequireFinite(bool valid, string name, double value, string rule)
+    {
+        if (!valid)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}.");
+    }
+}

@@ -1,0 +1,114 @@
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Numerics;
+using MlNetMtl.Tests.Numerics;
+using MlNetMtl.Training;
+
+namespace MlNetMtl.Tests.Networks;
+
+public class NetworkGradientTests
+{
+    private delegate InputBatch BatchFactory();
+
+    /// <summary>L = Σₜ wₜ·meanₜ(loss), with dropout masks redrawn from the same seed at every evaluation.</summary>
+    private static double Objective(SharedBottomNetwork network, BatchFactory batch, float[][] labels, NetworkWorkspace workspace, bool backward)
+    {
+        var sums = new double[network.Tasks.Count];
+        var input = batch();
+        Random? dropout = network.Options.Dropout > 0 ? new Random(99) : null;
+        bool finite = MultiTaskObjective.Evaluate(network, input, labels, workspace, dropout, backward, sums, out _);
+        Assert.That(finite, Is.True);
+        int rows = input.Rows;
+        return sums.Select((s, t) => s * network.Tasks[t].LossWeight / rows).Sum();
+    }
+
+    /// <summary>
+    /// Biases start at zero, which puts every pre-activation of an all-zero sparse row exactly on the ReLU kink,
+    /// where a central difference averages the two one-sided slopes; random biases move them off it.
+    /// </summary>
+    private static void RandomizeBiases(SharedBottomNetwork network)
+    {
+        foreach (var parameter in network.Parameters.Where(p => p.Name.EndsWith(".bias")))
+            Reference.Random(parameter.Value.Length, parameter.Name.Length, 0.3f).CopyTo(parameter.Value, 0);
+    }
+
+    private static void CheckAllParameters(SharedBottomNetwork network, BatchFactory batch, float[][] labels)
+    {
+        RandomizeBiases(network);
+        var workspace = network.CreateWorkspace(16);
+        Objective(network, batch, labels, workspace, backward: true);
+        var gradients = network.Parameters.Select(p => p.Gradient.ToArray()).ToArray();
+        for (int i = 0; i < network.Parameters.Count; i++)
+            FiniteDifferences.Check(network.Parameters[i].Name, network.Parameters[i].Value, gradients[i],
+                () => Objective(network, batch, labels, workspace, backward: false), seed: i);
+    }
+
+    private static TaskDefinition[] Tasks(TaskKind kind) => [new("a", kind, 1f), new("b", kind, 0.5f), new("c", kind, 2f)];
+
+    private static float[][] Labels(TaskKind kind, int rows) =>
+        Enumerable.Range(0, 3).Select(t => Reference.Random(rows, 50 + t).Select(v => kind == TaskKind.Binary ? (v > 0 ? 1f : 0f) : 2 * v).ToArray()).ToArray();
+
+    [TestCase(TaskKind.Binary, 0f)]
+    [TestCase(TaskKind.Regression, 0f)]
+    [TestCase(TaskKind.Binary, 0.3f)]
+    public void WholeMultiTaskLoss_MatchesFiniteDifferences(TaskKind kind, float dropout)
+    {
+        const int rows = 11, inputs = 13;
+        var network = SharedBottomNetwork.Create(inputs, Tasks(kind), new SharedBottomOptions { BottomWidths = [17, 9], TowerWidths = [5], Dropout = dropout }, seed: 3);
+        var x = Reference.Random(rows * inputs, 4);
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
+    }
+
+    [Test]
+    public void WholeMultiTaskLoss_SparseInputs_MatchesFiniteDifferences()
+    {
+        const int inputs = 50;
+        int[] starts = [0, 3, 4, 4, 7];
+        int[] indices = [1, 7, 49, 7, 0, 2, 30];
+        float[] values = [1f, 1f, 0.5f, -1f, 1f, 1f, 2f];
+        var network = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [8], TowerWidths = [] }, seed: 5);
+        CheckAllParameters(network, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), Labels(TaskKind.Binary, 4));
+    }
+
+    [Test]
+    public void SparseAndDenseInputs_GiveTheSameOutputsAndGradients()
+    {
+        const int inputs = 40, rows = 4;
+        int[] starts = [0, 2, 5, 5, 6];
+        int[] indices = [3, 39, 0, 3, 12, 20];
+        float[] values = [1f, -0.5f, 2f, 1f, 1f, 0.25f];
+        var dense = new float[rows * inputs];
+        for (int r = 0; r < rows; r++)
+            for (int p = starts[r]; p < starts[r + 1]; p++)
+                dense[r * inputs + indices[p]] += values[p];
+        var labels = Labels(TaskKind.Binary, rows);
+        var sparseNet = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
+        var denseNet = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
+
+        double sparseLoss = Objective(sparseNet, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), labels, sparseNet.CreateWorkspace(rows), true);
+        double denseLoss = Objective(denseNet, () => InputBatch.FromDense(dense, rows, inputs), labels, denseNet.CreateWorkspace(rows), true);
+
+        Assert.That(sparseLoss, Is.EqualTo(denseLoss).Within(1e-5));
+        for (int i = 0; i < denseNet.Parameters.Count; i++)
+            Reference.AssertClose(sparseNet.Parameters[i].Gradient, denseNet.Parameters[i].Gradient.Select(v => (double)v).ToArray(), 1e-4, 1e-6, denseNet.Parameters[i].Name);
+    }
+
+    [Test]
+    public void Predict_ReturnsTheForwardOutputsPerRowAndTask()
+    {
+        const int rows = 1500, inputs = 6; // more rows than one prediction chunk
+        var network = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Regression), seed: 1);
+        var x = Reference.Random(rows * inputs, 2);
+        var scores = new float[rows * 3];
+        network.Predict(InputBatch.FromDense(x, rows, inputs), scores);
+        var workspace = network.CreateWorkspace(1);
+        foreach (int row in new[] { 0, 1023, 1024, rows - 1 })
+        {
+            network.Forward(InputBatch.FromDense(x.AsSpan(row * inputs, inputs), 1, inputs), workspace, null);
+            for (int t = 0; t < 3; t++)
+                Assert.That(scores[row * 3 + t], Is.EqualTo(workspace.TaskOutputs(t, 1)[0]), $"row {row}, task {t}");
+        }
+        Assert.That(() => network.Predict(InputBatch.FromDense(new float[10], 2, 5), new float[6]),
+            Throws.ArgumentException.With.Message.Contains("width 5").And.Message.Contains("built for 6"));
+    }
+}
