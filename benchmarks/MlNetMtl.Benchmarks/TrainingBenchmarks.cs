@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Training;
+
+namespace MlNetMtl.Benchmarks;
+
+/// <summary>
+/// One training epoch of the W-SB reference network of ../shared/design/performance.md (512 → 256 → 128 shared,
+/// towers 128 → 64 → 1, two binary tasks, Adam lr 1e-3, summed BCE) over 65,536 rows, one thread, as the
+/// TorchSharp anchor in ../shared/tools/torch-anchor measures it. The epoch includes building the network.
+/// </summary>
+[Config(typeof(Config))]
+public class TrainingBenchmarks
+{
+    private const int Rows = 65_536, Inputs = 512;
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default.WithWarmupCount(1).WithIterationCount(5));
+            AddColumn(new ThroughputColumn("samples/s", _ => Rows, 1, "N0"));
+        }
+    }
+
+    private MultiTaskDataset _data = null!;
+
+    [Params(256, 2048)]
+    public int BatchSize { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(3);
+        var features = Enumerable.Range(0, Rows * Inputs).Select(_ => random.NextSingle() * 2 - 1).ToArray();
+        float[][] labels = [new float[Rows], new float[Rows]];
+        for (int r = 0; r < Rows; r++)
+        {
+            labels[0][r] = features[r * Inputs] > 0 ? 1f : 0f;
+            labels[1][r] = features[r * Inputs + 1] + features[r * Inputs + 2] > 0 ? 1f : 0f;
+        }
+        _data = new MultiTaskDataset(new DenseFeatures(features, Rows, Inputs),
+            [new TaskDefinition("click", TaskKind.Binary), new TaskDefinition("like", TaskKind.Binary)], labels);
+    }
+
+    [Benchmark(Description = "W-SB epoch")]
+    public TrainingResult SharedBottomEpoch() =>
+        new MultiTaskTrainer(
+            new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] },
+            new TrainerOptions { Epochs = 1, BatchSize = BatchSize, ValidationFraction = 0 }).Fit(_data);
+}

@@ -1,0 +1,3 @@
+using MlNetMtl.Cli;
+
+return CliApp.Create().Parse(args).Invoke();

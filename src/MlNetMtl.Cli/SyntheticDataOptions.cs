@@ -1,0 +1,30 @@
+using System.CommandLine;
+using MlNetMtl.Data;
+using MlNetMtl.Data.Synthetic;
+
+namespace MlNetMtl.Cli;
+
+/// <summary>The command-line options that describe the MMoE synthetic generator, shared by the commands that use it.</summary>
+internal sealed class SyntheticDataOptions
+{
+    public Option<int> Dimension { get; } = new("--dimension") { Description = "Input dimension d.", DefaultValueFactory = _ => 100 };
+    public Option<double> Correlation { get; } = new("--correlation") { Description = "Task correlation p in [-1, 1].", DefaultValueFactory = _ => 0.9 };
+    public Option<TaskKind> Kind { get; } = new("--kind") { Description = "Binary (labels thresholded at the median) or Regression.", DefaultValueFactory = _ => TaskKind.Binary };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generator, the split and training.", DefaultValueFactory = _ => 42 };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Dimension);
+        command.Options.Add(Correlation);
+        command.Options.Add(Kind);
+        command.Options.Add(Seed);
+    }
+
+    public SyntheticTaskGenerator CreateGenerator(ParseResult parse) => new(new SyntheticTaskOptions
+    {
+        Dimension = parse.GetValue(Dimension),
+        Correlation = parse.GetValue(Correlation),
+        Kind = parse.GetValue(Kind),
+        Seed = parse.GetValue(Seed),
+    });
+}
