@@ -44,13 +44,19 @@ public sealed class SharedBottomNetwork
     public static SharedBottomNetwork Create(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions? options = null,
         int seed = 0, double? firstLayerFanIn = null)
     {
+        var network = CreateUninitialized(inputDimension, tasks, options);
+        network.Initialize(new Random(seed), Math.Max(1.0, firstLayerFanIn ?? inputDimension));
+        return network;
+    }
+
+    /// <summary>Builds the layers with all weights zero (for a loader that fills them in).</summary>
+    internal static SharedBottomNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions? options)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputDimension);
         TaskDefinition.ValidateList(tasks, nameof(tasks));
         options ??= new SharedBottomOptions();
         options.Validate();
-        var network = new SharedBottomNetwork(inputDimension, tasks, options);
-        network.Initialize(new Random(seed), Math.Max(1.0, firstLayerFanIn ?? inputDimension));
-        return network;
+        return new SharedBottomNetwork(inputDimension, tasks, options);
     }
 
     /// <summary>Width of an input row.</summary>

@@ -1,0 +1,48 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// The column access shared by <see cref="MultiTaskCursor"/> and <see cref="MultiTaskRow"/>: input columns pass
+/// through to the input row; appended columns are computed from one <see cref="RowScorer"/>.
+/// </summary>
+internal sealed class AppendedColumns
+{
+    private readonly MultiTaskMapping _mapping;
+    private readonly DataViewRow _input;
+    private readonly bool[] _active;
+    private readonly RowScorer? _scorer;
+
+    public AppendedColumns(MultiTaskMapping mapping, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+    {
+        _mapping = mapping;
+        _input = input;
+        _active = mapping.ActiveOutputs(activeColumns);
+        _scorer = _active.Any(a => a) ? new RowScorer(mapping, input) : null;
+    }
+
+    public bool IsColumnActive(DataViewSchema.Column column) =>
+        _mapping.IsAppended(column) ? _active[column.Index - _mapping.InputSchema.Count] : _input.IsColumnActive(_input.Schema[column.Index]);
+
+    public ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (!_mapping.IsAppended(column))
+            return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+        int slot = column.Index - _mapping.InputSchema.Count;
+        if (!_active[slot])
+            throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+        var (task, kind) = _mapping.Outputs[slot];
+        var scorer = _scorer!;
+        Delegate getter = kind switch
+        {
+            MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
+            MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
+            _ => (ValueGetter<bool>)((ref bool value) => value = scorer.Score(task) > 0f),
+        };
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+    }
+
+    private static float Sigmoid(float logit) => logit >= 0 ? 1f / (1f + MathF.Exp(-logit)) : MathF.Exp(logit) / (1f + MathF.Exp(logit));
+}

@@ -1,0 +1,89 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// What the trainer accepts in its input columns, checked against a <see cref="DataViewSchema"/> (at fit and
+/// transform time) or a <see cref="SchemaShape"/> (when a pipeline is assembled), with errors that name the column.
+/// </summary>
+internal static class ColumnRules
+{
+    public static void Check(SchemaShape schema, string featureColumn, IEnumerable<TaskColumn> tasks)
+    {
+        var feature = Find(schema, featureColumn) ?? throw MissingColumn("feature", featureColumn);
+        CheckFeature(featureColumn, feature.Kind == SchemaShape.Column.VectorKind.Vector, feature.Kind == SchemaShape.Column.VectorKind.VariableVector, feature.ItemType);
+        foreach (var task in tasks)
+        {
+            var label = Find(schema, task.LabelColumnName) ?? throw MissingColumn($"label (task '{task.Name}')", task.LabelColumnName);
+            if (label.Kind != SchemaShape.Column.VectorKind.Scalar)
+                throw new ArgumentOutOfRangeException(nameof(schema), $"Label column '{task.LabelColumnName}' of task '{task.Name}' is a vector; it must be a scalar.");
+            CheckLabelType(task, label.ItemType, keyCount: null);
+        }
+    }
+
+    /// <summary>The visible column of that name: the last one, as later columns hide earlier ones.</summary>
+    private static SchemaShape.Column? Find(SchemaShape schema, string name)
+    {
+        foreach (var column in schema.Reverse())
+            if (column.Name == name)
+                return column;
+        return null;
+    }
+
+    public static void Check(DataViewSchema schema, string featureColumn, IEnumerable<TaskColumn> tasks) => Check(schema, featureColumn, tasks, checkLabels: true);
+
+    public static void CheckFeatureOnly(DataViewSchema schema, string featureColumn) => Check(schema, featureColumn, [], checkLabels: false);
+
+    private static void Check(DataViewSchema schema, string featureColumn, IEnumerable<TaskColumn> tasks, bool checkLabels)
+    {
+        var feature = schema.GetColumnOrNull(featureColumn) ?? throw MissingColumn("feature", featureColumn);
+        var vector = feature.Type as VectorDataViewType;
+        CheckFeature(featureColumn, vector is { Size: > 0 }, vector is { Size: 0 }, vector?.ItemType ?? feature.Type);
+        if (!checkLabels)
+            return;
+        foreach (var task in tasks)
+        {
+            var label = schema.GetColumnOrNull(task.LabelColumnName) ?? throw MissingColumn($"label (task '{task.Name}')", task.LabelColumnName);
+            if (label.Type is VectorDataViewType)
+                throw new ArgumentOutOfRangeException(nameof(schema), $"Label column '{task.LabelColumnName}' of task '{task.Name}' is a vector; it must be a scalar.");
+            CheckLabelType(task, label.Type, (label.Type as KeyDataViewType)?.Count);
+        }
+    }
+
+    /// <summary>Our output columns must not hide input columns: a collision is almost always a mistake.</summary>
+    public static void CheckNoCollision(IEnumerable<string> inputColumns, IEnumerable<TaskColumn> tasks)
+    {
+        var names = new HashSet<string>(inputColumns, StringComparer.Ordinal);
+        foreach (var task in tasks)
+            foreach (string output in OutputColumnNames.For(task.Name, task.Kind))
+                if (names.Contains(output))
+                    throw new ArgumentException($"Output column '{output}' of task '{task.Name}' already exists in the input; rename the task or drop that column.", nameof(tasks));
+    }
+
+    private static void CheckFeature(string name, bool knownSizeVector, bool variableVector, DataViewType itemType)
+    {
+        if (variableVector)
+            throw new ArgumentOutOfRangeException(nameof(name), $"Feature column '{name}' is a variable-size vector; the trainer needs a known size (e.g. from Concatenate, OneHotEncoding or hashing).");
+        if (!knownSizeVector)
+            throw new ArgumentOutOfRangeException(nameof(name), $"Feature column '{name}' is a scalar {itemType}; it must be a vector of Single (use Concatenate).");
+        if (itemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(name), $"Feature column '{name}' holds {itemType}; it must hold Single (convert it with ConvertType).");
+    }
+
+    private static void CheckLabelType(TaskColumn task, DataViewType type, ulong? keyCount)
+    {
+        bool ok = task.Kind == TaskKind.Binary
+            ? type == BooleanDataViewType.Instance || type == NumberDataViewType.Single || type == NumberDataViewType.Double || type is KeyDataViewType
+            : type == NumberDataViewType.Single || type == NumberDataViewType.Double;
+        if (!ok)
+            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of {task.Kind.ToString().ToLowerInvariant()} task '{task.Name}' has type {type}; " +
+                (task.Kind == TaskKind.Binary ? "it must be Boolean, Single, Double or a 2-value key." : "it must be Single or Double."));
+        if (keyCount is { } count && count != 2)
+            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of binary task '{task.Name}' is a key with {count} values; it must have 2.");
+    }
+
+    private static ArgumentOutOfRangeException MissingColumn(string role, string name) =>
+        new("column", $"The {role} column '{name}' is not in the data.");
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Evaluation;
+
+/// <summary>One task's metrics from ML.NET's evaluator: <see cref="Binary"/> or <see cref="Regression"/> is set.</summary>
+public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryClassificationMetrics? Binary, RegressionMetrics? Regression);
+
+/// <summary>Every task's metrics, in task order, with a printable table.</summary>
+public sealed class MultiTaskMetrics(IReadOnlyList<TaskMetrics> tasks) : IReadOnlyList<TaskMetrics>
+{
+    /// <summary>The table's column headers.</summary>
+    public static IReadOnlyList<string> Headers { get; } = ["Task", "Kind", "AUC", "Accuracy", "Precision", "Recall", "F1", "Log-loss", "RMSE", "MAE", "R²"];
+
+    /// <summary>The metrics of the task named <paramref name="task"/>.</summary>
+    public TaskMetrics this[string task] => tasks.FirstOrDefault(t => t.Task == task) ?? throw new KeyNotFoundException($"No task named '{task}'.");
+
+    /// <inheritdoc/>
+    public TaskMetrics this[int index] => tasks[index];
+    /// <inheritdoc/>
+    public int Count => tasks.Count;
+    /// <inheritdoc/>
+    public IEnumerator<TaskMetrics> GetEnumerator() => tasks.GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>One row of cells per task, under <see cref="Headers"/>; "-" where a metric does not apply.</summary>
+    public IEnumerable<string[]> Rows() => tasks.Select(t =>
+    {
+        string F(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+        var b = t.Binary;
+        var r = t.Regression;
+        return new[] { t.Task, t.Kind.ToString(), F(b?.AreaUnderRocCurve), F(b?.Accuracy), F(b?.PositivePrecision), F(b?.PositiveRecall), F(b?.F1Score),
+            F(b?.LogLoss), F(r?.RootMeanSquaredError), F(r?.MeanAbsoluteError), F(r?.RSquared) };
+    });
+
+    /// <summary>The metrics as a fixed-width text table.</summary>
+    public string ToTable()
+    {
+        var rows = Rows().Prepend(Headers.ToArray()).ToArray();
+        var widths = Enumerable.Range(0, Headers.Count).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+        return text.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => ToTable();
+}

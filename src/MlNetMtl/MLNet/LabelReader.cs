@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+
+namespace MlNetMtl;
+
+/// <summary>Reads one label column of any accepted type as a float: 0/1 for binary tasks, the value for regression.</summary>
+internal static class LabelReader
+{
+    /// <summary>A function returning the current row's label; the row number only serves error messages.</summary>
+    public static Func<long, float> Create(DataViewRowCursor cursor, DataViewSchema.Column column, TaskColumn task)
+    {
+        Func<long, float> raw = column.Type switch
+        {
+            BooleanDataViewType => Boolean(cursor.GetGetter<bool>(column)),
+            KeyDataViewType => Key(cursor.GetGetter<uint>(column), task),
+            NumberDataViewType when column.Type == NumberDataViewType.Double => Double(cursor.GetGetter<double>(column)),
+            _ => Single(cursor.GetGetter<float>(column)),
+        };
+        return row =>
+        {
+            float label = raw(row);
+            if (!float.IsFinite(label))
+                throw new ArgumentException($"Label column '{task.LabelColumnName}' of task '{task.Name}', row {row}: the label is {label}; labels must be present and finite.");
+            if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
+                throw new ArgumentException($"Label column '{task.LabelColumnName}' of binary task '{task.Name}', row {row}: {label} is not 0 or 1.");
+            return label;
+        };
+    }
+
+    private static Func<long, float> Boolean(ValueGetter<bool> getter) => _ =>
+    {
+        bool value = false;
+        getter(ref value);
+        return value ? 1f : 0f;
+    };
+
+    private static Func<long, float> Single(ValueGetter<float> getter) => _ =>
+    {
+        float value = 0;
+        getter(ref value);
+        return value;
+    };
+
+    private static Func<long, float> Double(ValueGetter<double> getter) => _ =>
+    {
+        double value = 0;
+        getter(ref value);
+        return (float)value;
+    };
+
+    /// <summary>Key 1 (the first value) is the negative class, key 2 the positive; key 0 (missing) is NaN.</summary>
+    private static Func<long, float> Key(ValueGetter<uint> getter, TaskColumn task) => _ =>
+    {
+        uint value = 0;
+        getter(ref value);
+        return value == 0 ? float.NaN : value - 1;
+    };
+}

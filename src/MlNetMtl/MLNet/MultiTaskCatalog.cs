@@ -1,0 +1,91 @@
+using Microsoft.ML;
+using MlNetMtl.Data;
+using MlNetMtl.Evaluation;
+using MlNetMtl.Persistence;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// The multi-task entry point of an <see cref="MLContext"/>: <c>mlContext.MultiTask()</c>. Creating it also
+/// registers MlNetMtl's model loader with that context, so <c>mlContext.Model.Load</c> reads our models.
+/// </summary>
+public sealed class MultiTaskCatalog
+{
+    private readonly MLContext _context;
+
+    internal MultiTaskCatalog(MLContext context)
+    {
+        _context = context;
+        MlNetInternals.Register(context);
+    }
+
+    /// <summary>A shared-bottom trainer over <paramref name="featureColumnName"/> with default options.</summary>
+    /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
+    /// <param name="tasks">The tasks: name, label column, kind, loss weight.</param>
+    public SharedBottomTrainer SharedBottom(string featureColumnName, params TaskColumn[] tasks) =>
+        new(new SharedBottomTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList() });
+
+    /// <summary>A shared-bottom trainer with every option given.</summary>
+    public SharedBottomTrainer SharedBottom(SharedBottomTrainerOptions options) => new(options);
+
+    /// <summary>
+    /// Evaluates every task of data scored by <paramref name="model"/> with ML.NET's evaluators (binary: AUC,
+    /// accuracy, precision, recall, F1, log-loss…; regression: RMSE, MAE, R²).
+    /// </summary>
+    public MultiTaskMetrics Evaluate(IDataView scored, MultiTaskTransformer model) => Evaluate(scored, model.Tasks);
+
+    /// <summary>Evaluates the given tasks of scored data (their label columns and output columns must be present).</summary>
+    public MultiTaskMetrics Evaluate(IDataView scored, IEnumerable<TaskColumn> tasks) => MultiTaskEvaluator.Evaluate(_context, scored, tasks);
+
+    /// <summary>
+    /// Group AUC of a binary task: the mean of per-group AUCs weighted by each group's row count, over the groups
+    /// of <paramref name="groupColumnName"/> (e.g. a user id) that hold both classes; the others are counted as skipped.
+    /// </summary>
+    public GroupAucResult GroupAuc(IDataView scored, TaskColumn task, string groupColumnName) => GroupAucEvaluator.Evaluate(scored, task, groupColumnName);
+
+    /// <summary>
+    /// Saves <paramref name="model"/> like <c>mlContext.Model.Save</c>, but atomically: the file is written beside
+    /// <paramref name="path"/> and moved into place only when complete, so a failed save leaves no partial file
+    /// (and an existing file untouched).
+    /// </summary>
+    public void SaveModel(ITransformer model, DataViewSchema inputSchema, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            _context.Model.Save(model, inputSchema, temporary);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Loads a model saved by <see cref="SaveModel"/> or <c>mlContext.Model.Save</c>.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable model (corrupt, truncated, or not a model).</exception>
+    public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No model file at '{path}'.", path);
+        try
+        {
+            return _context.Model.Load(path, out inputSchema);
+        }
+        catch (Exception error) when (error is not InvalidDataException and not NotSupportedException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
+        }
+    }
+
+    /// <summary>The tasks of a data set, as trainer task columns whose label columns bear the tasks' names.</summary>
+    public static TaskColumn[] TaskColumns(IEnumerable<TaskDefinition> tasks) =>
+        tasks.Select(t => new TaskColumn(t.Name, t.Name, t.Kind, t.LossWeight)).ToArray();
+}

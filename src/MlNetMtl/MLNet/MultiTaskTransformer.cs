@@ -1,0 +1,56 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Persistence;
+using MlNetMtl.Training;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// A trained multi-task model as an ML.NET transformer: appends each task's columns (see
+/// <see cref="OutputColumnNames"/>) lazily, streams, works with <c>PredictionEngine</c>, and saves with
+/// <c>mlContext.Model.Save</c> (load it after <c>mlContext.MultiTask()</c>, or with <c>mlContext.MultiTask().LoadModel(path, out schema)</c>).
+/// </summary>
+public sealed class MultiTaskTransformer : ITransformer
+{
+    private long _forwardPasses;
+
+    internal MultiTaskTransformer(SharedBottomNetwork network, string featureColumnName, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<EpochReport> trainingHistory)
+    {
+        Network = network;
+        FeatureColumnName = featureColumnName;
+        Tasks = tasks.ToArray();
+        TrainingHistory = trainingHistory;
+    }
+
+    /// <summary>The trained network; its <see cref="SharedBottomNetwork.Parameters"/> expose the weights read-only.</summary>
+    public SharedBottomNetwork Network { get; }
+    /// <summary>The feature column the model reads.</summary>
+    public string FeatureColumnName { get; }
+    /// <summary>The tasks, in output order, with the label columns they were trained on.</summary>
+    public IReadOnlyList<TaskColumn> Tasks { get; }
+    /// <summary>Per-epoch losses of the training run; empty for a loaded model (history is not saved).</summary>
+    public IReadOnlyList<EpochReport> TrainingHistory { get; }
+
+    /// <summary>Forward passes run so far (one per scored row): lets tests see that unread columns cost nothing.</summary>
+    internal long ForwardPasses => Interlocked.Read(ref _forwardPasses);
+    internal void CountForwardPass() => Interlocked.Increment(ref _forwardPasses);
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => new MultiTaskMapping(this, inputSchema).OutputSchema;
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new MultiTaskRowMapper(new MultiTaskMapping(this, inputSchema));
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new MultiTaskDataView(new MultiTaskMapping(this, input.Schema), input);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => MlNetInternals.Save(ctx, writer => MultiTaskModelFormat.Write(this, writer));
+}

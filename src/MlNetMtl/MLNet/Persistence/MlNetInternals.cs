@@ -1,0 +1,106 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace MlNetMtl.Persistence;
+
+/// <summary>
+/// The one place that reaches ML.NET internals. ML.NET 5.0.1 has no public way for an outside transformer to be
+/// saved by <c>mlContext.Model.Save</c> and loaded by <c>mlContext.Model.Load</c> (dotnet/machinelearning#4911,
+/// #6839). On save this calls the internal <c>ModelSaveContext.CheckAtModel</c> and <c>SetVersionInfo</c> and writes
+/// our payload to its internal <c>Writer</c>; for load it registers a loadable class for our loader signature
+/// with each <see cref="MLContext"/>'s component catalog (internal <c>ComponentCatalog.AddClass</c>). These names
+/// are unchanged from ML.NET 3.0 to 5.0.1; the package is pinned and round trips are tested.
+/// </summary>
+internal static class MlNetInternals
+{
+    /// <summary>Eight characters identifying our entries in a model file.</summary>
+    private const string ModelSignature = "MLNETMTL";
+    /// <summary>The name ML.NET looks our loader up by.</summary>
+    private const string LoaderSignature = "MlNetMtlMultiTaskTransformer";
+    /// <summary>Version of the entry (high word major, low word minor), written, readable and the oldest we read.</summary>
+    private const uint EntryVersion = 0x00010001;
+
+    private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+    private static readonly Assembly Core = typeof(ModelSaveContext).Assembly;
+    private static readonly ConditionalWeakTable<ComponentCatalog, object> RegisteredCatalogs = new();
+
+    /// <summary>Writes an entry: the header ML.NET needs to find our loader, then <paramref name="payload"/>.</summary>
+    public static void Save(ModelSaveContext ctx, Action<BinaryWriter> payload)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        Invoke(ctx, "CheckAtModel", []);
+        Invoke(ctx, "SetVersionInfo", [CreateVersionInfo()]);
+        payload(Field<BinaryWriter>(ctx, "Writer"));
+    }
+
+    /// <summary>Makes <paramref name="context"/> able to load our entries; idempotent.</summary>
+    public static void Register(MLContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var catalog = context.ComponentCatalog;
+        lock (RegisteredCatalogs)
+        {
+            if (RegisteredCatalogs.TryGetValue(catalog, out _))
+                return;
+            var attributeType = Type("Microsoft.ML.LoadableClassAttribute");
+            var attribute = Activator.CreateInstance(attributeType,
+                typeof(ITransformer), typeof(MultiTaskTransformerLoader), null, Type("Microsoft.ML.SignatureLoadModel"), "MlNetMtl multi-task transformer", new[] { LoaderSignature })!;
+            var infoType = typeof(ComponentCatalog).GetNestedType("LoadableClassInfo", Any) ?? throw Changed("ComponentCatalog.LoadableClassInfo");
+            var create = typeof(MultiTaskTransformerLoader).GetMethod(nameof(MultiTaskTransformerLoader.Create), Any)!;
+            var constructor = infoType.GetConstructors(Any).SingleOrDefault(c => c.GetParameters().Length == 5) ?? throw Changed("LoadableClassInfo constructor");
+            var info = constructor.Invoke([attribute, null, null, create, true]);
+            Invoke(catalog, "AddClass", [info, new[] { LoaderSignature }, true]);
+            RegisteredCatalogs.Add(catalog, new object());
+        }
+    }
+
+    /// <summary>Checks the entry header against our signature and versions, then returns the payload reader.</summary>
+    public static BinaryReader OpenEntry(object loadContext)
+    {
+        var checkAtModel = loadContext.GetType().GetMethod("CheckAtModel", Any, [Type("Microsoft.ML.VersionInfo")]) ?? throw Changed("ModelLoadContext.CheckAtModel");
+        try
+        {
+            checkAtModel.Invoke(loadContext, [CreateVersionInfo()]);
+        }
+        catch (TargetInvocationException error) when (error.InnerException is not null)
+        {
+            throw new InvalidDataException($"The model entry is not a readable MlNetMtl entry: {error.InnerException.Message}", error.InnerException);
+        }
+        return Field<BinaryReader>(loadContext, "Reader");
+    }
+
+    private static object CreateVersionInfo() =>
+        Activator.CreateInstance(Type("Microsoft.ML.VersionInfo"), ModelSignature, EntryVersion, EntryVersion, EntryVersion,
+            typeof(MlNetInternals).Assembly.FullName, LoaderSignature, null)!;
+
+    private static Type Type(string name) => Core.GetType(name) ?? throw Changed(name);
+
+    private static void Invoke(object target, string method, object?[] arguments)
+    {
+        var info = target.GetType().GetMethods(Any).SingleOrDefault(m => m.Name == method && m.GetParameters().Length == arguments.Length)
+            ?? throw Changed($"{target.GetType().Name}.{method}");
+        try
+        {
+            info.Invoke(target, arguments);
+        }
+        catch (TargetInvocationException error) when (error.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerException).Throw();
+        }
+    }
+
+    private static T Field<T>(object target, string name) =>
+        (T)(target.GetType().GetField(name, Any)?.GetValue(target) ?? throw Changed($"{target.GetType().Name}.{name}"));
+
+    private static NotSupportedException Changed(string what) =>
+        new($"MlNetMtl's model save/load needs ML.NET 5.0.1's internal '{what}', which this ML.NET ({Core.GetName().Version}) does not have.");
+}
+
+/// <summary>The loader ML.NET calls, through the registration above, for each of our entries in a model file.</summary>
+internal static class MultiTaskTransformerLoader
+{
+    /// <summary>ML.NET's SignatureLoadModel factory: (environment, ModelLoadContext) → transformer.</summary>
+    public static ITransformer Create(IHostEnvironment env, object ctx) => MultiTaskModelFormat.Read(MlNetInternals.OpenEntry(ctx));
+}

@@ -1,0 +1,48 @@
+using Microsoft.ML;
+using MlNetMtl.Training;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// The ML.NET estimator of a shared-bottom multi-task network. <see cref="Fit(IDataView)"/> reads the feature and
+/// label columns in one pass into compact buffers, trains, and returns a <see cref="MultiTaskTransformer"/>.
+/// Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>.
+/// </summary>
+public sealed class SharedBottomTrainer : IEstimator<MultiTaskTransformer>
+{
+    private readonly SharedBottomTrainerOptions _options;
+    private readonly TaskColumn[] _tasks;
+
+    internal SharedBottomTrainer(SharedBottomTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _tasks = options.Tasks.ToArray();
+    }
+
+    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="SharedBottomTrainerOptions.ValidationFraction"/> of it for early stopping.</summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
+    public MultiTaskTransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>Trains on <paramref name="trainData"/>, early-stopping on <paramref name="validationData"/> when it is given.</summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
+    public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks);
+        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, _tasks);
+        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, _tasks);
+        var result = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions()).Fit(train, validation, _options.Progress);
+        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, _tasks, result.Epochs);
+    }
+
+    /// <summary>The input columns followed by each task's output columns; checks the feature and label columns first.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ColumnRules.Check(inputSchema, _options.FeatureColumnName, _tasks);
+        ColumnRules.CheckNoCollision(inputSchema.Select(c => c.Name), _tasks);
+        return new SchemaShape(inputSchema.Concat(OutputShapes.For(_tasks)));
+    }
+}

@@ -1,0 +1,76 @@
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Training;
+
+namespace MlNetMtl;
+
+/// <summary>Options of the shared-bottom multi-task trainer. Every property has a documented default.</summary>
+public sealed class SharedBottomTrainerOptions
+{
+    /// <summary>The feature column: a known-size vector of Single, dense or sparse. Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>The tasks, each with a name, label column, kind and loss weight. At least one is required.</summary>
+    public IList<TaskColumn> Tasks { get; set; } = new List<TaskColumn>();
+
+    /// <summary>Widths of the shared bottom's ReLU layers. Default [256, 128].</summary>
+    public int[] BottomWidths { get; set; } = [256, 128];
+
+    /// <summary>Widths of each tower's hidden ReLU layers (a width-1 output follows). Default [64].</summary>
+    public int[] TowerWidths { get; set; } = [64];
+
+    /// <summary>Dropout rate of hidden units during training. Default 0.</summary>
+    public float Dropout { get; set; }
+
+    /// <summary>Maximum epochs. Default 20.</summary>
+    public int Epochs { get; set; } = 20;
+
+    /// <summary>Rows per mini-batch. Default 256.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>The optimizer. Default Adam.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    /// <summary>Step size. Default 1e-3.</summary>
+    public float LearningRate { get; set; } = 1e-3f;
+
+    /// <summary>L2 weight decay on weights (not biases). Default 0.</summary>
+    public float WeightDecay { get; set; }
+
+    /// <summary>Fraction of training rows held out for early stopping when no validation data is given. Default 0.1.</summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>Epochs without validation improvement before stopping; the best weights are restored. 0 = never stop early. Default 3.</summary>
+    public int EarlyStoppingPatience { get; set; } = 3;
+
+    /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
+    public IProgress<EpochReport>? Progress { get; set; }
+
+    internal SharedBottomOptions NetworkOptions() => new() { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout };
+
+    internal TrainerOptions TrainingOptions() => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Optimizer = Optimizer,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        ValidationFraction = ValidationFraction,
+        EarlyStoppingPatience = EarlyStoppingPatience,
+        Seed = Seed,
+    };
+
+    /// <summary>Checks the options on their own (columns are checked against the data later).</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(FeatureColumnName))
+            throw new ArgumentException("FeatureColumnName must name the feature column.", nameof(FeatureColumnName));
+        if (Tasks is null || Tasks.Count == 0)
+            throw new ArgumentException("Tasks is empty: give at least one task (name, label column, kind).", nameof(Tasks));
+        TaskDefinition.ValidateList(Tasks.Select(t => t.Definition).ToArray(), nameof(Tasks));
+        _ = new MultiTaskTrainer(NetworkOptions(), TrainingOptions());
+    }
+}

@@ -1,0 +1,128 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// Writes and reads a <see cref="SharedBottomNetwork"/> — shape, tasks and every parameter — in a versioned
+/// binary format ending with a checksum of the weights, so a truncated or corrupted file is reported, never
+/// loaded.
+/// </summary>
+public static class NetworkSerializer
+{
+    private const int FormatVersion = 1;
+
+    /// <summary>Writes the network.</summary>
+    public static void Write(SharedBottomNetwork network, BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(FormatVersion);
+        writer.Write(network.InputDimension);
+        writer.Write(network.Tasks.Count);
+        foreach (var task in network.Tasks)
+        {
+            writer.Write(task.Name);
+            writer.Write((int)task.Kind);
+            writer.Write(task.LossWeight);
+        }
+        WriteInts(writer, network.Options.BottomWidths);
+        WriteInts(writer, network.Options.TowerWidths);
+        writer.Write(network.Options.Dropout);
+        var checksum = new Fnv1a();
+        writer.Write(network.Parameters.Count);
+        foreach (var parameter in network.Parameters)
+        {
+            writer.Write(parameter.Name);
+            writer.Write(parameter.Rows);
+            writer.Write(parameter.Columns);
+            foreach (float value in parameter.Value)
+            {
+                writer.Write(value);
+                checksum.Add(value);
+            }
+        }
+        writer.Write(checksum.Value);
+    }
+
+    /// <summary>Reads a network written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">The data are truncated, corrupted, or of an unknown format version.</exception>
+    public static SharedBottomNetwork Read(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        try
+        {
+            int version = reader.ReadInt32();
+            if (version != FormatVersion)
+                throw new InvalidDataException($"Network format version {version} is not supported (this build reads version {FormatVersion}).");
+            int inputs = reader.ReadInt32();
+            int taskCount = reader.ReadInt32();
+            if (inputs <= 0 || taskCount <= 0 || taskCount > 10_000)
+                throw new InvalidDataException($"Network header is corrupt (input width {inputs}, {taskCount} tasks).");
+            var tasks = new TaskDefinition[taskCount];
+            for (int t = 0; t < taskCount; t++)
+                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle());
+            var options = new SharedBottomOptions { BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), Dropout = reader.ReadSingle() };
+            var network = SharedBottomNetwork.CreateUninitialized(inputs, tasks, options);
+
+            int count = reader.ReadInt32();
+            if (count != network.Parameters.Count)
+                throw new InvalidDataException($"The network has {count} parameters stored; its shape needs {network.Parameters.Count}.");
+            var checksum = new Fnv1a();
+            foreach (var parameter in network.Parameters)
+            {
+                string name = reader.ReadString();
+                int rows = reader.ReadInt32(), columns = reader.ReadInt32();
+                if (name != parameter.Name || rows != parameter.Rows || columns != parameter.Columns)
+                    throw new InvalidDataException($"Stored parameter '{name}' [{rows}×{columns}] does not match '{parameter.Name}' [{parameter.Rows}×{parameter.Columns}].");
+                var values = parameter.Value;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = reader.ReadSingle();
+                    checksum.Add(values[i]);
+                }
+            }
+            if (reader.ReadUInt64() != checksum.Value)
+                throw new InvalidDataException("The network's weights fail their checksum: the model file is corrupted.");
+            return network;
+        }
+        catch (EndOfStreamException error)
+        {
+            throw new InvalidDataException("The network data end early: the model file is truncated.", error);
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidDataException($"The stored network is invalid: {error.Message}", error);
+        }
+    }
+
+    private static void WriteInts(BinaryWriter writer, int[] values)
+    {
+        writer.Write(values.Length);
+        foreach (int value in values)
+            writer.Write(value);
+    }
+
+    private static int[] ReadInts(BinaryReader reader)
+    {
+        int length = reader.ReadInt32();
+        if (length < 0 || length > 1_000)
+            throw new InvalidDataException($"A stored width list has length {length}: the model file is corrupted.");
+        var values = new int[length];
+        for (int i = 0; i < length; i++)
+            values[i] = reader.ReadInt32();
+        return values;
+    }
+
+    /// <summary>64-bit FNV-1a over the bit patterns of the weights.</summary>
+    private struct Fnv1a()
+    {
+        public ulong Value { get; private set; } = 14695981039346656037UL;
+
+        public void Add(float value)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(value);
+            for (int b = 0; b < 4; b++, bits >>= 8)
+                Value = (Value ^ (bits & 0xFF)) * 1099511628211UL;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Tests.MLNet;
+
+/// <summary>A small recommender-like table with a known answer: clicks depend on the category and age, watch time on both.</summary>
+public sealed class Impression
+{
+    public string Category { get; set; } = "";
+    public float Age { get; set; }
+    public float Income { get; set; }
+    public string User { get; set; } = "";
+    public bool Click { get; set; }
+    public float Watch { get; set; }
+}
+
+/// <summary>Builds impressions and the standard pipeline over them.</summary>
+internal static class Impressions
+{
+    public static readonly TaskColumn Click = new("click", nameof(Impression.Click), TaskKind.Binary);
+    public static readonly TaskColumn Watch = new("watch", nameof(Impression.Watch), TaskKind.Regression);
+
+    public static List<Impression> Generate(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var list = new List<Impression>(rows);
+        for (int r = 0; r < rows; r++)
+        {
+            int category = random.Next(6);
+            float age = (float)(random.NextDouble() * 100);
+            double logit = (category < 3 ? 2.0 : -2.0) + 0.06 * (age - 50);
+            list.Add(new Impression
+            {
+                Category = ((char)('a' + category)).ToString(),
+                Age = age,
+                Income = (float)(random.NextDouble() * 1000),
+                User = "u" + (r % 40),
+                Click = random.NextDouble() < 1 / (1 + Math.Exp(-logit)),
+                Watch = (float)(category * 0.5 + age * 0.02 + random.NextDouble() * 0.1),
+            });
+        }
+        return list;
+    }
+
+    /// <summary>OneHot → Normalize → Concatenate → cache → the multi-task trainer.</summary>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, SharedBottomTrainerOptions? options = null)
+    {
+        options ??= new SharedBottomTrainerOptions { Tasks = [Click, Watch], Epochs = 30, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f };
+        return ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
+            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
+            .Append(ml.Transforms.NormalizeMinMax("IncomeNorm", nameof(Impression.Income)))
+            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm", "IncomeNorm"))
+            .AppendCacheCheckpoint(ml)
+            .Append(ml.MultiTask().SharedBottom(options));
+    }
+
+    /// <summary>Every value of a Single column, in row order.</summary>
+    public static float[] Column(IDataView data, string name) => data.GetColumn<float>(name).ToArray();
+}
