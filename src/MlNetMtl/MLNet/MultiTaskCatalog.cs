@@ -75,14 +75,23 @@ public sealed class MultiTaskCatalog
         {
             return _context.Model.Load(path, out inputSchema);
         }
-        catch (Exception error) when (error is not InvalidDataException and not NotSupportedException)
+        catch (Exception error) when (error is not NotSupportedException)
         {
-            throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
+            throw new InvalidDataException($"'{path}' is not a readable model: {Cause(error).Message}", error);
         }
-        catch (InvalidDataException error)
+    }
+
+    /// <summary>Our own InvalidDataException if one is in the chain, else the innermost exception (ML.NET wraps loader errors).</summary>
+    private static Exception Cause(Exception error)
+    {
+        var innermost = error;
+        for (var current = error; current is not null; current = current.InnerException)
         {
-            throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
+            if (current is InvalidDataException)
+                return current;
+            innermost = current;
         }
+        return innermost;
     }
 
     /// <summary>The tasks of a data set, as trainer task columns whose label columns bear the tasks' names.</summary>

@@ -18,7 +18,7 @@ internal static class MlNetInternals
     /// <summary>Eight characters identifying our entries in a model file.</summary>
     private const string ModelSignature = "MLNETMTL";
     /// <summary>The name ML.NET looks our loader up by.</summary>
-    private const string LoaderSignature = "MlNetMtlMultiTaskTransformer";
+    private const string LoaderSignature = "MlNetMtlMultiTaskXf"; // ML.NET allows at most 24 characters
     /// <summary>Version of the entry (high word major, low word minor), written, readable and the oldest we read.</summary>
     private const uint EntryVersion = 0x00010001;
 
