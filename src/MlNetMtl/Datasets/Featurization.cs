@@ -1,0 +1,39 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace MlNetMtl.Datasets;
+
+/// <summary>The standard tabular featurization used by the loaders, from ML.NET's own transforms.</summary>
+public static class Featurization
+{
+    /// <summary>
+    /// One-hot encodes each categorical column, concatenates the numeric columns and normalizes them twice —
+    /// by mean and variance, and by quantile bins (robust to the heavy tails of money amounts) — and
+    /// concatenates everything into <paramref name="featureColumnName"/>.
+    /// </summary>
+    public static IEstimator<ITransformer> Tabular(MLContext ml, IReadOnlyList<string> categorical, IReadOnlyList<string> numeric, string featureColumnName = LoadedDataset.FeatureColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        if (categorical.Count + numeric.Count == 0)
+            throw new ArgumentException("Give at least one categorical or numeric column.", nameof(categorical));
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        var parts = new List<string>();
+        if (categorical.Count > 0)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(categorical.Select(c => new InputOutputColumnPair("OneHot." + c, c)).ToArray(),
+                OneHotEncodingEstimator.OutputKind.Indicator));
+            parts.AddRange(categorical.Select(c => "OneHot." + c));
+        }
+        if (numeric.Count > 0)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.Concatenate("Numeric", numeric.ToArray()))
+                .Append(ml.Transforms.NormalizeMeanVariance("Numeric.Standardized", "Numeric"))
+                .Append(ml.Transforms.NormalizeBinning("Numeric.Binned", "Numeric", maximumBinCount: 32));
+            parts.Add("Numeric.Standardized");
+            parts.Add("Numeric.Binned");
+        }
+        return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.ML;
+
+namespace MlNetMtl.Datasets;
+
+/// <summary>
+/// A real data set read by one of the loaders: the raw columns with the tasks' Boolean label columns added, the
+/// tasks, and the featurization pipeline that produces the <see cref="FeatureColumnName"/> column.
+/// </summary>
+public sealed class LoadedDataset
+{
+    internal LoadedDataset(IDataView data, IReadOnlyList<TaskColumn> tasks, IEstimator<ITransformer> featurizer, string? weightColumnName)
+    {
+        Data = data;
+        Tasks = tasks;
+        Featurizer = featurizer;
+        WeightColumnName = weightColumnName;
+    }
+
+    /// <summary>The name of the column <see cref="Featurizer"/> produces.</summary>
+    public const string FeatureColumnName = "Features";
+
+    /// <summary>The rows: raw columns plus one Boolean label column per task.</summary>
+    public IDataView Data { get; }
+    /// <summary>The tasks (label columns present in <see cref="Data"/>).</summary>
+    public IReadOnlyList<TaskColumn> Tasks { get; }
+    /// <summary>One-hot encodes the categoricals, normalizes the numerics, concatenates them into <see cref="FeatureColumnName"/>; label sources are excluded.</summary>
+    public IEstimator<ITransformer> Featurizer { get; }
+    /// <summary>A per-row sample weight column that is not a feature (Census-KDD's instance weight), or null.</summary>
+    public string? WeightColumnName { get; }
+}
