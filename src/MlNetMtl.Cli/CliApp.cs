@@ -8,6 +8,9 @@ internal static class CliApp
     public static RootCommand Create() => new("mlnet-mtl: multi-task learning for recommender ranking on ML.NET.")
     {
         DemoCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        PredictCommand.Create(),
         GenerateCommand.Create(),
     };
 

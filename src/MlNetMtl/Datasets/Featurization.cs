@@ -8,7 +8,8 @@ namespace MlNetMtl.Datasets;
 public static class Featurization
 {
     /// <summary>
-    /// One-hot encodes each categorical column, concatenates the numeric columns and normalizes them twice —
+    /// One-hot encodes each categorical column, concatenates the numeric columns, replaces their missing values
+    /// (NaN) by the column mean, and normalizes them twice —
     /// by mean and variance, and by quantile bins (robust to the heavy tails of money amounts) — and
     /// concatenates everything into <paramref name="featureColumnName"/>.
     /// </summary>
@@ -29,6 +30,7 @@ public static class Featurization
         {
             pipeline = pipeline
                 .Append(ml.Transforms.Concatenate("Numeric", numeric.ToArray()))
+                .Append(ml.Transforms.ReplaceMissingValues("Numeric", replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean))
                 .Append(ml.Transforms.NormalizeMeanVariance("Numeric.Standardized", "Numeric"))
                 .Append(ml.Transforms.NormalizeBinning("Numeric.Binned", "Numeric", maximumBinCount: 32));
             parts.Add("Numeric.Standardized");

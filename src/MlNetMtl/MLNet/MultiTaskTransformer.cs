@@ -36,6 +36,14 @@ public sealed class MultiTaskTransformer : ITransformer
     internal long ForwardPasses => Interlocked.Read(ref _forwardPasses);
     internal void CountForwardPass() => Interlocked.Increment(ref _forwardPasses);
 
+    /// <summary>The multi-task transformer inside <paramref name="model"/> (itself, or the last one of a transformer chain), or null.</summary>
+    public static MultiTaskTransformer? FindIn(ITransformer model) => model switch
+    {
+        MultiTaskTransformer transformer => transformer,
+        IEnumerable<ITransformer> chain => chain.Select(FindIn).LastOrDefault(t => t is not null),
+        _ => null,
+    };
+
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
 

@@ -1,12 +1,25 @@
-using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetMtl.Cli;
+using MlNetMtl.Datasets;
+using MlNetMtl.Tests.MLNet;
 
 namespace MlNetMtl.Tests.Cli;
 
-/// <summary>The README's main command and the generator command, run in-process on small data.</summary>
+/// <summary>The CLI: in-process for output checks, and as a separate process for the train → predict round trip.</summary>
 [NonParallelizable]
 public class CliTests
 {
+    private string _directory = null!;
+
+    [OneTimeSetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-cli-").FullName;
+
+    [OneTimeTearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
     private static (int Exit, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -16,7 +29,7 @@ public class CliTests
         Console.SetError(error);
         try
         {
-            int exit = CliApp.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+            int exit = CliApp.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
             return (exit, output.ToString(), error.ToString());
         }
         finally
@@ -26,47 +39,105 @@ public class CliTests
         }
     }
 
-    [Test]
-    public void Demo_TrainsAndReportsHeldOutAucPerTask()
+    /// <summary>Runs the built CLI (mlnet-mtl.dll beside the tests) in its own process.</summary>
+    private static (int Exit, string Output) RunProcess(params string[] args)
     {
-        var (exit, output, _) = Run("demo", "--rows", "4000", "--epochs", "4", "--dimension", "20");
-        Assert.That(exit, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("epoch   1").And.Contain("task1    AUC 0.").And.Contain("task2    AUC 0.").And.Contain("samples/s"));
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlnet-mtl.dll"));
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "the CLI process did not finish");
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    private string WriteImpressionsCsv(string name, int rows, int seed)
+    {
+        string path = Path.Combine(_directory, name);
+        var lines = Impressions.Generate(rows, seed).Select(r => string.Join(",", r.Category, r.Age.ToString("R", CultureInfo.InvariantCulture),
+            r.Income.ToString("R", CultureInfo.InvariantCulture), r.User, r.Click ? "1" : "0", r.Watch.ToString("R", CultureInfo.InvariantCulture)));
+        File.WriteAllLines(path, lines.Prepend("Category,Age,Income,User,Click,Watch"));
+        return path;
     }
 
     [Test]
-    public void Demo_Regression_ReportsMse()
+    public void Demo_TrainsEvaluatesSavesAndReloads()
     {
-        var (exit, output, _) = Run("demo", "--rows", "2000", "--epochs", "2", "--dimension", "10", "--kind", "Regression", "--tower", "");
-        Assert.That(exit, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("MSE").And.Contain("label variance"));
+        string model = Path.Combine(_directory, "demo.zip");
+        var (exit, output, error) = Run("demo", "--rows", "4000", "--epochs", "4", "--dimension", "20", "-o", model);
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        Assert.That(output, Does.Contain("epoch   1").And.Contain("AUC").And.Contain("task1").And.Contain("task2"));
+        Assert.That(output, Does.Contain("identical predictions on all 1,000 test rows"));
+        Assert.That(File.Exists(model));
     }
 
     [Test]
-    public void Demo_BadWidth_FailsNamingIt()
+    public void Demo_Regression_ReportsRmse()
+    {
+        var (exit, output, error) = Run("demo", "--rows", "2000", "--epochs", "2", "--dimension", "10", "--kind", "Regression", "--tower", "", "-o", Path.Combine(_directory, "r.zip"));
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        Assert.That(output, Does.Contain("RMSE").And.Contain("Regression"));
+    }
+
+    [Test]
+    public void BadOptions_FailWithOneLineNamingThem()
     {
         var (exit, output, error) = Run("demo", "--rows", "100", "--bottom", "64,x");
-        Assert.That(exit, Is.Not.EqualTo(0));
-        Assert.That(output + error, Does.Contain("'x' in '64,x' is not a layer width"));
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("error: 'x' in '64,x' is not a layer width"));
+        (exit, _, error) = Run("train", "-d", WriteImpressionsCsv("bad.csv", 50, 1), "--task", "click:Nope:binary");
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("'Nope' is not in the header"));
+        (exit, _, error) = Run("train", "-d", WriteImpressionsCsv("bad2.csv", 50, 1), "--task", "click:Click:ranking");
+        Assert.That(error, Does.Contain("kind 'ranking' is not binary or regression"));
+    }
+
+    [Test]
+    public void TrainThenPredict_InSeparateProcesses_MatchesInProcessPredictionsBitForBit()
+    {
+        string train = WriteImpressionsCsv("train.csv", 3000, 1), score = WriteImpressionsCsv("score.csv", 200, 2);
+        string model = Path.Combine(_directory, "model.zip"), predictions = Path.Combine(_directory, "predictions.csv");
+
+        var trained = RunProcess("train", "-d", train, "--task", "click:Click:binary", "--task", "watch:Watch:regression",
+            "--ignore-cols", "User", "--epochs", "3", "--bottom", "32", "--tower", "8", "-o", model, "--test-dataset", score);
+        Assert.That(trained.Exit, Is.EqualTo(0), trained.Output);
+        Assert.That(trained.Output, Does.Contain("click").And.Contain("AUC").And.Contain("Saved the model"));
+
+        var predicted = RunProcess("predict", "-m", model, "-d", score, "-o", predictions);
+        Assert.That(predicted.Exit, Is.EqualTo(0), predicted.Output);
+        var lines = File.ReadAllLines(predictions);
+        Assert.That(lines[0], Is.EqualTo("click.Score,click.Probability,click.PredictedLabel,watch.Score"));
+        Assert.That(lines, Has.Length.EqualTo(201));
+
+        var ml = new MLContext();
+        var loaded = ml.MultiTask().LoadModel(model, out var schema);
+        var scored = loaded.Transform(CsvDataset.LoadForSchema(ml, score, schema));
+        var clicks = scored.GetColumn<float>("click.Score").ToArray();
+        var watches = scored.GetColumn<float>("watch.Score").ToArray();
+        for (int i = 0; i < clicks.Length; i++)
+        {
+            var cells = lines[i + 1].Split(',');
+            Assert.That(float.Parse(cells[0], CultureInfo.InvariantCulture), Is.EqualTo(clicks[i]), $"row {i}");
+            Assert.That(float.Parse(cells[3], CultureInfo.InvariantCulture), Is.EqualTo(watches[i]), $"row {i}");
+        }
+
+        var evaluated = RunProcess("evaluate", "-m", model, "-d", score, "--group-col", "User");
+        Assert.That(evaluated.Exit, Is.EqualTo(0), evaluated.Output);
+        Assert.That(evaluated.Output, Does.Contain("watch").And.Contain("GAUC"));
     }
 
     [Test]
     public void Generate_WritesCsvWithHeaderAndRows()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-{Guid.NewGuid():N}.csv");
-        try
-        {
-            var (exit, output, _) = Run("generate", "--rows", "25", "--dimension", "4", "-o", path);
-            Assert.That(exit, Is.EqualTo(0), output);
-            var lines = File.ReadAllLines(path);
-            Assert.That(lines[0], Is.EqualTo("f0,f1,f2,f3,task1,task2"));
-            Assert.That(lines, Has.Length.EqualTo(26));
-            Assert.That(lines.Skip(1).All(l => l.Split(',').Length == 6 && l.Split(',')[4] is "0" or "1"));
-            Assert.That(File.Exists(path + ".tmp"), Is.False);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        string path = Path.Combine(_directory, "generated.csv");
+        var (exit, output, _) = Run("generate", "--rows", "25", "--dimension", "4", "-o", path);
+        Assert.That(exit, Is.EqualTo(0), output);
+        var lines = File.ReadAllLines(path);
+        Assert.That(lines[0], Is.EqualTo("f0,f1,f2,f3,task1,task2"));
+        Assert.That(lines, Has.Length.EqualTo(26));
+        Assert.That(lines.Skip(1).All(l => l.Split(',').Length == 6 && l.Split(',')[4] is "0" or "1"));
+        Assert.That(File.Exists(path + ".tmp"), Is.False);
     }
 }

@@ -1,0 +1,45 @@
+using MlNetMtl.Evaluation;
+using MlNetMtl.Training;
+using Spectre.Console;
+
+namespace MlNetMtl.Cli;
+
+/// <summary>What the commands print, through a Spectre console bound to the current standard output.</summary>
+internal sealed class CliOutput
+{
+    public CliOutput()
+    {
+        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+        if (System.Console.IsOutputRedirected)
+            Console.Profile.Width = 200; // a log file or pipe: do not wrap lines at the default 80 columns
+    }
+
+    public IAnsiConsole Console { get; }
+
+    public void Line(string text) => Console.WriteLine(text);
+
+    /// <summary>The per-task metrics as a table.</summary>
+    public void Metrics(MultiTaskMetrics metrics)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var header in MultiTaskMetrics.Headers)
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        foreach (var row in metrics.Rows())
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        Console.Write(table);
+    }
+
+    /// <summary>Prints one line per epoch with each task's training and validation loss.</summary>
+    public IProgress<EpochReport> EpochProgress(IReadOnlyList<string> tasks) => new EpochLines(this, tasks);
+
+    private sealed class EpochLines(CliOutput output, IReadOnlyList<string> tasks) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport report)
+        {
+            string Losses(IReadOnlyList<double> losses) => string.Join("  ", losses.Select((l, t) => $"{tasks[t]} {l:F4}"));
+            string validation = report.ValidationLoss.Count > 0 ? $"  validation [{Losses(report.ValidationLoss)}]" : "";
+            string text = $"train [{Losses(report.TrainingLoss)}]{validation}";
+            output.Console.MarkupLine($"  epoch [bold]{report.Epoch,3}[/]  {Markup.Escape(text)}  [grey]{report.Elapsed.TotalSeconds:F2} s[/]");
+        }
+    }
+}

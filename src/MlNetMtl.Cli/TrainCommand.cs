@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.ML;
+using MlNetMtl.Datasets;
+
+namespace MlNetMtl.Cli;
+
+/// <summary><c>mlnet-mtl train</c>: featurize a data file, train a shared-bottom model, optionally evaluate it, save it as a .zip.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptionSet();
+        var training = new TrainingOptionSet(defaultEpochs: 20);
+        var test = new Option<FileInfo>("--test-dataset") { Description = "A file in the same format to evaluate the trained model on." };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The model file to write.", DefaultValueFactory = _ => new FileInfo("model.zip") };
+        var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
+        data.AddTo(command, withTasks: true);
+        training.AddTo(command);
+        command.Options.Add(test);
+        command.Options.Add(output);
+        command.SetAction(parse => CliApp.Guard(() =>
+        {
+            var console = new CliOutput();
+            var ml = new MLContext(parse.GetValue(training.Seed));
+            var dataset = data.LoadForTraining(ml, parse);
+            console.Line($"Tasks: {string.Join(", ", dataset.Tasks.Select(t => $"{t.Name} ({t.Kind}, label '{t.LabelColumnName}')"))}.");
+            var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, console.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray()));
+            var clock = Stopwatch.StartNew();
+            var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().SharedBottom(options)).Fit(dataset.Data);
+            console.Line($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
+            if (parse.GetValue(test) is { } testFile)
+            {
+                var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testFile.FullName, dataset.Data.Schema);
+                console.Line($"Test set {testFile.Name}:");
+                console.Metrics(ml.MultiTask().Evaluate(model.Transform(testData), dataset.Tasks));
+            }
+            string path = parse.GetValue(output)!.FullName;
+            ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);
+            console.Line($"Saved the model to {path}.");
+            return 0;
+        }));
+        return command;
+    }
+}

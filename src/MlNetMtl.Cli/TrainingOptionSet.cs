@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Globalization;
+using MlNetMtl.Training;
+
+namespace MlNetMtl.Cli;
+
+/// <summary>The network and training options shared by the commands that train.</summary>
+internal sealed class TrainingOptionSet(int defaultEpochs)
+{
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation loss).", DefaultValueFactory = _ => defaultEpochs };
+    public Option<string> Bottom { get; } = new("--bottom") { Description = "Shared bottom widths, comma-separated.", DefaultValueFactory = _ => "256,128" };
+    public Option<string> Tower { get; } = new("--tower") { Description = "Tower hidden widths, comma-separated (empty for a linear head).", DefaultValueFactory = _ => "64" };
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per mini-batch.", DefaultValueFactory = _ => 256 };
+    public Option<float> LearningRate { get; } = new("--learning-rate") { Description = "Step size.", DefaultValueFactory = _ => 1e-3f };
+    public Option<OptimizerKind> Optimizer { get; } = new("--optimizer") { Description = "Adam or SgdMomentum.", DefaultValueFactory = _ => OptimizerKind.Adam };
+    public Option<float> Dropout { get; } = new("--dropout") { Description = "Dropout rate of hidden units during training.", DefaultValueFactory = _ => 0f };
+    public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay on weights.", DefaultValueFactory = _ => 0f };
+    public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without validation improvement before stopping (0: never).", DefaultValueFactory = _ => 3 };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of data generation, initialisation and shuffling.", DefaultValueFactory = _ => 42 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Epochs, Bottom, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
+            command.Options.Add(option);
+    }
+
+    public SharedBottomTrainerOptions Create(ParseResult parse, string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) => new()
+    {
+        FeatureColumnName = featureColumn,
+        Tasks = tasks.ToList(),
+        BottomWidths = Widths(parse.GetValue(Bottom)!),
+        TowerWidths = Widths(parse.GetValue(Tower)!),
+        Dropout = parse.GetValue(Dropout),
+        Epochs = parse.GetValue(Epochs),
+        BatchSize = parse.GetValue(BatchSize),
+        LearningRate = parse.GetValue(LearningRate),
+        Optimizer = parse.GetValue(Optimizer),
+        WeightDecay = parse.GetValue(WeightDecay),
+        EarlyStoppingPatience = parse.GetValue(Patience),
+        Seed = parse.GetValue(Seed),
+        Progress = progress,
+    };
+
+    private static int[] Widths(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out int width)
+                ? width
+                : throw new ArgumentException($"'{w}' in '{text}' is not a layer width."))
+            .ToArray();
+}
