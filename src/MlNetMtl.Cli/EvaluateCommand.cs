@@ -18,10 +18,7 @@ internal static class EvaluateCommand
         command.SetAction(parse => CliApp.Guard(() =>
         {
             var console = new CliOutput();
-            var ml = new MLContext();
-            var loaded = ml.MultiTask().LoadModel(parse.GetValue(model)!.FullName, out var schema);
-            var transformer = MultiTaskTransformer.FindIn(loaded) ?? throw new ArgumentException("The model holds no MlNetMtl multi-task transformer.");
-            var scored = loaded.Transform(data.LoadForModel(ml, parse, schema));
+            var (ml, transformer, scored) = ScoredData.Load(parse, model, data);
             console.Metrics(ml.MultiTask().Evaluate(scored, transformer));
             if (parse.GetValue(group) is { } groupColumn)
                 foreach (var task in transformer.Tasks.Where(t => t.Kind == Data.TaskKind.Binary))

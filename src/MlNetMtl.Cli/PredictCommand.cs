@@ -23,10 +23,7 @@ internal static class PredictCommand
         command.Options.Add(output);
         command.SetAction(parse => CliApp.Guard(() =>
         {
-            var ml = new MLContext();
-            var loaded = ml.MultiTask().LoadModel(parse.GetValue(model)!.FullName, out var schema);
-            var transformer = MultiTaskTransformer.FindIn(loaded) ?? throw new ArgumentException("The model holds no MlNetMtl multi-task transformer.");
-            var scored = loaded.Transform(data.LoadForModel(ml, parse, schema));
+            var (_, transformer, scored) = ScoredData.Load(parse, model, data);
             var columns = transformer.Tasks.SelectMany(t => OutputColumnNames.For(t.Name, t.Kind)).Select(name => scored.Schema[name]).ToArray();
             var file = parse.GetValue(output)!;
             long rows = Write(scored, columns, file);
