@@ -29,7 +29,7 @@ internal sealed class MultiTaskMapping
     }
 
     public MultiTaskTransformer Transformer { get; }
-    public SharedBottomNetwork Network => Transformer.Network;
+    public MultiTaskNetwork Network => Transformer.Network;
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
     public DataViewSchema.Column FeatureColumn { get; }

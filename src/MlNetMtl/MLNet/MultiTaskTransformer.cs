@@ -15,7 +15,7 @@ public sealed class MultiTaskTransformer : ITransformer
 {
     private long _forwardPasses;
 
-    internal MultiTaskTransformer(SharedBottomNetwork network, string featureColumnName, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<EpochReport> trainingHistory)
+    internal MultiTaskTransformer(MultiTaskNetwork network, string featureColumnName, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<EpochReport> trainingHistory)
     {
         Network = network;
         FeatureColumnName = featureColumnName;
@@ -23,8 +23,8 @@ public sealed class MultiTaskTransformer : ITransformer
         TrainingHistory = trainingHistory;
     }
 
-    /// <summary>The trained network; its <see cref="SharedBottomNetwork.Parameters"/> expose the weights read-only.</summary>
-    public SharedBottomNetwork Network { get; }
+    /// <summary>The trained network; its <see cref="MultiTaskNetwork.Parameters"/> expose the weights read-only.</summary>
+    public MultiTaskNetwork Network { get; }
     /// <summary>The feature column the model reads.</summary>
     public string FeatureColumnName { get; }
     /// <summary>The tasks, in output order, with the label columns they were trained on.</summary>

@@ -3,16 +3,16 @@ using MlNetMtl.Data;
 namespace MlNetMtl.Networks;
 
 /// <summary>
-/// Writes and reads a <see cref="SharedBottomNetwork"/> — shape, tasks and every parameter — in a versioned
+/// Writes and reads a <see cref="MultiTaskNetwork"/> — architecture, sizes, tasks and every parameter — in a versioned
 /// binary format ending with a checksum of the weights, so a truncated or corrupted file is reported, never
 /// loaded.
 /// </summary>
 public static class NetworkSerializer
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     /// <summary>Writes the network.</summary>
-    public static void Write(SharedBottomNetwork network, BinaryWriter writer)
+    public static void Write(MultiTaskNetwork network, BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(writer);
@@ -25,9 +25,7 @@ public static class NetworkSerializer
             writer.Write((int)task.Kind);
             writer.Write(task.LossWeight);
         }
-        WriteInts(writer, network.Options.BottomWidths);
-        WriteInts(writer, network.Options.TowerWidths);
-        writer.Write(network.Options.Dropout);
+        network.Options.Write(writer);
         var checksum = new Fnv1a();
         writer.Write(network.Parameters.Count);
         foreach (var parameter in network.Parameters)
@@ -46,7 +44,7 @@ public static class NetworkSerializer
 
     /// <summary>Reads a network written by <see cref="Write"/>.</summary>
     /// <exception cref="InvalidDataException">The data are truncated, corrupted, or of an unknown format version.</exception>
-    public static SharedBottomNetwork Read(BinaryReader reader)
+    public static MultiTaskNetwork Read(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         try
@@ -61,8 +59,7 @@ public static class NetworkSerializer
             var tasks = new TaskDefinition[taskCount];
             for (int t = 0; t < taskCount; t++)
                 tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle());
-            var options = new SharedBottomOptions { BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), Dropout = reader.ReadSingle() };
-            var network = SharedBottomNetwork.CreateUninitialized(inputs, tasks, options);
+            var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, NetworkOptions.Read(reader));
 
             int count = reader.ReadInt32();
             if (count != network.Parameters.Count)
@@ -93,24 +90,6 @@ public static class NetworkSerializer
         {
             throw new InvalidDataException($"The stored network is invalid: {error.Message}", error);
         }
-    }
-
-    private static void WriteInts(BinaryWriter writer, int[] values)
-    {
-        writer.Write(values.Length);
-        foreach (int value in values)
-            writer.Write(value);
-    }
-
-    private static int[] ReadInts(BinaryReader reader)
-    {
-        int length = reader.ReadInt32();
-        if (length < 0 || length > 1_000)
-            throw new InvalidDataException($"A stored width list has length {length}: the model file is corrupted.");
-        var values = new int[length];
-        for (int i = 0; i < length; i++)
-            values[i] = reader.ReadInt32();
-        return values;
     }
 
     /// <summary>64-bit FNV-1a over the bit patterns of the weights.</summary>

@@ -26,6 +26,28 @@ public static class Softmax
         }
     }
 
+    /// <summary>
+    /// Backward pass of <see cref="Rows"/>: from the softmax outputs p and dL/dp, writes dL/dz = p ⊙ (dL/dp − ⟨p, dL/dp⟩)
+    /// per row (<paramref name="destination"/> may alias <paramref name="outputGradient"/>).
+    /// </summary>
+    public static void RowsBackward(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> outputGradient, Span<float> destination, int rows, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        long size = (long)rows * columns;
+        if (probabilities.Length < size || outputGradient.Length < size || destination.Length < size)
+            throw new ArgumentException($"Softmax backward over {rows}×{columns} needs {size} values in each span.");
+        for (int r = 0; r < rows; r++)
+        {
+            var p = probabilities.Slice(r * columns, columns);
+            var g = outputGradient.Slice(r * columns, columns);
+            var d = destination.Slice(r * columns, columns);
+            float inner = VectorOps.Dot(p, g);
+            VectorOps.Multiply(p, g, d);
+            VectorOps.AddScaled(-inner, p, d);
+        }
+    }
+
     private static void Row<TS, TV>(ReadOnlySpan<float> x, Span<float> y) where TS : ISimd<TV> where TV : struct
     {
         ref readonly float xs = ref MemoryMarshal.GetReference(x);

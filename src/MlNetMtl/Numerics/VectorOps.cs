@@ -10,6 +10,33 @@ public static class VectorOps
     public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) =>
         Elementwise.Map<MultiplyOperator>(x, y, destination);
 
+    /// <summary>Σᵢ xᵢ·yᵢ.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (x.Length != y.Length)
+            throw new ArgumentException($"x has {x.Length} values and y {y.Length}; they must match.", nameof(y));
+        return SimdPaths.Active switch
+        {
+            SimdPath.Vector512 => Dot<Simd512, Vector512<float>>(x, y),
+            SimdPath.Vector256 => Dot<Simd256, Vector256<float>>(x, y),
+            _ => Dot<SimdScalar, float>(x, y),
+        };
+    }
+
+    private static float Dot<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> y) where TS : ISimd<TV> where TV : struct
+    {
+        ref readonly float xs = ref MemoryMarshal.GetReference(x);
+        ref readonly float ys = ref MemoryMarshal.GetReference(y);
+        nint i = 0, length = x.Length, w = TS.Count;
+        TV sum = TS.Zero;
+        for (; i <= length - w; i += w)
+            sum = TS.MultiplyAdd(TS.Load(in xs, i), TS.Load(in ys, i), sum);
+        float total = TS.Sum(sum);
+        for (; i < length; i++)
+            total = MathF.FusedMultiplyAdd(SimdScalar.Load(in xs, i), SimdScalar.Load(in ys, i), total);
+        return total;
+    }
+
     /// <summary><c>x *= alpha</c>.</summary>
     public static void Scale(float alpha, Span<float> x)
     {

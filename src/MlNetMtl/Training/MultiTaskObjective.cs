@@ -13,7 +13,7 @@ internal static class MultiTaskObjective
     /// Adds each task's summed (unweighted) loss over the batch to <paramref name="lossSums"/>; returns false,
     /// before any backward pass, when a loss is not finite.
     /// </summary>
-    public static bool Evaluate(SharedBottomNetwork network, InputBatch batch, float[][] labels, NetworkWorkspace workspace,
+    public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, NetworkWorkspace workspace,
         Random? dropout, bool backward, Span<double> lossSums, out int failedTask)
     {
         var tasks = network.Tasks;

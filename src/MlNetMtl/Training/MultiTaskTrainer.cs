@@ -5,18 +5,18 @@ using MlNetMtl.Networks;
 namespace MlNetMtl.Training;
 
 /// <summary>
-/// Trains a <see cref="SharedBottomNetwork"/> with mini-batch gradient descent on the loss-weighted sum of the
+/// Trains a <see cref="MultiTaskNetwork"/> of any architecture with mini-batch gradient descent on the loss-weighted sum of the
 /// tasks' losses, with an optional validation split, early stopping and restoration of the best weights.
 /// On one thread a fixed seed gives bit-identical weights.
 /// </summary>
 public sealed class MultiTaskTrainer
 {
-    private readonly SharedBottomOptions _network;
+    private readonly NetworkOptions _network;
     private readonly TrainerOptions _training;
 
     /// <summary>Creates a trainer; null options take the documented defaults.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the option is named).</exception>
-    public MultiTaskTrainer(SharedBottomOptions? network = null, TrainerOptions? training = null)
+    public MultiTaskTrainer(NetworkOptions? network = null, TrainerOptions? training = null)
     {
         _network = network ?? new SharedBottomOptions();
         _training = training ?? new TrainerOptions();
@@ -48,7 +48,7 @@ public sealed class MultiTaskTrainer
         var validationSet = validation ?? (heldOutRows.Length > 0 ? train : null);
         int[] validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
 
-        var network = SharedBottomNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
+        var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
             train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
         var session = new Session(network, train, validationSet, capacity, _training, random);
@@ -80,7 +80,7 @@ public sealed class MultiTaskTrainer
     /// <summary>The state of one training run.</summary>
     private sealed class Session
     {
-        private readonly SharedBottomNetwork _network;
+        private readonly MultiTaskNetwork _network;
         private readonly MultiTaskDataset _train;
         private readonly MultiTaskDataset? _validation;
         private readonly TrainerOptions _options;
@@ -91,7 +91,7 @@ public sealed class MultiTaskTrainer
         private readonly IOptimizer _optimizer;
         private readonly double _weightSum;
 
-        public Session(SharedBottomNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
+        public Session(MultiTaskNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
         {
             _network = network;
             _train = train;

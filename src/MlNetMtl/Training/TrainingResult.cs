@@ -5,7 +5,7 @@ namespace MlNetMtl.Training;
 /// <summary>A trained network and its training history.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(SharedBottomNetwork network, IReadOnlyList<EpochReport> epochs, int bestEpoch, bool stoppedEarly)
+    internal TrainingResult(MultiTaskNetwork network, IReadOnlyList<EpochReport> epochs, int bestEpoch, bool stoppedEarly)
     {
         Network = network;
         Epochs = epochs;
@@ -14,7 +14,7 @@ public sealed class TrainingResult
     }
 
     /// <summary>The network, holding the best epoch's weights when there was validation, else the last epoch's.</summary>
-    public SharedBottomNetwork Network { get; }
+    public MultiTaskNetwork Network { get; }
     /// <summary>One report per epoch run.</summary>
     public IReadOnlyList<EpochReport> Epochs { get; }
     /// <summary>The 1-based epoch whose weights the network holds.</summary>

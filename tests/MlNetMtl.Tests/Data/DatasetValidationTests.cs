@@ -15,7 +15,7 @@ public class DatasetValidationTests
     {
         var error = Assert.Throws<ArgumentException>(() => new MultiTaskDataset(Features(1, 2), [], []));
         Assert.That(error!.Message, Does.Contain("at least one task"));
-        Assert.That(() => SharedBottomNetwork.Create(2, []), Throws.ArgumentException.With.Message.Contains("at least one task"));
+        Assert.That(() => MultiTaskNetwork.Create(2, []), Throws.ArgumentException.With.Message.Contains("at least one task"));
     }
 
     [Test]
@@ -35,9 +35,9 @@ public class DatasetValidationTests
     [Test]
     public void EmptyOrBadWidths_Throw()
     {
-        Assert.That(() => SharedBottomNetwork.Create(2, [Click], new SharedBottomOptions { BottomWidths = [] }),
+        Assert.That(() => MultiTaskNetwork.Create(2, [Click], new SharedBottomOptions { BottomWidths = [] }),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("BottomWidths"));
-        Assert.That(() => SharedBottomNetwork.Create(2, [Click], new SharedBottomOptions { TowerWidths = [8, 0] }),
+        Assert.That(() => MultiTaskNetwork.Create(2, [Click], new SharedBottomOptions { TowerWidths = [8, 0] }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("TowerWidths[1]"));
         Assert.That(() => new MultiTaskTrainer(new SharedBottomOptions { Dropout = 1f }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("Dropout"));

@@ -11,7 +11,7 @@ public class NetworkGradientTests
     private delegate InputBatch BatchFactory();
 
     /// <summary>L = Σₜ wₜ·meanₜ(loss), with dropout masks redrawn from the same seed at every evaluation.</summary>
-    private static double Objective(SharedBottomNetwork network, BatchFactory batch, float[][] labels, NetworkWorkspace workspace, bool backward)
+    private static double Objective(MultiTaskNetwork network, BatchFactory batch, float[][] labels, NetworkWorkspace workspace, bool backward)
     {
         var sums = new double[network.Tasks.Count];
         var input = batch();
@@ -26,13 +26,13 @@ public class NetworkGradientTests
     /// Biases start at zero, which puts every pre-activation of an all-zero sparse row exactly on the ReLU kink,
     /// where a central difference averages the two one-sided slopes; random biases move them off it.
     /// </summary>
-    private static void RandomizeBiases(SharedBottomNetwork network)
+    private static void RandomizeBiases(MultiTaskNetwork network)
     {
         foreach (var parameter in network.Parameters.Where(p => p.Name.EndsWith(".bias")))
             Reference.Random(parameter.Value.Length, parameter.Name.Length, 0.3f).CopyTo(parameter.Value, 0);
     }
 
-    private static void CheckAllParameters(SharedBottomNetwork network, BatchFactory batch, float[][] labels)
+    private static void CheckAllParameters(MultiTaskNetwork network, BatchFactory batch, float[][] labels)
     {
         RandomizeBiases(network);
         var workspace = network.CreateWorkspace(16);
@@ -54,7 +54,7 @@ public class NetworkGradientTests
     public void WholeMultiTaskLoss_MatchesFiniteDifferences(TaskKind kind, float dropout)
     {
         const int rows = 11, inputs = 13;
-        var network = SharedBottomNetwork.Create(inputs, Tasks(kind), new SharedBottomOptions { BottomWidths = [17, 9], TowerWidths = [5], Dropout = dropout }, seed: 3);
+        var network = MultiTaskNetwork.Create(inputs, Tasks(kind), new SharedBottomOptions { BottomWidths = [17, 9], TowerWidths = [5], Dropout = dropout }, seed: 3);
         var x = Reference.Random(rows * inputs, 4);
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
     }
@@ -66,7 +66,7 @@ public class NetworkGradientTests
         int[] starts = [0, 3, 4, 4, 7];
         int[] indices = [1, 7, 49, 7, 0, 2, 30];
         float[] values = [1f, 1f, 0.5f, -1f, 1f, 1f, 2f];
-        var network = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [8], TowerWidths = [] }, seed: 5);
+        var network = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [8], TowerWidths = [] }, seed: 5);
         CheckAllParameters(network, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), Labels(TaskKind.Binary, 4));
     }
 
@@ -82,8 +82,8 @@ public class NetworkGradientTests
             for (int p = starts[r]; p < starts[r + 1]; p++)
                 dense[r * inputs + indices[p]] += values[p];
         var labels = Labels(TaskKind.Binary, rows);
-        var sparseNet = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
-        var denseNet = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
+        var sparseNet = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
+        var denseNet = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), new SharedBottomOptions { BottomWidths = [16, 8] }, seed: 8);
 
         double sparseLoss = Objective(sparseNet, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), labels, sparseNet.CreateWorkspace(rows), true);
         double denseLoss = Objective(denseNet, () => InputBatch.FromDense(dense, rows, inputs), labels, denseNet.CreateWorkspace(rows), true);
@@ -97,7 +97,7 @@ public class NetworkGradientTests
     public void Predict_ReturnsTheForwardOutputsPerRowAndTask()
     {
         const int rows = 1500, inputs = 6; // more rows than one prediction chunk
-        var network = SharedBottomNetwork.Create(inputs, Tasks(TaskKind.Regression), seed: 1);
+        var network = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Regression), seed: 1);
         var x = Reference.Random(rows * inputs, 2);
         var scores = new float[rows * 3];
         network.Predict(InputBatch.FromDense(x, rows, inputs), scores);

@@ -68,7 +68,7 @@ public class LearningTests
             [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
         var trainer = new MultiTaskTrainer(new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] },
             new TrainerOptions { Epochs = 8, LearningRate = 1e-2f, ValidationFraction = 0.2 });
-        var initial = SharedBottomNetwork.Create(dimension, data.Tasks, new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, 42, data.Features.MeanValuesPerRow);
+        var initial = MultiTaskNetwork.Create(dimension, data.Tasks, new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, 42, data.Features.MeanValuesPerRow);
 
         var result = trainer.Fit(data);
 

@@ -10,7 +10,7 @@ public class TrainerBehaviourTests
     private static MultiTaskDataset Small(int rows, int seed, TaskKind kind = TaskKind.Binary) =>
         new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = kind }).Generate(rows, seed);
 
-    private static byte[] Bits(SharedBottomNetwork network) =>
+    private static byte[] Bits(MultiTaskNetwork network) =>
         network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     [Test]
@@ -47,7 +47,7 @@ public class TrainerBehaviourTests
         Assert.That(Math.Abs(losses[^1] - losses[best - 1]), Is.GreaterThan(1e-3), "the last epoch differs, so the check above can fail");
     }
 
-    private static double MeanBinaryCrossEntropy(SharedBottomNetwork network, MultiTaskDataset data)
+    private static double MeanBinaryCrossEntropy(MultiTaskNetwork network, MultiTaskDataset data)
     {
         var scores = TrainingHelpers.Scores(network, data);
         return Enumerable.Range(0, data.Tasks.Count).Average(t =>

@@ -6,7 +6,7 @@ namespace MlNetMtl.Tests.Training;
 internal static class TrainingHelpers
 {
     /// <summary>Scores of every row of a data set, by task then row.</summary>
-    public static float[][] Scores(SharedBottomNetwork network, MultiTaskDataset data)
+    public static float[][] Scores(MultiTaskNetwork network, MultiTaskDataset data)
     {
         var flat = new float[data.Rows * data.Tasks.Count];
         switch (data.Features)

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using MlNetMtl.Data;
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// A multi-task network: one output per task (a logit for binary tasks, the value for regression) from an
+/// architecture chosen by its <see cref="NetworkOptions"/> (shared-bottom, MMoE/OMoE, …). The architecture knows
+/// nothing of the loss weighting or the training loop.
+/// </summary>
+public abstract class MultiTaskNetwork
+{
+    private const int PredictionChunk = 1024;
+    private readonly ConcurrentBag<NetworkWorkspace> _predictionWorkspaces = new();
+
+    private protected MultiTaskNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options)
+    {
+        InputDimension = inputDimension;
+        Tasks = tasks.ToArray();
+        Options = options;
+    }
+
+    /// <summary>Builds a network with seeded initialisation (He for ReLU layers, Glorot for linear ones, zero biases).</summary>
+    /// <param name="inputDimension">Width of an input row.</param>
+    /// <param name="tasks">The tasks, one output each.</param>
+    /// <param name="options">The architecture and its widths; shared-bottom defaults when null.</param>
+    /// <param name="seed">Seed of the initialisation.</param>
+    /// <param name="firstLayerFanIn">
+    /// The fan-in that scales the initial weights of layers reading the input; default the input width. For sparse
+    /// rows, pass the mean non-zeros per row: the number of terms each first-layer output actually sums.
+    /// </param>
+    /// <exception cref="ArgumentException">No tasks, duplicate task names, or an option out of range (it is named).</exception>
+    public static MultiTaskNetwork Create(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options = null,
+        int seed = 0, double? firstLayerFanIn = null)
+    {
+        var network = CreateUninitialized(inputDimension, tasks, options);
+        network.Initialize(new Random(seed), Math.Max(1.0, firstLayerFanIn ?? inputDimension));
+        return network;
+    }
+
+    /// <summary>Builds the layers with all weights zero (for a loader that fills them in).</summary>
+    internal static MultiTaskNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputDimension);
+        TaskDefinition.ValidateList(tasks, nameof(tasks));
+        options ??= new SharedBottomOptions();
+        options.Validate();
+        return options.Build(inputDimension, tasks);
+    }
+
+    /// <summary>Width of an input row.</summary>
+    public int InputDimension { get; }
+    /// <summary>The tasks, in output order.</summary>
+    public IReadOnlyList<TaskDefinition> Tasks { get; }
+    /// <summary>The architecture and its widths.</summary>
+    public NetworkOptions Options { get; }
+    /// <summary>Every trainable parameter, in a fixed order (weight before bias of each layer).</summary>
+    public abstract IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>
+    /// Scores rows: <paramref name="scores"/>[row × tasks + task] receives the logit (binary) or value (regression).
+    /// Thread-safe; dropout is off.
+    /// </summary>
+    public void Predict(InputBatch input, Span<float> scores)
+    {
+        CheckInput(input);
+        int tasks = Tasks.Count;
+        if (scores.Length < (long)input.Rows * tasks)
+            throw new ArgumentException($"Scores hold {scores.Length} values; {input.Rows} rows × {tasks} tasks need {input.Rows * tasks}.", nameof(scores));
+        var workspace = _predictionWorkspaces.TryTake(out var pooled) ? pooled : CreateWorkspace(PredictionChunk);
+        try
+        {
+            for (int start = 0; start < input.Rows; start += PredictionChunk)
+            {
+                int rows = Math.Min(PredictionChunk, input.Rows - start);
+                Forward(Slice(input, start, rows), workspace, dropout: null);
+                for (int t = 0; t < tasks; t++)
+                {
+                    var outputs = workspace.TaskOutputs(t, rows);
+                    for (int r = 0; r < rows; r++)
+                        scores[(start + r) * tasks + t] = outputs[r];
+                }
+            }
+        }
+        finally
+        {
+            _predictionWorkspaces.Add(workspace);
+        }
+    }
+
+    internal void CheckInput(InputBatch input)
+    {
+        if (input.Dimension != InputDimension)
+            throw new ArgumentException($"Input rows have width {input.Dimension}; the network was built for {InputDimension}.", nameof(input));
+    }
+
+    /// <summary>Buffers for forward and backward passes over up to <paramref name="capacity"/> rows.</summary>
+    internal abstract NetworkWorkspace CreateWorkspace(int capacity);
+
+    /// <summary>Forward pass; dropout masks are drawn from <paramref name="dropout"/> when it is given.</summary>
+    internal abstract void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout);
+
+    /// <summary>
+    /// Backward pass after <see cref="Forward"/> (same input and workspace), from dL/d(task output) in
+    /// <see cref="NetworkWorkspace.OutputGradients"/>; leaves every parameter's gradient.
+    /// </summary>
+    internal abstract void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied);
+
+    /// <summary>Initialises every weight from <paramref name="random"/>, in a fixed order.</summary>
+    private protected abstract void Initialize(Random random, double firstLayerFanIn);
+
+    /// <summary>Copies every parameter's values into <paramref name="snapshot"/> (allocated on first use).</summary>
+    internal void SaveValues(ref float[][]? snapshot)
+    {
+        snapshot ??= Parameters.Select(p => new float[p.Value.Length]).ToArray();
+        for (int i = 0; i < Parameters.Count; i++)
+            Parameters[i].Value.CopyTo(snapshot[i], 0);
+    }
+
+    /// <summary>Restores values saved by <see cref="SaveValues"/>.</summary>
+    internal void RestoreValues(float[][] snapshot)
+    {
+        for (int i = 0; i < Parameters.Count; i++)
+            snapshot[i].CopyTo(Parameters[i].Value, 0);
+    }
+
+    private static InputBatch Slice(InputBatch input, int start, int rows)
+    {
+        if (start == 0 && rows == input.Rows)
+            return input;
+        if (!input.IsSparse)
+            return InputBatch.FromDense(input.Dense.Slice(start * input.Dimension, rows * input.Dimension), rows, input.Dimension);
+        var sparse = input.Sparse;
+        return InputBatch.FromSparse(new CsrRows(sparse.RowStarts.Slice(start, rows + 1), sparse.Indices, sparse.Values, sparse.Columns));
+    }
+}
+
+/// <summary>The buffers of one forward/backward pass; each architecture adds its own activations.</summary>
+internal abstract class NetworkWorkspace(int capacity, int tasks)
+{
+    public int Capacity { get; } = capacity;
+    /// <summary>dL/d(task output) per task, set by the loss before the backward pass.</summary>
+    public float[][] OutputGradients { get; } = Enumerable.Range(0, tasks).Select(_ => new float[capacity]).ToArray();
+
+    /// <summary>Task <paramref name="task"/>'s outputs (logits or values) of the last forward pass.</summary>
+    public abstract ReadOnlySpan<float> TaskOutputs(int task, int rows);
+}
