@@ -59,6 +59,29 @@ public class NetworkGradientTests
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
     }
 
+    [TestCase(false, 0f, TaskKind.Binary)]
+    [TestCase(true, 0f, TaskKind.Regression)]
+    [TestCase(false, 0.25f, TaskKind.Binary)]
+    public void Mmoe_WholeMultiTaskLoss_MatchesFiniteDifferences(bool sharedGate, float dropout, TaskKind kind)
+    {
+        const int rows = 9, inputs = 11;
+        var network = MultiTaskNetwork.Create(inputs, Tasks(kind),
+            new MmoeOptions { ExpertCount = 3, ExpertWidths = [7, 5], TowerWidths = [4], SharedGate = sharedGate, Dropout = dropout }, seed: 4);
+        var x = Reference.Random(rows * inputs, 6);
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
+    }
+
+    [Test]
+    public void Mmoe_SparseInputs_MatchesFiniteDifferences()
+    {
+        const int inputs = 50;
+        int[] starts = [0, 3, 4, 4, 7];
+        int[] indices = [1, 7, 49, 7, 0, 2, 30];
+        float[] values = [1f, 1f, 0.5f, -1f, 1f, 1f, 2f];
+        var network = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), new MmoeOptions { ExpertCount = 4, ExpertWidths = [6], TowerWidths = [] }, seed: 5);
+        CheckAllParameters(network, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), Labels(TaskKind.Binary, 4));
+    }
+
     [Test]
     public void WholeMultiTaskLoss_SparseInputs_MatchesFiniteDifferences()
     {

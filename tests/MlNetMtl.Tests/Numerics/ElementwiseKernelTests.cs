@@ -152,3 +152,42 @@ public class ElementwiseKernelTests
         Assert.That(() => Softmax.Rows(new float[5], new float[6], 2, 3), Throws.ArgumentException);
     }
 }
+
+public class SoftmaxBackwardAndDotTests
+{
+    private static IEnumerable<TestCaseData> Cases() =>
+        from path in Reference.Paths from size in Reference.Sizes select new TestCaseData(path, size);
+
+    [TestCaseSource(nameof(Cases))]
+    public void Dot_MatchesReference(SimdPath path, int size)
+    {
+        using var _ = Reference.Force(path);
+        var x = Reference.Random(size, 1);
+        var y = Reference.Random(size, 2);
+        double expected = x.Zip(y, (a, b) => (double)a * b).Sum();
+        Assert.That(VectorOps.Dot(x, y), Is.EqualTo(expected).Within(1e-6 * size));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void SoftmaxRowsBackward_MatchesTheJacobian(SimdPath path, int columns)
+    {
+        using var _ = Reference.Force(path);
+        const int rows = 3;
+        var z = Reference.Random(rows * columns, 3, 3f);
+        var p = new float[z.Length];
+        Softmax.Rows(z, p, rows, columns);
+        var g = Reference.Random(rows * columns, 4);
+        var dz = new float[z.Length];
+        Softmax.RowsBackward(p, g, dz, rows, columns);
+        var expected = new double[z.Length];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < columns; i++)
+            {
+                double sum = 0;
+                for (int j = 0; j < columns; j++) // ∂pⱼ/∂zᵢ = pⱼ(δᵢⱼ − pᵢ)
+                    sum += g[r * columns + j] * (double)p[r * columns + j] * ((i == j ? 1 : 0) - (double)p[r * columns + i]);
+                expected[r * columns + i] = sum;
+            }
+        Reference.AssertClose(dz, expected, 1e-4, 1e-6, "softmax backward");
+    }
+}
