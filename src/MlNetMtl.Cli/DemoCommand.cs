@@ -40,7 +40,7 @@ internal static class DemoCommand
             console.Line($"Shared bottom [{string.Join(", ", options.BottomWidths)}], towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
                          $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
             var clock = Stopwatch.StartNew();
-            var model = ml.MultiTask().SharedBottom(options).Fit(train);
+            var model = ml.MultiTask().Network(options).Fit(train);
             var best = model.TrainingHistory.MinBy(e => e.MeanValidationLoss)!;
             console.Line($"Trained {model.TrainingHistory.Count} epochs in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {best.Epoch} (lowest mean validation loss {best.MeanValidationLoss:F4}).");
 

@@ -27,7 +27,7 @@ internal static class TrainCommand
             console.Line($"Tasks: {string.Join(", ", dataset.Tasks.Select(t => $"{t.Name} ({t.Kind}, label '{t.LabelColumnName}')"))}.");
             var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, console.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray()));
             var clock = Stopwatch.StartNew();
-            var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().SharedBottom(options)).Fit(dataset.Data);
+            var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             console.Line($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
             if (parse.GetValue(test) is { } testFile)
             {

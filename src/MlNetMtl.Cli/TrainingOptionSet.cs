@@ -24,7 +24,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
             command.Options.Add(option);
     }
 
-    public SharedBottomTrainerOptions Create(ParseResult parse, string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) => new()
+    public MultiTaskNetworkTrainerOptions Create(ParseResult parse, string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) => new()
     {
         FeatureColumnName = featureColumn,
         Tasks = tasks.ToList(),

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Evaluation;
+using MlNetMtl.Networks;
 using MlNetMtl.Persistence;
 
 namespace MlNetMtl;
@@ -22,11 +23,15 @@ public sealed class MultiTaskCatalog
     /// <summary>A shared-bottom trainer over <paramref name="featureColumnName"/> with default options.</summary>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
     /// <param name="tasks">The tasks: name, label column, kind, loss weight.</param>
-    public SharedBottomTrainer SharedBottom(string featureColumnName, params TaskColumn[] tasks) =>
-        new(new SharedBottomTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList() });
+    public MultiTaskNetworkTrainer SharedBottom(string featureColumnName, params TaskColumn[] tasks) =>
+        new(new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList() });
 
-    /// <summary>A shared-bottom trainer with every option given.</summary>
-    public SharedBottomTrainer SharedBottom(SharedBottomTrainerOptions options) => new(options);
+    /// <summary>An MMoE trainer (one gate per task over <paramref name="expertCount"/> experts) with default options otherwise.</summary>
+    public MultiTaskNetworkTrainer Mmoe(string featureColumnName, int expertCount, params TaskColumn[] tasks) =>
+        new(new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList(), Architecture = NetworkArchitecture.MMoE, ExpertCount = expertCount });
+
+    /// <summary>A trainer with every option given, the architecture included.</summary>
+    public MultiTaskNetworkTrainer Network(MultiTaskNetworkTrainerOptions options) => new(options);
 
     /// <summary>
     /// Evaluates every task of data scored by <paramref name="model"/> with ML.NET's evaluators (binary: AUC,
@@ -42,6 +47,23 @@ public sealed class MultiTaskCatalog
     /// of <paramref name="groupColumnName"/> (e.g. a user id) that hold both classes; the others are counted as skipped.
     /// </summary>
     public GroupAucResult GroupAuc(IDataView scored, TaskColumn task, string groupColumnName) => GroupAucEvaluator.Evaluate(scored, task, groupColumnName);
+
+    /// <summary>Mean gate weight per task per expert of an MMoE/OMoE model over <paramref name="data"/> (which holds the model's feature column).</summary>
+    /// <exception cref="ArgumentException">The model is not a mixture of experts.</exception>
+    public GateUtilisation GateUtilisation(IDataView data, MultiTaskTransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Network is not MmoeNetwork experts)
+            throw new ArgumentException($"Gate utilisation needs a mixture-of-experts model; this one is {model.Network.Options.Architecture}.", nameof(model));
+        var features = TrainingDataReader.ReadFeatures(data, model.FeatureColumnName);
+        var weights = features switch
+        {
+            SparseFeatures sparse => experts.MeanGateWeights(InputBatch.FromSparse(sparse.AsCsr())),
+            DenseFeatures dense => experts.MeanGateWeights(InputBatch.FromDense(dense.Values, dense.Rows, dense.Dimension)),
+            _ => throw new NotSupportedException(features.GetType().Name),
+        };
+        return new GateUtilisation(model.Tasks.Select(t => t.Name).ToArray(), weights);
+    }
 
     /// <summary>
     /// Saves <paramref name="model"/> like <c>mlContext.Model.Save</c>, but atomically: the file is written beside

@@ -18,64 +18,85 @@ internal static class TrainingDataReader
     {
         ColumnRules.Check(data.Schema, featureColumn, tasks);
         var feature = data.Schema[featureColumn];
-        int dimension = ((VectorDataViewType)feature.Type).Size;
         var labelColumns = tasks.Select(t => data.Schema[t.LabelColumnName]).ToArray();
-
-        var rowStarts = new List<int> { 0 };
-        var indices = new List<int>();
-        var values = new List<float>();
+        var features = new FeatureCollector(featureColumn, ((VectorDataViewType)feature.Type).Size);
         var labels = tasks.Select(_ => new List<float>()).ToArray();
         using (var cursor = data.GetRowCursor(labelColumns.Append(feature).Distinct()))
         {
-            var features = cursor.GetGetter<VBuffer<float>>(feature);
+            var getter = cursor.GetGetter<VBuffer<float>>(feature);
             var labelGetters = tasks.Select((task, t) => LabelReader.Create(cursor, labelColumns[t], task)).ToArray();
             var buffer = default(VBuffer<float>);
-            long row = 0;
             while (cursor.MoveNext())
             {
-                features(ref buffer);
-                Append(buffer, featureColumn, row, indices, values);
-                rowStarts.Add(indices.Count);
+                getter(ref buffer);
+                long row = features.Add(buffer);
                 for (int t = 0; t < tasks.Count; t++)
                     labels[t].Add(labelGetters[t](row));
-                row++;
             }
         }
-
-        int rows = rowStarts.Count - 1;
-        if (rows == 0)
+        if (features.Rows == 0)
             throw new ArgumentException("The training data have no rows.", nameof(data));
         for (int t = 0; t < tasks.Count; t++)
             CheckBothClasses(tasks[t], labels[t]);
-        var matrix = (double)values.Count / ((double)rows * dimension) >= DenseThreshold
-            ? (FeatureMatrix)ToDense(rowStarts, indices, values, rows, dimension)
-            : new SparseFeatures(rowStarts.ToArray(), indices.ToArray(), values.ToArray(), dimension);
-        return new MultiTaskDataset(matrix, tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray());
+        return new MultiTaskDataset(features.ToMatrix(), tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray());
     }
 
-    private static void Append(in VBuffer<float> buffer, string column, long row, List<int> indices, List<float> values)
+    /// <summary>Reads only the feature column (e.g. to inspect a trained network on some data).</summary>
+    public static FeatureMatrix ReadFeatures(IDataView data, string featureColumn)
     {
-        var stored = buffer.GetValues();
-        var positions = buffer.GetIndices();
-        for (int i = 0; i < stored.Length; i++)
+        ColumnRules.CheckFeatureOnly(data.Schema, featureColumn);
+        var feature = data.Schema[featureColumn];
+        var features = new FeatureCollector(featureColumn, ((VectorDataViewType)feature.Type).Size);
+        using var cursor = data.GetRowCursor([feature]);
+        var getter = cursor.GetGetter<VBuffer<float>>(feature);
+        var buffer = default(VBuffer<float>);
+        while (cursor.MoveNext())
         {
-            float value = stored[i];
-            if (!float.IsFinite(value))
-                throw new ArgumentException($"Feature column '{column}', row {row}, slot {(buffer.IsDense ? i : positions[i])}: the value is {value}; features must be finite (replace missing values first, e.g. with ReplaceMissingValues).");
-            if (value == 0f)
-                continue;
-            indices.Add(buffer.IsDense ? i : positions[i]);
-            values.Add(value);
+            getter(ref buffer);
+            features.Add(buffer);
         }
+        return features.ToMatrix();
     }
 
-    private static DenseFeatures ToDense(List<int> rowStarts, List<int> indices, List<float> values, int rows, int dimension)
+    /// <summary>Collects feature rows as compressed rows of their non-zeros, checking every value.</summary>
+    private sealed class FeatureCollector(string column, int dimension)
     {
-        var dense = new float[(long)rows * dimension];
-        for (int r = 0; r < rows; r++)
-            for (int p = rowStarts[r]; p < rowStarts[r + 1]; p++)
-                dense[(long)r * dimension + indices[p]] = values[p];
-        return new DenseFeatures(dense, rows, dimension);
+        private readonly List<int> _rowStarts = [0];
+        private readonly List<int> _indices = [];
+        private readonly List<float> _values = [];
+
+        public int Rows => _rowStarts.Count - 1;
+
+        /// <summary>Appends a row; returns its row number.</summary>
+        public long Add(in VBuffer<float> buffer)
+        {
+            var stored = buffer.GetValues();
+            var positions = buffer.GetIndices();
+            for (int i = 0; i < stored.Length; i++)
+            {
+                float value = stored[i];
+                if (!float.IsFinite(value))
+                    throw new ArgumentException($"Feature column '{column}', row {Rows}, slot {(buffer.IsDense ? i : positions[i])}: the value is {value}; features must be finite (replace missing values first, e.g. with ReplaceMissingValues).");
+                if (value == 0f)
+                    continue;
+                _indices.Add(buffer.IsDense ? i : positions[i]);
+                _values.Add(value);
+            }
+            _rowStarts.Add(_indices.Count);
+            return Rows - 1;
+        }
+
+        /// <summary>Dense rows when at least <see cref="DenseThreshold"/> of the values are stored, else sparse.</summary>
+        public FeatureMatrix ToMatrix()
+        {
+            if (Rows > 0 && (double)_values.Count / ((double)Rows * dimension) < DenseThreshold)
+                return new SparseFeatures(_rowStarts.ToArray(), _indices.ToArray(), _values.ToArray(), dimension);
+            var dense = new float[(long)Rows * dimension];
+            for (int r = 0; r < Rows; r++)
+                for (int p = _rowStarts[r]; p < _rowStarts[r + 1]; p++)
+                    dense[(long)r * dimension + _indices[p]] = _values[p];
+            return new DenseFeatures(dense, Rows, dimension);
+        }
     }
 
     private static void CheckBothClasses(TaskColumn task, List<float> labels)

@@ -23,7 +23,7 @@ public class BadInputTests
         _ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => make?.Invoke(i) ?? new Row { Click = i % 2 == 0, Watch = i }));
 
     private MultiTaskTransformer Fit(IDataView data, string feature, params TaskColumn[] tasks) =>
-        _ml.MultiTask().SharedBottom(new SharedBottomTrainerOptions { FeatureColumnName = feature, Tasks = tasks, Epochs = 1 }).Fit(data);
+        _ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { FeatureColumnName = feature, Tasks = tasks, Epochs = 1 }).Fit(data);
 
     private static readonly TaskColumn Click = new("clk", nameof(Row.Click));
 

@@ -44,15 +44,15 @@ internal static class Impressions
     }
 
     /// <summary>OneHot → Normalize → Concatenate → cache → the multi-task trainer.</summary>
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, SharedBottomTrainerOptions? options = null)
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, MultiTaskNetworkTrainerOptions? options = null)
     {
-        options ??= new SharedBottomTrainerOptions { Tasks = [Click, Watch], Epochs = 30, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f };
+        options ??= new MultiTaskNetworkTrainerOptions { Tasks = [Click, Watch], Epochs = 30, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f };
         return ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
             .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
             .Append(ml.Transforms.NormalizeMinMax("IncomeNorm", nameof(Impression.Income)))
             .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm", "IncomeNorm"))
             .AppendCacheCheckpoint(ml)
-            .Append(ml.MultiTask().SharedBottom(options));
+            .Append(ml.MultiTask().Network(options));
     }
 
     /// <summary>Every value of a Single column, in row order.</summary>

@@ -4,8 +4,19 @@ using MlNetMtl.Training;
 
 namespace MlNetMtl;
 
-/// <summary>Options of the shared-bottom multi-task trainer. Every property has a documented default.</summary>
-public sealed class SharedBottomTrainerOptions
+/// <summary>The architectures the multi-task trainer offers.</summary>
+public enum NetworkArchitecture
+{
+    /// <summary>A shared MLP, then one tower per task (<see cref="MultiTaskNetworkTrainerOptions.BottomWidths"/>).</summary>
+    SharedBottom,
+    /// <summary>Multi-gate mixture of experts: one softmax gate per task over <see cref="MultiTaskNetworkTrainerOptions.ExpertCount"/> experts.</summary>
+    MMoE,
+    /// <summary>One-gate mixture of experts: MMoE with a single gate shared by all tasks.</summary>
+    OMoE,
+}
+
+/// <summary>Options of the multi-task network trainer. Every property has a documented default.</summary>
+public sealed class MultiTaskNetworkTrainerOptions
 {
     /// <summary>The feature column: a known-size vector of Single, dense or sparse. Default "Features".</summary>
     public string FeatureColumnName { get; set; } = "Features";
@@ -13,8 +24,17 @@ public sealed class SharedBottomTrainerOptions
     /// <summary>The tasks, each with a name, label column, kind and loss weight. At least one is required.</summary>
     public IList<TaskColumn> Tasks { get; set; } = new List<TaskColumn>();
 
-    /// <summary>Widths of the shared bottom's ReLU layers. Default [256, 128].</summary>
+    /// <summary>The architecture. Default <see cref="NetworkArchitecture.SharedBottom"/>.</summary>
+    public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SharedBottom;
+
+    /// <summary>Shared-bottom: widths of the shared bottom's ReLU layers. Default [256, 128].</summary>
     public int[] BottomWidths { get; set; } = [256, 128];
+
+    /// <summary>MMoE/OMoE: number of experts. Default 8.</summary>
+    public int ExpertCount { get; set; } = 8;
+
+    /// <summary>MMoE/OMoE: widths of each expert's ReLU layers (the last is the width the gates mix). Default [64].</summary>
+    public int[] ExpertWidths { get; set; } = [64];
 
     /// <summary>Widths of each tower's hidden ReLU layers (a width-1 output follows). Default [64].</summary>
     public int[] TowerWidths { get; set; } = [64];
@@ -49,7 +69,15 @@ public sealed class SharedBottomTrainerOptions
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
-    internal SharedBottomOptions NetworkOptions() => new() { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout };
+    internal NetworkOptions NetworkOptions() => Architecture switch
+    {
+        NetworkArchitecture.SharedBottom => new SharedBottomOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout },
+        NetworkArchitecture.MMoE or NetworkArchitecture.OMoE => new MmoeOptions
+        {
+            ExpertCount = ExpertCount, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout, SharedGate = Architecture == NetworkArchitecture.OMoE,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown architecture."),
+    };
 
     internal TrainerOptions TrainingOptions() => new()
     {

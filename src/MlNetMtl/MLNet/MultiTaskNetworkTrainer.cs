@@ -4,16 +4,16 @@ using MlNetMtl.Training;
 namespace MlNetMtl;
 
 /// <summary>
-/// The ML.NET estimator of a shared-bottom multi-task network. <see cref="Fit(IDataView)"/> reads the feature and
+/// The ML.NET estimator of a multi-task network (shared-bottom, MMoE or OMoE, chosen in its options). <see cref="Fit(IDataView)"/> reads the feature and
 /// label columns in one pass into compact buffers, trains, and returns a <see cref="MultiTaskTransformer"/>.
-/// Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>.
+/// Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>, <c>.Mmoe(…)</c> or <c>.Network(options)</c>.
 /// </summary>
-public sealed class SharedBottomTrainer : IEstimator<MultiTaskTransformer>
+public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
 {
-    private readonly SharedBottomTrainerOptions _options;
+    private readonly MultiTaskNetworkTrainerOptions _options;
     private readonly TaskColumn[] _tasks;
 
-    internal SharedBottomTrainer(SharedBottomTrainerOptions options)
+    internal MultiTaskNetworkTrainer(MultiTaskNetworkTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -21,7 +21,7 @@ public sealed class SharedBottomTrainer : IEstimator<MultiTaskTransformer>
         _tasks = options.Tasks.ToArray();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="SharedBottomTrainerOptions.ValidationFraction"/> of it for early stopping.</summary>
+    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="MultiTaskNetworkTrainerOptions.ValidationFraction"/> of it for early stopping.</summary>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
     public MultiTaskTransformer Fit(IDataView input) => Fit(input, null);
 

@@ -1,0 +1,64 @@
+using Microsoft.ML;
+
+namespace MlNetMtl.Tests.MLNet;
+
+/// <summary>Every architecture is one option away: it fits, evaluates, saves and loads bit-identically in a pipeline.</summary>
+[NonParallelizable]
+public class ArchitectureTests
+{
+    [TestCase(NetworkArchitecture.SharedBottom)]
+    [TestCase(NetworkArchitecture.MMoE)]
+    [TestCase(NetworkArchitecture.OMoE)]
+    public void Architecture_FitsEvaluatesAndRoundTrips(NetworkArchitecture architecture)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
+        var test = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 2));
+        var options = new MultiTaskNetworkTrainerOptions
+        {
+            Tasks = [Impressions.Click, Impressions.Watch], Architecture = architecture, Epochs = 30, LearningRate = 3e-3f,
+            BottomWidths = [32], ExpertCount = 4, ExpertWidths = [16], TowerWidths = [8],
+        };
+        var model = Impressions.Pipeline(ml, options).Fit(train);
+        var scored = model.Transform(test);
+        var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
+        TestContext.Out.WriteLine($"{architecture}:\n{metrics.ToTable()}");
+        Assert.That(metrics["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
+        Assert.That(metrics["watch"].Regression!.RSquared, Is.GreaterThan(0.8));
+
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-{architecture}-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.MultiTask().SaveModel(model, train.Schema, path);
+            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
+            Assert.That(Impressions.Column(loaded.Transform(test), "click.Score"), Is.EqualTo(Impressions.Column(scored, "click.Score")));
+            Assert.That(Impressions.Column(loaded.Transform(test), "watch.Score"), Is.EqualTo(Impressions.Column(scored, "watch.Score")));
+            Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.GetType(), Is.EqualTo(MultiTaskTransformer.FindIn(model)!.Network.Options.GetType()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void GateUtilisation_ReportsEachTasksMeanExpertWeights()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(2000, 1));
+        var featurized = ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
+            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", nameof(Impression.Age))).Fit(data).Transform(data);
+        var mmoe = ml.MultiTask().Mmoe("Features", 5, Impressions.Click, Impressions.Watch).Fit(featurized);
+        var utilisation = ml.MultiTask().GateUtilisation(featurized, mmoe);
+        Assert.That(utilisation.Tasks, Is.EqualTo(new[] { "click", "watch" }));
+        foreach (var row in utilisation.MeanWeights)
+        {
+            Assert.That(row, Has.Length.EqualTo(5));
+            Assert.That(row.Sum(), Is.EqualTo(1.0).Within(1e-4));
+        }
+        Assert.That(utilisation.ToTable(), Does.Contain("E4").And.Contain("watch"));
+
+        var sharedBottom = ml.MultiTask().SharedBottom("Features", Impressions.Click).Fit(featurized);
+        Assert.That(() => ml.MultiTask().GateUtilisation(featurized, sharedBottom), Throws.ArgumentException.With.Message.Contains("SharedBottom"));
+    }
+}
