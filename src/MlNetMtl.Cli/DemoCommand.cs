@@ -37,7 +37,10 @@ internal static class DemoCommand
             var ml = new MLContext(seed);
             var options = training.Create(parse, DatasetDataView.FeatureColumnName, train.Tasks, console.EpochProgress(train.Tasks.Select(t => t.Name).ToArray()));
             options.Seed = seed;
-            console.Line($"Shared bottom [{string.Join(", ", options.BottomWidths)}], towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
+            string body = options.Architecture == NetworkArchitecture.SharedBottom
+                ? $"shared bottom [{string.Join(", ", options.BottomWidths)}]"
+                : $"{options.ExpertCount} experts [{string.Join(", ", options.ExpertWidths)}] with {(options.Architecture == NetworkArchitecture.MMoE ? "a gate per task" : "one shared gate")}";
+            console.Line($"{options.Architecture}: {body}, towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
                          $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
             var clock = Stopwatch.StartNew();
             var model = ml.MultiTask().Network(options).Fit(train);

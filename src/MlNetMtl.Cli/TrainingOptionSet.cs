@@ -8,7 +8,10 @@ namespace MlNetMtl.Cli;
 internal sealed class TrainingOptionSet(int defaultEpochs)
 {
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation loss).", DefaultValueFactory = _ => defaultEpochs };
-    public Option<string> Bottom { get; } = new("--bottom") { Description = "Shared bottom widths, comma-separated.", DefaultValueFactory = _ => "256,128" };
+    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE or OMoE.", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
+    public Option<string> Bottom { get; } = new("--bottom") { Description = "Shared bottom widths, comma-separated (SharedBottom).", DefaultValueFactory = _ => "256,128" };
+    public Option<int> Experts { get; } = new("--experts") { Description = "Number of experts (MMoE, OMoE).", DefaultValueFactory = _ => 8 };
+    public Option<string> ExpertWidths { get; } = new("--expert-widths") { Description = "Widths of each expert's layers, comma-separated (MMoE, OMoE).", DefaultValueFactory = _ => "64" };
     public Option<string> Tower { get; } = new("--tower") { Description = "Tower hidden widths, comma-separated (empty for a linear head).", DefaultValueFactory = _ => "64" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per mini-batch.", DefaultValueFactory = _ => 256 };
     public Option<float> LearningRate { get; } = new("--learning-rate") { Description = "Step size.", DefaultValueFactory = _ => 1e-3f };
@@ -20,7 +23,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Epochs, Bottom, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
+        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
             command.Options.Add(option);
     }
 
@@ -28,7 +31,10 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
     {
         FeatureColumnName = featureColumn,
         Tasks = tasks.ToList(),
+        Architecture = parse.GetValue(Architecture),
         BottomWidths = Widths(parse.GetValue(Bottom)!),
+        ExpertCount = parse.GetValue(Experts),
+        ExpertWidths = Widths(parse.GetValue(ExpertWidths)!),
         TowerWidths = Widths(parse.GetValue(Tower)!),
         Dropout = parse.GetValue(Dropout),
         Epochs = parse.GetValue(Epochs),
