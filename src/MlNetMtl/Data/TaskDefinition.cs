@@ -7,8 +7,9 @@ public sealed record TaskDefinition
     /// <param name="name">A non-empty name, unique within the model.</param>
     /// <param name="kind">Binary or regression.</param>
     /// <param name="lossWeight">The task's fixed weight in the summed loss; finite and ≥ 0. Default 1.</param>
+    /// <param name="missingLabels">What rows with a NaN label do: throw (default) or drop out of this task's loss.</param>
     /// <exception cref="ArgumentException">The name is blank or the weight is negative or not finite.</exception>
-    public TaskDefinition(string name, TaskKind kind, float lossWeight = 1f)
+    public TaskDefinition(string name, TaskKind kind, float lossWeight = 1f, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ArgumentException("A task needs a non-empty name.", nameof(name));
@@ -16,9 +17,12 @@ public sealed record TaskDefinition
             throw new ArgumentOutOfRangeException(nameof(lossWeight), lossWeight, $"Task '{name}': the loss weight must be finite and ≥ 0.");
         if (!Enum.IsDefined(kind))
             throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Task '{name}': unknown task kind.");
+        if (!Enum.IsDefined(missingLabels))
+            throw new ArgumentOutOfRangeException(nameof(missingLabels), missingLabels, $"Task '{name}': unknown missing-label policy.");
         Name = name;
         Kind = kind;
         LossWeight = lossWeight;
+        MissingLabels = missingLabels;
     }
 
     /// <summary>The task's name.</summary>
@@ -27,6 +31,8 @@ public sealed record TaskDefinition
     public TaskKind Kind { get; }
     /// <summary>The task's weight in the summed training loss.</summary>
     public float LossWeight { get; }
+    /// <summary>What rows with a missing (NaN) label do.</summary>
+    public MissingLabelPolicy MissingLabels { get; }
 
     /// <summary>Checks a task list: at least one task, names unique.</summary>
     internal static void ValidateList(IReadOnlyList<TaskDefinition> tasks, string parameterName)

@@ -43,6 +43,45 @@ internal static class Elementwise
         };
     }
 
+    /// <summary>Weighted loss: writes wᵢ·∂ℓᵢ for each element and returns Σ wᵢ·ℓᵢ.</summary>
+    public static double WeightedLoss<TOp>(ReadOnlySpan<float> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient) where TOp : ILossOperator
+    {
+        CheckLengths(predictions.Length, labels.Length, gradient.Length);
+        CheckLengths(predictions.Length, weights.Length, gradient.Length);
+        return SimdPaths.Active switch
+        {
+            SimdPath.Vector512 => WeightedLoss<TOp, Simd512, Vector512<float>>(predictions, labels, weights, gradient),
+            SimdPath.Vector256 => WeightedLoss<TOp, Simd256, Vector256<float>>(predictions, labels, weights, gradient),
+            _ => WeightedLoss<TOp, SimdScalar, float>(predictions, labels, weights, gradient),
+        };
+    }
+
+    private static double WeightedLoss<TOp, TS, TV>(ReadOnlySpan<float> predictions, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient)
+        where TOp : ILossOperator where TS : ISimd<TV> where TV : struct
+    {
+        ref readonly float ps = ref MemoryMarshal.GetReference(predictions);
+        ref readonly float ls = ref MemoryMarshal.GetReference(labels);
+        ref readonly float ws = ref MemoryMarshal.GetReference(weights);
+        ref float gs = ref MemoryMarshal.GetReference(gradient);
+        nint i = 0, length = predictions.Length, w = TS.Count;
+        TV sum = TS.Zero;
+        for (; i <= length - w; i += w)
+        {
+            TV weight = TS.Load(in ws, i);
+            TV loss = TOp.Invoke<TS, TV>(TS.Load(in ps, i), TS.Load(in ls, i), out TV g);
+            sum = TS.MultiplyAdd(weight, loss, sum);
+            TS.Store(TS.Multiply(weight, g), ref gs, i);
+        }
+        double total = TS.Sum(sum);
+        for (; i < length; i++)
+        {
+            float weight = SimdScalar.Load(in ws, i);
+            total += weight * TOp.Invoke<SimdScalar, float>(SimdScalar.Load(in ps, i), SimdScalar.Load(in ls, i), out float g);
+            SimdScalar.Store(weight * g, ref gs, i);
+        }
+        return total;
+    }
+
     private static void CheckLengths(int x, int y, int destination)
     {
         if (x != y)

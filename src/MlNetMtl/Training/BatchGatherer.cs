@@ -4,7 +4,10 @@ using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Training;
 
-/// <summary>Copies chosen rows of a data set (features and labels) into reusable mini-batch buffers.</summary>
+/// <summary>
+/// Copies chosen rows of a data set into reusable mini-batch buffers: features, labels (a missing label becomes 0)
+/// and each task's row weights (0 where the label is missing).
+/// </summary>
 internal sealed class BatchGatherer
 {
     private readonly MultiTaskDataset _data;
@@ -13,6 +16,7 @@ internal sealed class BatchGatherer
     private int[] _indices = [];
     private float[] _values = [];
     private readonly float[][] _labels;
+    private readonly float[][] _weights;
 
     public BatchGatherer(MultiTaskDataset data, int capacity)
     {
@@ -22,6 +26,7 @@ internal sealed class BatchGatherer
         else
             _dense = new float[capacity * data.Features.Dimension];
         _labels = data.Tasks.Select(_ => new float[capacity]).ToArray();
+        _weights = data.Tasks.Select(_ => new float[capacity]).ToArray();
     }
 
     /// <summary>Gathers <paramref name="rows"/> and returns them as a batch (valid until the next call).</summary>
@@ -31,7 +36,11 @@ internal sealed class BatchGatherer
         {
             var source = _data.Labels[t];
             for (int r = 0; r < rows.Length; r++)
-                _labels[t][r] = source[rows[r]];
+            {
+                float label = source[rows[r]];
+                _labels[t][r] = float.IsNaN(label) ? 0f : label;
+                _weights[t][r] = _data.Weight(t, rows[r]);
+            }
         }
         return _data.Features switch
         {
@@ -43,6 +52,9 @@ internal sealed class BatchGatherer
 
     /// <summary>The labels of the last gathered batch, by task (the first rows of each buffer).</summary>
     public float[][] LabelBuffers => _labels;
+
+    /// <summary>The row weights of the last gathered batch, by task.</summary>
+    public float[][] WeightBuffers => _weights;
 
     private InputBatch GatherDense(DenseFeatures dense, ReadOnlySpan<int> rows)
     {

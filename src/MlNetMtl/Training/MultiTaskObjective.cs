@@ -4,17 +4,18 @@ using MlNetMtl.Numerics;
 namespace MlNetMtl.Training;
 
 /// <summary>
-/// The training objective L = Σₜ wₜ · meanₜ(loss) on one mini-batch: forward pass, per-task losses and, when
-/// asked, the backward pass that leaves dL/dθ in every parameter's gradient.
+/// The training objective L = Σₜ λₜ · Σᵢ wₜᵢ·ℓₜᵢ / Σᵢ wₜᵢ on one mini-batch — each task's row-weighted mean loss
+/// (a missing label weighs 0) times its loss weight λₜ — with the forward pass and, when asked, the backward pass
+/// that leaves dL/dθ in every parameter's gradient. A task with no weight in the batch contributes nothing.
 /// </summary>
 internal static class MultiTaskObjective
 {
     /// <summary>
-    /// Adds each task's summed (unweighted) loss over the batch to <paramref name="lossSums"/>; returns false,
-    /// before any backward pass, when a loss is not finite.
+    /// Adds each task's Σ w·ℓ over the batch to <paramref name="lossSums"/> and Σ w to <paramref name="weightSums"/>;
+    /// returns false, before any backward pass, when a loss is not finite.
     /// </summary>
-    public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, NetworkWorkspace workspace,
-        Random? dropout, bool backward, Span<double> lossSums, out int failedTask)
+    public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
+        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask)
     {
         var tasks = network.Tasks;
         int rows = batch.Rows;
@@ -22,14 +23,19 @@ internal static class MultiTaskObjective
         for (int t = 0; t < tasks.Count; t++)
         {
             var gradient = workspace.OutputGradients[t].AsSpan(0, rows);
-            double loss = TaskLoss.Evaluate(tasks[t].Kind, workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), gradient);
+            var rowWeights = weights[t].AsSpan(0, rows);
+            double loss = TaskLoss.Evaluate(tasks[t].Kind, workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient);
             if (!double.IsFinite(loss))
             {
                 failedTask = t;
                 return false;
             }
+            double weight = 0;
+            foreach (float w in rowWeights)
+                weight += w;
             lossSums[t] += loss;
-            VectorOps.Scale(tasks[t].LossWeight / rows, gradient);
+            weightSums[t] += weight;
+            VectorOps.Scale(weight > 0 ? (float)(tasks[t].LossWeight / weight) : 0f, gradient);
         }
         failedTask = -1;
         if (backward)

@@ -89,7 +89,6 @@ public sealed class MultiTaskTrainer
         private readonly BatchGatherer _trainBatches;
         private readonly BatchGatherer? _validationBatches;
         private readonly IOptimizer _optimizer;
-        private readonly double _weightSum;
 
         public Session(MultiTaskNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
         {
@@ -104,7 +103,6 @@ public sealed class MultiTaskTrainer
             _optimizer = options.Optimizer == OptimizerKind.Adam
                 ? new AdamOptimizer(network.Parameters, options)
                 : new MomentumOptimizer(network.Parameters, options);
-            _weightSum = train.Tasks.Sum(t => (double)t.LossWeight);
         }
 
         public TrainingResult Run(int[] trainRows, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
@@ -120,7 +118,7 @@ public sealed class MultiTaskTrainer
                 _random.Shuffle(trainRows);
                 double[] trainingLoss = TrainEpoch(trainRows, epoch, cancellationToken);
                 double[] validationLoss = _validation is null ? [] : Evaluate(validationRows);
-                double mean = _validation is null ? double.NaN : validationLoss.Select((l, t) => l * _train.Tasks[t].LossWeight).Sum() / _weightSum;
+                double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
                 var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed);
                 reports.Add(report);
                 progress?.Report(report);
@@ -151,33 +149,51 @@ public sealed class MultiTaskTrainer
         private double[] TrainEpoch(int[] rows, int epoch, CancellationToken cancellationToken)
         {
             var sums = new double[_train.Tasks.Count];
+            var weights = new double[_train.Tasks.Count];
             var dropout = _network.Options.Dropout > 0 ? _random : null;
             for (int start = 0; start < rows.Length; start += _workspace.Capacity)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _trainBatches.Gather(rows.AsSpan(start, count));
-                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _workspace, dropout, backward: true, sums, out int failed))
+                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: true, sums, weights, out int failed))
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
                 _optimizer.Step();
             }
-            return sums.Select(s => s / rows.Length).ToArray();
+            return Means(sums, weights);
         }
+
+        /// <summary>The tasks' losses averaged with their loss weights, over the tasks that had labelled rows.</summary>
+        private double WeightedMean(double[] losses)
+        {
+            double sum = 0, weight = 0;
+            for (int t = 0; t < losses.Length; t++)
+                if (!double.IsNaN(losses[t]))
+                {
+                    sum += losses[t] * _train.Tasks[t].LossWeight;
+                    weight += _train.Tasks[t].LossWeight;
+                }
+            return weight > 0 ? sum / weight : double.NaN;
+        }
+
+        /// <summary>Weighted mean loss per task; NaN for a task with no weight (no labelled row).</summary>
+        private static double[] Means(double[] sums, double[] weights) => sums.Select((s, t) => weights[t] > 0 ? s / weights[t] : double.NaN).ToArray();
 
         /// <summary>Mean loss per task over <paramref name="rows"/> of the validation set, dropout off.</summary>
         private double[] Evaluate(int[] rows)
         {
             var sums = new double[_train.Tasks.Count];
+            var weights = new double[_train.Tasks.Count];
             for (int start = 0; start < rows.Length; start += _workspace.Capacity)
             {
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
-                if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _workspace, null, backward: false, sums, out int failed))
+                if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
                     throw new InvalidOperationException($"Validation loss of task '{_train.Tasks[failed].Name}' is not finite: training diverged.");
             }
-            return sums.Select(s => s / rows.Length).ToArray();
+            return Means(sums, weights);
         }
     }
 }

@@ -14,13 +14,17 @@ public class NetworkGradientTests
     private static double Objective(MultiTaskNetwork network, BatchFactory batch, float[][] labels, NetworkWorkspace workspace, bool backward)
     {
         var sums = new double[network.Tasks.Count];
+        var weightSums = new double[network.Tasks.Count];
         var input = batch();
         Random? dropout = network.Options.Dropout > 0 ? new Random(99) : null;
-        bool finite = MultiTaskObjective.Evaluate(network, input, labels, workspace, dropout, backward, sums, out _);
+        bool finite = MultiTaskObjective.Evaluate(network, input, labels, Weights(network.Tasks.Count, input.Rows), workspace, dropout, backward, sums, weightSums, out _);
         Assert.That(finite, Is.True);
-        int rows = input.Rows;
-        return sums.Select((s, t) => s * network.Tasks[t].LossWeight / rows).Sum();
+        return sums.Select((s, t) => s * network.Tasks[t].LossWeight / weightSums[t]).Sum();
     }
+
+    /// <summary>Uneven row weights, with a zero (a masked label) in every task, so weighting is checked too.</summary>
+    private static float[][] Weights(int tasks, int rows) =>
+        Enumerable.Range(0, tasks).Select(t => Enumerable.Range(0, rows).Select(r => r == t % rows ? 0f : 0.5f + (r * 7 + t * 3) % 5 * 0.25f).ToArray()).ToArray();
 
     /// <summary>
     /// Biases start at zero, which puts every pre-activation of an all-zero sparse row exactly on the ReLU kink,
