@@ -10,8 +10,16 @@ namespace MlNetMtl;
 /// </summary>
 internal static class ColumnRules
 {
-    public static void Check(SchemaShape schema, string featureColumn, IEnumerable<TaskColumn> tasks)
+    public static void Check(SchemaShape schema, string featureColumn, IEnumerable<TaskColumn> tasks, string? weightColumn)
     {
+        foreach (var (name, role) in tasks.Select(t => (Name: t.WeightColumnName, Role: $"weight (task '{t.Name}')")).Append((Name: weightColumn, Role: "weight")))
+        {
+            if (name is null)
+                continue;
+            var weight = Find(schema, name) ?? throw MissingColumn(role, name);
+            if (weight.Kind != SchemaShape.Column.VectorKind.Scalar || (weight.ItemType != NumberDataViewType.Single && weight.ItemType != NumberDataViewType.Double))
+                throw new ArgumentOutOfRangeException(nameof(schema), $"The {role} column '{name}' must be a Single or Double scalar.");
+        }
         var feature = Find(schema, featureColumn) ?? throw MissingColumn("feature", featureColumn);
         CheckFeature(featureColumn, feature.Kind == SchemaShape.Column.VectorKind.Vector, feature.Kind == SchemaShape.Column.VectorKind.VariableVector, feature.ItemType);
         foreach (var task in tasks)

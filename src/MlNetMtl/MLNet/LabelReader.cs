@@ -4,7 +4,10 @@ using MlNetMtl.Data;
 
 namespace MlNetMtl;
 
-/// <summary>Reads one label column of any accepted type as a float: 0/1 for binary tasks, the value for regression.</summary>
+/// <summary>
+/// Reads one label column of any accepted type as a float: 0/1 for binary tasks, the value for regression, NaN for
+/// a missing label (NaN, a key of 0, or the task's <see cref="TaskColumn.MissingLabelValue"/>).
+/// </summary>
 internal static class LabelReader
 {
     /// <summary>A function returning the current row's label; the row number only serves error messages.</summary>
@@ -20,8 +23,10 @@ internal static class LabelReader
         return row =>
         {
             float label = raw(row);
+            if (float.IsNaN(label) || label == task.MissingLabelValue)
+                return float.NaN;
             if (!float.IsFinite(label))
-                throw new ArgumentException($"Label column '{task.LabelColumnName}' of task '{task.Name}', row {row}: the label is {label}; labels must be present and finite.");
+                throw new ArgumentException($"Label column '{task.LabelColumnName}' of task '{task.Name}', row {row}: the label is {label}; labels must be finite.");
             if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
                 throw new ArgumentException($"Label column '{task.LabelColumnName}' of binary task '{task.Name}', row {row}: {label} is not 0 or 1.");
             return label;

@@ -31,8 +31,8 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
     {
         ArgumentNullException.ThrowIfNull(trainData);
         ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks);
-        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, _tasks);
-        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, _tasks);
+        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
+        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
         var result = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions()).Fit(train, validation, _options.Progress);
         return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, _tasks, result.Epochs);
     }
@@ -41,7 +41,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ColumnRules.Check(inputSchema, _options.FeatureColumnName, _tasks);
+        ColumnRules.Check(inputSchema, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
         ColumnRules.CheckNoCollision(inputSchema.Select(c => c.Name), _tasks);
         return new SchemaShape(inputSchema.Concat(OutputShapes.For(_tasks)));
     }

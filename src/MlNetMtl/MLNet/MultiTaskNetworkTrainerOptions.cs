@@ -24,6 +24,9 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>The tasks, each with a name, label column, kind and loss weight. At least one is required.</summary>
     public IList<TaskColumn> Tasks { get; set; } = new List<TaskColumn>();
 
+    /// <summary>A Single/Double column of row weights applied to every task's loss (e.g. a survey weight), or null. Default null.</summary>
+    public string? WeightColumnName { get; set; }
+
     /// <summary>The architecture. Default <see cref="NetworkArchitecture.SharedBottom"/>.</summary>
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SharedBottom;
 

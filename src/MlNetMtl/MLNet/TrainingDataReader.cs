@@ -14,31 +14,61 @@ internal static class TrainingDataReader
     /// <summary>Stored values per row above this share of the width make the rows dense.</summary>
     private const double DenseThreshold = 0.3;
 
-    public static MultiTaskDataset Read(IDataView data, string featureColumn, IReadOnlyList<TaskColumn> tasks)
+    /// <param name="data">The rows.</param>
+    /// <param name="featureColumn">The feature vector column.</param>
+    /// <param name="tasks">The tasks, with their label and optional weight columns.</param>
+    /// <param name="weightColumn">An optional row-weight column shared by every task.</param>
+    public static MultiTaskDataset Read(IDataView data, string featureColumn, IReadOnlyList<TaskColumn> tasks, string? weightColumn = null)
     {
         ColumnRules.Check(data.Schema, featureColumn, tasks);
+        if (weightColumn is not null)
+            WeightReader.Check(data.Schema, weightColumn, "weight");
+        foreach (var task in tasks.Where(t => t.WeightColumnName is not null))
+            WeightReader.Check(data.Schema, task.WeightColumnName!, $"weight (task '{task.Name}')");
         var feature = data.Schema[featureColumn];
         var labelColumns = tasks.Select(t => data.Schema[t.LabelColumnName]).ToArray();
+        var taskWeightColumns = tasks.Select(t => t.WeightColumnName is null ? (DataViewSchema.Column?)null : data.Schema[t.WeightColumnName]).ToArray();
+        var sharedWeightColumn = weightColumn is null ? (DataViewSchema.Column?)null : data.Schema[weightColumn];
+        var needed = labelColumns.Append(feature).Concat(taskWeightColumns.Append(sharedWeightColumn).OfType<DataViewSchema.Column>()).DistinctBy(c => c.Index);
+
         var features = new FeatureCollector(featureColumn, ((VectorDataViewType)feature.Type).Size);
         var labels = tasks.Select(_ => new List<float>()).ToArray();
-        using (var cursor = data.GetRowCursor(labelColumns.Append(feature).Distinct()))
+        var taskWeights = taskWeightColumns.Select(c => c is null ? null : new List<float>()).ToArray();
+        var sharedWeights = sharedWeightColumn is null ? null : new List<float>();
+        var missing = new (long Count, long First)[tasks.Count];
+        using (var cursor = data.GetRowCursor(needed))
         {
             var getter = cursor.GetGetter<VBuffer<float>>(feature);
             var labelGetters = tasks.Select((task, t) => LabelReader.Create(cursor, labelColumns[t], task)).ToArray();
+            var taskWeightGetters = taskWeightColumns.Select(c => c is null ? null : WeightReader.Create(cursor, c.Value)).ToArray();
+            var sharedWeightGetter = sharedWeightColumn is null ? null : WeightReader.Create(cursor, sharedWeightColumn.Value);
             var buffer = default(VBuffer<float>);
             while (cursor.MoveNext())
             {
                 getter(ref buffer);
                 long row = features.Add(buffer);
                 for (int t = 0; t < tasks.Count; t++)
-                    labels[t].Add(labelGetters[t](row));
+                {
+                    float label = labelGetters[t](row);
+                    if (float.IsNaN(label) && missing[t].Count++ == 0)
+                        missing[t].First = row;
+                    labels[t].Add(label);
+                    taskWeights[t]?.Add(taskWeightGetters[t]!(row));
+                }
+                sharedWeights?.Add(sharedWeightGetter!(row));
             }
         }
         if (features.Rows == 0)
             throw new ArgumentException("The training data have no rows.", nameof(data));
         for (int t = 0; t < tasks.Count; t++)
+        {
+            if (missing[t].Count > 0 && tasks[t].MissingLabels == MissingLabelPolicy.Error)
+                throw new ArgumentException($"Label column '{tasks[t].LabelColumnName}' of task '{tasks[t].Name}' has {missing[t].Count:N0} missing labels of {features.Rows:N0} rows " +
+                    $"(the first at row {missing[t].First}); create the task with MissingLabelPolicy.Mask to train without them.", nameof(data));
             CheckBothClasses(tasks[t], labels[t]);
-        return new MultiTaskDataset(features.ToMatrix(), tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray());
+        }
+        return new MultiTaskDataset(features.ToMatrix(), tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray(),
+            sharedWeights?.ToArray(), taskWeights.Select(w => w?.ToArray()).ToArray());
     }
 
     /// <summary>Reads only the feature column (e.g. to inspect a trained network on some data).</summary>

@@ -24,6 +24,7 @@ public static class NetworkSerializer
             writer.Write(task.Name);
             writer.Write((int)task.Kind);
             writer.Write(task.LossWeight);
+            writer.Write((int)task.MissingLabels);
         }
         network.Options.Write(writer);
         var checksum = new Fnv1a();
@@ -58,7 +59,7 @@ public static class NetworkSerializer
                 throw new InvalidDataException($"Network header is corrupt (input width {inputs}, {taskCount} tasks).");
             var tasks = new TaskDefinition[taskCount];
             for (int t = 0; t < taskCount; t++)
-                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle());
+                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32());
             var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, NetworkOptions.Read(reader));
 
             int count = reader.ReadInt32();

@@ -34,12 +34,15 @@ internal static class GroupAucEvaluator
             long row = 0;
             while (cursor.MoveNext())
             {
+                float rowLabel = labelGetter(row++);
+                if (float.IsNaN(rowLabel))
+                    continue; // a missing label takes no part in any group's AUC
                 scoreGetter(ref value);
                 object key = groupGetter();
                 if (!groups.TryGetValue(key, out var members))
                     groups[key] = members = (new List<float>(), new List<float>());
                 members.Scores.Add(value);
-                members.Labels.Add(labelGetter(row++));
+                members.Labels.Add(rowLabel);
             }
         }
 

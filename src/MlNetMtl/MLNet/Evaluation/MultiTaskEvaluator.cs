@@ -15,10 +15,11 @@ internal static class MultiTaskEvaluator
             foreach (string column in OutputColumnNames.For(task.Name, task.Kind).Append(task.LabelColumnName))
                 if (scored.Schema.GetColumnOrNull(column) is null)
                     throw new ArgumentOutOfRangeException(nameof(scored), $"Column '{column}' of task '{task.Name}' is not in the scored data (transform it with the model first).");
+            var data = task.MissingLabels == MissingLabelPolicy.Mask || task.MissingLabelValue is not null ? new LabelledRowsView(scored, task) : scored;
             results.Add(task.Kind == TaskKind.Binary
-                ? new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(scored, task.LabelColumnName,
+                ? new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, task.LabelColumnName,
                     OutputColumnNames.Score(task.Name), OutputColumnNames.Probability(task.Name), OutputColumnNames.PredictedLabel(task.Name)), null)
-                : new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(scored, task.LabelColumnName, OutputColumnNames.Score(task.Name))));
+                : new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, task.LabelColumnName, OutputColumnNames.Score(task.Name))));
         }
         return new MultiTaskMetrics(results);
     }

@@ -6,7 +6,7 @@ namespace MlNetMtl.Persistence;
 internal static class MultiTaskModelFormat
 {
     private const string Magic = "MlNetMtl.MultiTaskTransformer";
-    private const int PayloadVersion = 1;
+    private const int PayloadVersion = 2;
 
     public static void Write(MultiTaskTransformer transformer, BinaryWriter writer)
     {
@@ -15,7 +15,12 @@ internal static class MultiTaskModelFormat
         writer.Write(transformer.FeatureColumnName);
         writer.Write(transformer.Tasks.Count);
         foreach (var task in transformer.Tasks)
+        {
             writer.Write(task.LabelColumnName);
+            writer.Write(task.MissingLabelValue.HasValue);
+            writer.Write(task.MissingLabelValue ?? 0f);
+            writer.Write(task.WeightColumnName ?? "");
+        }
         NetworkSerializer.Write(transformer.Network, writer);
     }
 
@@ -33,13 +38,19 @@ internal static class MultiTaskModelFormat
             int taskCount = reader.ReadInt32();
             if (taskCount <= 0 || taskCount > 10_000)
                 throw new InvalidDataException($"The model header is corrupt ({taskCount} tasks).");
-            var labels = new string[taskCount];
+            var labels = new (string Column, float? Missing, string Weight)[taskCount];
             for (int t = 0; t < taskCount; t++)
-                labels[t] = reader.ReadString();
+            {
+                string column = reader.ReadString();
+                bool hasMissing = reader.ReadBoolean();
+                float missing = reader.ReadSingle();
+                labels[t] = (column, hasMissing ? missing : null, reader.ReadString());
+            }
             var network = NetworkSerializer.Read(reader);
             if (network.Tasks.Count != taskCount)
                 throw new InvalidDataException($"The model lists {taskCount} label columns but its network has {network.Tasks.Count} tasks.");
-            var tasks = network.Tasks.Select((task, t) => new TaskColumn(task.Name, labels[t], task.Kind, task.LossWeight)).ToArray();
+            var tasks = network.Tasks.Select((task, t) =>
+                new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight)).ToArray();
             return new MultiTaskTransformer(network, featureColumn, tasks, []);
         }
         catch (EndOfStreamException error)
