@@ -48,12 +48,15 @@ public sealed class MultiTaskCatalog
     /// </summary>
     public GroupAucResult GroupAuc(IDataView scored, TaskColumn task, string groupColumnName) => GroupAucEvaluator.Evaluate(scored, task, groupColumnName);
 
-    /// <summary>Mean gate weight per task per expert of an MMoE/OMoE model over <paramref name="data"/> (which holds the model's feature column).</summary>
+    /// <summary>
+    /// Mean gate weight per task per expert (of the last level) of an MMoE, OMoE or PLE model over
+    /// <paramref name="data"/> (which holds the model's feature column).
+    /// </summary>
     /// <exception cref="ArgumentException">The model is not a mixture of experts.</exception>
     public GateUtilisation GateUtilisation(IDataView data, MultiTaskTransformer model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Network is not MmoeNetwork experts)
+        if (model.Network is not MixtureOfExpertsNetwork experts)
             throw new ArgumentException($"Gate utilisation needs a mixture-of-experts model; this one is {model.Network.Options.Architecture}.", nameof(model));
         var features = TrainingDataReader.ReadFeatures(data, model.FeatureColumnName);
         var weights = features switch
@@ -62,7 +65,7 @@ public sealed class MultiTaskCatalog
             DenseFeatures dense => experts.MeanGateWeights(InputBatch.FromDense(dense.Values, dense.Rows, dense.Dimension)),
             _ => throw new NotSupportedException(features.GetType().Name),
         };
-        return new GateUtilisation(model.Tasks.Select(t => t.Name).ToArray(), weights);
+        return new GateUtilisation(model.Tasks.Select(t => t.Name).ToArray(), experts.ExpertNames, weights);
     }
 
     /// <summary>

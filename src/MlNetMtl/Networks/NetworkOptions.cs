@@ -40,6 +40,7 @@ public abstract class NetworkOptions
         {
             SharedBottomOptions.Name => SharedBottomOptions.ReadSizes(reader, dropout),
             MmoeOptions.Name => MmoeOptions.ReadSizes(reader, dropout),
+            PleOptions.Name => PleOptions.ReadSizes(reader, dropout),
             _ => throw new InvalidDataException($"Unknown network architecture '{architecture}' in the model file."),
         };
     }

@@ -56,7 +56,8 @@ public class ArchitectureTests
             Assert.That(row, Has.Length.EqualTo(5));
             Assert.That(row.Sum(), Is.EqualTo(1.0).Within(1e-4));
         }
-        Assert.That(utilisation.ToTable(), Does.Contain("E4").And.Contain("watch"));
+        Assert.That(utilisation.ToTable(), Does.Contain("expert.4").And.Contain("watch"));
+        Assert.That(utilisation.Experts, Has.Count.EqualTo(5));
 
         var sharedBottom = ml.MultiTask().SharedBottom("Features", Impressions.Click).Fit(featurized);
         Assert.That(() => ml.MultiTask().GateUtilisation(featurized, sharedBottom), Throws.ArgumentException.With.Message.Contains("SharedBottom"));

@@ -75,6 +75,29 @@ public class NetworkGradientTests
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
     }
 
+    [TestCase(2, 2, 1, 0f, TaskKind.Binary)]
+    [TestCase(1, 1, 2, 0f, TaskKind.Regression)]
+    [TestCase(3, 1, 1, 0.2f, TaskKind.Binary)]
+    public void Ple_WholeMultiTaskLoss_MatchesFiniteDifferences(int levels, int shared, int specific, float dropout, TaskKind kind)
+    {
+        const int rows = 7, inputs = 9;
+        var network = MultiTaskNetwork.Create(inputs, Tasks(kind),
+            new PleOptions { Levels = levels, SharedExperts = shared, TaskExperts = specific, ExpertWidths = [6, 5], TowerWidths = [4], Dropout = dropout }, seed: 11);
+        var x = Reference.Random(rows * inputs, 9);
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
+    }
+
+    [Test]
+    public void Ple_SparseInputs_MatchesFiniteDifferences()
+    {
+        const int inputs = 50;
+        int[] starts = [0, 3, 4, 4, 7];
+        int[] indices = [1, 7, 49, 7, 0, 2, 30];
+        float[] values = [1f, 1f, 0.5f, -1f, 1f, 1f, 2f];
+        var network = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), new PleOptions { Levels = 2, ExpertWidths = [6], TowerWidths = [] }, seed: 5);
+        CheckAllParameters(network, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), Labels(TaskKind.Binary, 4));
+    }
+
     [Test]
     public void Mmoe_SparseInputs_MatchesFiniteDifferences()
     {

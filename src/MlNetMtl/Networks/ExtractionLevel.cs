@@ -1,0 +1,170 @@
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// One level of a mixture of experts: expert MLPs and softmax gates, each reading one of the level's input
+/// representations; each gate's output is the gate-weighted sum of the experts it mixes. One level with every
+/// gate mixing every expert is MMoE; stacked levels with task-specific and shared experts are PLE's extraction
+/// network (CGC for one level).
+/// </summary>
+internal sealed class ExtractionLevel
+{
+    /// <summary>An expert: its name and which input representation it reads.</summary>
+    public sealed record Expert(string Name, int Input);
+
+    /// <summary>A gate: its name, which input representation it reads, and which experts (by index) it mixes.</summary>
+    public sealed record Gate(string Name, int Input, int[] Experts);
+
+    private readonly Mlp[] _experts;
+    private readonly int[] _expertInput;
+    private readonly Mlp[] _gates;
+    private readonly int[] _gateInput;
+    private readonly int[][] _gateExperts;
+
+    public ExtractionLevel(int[] inputWidths, IReadOnlyList<Expert> experts, IReadOnlyList<Gate> gates, int[] expertWidths)
+    {
+        _experts = experts.Select(e => new Mlp(e.Name, inputWidths[e.Input], expertWidths, linearOutput: false)).ToArray();
+        _expertInput = experts.Select(e => e.Input).ToArray();
+        _gates = gates.Select(g => new Mlp(g.Name, inputWidths[g.Input], [g.Experts.Length], linearOutput: true)).ToArray();
+        _gateInput = gates.Select(g => g.Input).ToArray();
+        _gateExperts = gates.Select(g => g.Experts).ToArray();
+        ExpertNames = experts.Select(e => e.Name).ToArray();
+        Width = expertWidths[^1];
+    }
+
+    /// <summary>Width of every expert's output, and so of every gate's output.</summary>
+    public int Width { get; }
+    public int GateCount => _gates.Length;
+    public IReadOnlyList<string> ExpertNames { get; }
+    public IReadOnlyList<int> GateExperts(int gate) => _gateExperts[gate];
+    public IEnumerable<Parameter> Parameters => _experts.Concat(_gates).SelectMany(m => m.Parameters);
+
+    /// <summary>Initialises experts then gates; <paramref name="fanIns"/> gives each input's fan-in for the layers reading it.</summary>
+    public void Initialize(Random random, double[] fanIns)
+    {
+        for (int e = 0; e < _experts.Length; e++)
+            _experts[e].Initialize(random, fanIns[_expertInput[e]]);
+        for (int g = 0; g < _gates.Length; g++)
+            _gates[g].Initialize(random, fanIns[_gateInput[g]]);
+    }
+
+    public State CreateState(int capacity, bool dropout) => new(this, capacity, dropout);
+
+    /// <summary>Runs experts and gates on <paramref name="inputs"/>; gate g's output is in <see cref="State.Outputs"/>[g].</summary>
+    public void Forward(LevelInputs inputs, State state, Random? dropout, float rate)
+    {
+        int rows = inputs.Rows;
+        for (int e = 0; e < _experts.Length; e++)
+            _experts[e].Forward(inputs[_expertInput[e]], state.Experts[e], dropout, rate);
+        ComputeGates(inputs, state);
+        for (int g = 0; g < _gates.Length; g++)
+        {
+            var output = state.Outputs[g].AsSpan(0, rows * Width);
+            var probabilities = state.GateProbabilities[g];
+            int mixed = _gateExperts[g].Length;
+            output.Clear();
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < mixed; j++)
+                    VectorOps.AddScaled(probabilities[r * mixed + j], ExpertOutput(state, _gateExperts[g][j], r), output.Slice(r * Width, Width));
+        }
+    }
+
+    /// <summary>Gate logits and their softmax, for <see cref="Forward"/> and utilisation reports.</summary>
+    public void ComputeGates(LevelInputs inputs, State state)
+    {
+        for (int g = 0; g < _gates.Length; g++)
+        {
+            var logits = _gates[g].Forward(inputs[_gateInput[g]], state.Gates[g], dropout: null, rate: 0);
+            Softmax.Rows(logits, state.GateProbabilities[g], inputs.Rows, _gateExperts[g].Length);
+        }
+    }
+
+    /// <summary>
+    /// Backward pass from dL/d(gate output) in <paramref name="outputGradients"/> (rows × Width each). Adds dL/d(input)
+    /// into <paramref name="inputGradients"/>[i] for each input whose buffer is given (the caller zeroes them); an
+    /// input with an empty buffer (the network input) gets none.
+    /// </summary>
+    public void Backward(LevelInputs inputs, State state, float[][] outputGradients, float[][] inputGradients, bool dropoutApplied)
+    {
+        int rows = inputs.Rows;
+        foreach (var gradient in state.ExpertGradients)
+            gradient.AsSpan(0, rows * Width).Clear();
+        for (int g = 0; g < _gates.Length; g++)
+        {
+            var probabilities = state.GateProbabilities[g];
+            var gateGradient = state.GateGradients[g];
+            int mixed = _gateExperts[g].Length;
+            for (int r = 0; r < rows; r++)
+            {
+                var rowGradient = outputGradients[g].AsSpan(r * Width, Width);
+                for (int j = 0; j < mixed; j++)
+                {
+                    // out = Σⱼ pⱼ·Eⱼ: dEⱼ += pⱼ·dout and dpⱼ = ⟨dout, Eⱼ⟩.
+                    int e = _gateExperts[g][j];
+                    VectorOps.AddScaled(probabilities[r * mixed + j], rowGradient, state.ExpertGradients[e].AsSpan(r * Width, Width));
+                    gateGradient[r * mixed + j] = VectorOps.Dot(rowGradient, ExpertOutput(state, e, r));
+                }
+            }
+            var logitsGradient = gateGradient.AsSpan(0, rows * mixed);
+            Softmax.RowsBackward(probabilities, logitsGradient, logitsGradient, rows, mixed);
+            _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
+        }
+        for (int e = 0; e < _experts.Length; e++)
+            _experts[e].Backward(inputs[_expertInput[e]], state.Experts[e], state.ExpertGradients[e], inputGradients[_expertInput[e]], accumulateInputGradient: true, dropoutApplied);
+    }
+
+    /// <summary>
+    /// A level's input representations: the network input (every index, for the first level) or the previous
+    /// level's gate outputs (dense, rows × width each).
+    /// </summary>
+    internal readonly ref struct LevelInputs
+    {
+        private readonly InputBatch _network;
+        private readonly float[][]? _dense;
+        private readonly int _width;
+
+        private LevelInputs(InputBatch network, float[][]? dense, int rows, int width)
+        {
+            _network = network;
+            _dense = dense;
+            Rows = rows;
+            _width = width;
+        }
+
+        public int Rows { get; }
+
+        public static LevelInputs Network(InputBatch input) => new(input, null, input.Rows, input.Dimension);
+
+        public static LevelInputs Previous(float[][] outputs, int rows, int width) => new(default, outputs, rows, width);
+
+        public InputBatch this[int index] => _dense is null ? _network : InputBatch.FromDense(_dense[index].AsSpan(0, Rows * _width), Rows, _width);
+    }
+
+    private ReadOnlySpan<float> ExpertOutput(State state, int expert, int row) => state.Experts[expert].Outputs[^1].AsSpan(row * Width, Width);
+
+    /// <summary>The level's activations and gradients for up to a capacity of rows.</summary>
+    internal sealed class State
+    {
+        public State(ExtractionLevel level, int capacity, bool dropout)
+        {
+            Experts = level._experts.Select(e => e.CreateState(capacity, dropout)).ToArray();
+            Gates = level._gates.Select(g => g.CreateState(capacity, dropout: false)).ToArray();
+            GateProbabilities = level._gateExperts.Select(m => new float[capacity * m.Length]).ToArray();
+            GateGradients = level._gateExperts.Select(m => new float[capacity * m.Length]).ToArray();
+            Outputs = level._gates.Select(_ => new float[capacity * level.Width]).ToArray();
+            ExpertGradients = level._experts.Select(_ => new float[capacity * level.Width]).ToArray();
+        }
+
+        public MlpState[] Experts { get; }
+        public MlpState[] Gates { get; }
+        /// <summary>Softmax of each gate's logits, rows × mixed experts.</summary>
+        public float[][] GateProbabilities { get; }
+        /// <summary>dL/d(gate probability), then in place dL/d(gate logit).</summary>
+        public float[][] GateGradients { get; }
+        /// <summary>Each gate's mixture of expert outputs, rows × Width.</summary>
+        public float[][] Outputs { get; }
+        /// <summary>dL/d(expert output), summed over the gates that mix it.</summary>
+        public float[][] ExpertGradients { get; }
+    }
+}
