@@ -37,9 +37,13 @@ internal static class DemoCommand
             var ml = new MLContext(seed);
             var options = training.Create(parse, DatasetDataView.FeatureColumnName, train.Tasks, console.EpochProgress(train.Tasks.Select(t => t.Name).ToArray()));
             options.Seed = seed;
-            string body = options.Architecture == NetworkArchitecture.SharedBottom
-                ? $"shared bottom [{string.Join(", ", options.BottomWidths)}]"
-                : $"{options.ExpertCount} experts [{string.Join(", ", options.ExpertWidths)}] with {(options.Architecture == NetworkArchitecture.MMoE ? "a gate per task" : "one shared gate")}";
+            string experts = $"[{string.Join(", ", options.ExpertWidths)}]";
+            string body = options.Architecture switch
+            {
+                NetworkArchitecture.SharedBottom => $"shared bottom [{string.Join(", ", options.BottomWidths)}]",
+                NetworkArchitecture.PLE => $"{options.Levels} levels of {options.TaskExperts} experts per task and {options.SharedExperts} shared experts {experts}",
+                _ => $"{options.ExpertCount} experts {experts} with {(options.Architecture == NetworkArchitecture.MMoE ? "a gate per task" : "one shared gate")}",
+            };
             console.Line($"{options.Architecture}: {body}, towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
                          $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
             var clock = Stopwatch.StartNew();

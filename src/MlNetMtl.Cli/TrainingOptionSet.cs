@@ -8,7 +8,10 @@ namespace MlNetMtl.Cli;
 internal sealed class TrainingOptionSet(int defaultEpochs)
 {
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation loss).", DefaultValueFactory = _ => defaultEpochs };
-    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE or OMoE.", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
+    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE, OMoE or PLE.", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
+    public Option<int> Levels { get; } = new("--levels") { Description = "Extraction levels (PLE; 1 = CGC).", DefaultValueFactory = _ => 2 };
+    public Option<int> SharedExperts { get; } = new("--shared-experts") { Description = "Shared experts per level (PLE).", DefaultValueFactory = _ => 2 };
+    public Option<int> TaskExperts { get; } = new("--task-experts") { Description = "Experts of each task per level (PLE).", DefaultValueFactory = _ => 2 };
     public Option<string> Bottom { get; } = new("--bottom") { Description = "Shared bottom widths, comma-separated (SharedBottom).", DefaultValueFactory = _ => "256,128" };
     public Option<int> Experts { get; } = new("--experts") { Description = "Number of experts (MMoE, OMoE).", DefaultValueFactory = _ => 8 };
     public Option<string> ExpertWidths { get; } = new("--expert-widths") { Description = "Widths of each expert's layers, comma-separated (MMoE, OMoE).", DefaultValueFactory = _ => "64" };
@@ -23,7 +26,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
+        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
             command.Options.Add(option);
     }
 
@@ -35,6 +38,9 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
         BottomWidths = Widths(parse.GetValue(Bottom)!),
         ExpertCount = parse.GetValue(Experts),
         ExpertWidths = Widths(parse.GetValue(ExpertWidths)!),
+        Levels = parse.GetValue(Levels),
+        SharedExperts = parse.GetValue(SharedExperts),
+        TaskExperts = parse.GetValue(TaskExperts),
         TowerWidths = Widths(parse.GetValue(Tower)!),
         Dropout = parse.GetValue(Dropout),
         Epochs = parse.GetValue(Epochs),

@@ -13,6 +13,8 @@ public enum NetworkArchitecture
     MMoE,
     /// <summary>One-gate mixture of experts: MMoE with a single gate shared by all tasks.</summary>
     OMoE,
+    /// <summary>Progressive layered extraction: <see cref="MultiTaskNetworkTrainerOptions.Levels"/> levels of task-specific and shared experts (1 level = CGC).</summary>
+    PLE,
 }
 
 /// <summary>Options of the multi-task network trainer. Every property has a documented default.</summary>
@@ -36,8 +38,17 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>MMoE/OMoE: number of experts. Default 8.</summary>
     public int ExpertCount { get; set; } = 8;
 
-    /// <summary>MMoE/OMoE: widths of each expert's ReLU layers (the last is the width the gates mix). Default [64].</summary>
+    /// <summary>MMoE/OMoE/PLE: widths of each expert's ReLU layers (the last is the width the gates mix). Default [64].</summary>
     public int[] ExpertWidths { get; set; } = [64];
+
+    /// <summary>PLE: extraction levels (1 = CGC). Default 2.</summary>
+    public int Levels { get; set; } = 2;
+
+    /// <summary>PLE: shared experts per level. Default 2.</summary>
+    public int SharedExperts { get; set; } = 2;
+
+    /// <summary>PLE: experts of each task per level. Default 2.</summary>
+    public int TaskExperts { get; set; } = 2;
 
     /// <summary>Widths of each tower's hidden ReLU layers (a width-1 output follows). Default [64].</summary>
     public int[] TowerWidths { get; set; } = [64];
@@ -78,6 +89,10 @@ public sealed class MultiTaskNetworkTrainerOptions
         NetworkArchitecture.MMoE or NetworkArchitecture.OMoE => new MmoeOptions
         {
             ExpertCount = ExpertCount, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout, SharedGate = Architecture == NetworkArchitecture.OMoE,
+        },
+        NetworkArchitecture.PLE => new PleOptions
+        {
+            Levels = Levels, SharedExperts = SharedExperts, TaskExperts = TaskExperts, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout,
         },
         _ => throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown architecture."),
     };

@@ -9,6 +9,7 @@ public class ArchitectureTests
     [TestCase(NetworkArchitecture.SharedBottom)]
     [TestCase(NetworkArchitecture.MMoE)]
     [TestCase(NetworkArchitecture.OMoE)]
+    [TestCase(NetworkArchitecture.PLE)]
     public void Architecture_FitsEvaluatesAndRoundTrips(NetworkArchitecture architecture)
     {
         var ml = new MLContext(seed: 1);
@@ -17,7 +18,7 @@ public class ArchitectureTests
         var options = new MultiTaskNetworkTrainerOptions
         {
             Tasks = [Impressions.Click, Impressions.Watch], Architecture = architecture, Epochs = 30, LearningRate = 3e-3f,
-            BottomWidths = [32], ExpertCount = 4, ExpertWidths = [16], TowerWidths = [8],
+            BottomWidths = [32], ExpertCount = 4, ExpertWidths = [16], TowerWidths = [8], Levels = 2, SharedExperts = 2, TaskExperts = 1,
         };
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var scored = model.Transform(test);
@@ -58,6 +59,12 @@ public class ArchitectureTests
         }
         Assert.That(utilisation.ToTable(), Does.Contain("expert.4").And.Contain("watch"));
         Assert.That(utilisation.Experts, Has.Count.EqualTo(5));
+
+        var ple = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Architecture = NetworkArchitecture.PLE, Epochs = 2 }).Fit(featurized);
+        var pleUtilisation = ml.MultiTask().GateUtilisation(featurized, ple);
+        Assert.That(pleUtilisation.Experts, Is.EqualTo(new[] { "level1.click.expert0", "level1.click.expert1", "level1.watch.expert0", "level1.watch.expert1", "level1.shared.expert0", "level1.shared.expert1" }));
+        Assert.That(pleUtilisation.MeanWeights[0][2], Is.EqualTo(0), "click's gate does not mix watch's experts");
+        Assert.That(pleUtilisation.MeanWeights[1].Sum(), Is.EqualTo(1.0).Within(1e-4));
 
         var sharedBottom = ml.MultiTask().SharedBottom("Features", Impressions.Click).Fit(featurized);
         Assert.That(() => ml.MultiTask().GateUtilisation(featurized, sharedBottom), Throws.ArgumentException.With.Message.Contains("SharedBottom"));
