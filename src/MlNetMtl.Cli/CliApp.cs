@@ -12,6 +12,7 @@ internal static class CliApp
         EvaluateCommand.Create(),
         PredictCommand.Create(),
         GenerateCommand.Create(),
+        StudyCommand.Create(),
     };
 
     /// <summary>
