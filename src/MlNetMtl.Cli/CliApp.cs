@@ -13,6 +13,7 @@ internal static class CliApp
         PredictCommand.Create(),
         GenerateCommand.Create(),
         StudyCommand.Create(),
+        CompareCommand.Create(),
     };
 
     /// <summary>

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using MlNetMtl.Data;
+using MlNetMtl.Datasets;
+using MlNetMtl.Experiments;
+using Spectre.Console;
+
+namespace MlNetMtl.Cli;
+
+/// <summary>
+/// <c>mlnet-mtl compare</c>: trains several architectures and the single-task LightGBM and FastTree baselines on the
+/// same featurized split and prints every task's test metric side by side (the census-income reproduction).
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptionSet();
+        var training = new TrainingOptionSet(defaultEpochs: 20);
+        var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
+        var architectures = new Option<string>("--architectures") { Description = "Comma-separated architectures to train.", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
+        var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
+        var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
+        data.AddTo(command, withTasks: true);
+        training.AddTo(command);
+        command.Options.Remove(training.Architecture);
+        command.Options.Add(test);
+        command.Options.Add(architectures);
+        command.Options.Add(baselines);
+        command.SetAction(parse => CliApp.Guard(() =>
+        {
+            var console = new CliOutput();
+            var ml = new MLContext(parse.GetValue(training.Seed));
+            var dataset = data.LoadForTraining(ml, parse);
+            var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), parse.GetValue(test)!.FullName, dataset.Data.Schema);
+            var featurizer = dataset.Featurizer.Fit(dataset.Data);
+            var train = ml.Data.Cache(featurizer.Transform(dataset.Data));
+            var testFeatures = ml.Data.Cache(featurizer.Transform(testData));
+            var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
+
+            foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var architecture = Enum.TryParse<NetworkArchitecture>(name, ignoreCase: true, out var parsed) ? parsed
+                    : throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Enum.GetNames<NetworkArchitecture>())}.");
+                var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
+                options.Architecture = architecture;
+                var clock = Stopwatch.StartNew();
+                var model = ml.MultiTask().Network(options).Fit(train);
+                var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
+                var values = metrics.Select(m => m.Binary?.AreaUnderRocCurve ?? m.Regression!.RootMeanSquaredError).ToArray();
+                rows.Add((architecture.ToString(), values, clock.Elapsed));
+                console.Line($"  {architecture}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
+            }
+            if (parse.GetValue(baselines))
+            {
+                var clock = Stopwatch.StartNew();
+                var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks, LoadedDataset.FeatureColumnName,
+                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Metric:F4}")));
+                foreach (string trainer in SingleTaskBaselines.Trainers)
+                    rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.Single(r => r.Trainer == trainer && r.Task == t.Name).Metric).ToArray(), clock.Elapsed));
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Model");
+            foreach (var task in dataset.Tasks)
+                table.AddColumn(new TableColumn($"{task.Name} {(task.Kind == TaskKind.Binary ? "AUC" : "RMSE")}").RightAligned());
+            foreach (var (model, metrics, _) in rows)
+                table.AddRow([Markup.Escape(model), .. metrics.Select(m => m.ToString("F4", CultureInfo.InvariantCulture))]);
+            console.Console.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Format(double[] values) => string.Join("  ", values.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,71 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Experiments;
+
+/// <summary>
+/// The single-task gradient-boosted trees a multi-task model has to beat, trained per task on the same featurized
+/// rows: LightGBM (400 iterations, 31 leaves, learning rate 0.05) and FastTree (300 trees, 31 leaves) — the settings
+/// of the baseline figures in ../shared/design/data-and-targets.md.
+/// </summary>
+public static class SingleTaskBaselines
+{
+    /// <summary>One baseline's test metric on one task: AUC for binary tasks, RMSE for regression.</summary>
+    public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric);
+
+    /// <summary>The baseline trainers.</summary>
+    public static IReadOnlyList<string> Trainers { get; } = ["LightGBM", "FastTree"];
+
+    /// <summary>Trains both baselines on every task of <paramref name="train"/> and measures them on <paramref name="test"/>.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="train">Featurized training rows (feature vector column plus the tasks' label columns).</param>
+    /// <param name="test">Featurized test rows.</param>
+    /// <param name="tasks">The tasks; rows with a missing label are left out of that task.</param>
+    /// <param name="featureColumnName">The feature vector column.</param>
+    /// <param name="progress">Receives each result as it is measured.</param>
+    public static IReadOnlyList<Result> Run(MLContext ml, IDataView train, IDataView test, IEnumerable<TaskColumn> tasks, string featureColumnName, IProgress<Result>? progress = null)
+    {
+        var results = new List<Result>();
+        foreach (var task in tasks)
+            foreach (string trainer in Trainers)
+            {
+                var result = new Result(trainer, task.Name, task.Kind, Measure(ml, trainer, Labelled(ml, train, task), Labelled(ml, test, task), task, featureColumnName));
+                results.Add(result);
+                progress?.Report(result);
+            }
+        return results;
+    }
+
+    private static double Measure(MLContext ml, string trainer, IDataView train, IDataView test, TaskColumn task, string features)
+    {
+        const string label = "BaselineLabel";
+        if (task.Kind == TaskKind.Binary)
+        {
+            IEstimator<ITransformer> estimator = trainer == "LightGBM"
+                ? ml.BinaryClassification.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
+                : ml.BinaryClassification.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
+            var model = estimator.Fit(train);
+            return ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(test), label).AreaUnderRocCurve;
+        }
+        IEstimator<ITransformer> regression = trainer == "LightGBM"
+            ? ml.Regression.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
+            : ml.Regression.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
+        return ml.Regression.Evaluate(regression.Fit(train).Transform(test), label).RootMeanSquaredError;
+    }
+
+    /// <summary>The task's labelled rows with its label as <c>BaselineLabel</c>: Boolean for binary tasks, Single for regression.</summary>
+    private static IDataView Labelled(MLContext ml, IDataView data, TaskColumn task)
+    {
+        var rows = task.MissingLabels == MissingLabelPolicy.Mask || task.MissingLabelValue is not null ? new Evaluation.LabelledRowsView(data, task) : data;
+        var type = data.Schema[task.LabelColumnName].Type;
+        if (type is KeyDataViewType)
+            throw new ArgumentException($"The baselines need a Boolean, Single or Double label; task '{task.Name}' has key column '{task.LabelColumnName}'.", nameof(task));
+        IEstimator<ITransformer> convert = task.Kind == TaskKind.Binary
+            ? type == BooleanDataViewType.Instance
+                ? ml.Transforms.CopyColumns("BaselineLabel", task.LabelColumnName)
+                : ml.Transforms.Conversion.ConvertType("BaselineLabel", task.LabelColumnName, DataKind.Boolean)
+            : ml.Transforms.Conversion.ConvertType("BaselineLabel", task.LabelColumnName, DataKind.Single);
+        return convert.Fit(rows).Transform(rows);
+    }
+}
