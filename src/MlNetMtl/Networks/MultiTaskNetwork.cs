@@ -58,16 +58,27 @@ public abstract class MultiTaskNetwork
     /// <summary>Every trainable parameter, in a fixed order (weight before bias of each layer).</summary>
     public abstract IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>Per-row outputs beyond the task outputs (ESMM's pCVR), in order; empty for most architectures.</summary>
+    public IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs => Options.AuxiliaryOutputs(Tasks);
+
     /// <summary>
     /// Scores rows: <paramref name="scores"/>[row × tasks + task] receives the logit (binary) or value (regression).
     /// Thread-safe; dropout is off.
     /// </summary>
-    public void Predict(InputBatch input, Span<float> scores)
+    public void Predict(InputBatch input, Span<float> scores) => PredictInto(input, scores, includeAuxiliary: false);
+
+    /// <summary>
+    /// Like <see cref="Predict"/>, followed on each row by the <see cref="AuxiliaryOutputs"/>: <paramref name="values"/>
+    /// holds rows × (tasks + auxiliary outputs).
+    /// </summary>
+    public void PredictWithAuxiliary(InputBatch input, Span<float> values) => PredictInto(input, values, includeAuxiliary: true);
+
+    private void PredictInto(InputBatch input, Span<float> values, bool includeAuxiliary)
     {
         CheckInput(input);
-        int tasks = Tasks.Count;
-        if (scores.Length < (long)input.Rows * tasks)
-            throw new ArgumentException($"Scores hold {scores.Length} values; {input.Rows} rows × {tasks} tasks need {input.Rows * tasks}.", nameof(scores));
+        int tasks = Tasks.Count, auxiliary = includeAuxiliary ? AuxiliaryOutputs.Count : 0, width = tasks + auxiliary;
+        if (values.Length < (long)input.Rows * width)
+            throw new ArgumentException($"The output holds {values.Length} values; {input.Rows} rows × {width} outputs need {input.Rows * width}.", nameof(values));
         var workspace = _predictionWorkspaces.TryTake(out var pooled) ? pooled : CreateWorkspace(PredictionChunk);
         try
         {
@@ -75,11 +86,11 @@ public abstract class MultiTaskNetwork
             {
                 int rows = Math.Min(PredictionChunk, input.Rows - start);
                 Forward(Slice(input, start, rows), workspace, dropout: null);
-                for (int t = 0; t < tasks; t++)
+                for (int o = 0; o < width; o++)
                 {
-                    var outputs = workspace.TaskOutputs(t, rows);
+                    var outputs = o < tasks ? workspace.TaskOutputs(o, rows) : workspace.AuxiliaryOutput(o - tasks, rows);
                     for (int r = 0; r < rows; r++)
-                        scores[(start + r) * tasks + t] = outputs[r];
+                        values[(start + r) * width + o] = outputs[r];
                 }
             }
         }
@@ -145,4 +156,13 @@ internal abstract class NetworkWorkspace(int capacity, int tasks)
 
     /// <summary>Task <paramref name="task"/>'s outputs (logits or values) of the last forward pass.</summary>
     public abstract ReadOnlySpan<float> TaskOutputs(int task, int rows);
+
+    /// <summary>Auxiliary output <paramref name="index"/> of the last forward pass (architectures that have any override it).</summary>
+    public virtual ReadOnlySpan<float> AuxiliaryOutput(int index, int rows) =>
+        throw new InvalidOperationException($"This architecture has no auxiliary output {index}.");
 }
+
+/// <summary>An output an architecture gives per row besides the task outputs.</summary>
+/// <param name="Task">The task it belongs to (its column is named after it).</param>
+/// <param name="Name">The output's name, e.g. <c>ConversionProbability</c>.</param>
+public sealed record AuxiliaryOutput(int Task, string Name);

@@ -20,6 +20,12 @@ public abstract class NetworkOptions
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
     }
 
+    /// <summary>Outputs beyond one per task that the architecture gives for <paramref name="tasks"/>; none by default.</summary>
+    internal virtual IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks) => [];
+
+    /// <summary>Adapts the training data to the architecture (ESMM derives its CTCVR labels); unchanged by default.</summary>
+    internal virtual MultiTaskDataset PrepareData(MultiTaskDataset data) => data;
+
     /// <summary>Builds the layers, weights zero.</summary>
     internal abstract MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks);
 
@@ -41,6 +47,7 @@ public abstract class NetworkOptions
             SharedBottomOptions.Name => SharedBottomOptions.ReadSizes(reader, dropout),
             MmoeOptions.Name => MmoeOptions.ReadSizes(reader, dropout),
             PleOptions.Name => PleOptions.ReadSizes(reader, dropout),
+            EsmmOptions.Name => EsmmOptions.ReadSizes(reader, dropout),
             _ => throw new InvalidDataException($"Unknown network architecture '{architecture}' in the model file."),
         };
     }

@@ -40,6 +40,8 @@ public sealed class MultiTaskTrainer
         ArgumentNullException.ThrowIfNull(train);
         if (validation is not null)
             CheckCompatible(train, validation);
+        train = _network.PrepareData(train);
+        validation = validation is null ? null : _network.PrepareData(validation);
 
         var random = new Random(_training.Seed);
         var (trainRows, heldOutRows) = Split(train.Rows, validation is null ? _training.ValidationFraction : 0, random);

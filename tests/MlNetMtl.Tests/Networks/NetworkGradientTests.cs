@@ -98,6 +98,36 @@ public class NetworkGradientTests
         CheckAllParameters(network, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, inputs)), Labels(TaskKind.Binary, 4));
     }
 
+    [TestCase(0f)]
+    [TestCase(0.2f)]
+    public void Esmm_CtrAndCtcvrLosses_MatchFiniteDifferences(float dropout)
+    {
+        const int rows = 10, inputs = 8;
+        TaskDefinition[] tasks = [new("ctr", TaskKind.Binary), new("ctcvr", TaskKind.Binary, 0.7f)];
+        var network = MultiTaskNetwork.Create(inputs, tasks, new EsmmOptions { BottomWidths = [9], TowerWidths = [5], Dropout = dropout }, seed: 2);
+        var x = Reference.Random(rows * inputs, 3);
+        var clicks = Reference.Random(rows, 4).Select(v => v > -0.3f ? 1f : 0f).ToArray();
+        var conversions = Reference.Random(rows, 5).Select((v, r) => clicks[r] == 1f && v > 0 ? 1f : 0f).ToArray();
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), [clicks, conversions]);
+    }
+
+    [Test]
+    public void Esmm_CtcvrIsCtrTimesCvr_OnEveryRow()
+    {
+        const int rows = 300, inputs = 6;
+        var network = MultiTaskNetwork.Create(inputs, [new TaskDefinition("ctr", TaskKind.Binary), new TaskDefinition("ctcvr", TaskKind.Binary)], new EsmmOptions { BottomWidths = [8] }, seed: 1);
+        foreach (var parameter in network.Parameters)
+            Reference.Random(parameter.Value.Length, parameter.Name.Length, 3f).CopyTo(parameter.Value, 0); // extreme logits too
+        var values = new float[rows * 3];
+        network.PredictWithAuxiliary(InputBatch.FromDense(Reference.Random(rows * inputs, 2, 4f), rows, inputs), values);
+        Assert.That(network.AuxiliaryOutputs.Single(), Is.EqualTo(new AuxiliaryOutput(1, "ConversionProbability")));
+        for (int r = 0; r < rows; r++)
+        {
+            double pCtr = 1 / (1 + Math.Exp(-values[r * 3])), pCtcvr = 1 / (1 + Math.Exp(-values[r * 3 + 1])), pCvr = values[r * 3 + 2];
+            Assert.That(pCtcvr, Is.EqualTo(pCtr * pCvr).Within(1e-6 + 1e-5 * pCtcvr), $"row {r}");
+        }
+    }
+
     [Test]
     public void Mmoe_SparseInputs_MatchesFiniteDifferences()
     {

@@ -1,0 +1,110 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// ESMM (see <see cref="EsmmOptions"/>): outputs z₁ = CTR logit and logit(σ(z₁)·σ(z₂)) with z₂ the CVR logit;
+/// the auxiliary output is pCVR = σ(z₂).
+/// </summary>
+public sealed class EsmmNetwork : MultiTaskNetwork
+{
+    private readonly Mlp _bottom;
+    private readonly Mlp _ctr;
+    private readonly Mlp _cvr;
+    private readonly Parameter[] _parameters;
+
+    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options)
+    {
+        _bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
+        _ctr = new Mlp("tower.ctr", _bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
+        _cvr = new Mlp("tower.cvr", _bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
+        _parameters = _bottom.Parameters.Concat(_ctr.Parameters).Concat(_cvr.Parameters).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
+
+    private protected override void Initialize(Random random, double firstLayerFanIn)
+    {
+        _bottom.Initialize(random, firstLayerFanIn);
+        _ctr.Initialize(random, _ctr.Inputs);
+        _cvr.Initialize(random, _cvr.Inputs);
+    }
+
+    internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
+
+    internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    {
+        var state = (Workspace)workspace;
+        int rows = input.Rows;
+        var shared = InputBatch.FromDense(_bottom.Forward(input, state.Bottom, dropout, Options.Dropout), rows, _bottom.Outputs);
+        var ctr = _ctr.Forward(shared, state.Ctr, dropout, Options.Dropout);
+        var cvr = _cvr.Forward(shared, state.Cvr, dropout, Options.Dropout);
+        for (int r = 0; r < rows; r++)
+        {
+            // log p = log σ(z₁) + log σ(z₂); logit(p) = log p − log(1 − p), with 1 − p = σ(−z₁) + σ(z₁)σ(−z₂) exactly.
+            double z1 = ctr[r], z2 = cvr[r];
+            double logP = LogSigmoid(z1) + LogSigmoid(z2);
+            double oneMinusP = Sigmoid(-z1) + Sigmoid(z1) * Sigmoid(-z2);
+            state.Ctcvr[r] = (float)(logP - Math.Log(oneMinusP));
+            state.ConversionProbability[r] = (float)Sigmoid(z2);
+        }
+    }
+
+    internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    {
+        var state = (Workspace)workspace;
+        int rows = input.Rows;
+        var ctr = state.Ctr.Outputs[^1];
+        var cvr = state.Cvr.Outputs[^1];
+        for (int r = 0; r < rows; r++)
+        {
+            // out = logit(p₁p₂): ∂out/∂z₁ = (1 − p₁)/(1 − p) and ∂out/∂z₂ = (1 − p₂)/(1 − p), both in [0, 1].
+            double z1 = ctr[r], z2 = cvr[r];
+            double oneMinusP = Sigmoid(-z1) + Sigmoid(z1) * Sigmoid(-z2);
+            double g = state.OutputGradients[1][r];
+            state.CtrGradient[r] = (float)(state.OutputGradients[0][r] + g * Sigmoid(-z1) / oneMinusP);
+            state.CvrGradient[r] = (float)(g * Sigmoid(-z2) / oneMinusP);
+        }
+        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * _bottom.Outputs), rows, _bottom.Outputs);
+        var sharedGradient = state.SharedGradient.AsSpan(0, rows * _bottom.Outputs);
+        _ctr.Backward(shared, state.Ctr, state.CtrGradient, sharedGradient, accumulateInputGradient: false, dropoutApplied);
+        _cvr.Backward(shared, state.Cvr, state.CvrGradient, sharedGradient, accumulateInputGradient: true, dropoutApplied);
+        _bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+    }
+
+    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+
+    private static double LogSigmoid(double z) => Math.Min(z, 0) - Math.Log(1 + Math.Exp(-Math.Abs(z)));
+
+    private sealed class Workspace : NetworkWorkspace
+    {
+        public Workspace(EsmmNetwork network, int capacity) : base(capacity, network.Tasks.Count)
+        {
+            bool dropout = network.Options.Dropout > 0;
+            Bottom = network._bottom.CreateState(capacity, dropout);
+            Ctr = network._ctr.CreateState(capacity, dropout);
+            Cvr = network._cvr.CreateState(capacity, dropout);
+            SharedGradient = new float[capacity * network._bottom.Outputs];
+            Ctcvr = new float[capacity];
+            ConversionProbability = new float[capacity];
+            CtrGradient = new float[capacity];
+            CvrGradient = new float[capacity];
+        }
+
+        public MlpState Bottom { get; }
+        public MlpState Ctr { get; }
+        public MlpState Cvr { get; }
+        public float[] SharedGradient { get; }
+        /// <summary>logit(pCTR · pCVR) per row: task 1's output.</summary>
+        public float[] Ctcvr { get; }
+        public float[] ConversionProbability { get; }
+        public float[] CtrGradient { get; }
+        public float[] CvrGradient { get; }
+
+        public override ReadOnlySpan<float> TaskOutputs(int task, int rows) =>
+            task == 0 ? Ctr.Outputs[^1].AsSpan(0, rows) : Ctcvr.AsSpan(0, rows);
+
+        public override ReadOnlySpan<float> AuxiliaryOutput(int index, int rows) => ConversionProbability.AsSpan(0, rows);
+    }
+}

@@ -1,0 +1,65 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// Entire-space multi-task model (ESMM, Ma et al. SIGIR 2018) for a click → conversion chain of exactly two binary
+/// tasks: task 0 is the click (CTR), task 1 the click-and-convert (CTCVR). A shared MLP feeds a CTR tower and a CVR
+/// tower; task 1's output is logit(pCTR · pCVR), so both losses are taken over every impression and the CVR tower
+/// never needs a conversion label on rows without a click. pCVR is given as an auxiliary output.
+/// </summary>
+/// <remarks>
+/// Task 1's labels may be the click-and-convert label over all rows, or a conversion label present only on clicked
+/// rows (missing elsewhere, with the task masking missing labels): rows without a click get the CTCVR label 0.
+/// </remarks>
+public sealed class EsmmOptions : NetworkOptions
+{
+    internal const string Name = "ESMM";
+
+    /// <summary>Widths of the shared ReLU layers. Default [256, 128].</summary>
+    public int[] BottomWidths { get; init; } = [256, 128];
+
+    /// <summary>Widths of the CTR and CVR towers' hidden ReLU layers; a linear output of width 1 follows. Default [64].</summary>
+    public int[] TowerWidths { get; init; } = [64];
+
+    internal override string Architecture => Name;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
+        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: true);
+    }
+
+    internal override IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks) => [new AuxiliaryOutput(1, "ConversionProbability")];
+
+    /// <summary>CTCVR label of a row without a click is 0, whatever its conversion label says (or lacks).</summary>
+    internal override MultiTaskDataset PrepareData(MultiTaskDataset data)
+    {
+        CheckTasks(data.Tasks);
+        var clicks = data.Labels[0];
+        var ctcvr = data.Labels[1].Select((label, row) => clicks[row] == 0f ? 0f : label).ToArray();
+        return new MultiTaskDataset(data.Features, data.Tasks, [clicks, ctcvr], data.RowWeights, data.TaskWeights);
+    }
+
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    {
+        CheckTasks(tasks);
+        return new EsmmNetwork(inputDimension, tasks, this);
+    }
+
+    private static void CheckTasks(IReadOnlyList<TaskDefinition> tasks)
+    {
+        if (tasks.Count != 2 || tasks.Any(t => t.Kind != TaskKind.Binary))
+            throw new ArgumentException($"ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
+    }
+
+    private protected override void WriteSizes(BinaryWriter writer)
+    {
+        WriteInts(writer, BottomWidths);
+        WriteInts(writer, TowerWidths);
+    }
+
+    internal static EsmmOptions ReadSizes(BinaryReader reader, float dropout) =>
+        new() { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader) };
+}
