@@ -38,6 +38,7 @@ internal sealed class AppendedColumns
         {
             MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
             MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
+            MultiTaskMapping.OutputKind.Auxiliary => (ValueGetter<float>)((ref float value) => value = scorer.Auxiliary(task)),
             _ => (ValueGetter<bool>)((ref bool value) => value = scorer.Score(task) > 0f),
         };
         return getter as ValueGetter<TValue>

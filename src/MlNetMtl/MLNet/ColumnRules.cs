@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl;
 
@@ -61,13 +62,14 @@ internal static class ColumnRules
     }
 
     /// <summary>Our output columns must not hide input columns: a collision is almost always a mistake.</summary>
-    public static void CheckNoCollision(IEnumerable<string> inputColumns, IEnumerable<TaskColumn> tasks)
+    public static void CheckNoCollision(IEnumerable<string> inputColumns, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
     {
         var names = new HashSet<string>(inputColumns, StringComparer.Ordinal);
-        foreach (var task in tasks)
-            foreach (string output in OutputColumnNames.For(task.Name, task.Kind))
-                if (names.Contains(output))
-                    throw new ArgumentException($"Output column '{output}' of task '{task.Name}' already exists in the input; rename the task or drop that column.", nameof(tasks));
+        var outputs = tasks.SelectMany(task => OutputColumnNames.For(task.Name, task.Kind).Select(name => (task.Name, Column: name)))
+            .Concat(auxiliary.Select(a => (tasks[a.Task].Name, Column: OutputColumnNames.Auxiliary(tasks[a.Task].Name, a.Name))));
+        foreach (var (task, column) in outputs)
+            if (names.Contains(column))
+                throw new ArgumentException($"Output column '{column}' of task '{task}' already exists in the input; rename the task or drop that column.", nameof(tasks));
     }
 
     private static void CheckFeature(string name, bool knownSizeVector, bool variableVector, DataViewType itemType)

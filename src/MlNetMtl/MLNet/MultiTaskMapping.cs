@@ -12,7 +12,7 @@ namespace MlNetMtl;
 internal sealed class MultiTaskMapping
 {
     /// <summary>What an appended column holds.</summary>
-    public enum OutputKind { Score, Probability, PredictedLabel }
+    public enum OutputKind { Score, Probability, PredictedLabel, Auxiliary }
 
     public MultiTaskMapping(MultiTaskTransformer transformer, DataViewSchema inputSchema)
     {
@@ -23,9 +23,10 @@ internal sealed class MultiTaskMapping
         int width = ((VectorDataViewType)FeatureColumn.Type).Size;
         if (width != transformer.Network.InputDimension)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{FeatureColumn.Name}' has {width} slots; the model was trained on {transformer.Network.InputDimension}.");
-        ColumnRules.CheckNoCollision(inputSchema.Select(c => c.Name), transformer.Tasks);
-        Outputs = Layout(transformer.Tasks);
-        OutputSchema = BuildOutputSchema(inputSchema, transformer.Tasks);
+        var auxiliary = transformer.Network.AuxiliaryOutputs;
+        ColumnRules.CheckNoCollision(inputSchema.Select(c => c.Name), transformer.Tasks, auxiliary);
+        Outputs = Layout(transformer.Tasks, auxiliary);
+        OutputSchema = BuildOutputSchema(inputSchema, transformer.Tasks, auxiliary);
     }
 
     public MultiTaskTransformer Transformer { get; }
@@ -33,7 +34,7 @@ internal sealed class MultiTaskMapping
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
     public DataViewSchema.Column FeatureColumn { get; }
-    /// <summary>The appended columns, in order after the input columns: (task index, kind).</summary>
+    /// <summary>The appended columns, in order after the input columns: (task index, or auxiliary output index; kind).</summary>
     public IReadOnlyList<(int Task, OutputKind Kind)> Outputs { get; }
 
     public bool IsAppended(DataViewSchema.Column column) => column.Index >= InputSchema.Count;
@@ -65,11 +66,13 @@ internal sealed class MultiTaskMapping
         return needed.DistinctBy(c => c.Index);
     }
 
-    private static DataViewSchema BuildOutputSchema(DataViewSchema input, IEnumerable<TaskColumn> tasks)
+    private static DataViewSchema BuildOutputSchema(DataViewSchema input, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
         AddTaskColumns(builder, tasks);
+        foreach (var output in auxiliary)
+            builder.AddColumn(OutputColumnNames.Auxiliary(tasks[output.Task].Name, output.Name), NumberDataViewType.Single);
         return builder.ToSchema();
     }
 
@@ -86,7 +89,7 @@ internal sealed class MultiTaskMapping
         }
     }
 
-    private static (int, OutputKind)[] Layout(IReadOnlyList<TaskColumn> tasks)
+    private static (int, OutputKind)[] Layout(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
     {
         var layout = new List<(int, OutputKind)>();
         for (int t = 0; t < tasks.Count; t++)
@@ -98,6 +101,8 @@ internal sealed class MultiTaskMapping
                 layout.Add((t, OutputKind.PredictedLabel));
             }
         }
+        for (int a = 0; a < auxiliary.Count; a++)
+            layout.Add((a, OutputKind.Auxiliary));
         return layout.ToArray();
     }
 }

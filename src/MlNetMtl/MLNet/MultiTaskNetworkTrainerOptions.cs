@@ -15,6 +15,8 @@ public enum NetworkArchitecture
     OMoE,
     /// <summary>Progressive layered extraction: <see cref="MultiTaskNetworkTrainerOptions.Levels"/> levels of task-specific and shared experts (1 level = CGC).</summary>
     PLE,
+    /// <summary>Entire-space multi-task model for a click → conversion chain: exactly two binary tasks, CTR then CTCVR (shared <see cref="MultiTaskNetworkTrainerOptions.BottomWidths"/>).</summary>
+    ESMM,
 }
 
 /// <summary>Options of the multi-task network trainer. Every property has a documented default.</summary>
@@ -32,7 +34,7 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>The architecture. Default <see cref="NetworkArchitecture.SharedBottom"/>.</summary>
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SharedBottom;
 
-    /// <summary>Shared-bottom: widths of the shared bottom's ReLU layers. Default [256, 128].</summary>
+    /// <summary>Shared-bottom and ESMM: widths of the shared ReLU layers. Default [256, 128].</summary>
     public int[] BottomWidths { get; set; } = [256, 128];
 
     /// <summary>MMoE/OMoE: number of experts. Default 8.</summary>
@@ -90,6 +92,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         {
             ExpertCount = ExpertCount, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout, SharedGate = Architecture == NetworkArchitecture.OMoE,
         },
+        NetworkArchitecture.ESMM => new EsmmOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout },
         NetworkArchitecture.PLE => new PleOptions
         {
             Levels = Levels, SharedExperts = SharedExperts, TaskExperts = TaskExperts, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout,

@@ -17,6 +17,9 @@ public static class OutputColumnNames
     /// <summary><c>task.PredictedLabel</c> (binary tasks).</summary>
     public static string PredictedLabel(string task) => task + ".PredictedLabel";
 
+    /// <summary><c>task.name</c>: an architecture's auxiliary output of the task (ESMM's <c>ctcvr.ConversionProbability</c>, the pCVR).</summary>
+    public static string Auxiliary(string task, string name) => task + "." + name;
+
     /// <summary>Every output column name of a task, in schema order.</summary>
     public static IEnumerable<string> For(string task, TaskKind kind) =>
         kind == TaskKind.Binary ? [Score(task), Probability(task), PredictedLabel(task)] : [Score(task)];

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl;
 
@@ -13,7 +14,7 @@ internal static class OutputShapes
 {
     private static readonly MLContext Context = new(seed: 0);
 
-    public static IEnumerable<SchemaShape.Column> For(IEnumerable<TaskColumn> tasks)
+    public static IEnumerable<SchemaShape.Column> For(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
     {
         foreach (var task in tasks)
         {
@@ -24,6 +25,8 @@ internal static class OutputShapes
                 yield return Shape<BooleanValue>(OutputColumnNames.PredictedLabel(task.Name));
             }
         }
+        foreach (var output in auxiliary)
+            yield return Shape<SingleValue>(OutputColumnNames.Auxiliary(tasks[output.Task].Name, output.Name));
     }
 
     private static SchemaShape.Column Shape<TOut>(string name) where TOut : class, new()

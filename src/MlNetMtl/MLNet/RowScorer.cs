@@ -25,7 +25,7 @@ internal sealed class RowScorer
         _mapping = mapping;
         _input = input;
         _features = input.GetGetter<VBuffer<float>>(mapping.FeatureColumn);
-        _scores = new float[mapping.Network.Tasks.Count];
+        _scores = new float[mapping.Network.Tasks.Count + mapping.Network.AuxiliaryOutputs.Count];
     }
 
     /// <summary>Task <paramref name="task"/>'s score (logit or value) of the current row.</summary>
@@ -35,6 +35,9 @@ internal sealed class RowScorer
             Compute();
         return _scores[task];
     }
+
+    /// <summary>Auxiliary output <paramref name="index"/> of the current row.</summary>
+    public float Auxiliary(int index) => Score(_mapping.Network.Tasks.Count + index);
 
     private void Compute()
     {
@@ -53,12 +56,12 @@ internal sealed class RowScorer
         int width = _buffer.Length;
         if (_buffer.IsDense)
         {
-            _mapping.Network.Predict(InputBatch.FromDense(values, 1, width), _scores);
+            _mapping.Network.PredictWithAuxiliary(InputBatch.FromDense(values, 1, width), _scores);
         }
         else
         {
             _rowStarts[1] = values.Length;
-            _mapping.Network.Predict(InputBatch.FromSparse(new CsrRows(_rowStarts, _buffer.GetIndices(), values, width)), _scores);
+            _mapping.Network.PredictWithAuxiliary(InputBatch.FromSparse(new CsrRows(_rowStarts, _buffer.GetIndices(), values, width)), _scores);
         }
     }
 }

@@ -43,6 +43,35 @@ public class ArchitectureTests
     }
 
     [Test]
+    public void Esmm_AddsPcvr_KeepsPctcvrEqualToPctrTimesPcvr_AndRoundTrips()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Architecture = NetworkArchitecture.ESMM, Epochs = 15, BottomWidths = [32], TowerWidths = [8], LearningRate = 3e-3f };
+        var model = Impressions.Pipeline(ml, options).Fit(train);
+        var scored = model.Transform(train);
+        var pCtr = Impressions.Column(scored, "click.Probability");
+        var pCtcvr = Impressions.Column(scored, "purchase.Probability");
+        var pCvr = Impressions.Column(scored, "purchase.ConversionProbability");
+        for (int i = 0; i < pCtr.Length; i++)
+            Assert.That(pCtcvr[i], Is.EqualTo(pCtr[i] * pCvr[i]).Within(1e-5), $"row {i}");
+
+        var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
+        Assert.That(metrics["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-esmm-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.MultiTask().SaveModel(model, train.Schema, path);
+            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
+            Assert.That(Impressions.Column(loaded.Transform(train), "purchase.ConversionProbability"), Is.EqualTo(pCvr));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void GateUtilisation_ReportsEachTasksMeanExpertWeights()
     {
         var ml = new MLContext(seed: 1);

@@ -13,6 +13,8 @@ public sealed class Impression
     public string User { get; set; } = "";
     public bool Click { get; set; }
     public float Watch { get; set; }
+    /// <summary>1/0 conversion after a click; NaN (unknown) without a click.</summary>
+    public float Purchase { get; set; }
 }
 
 /// <summary>Builds impressions and the standard pipeline over them.</summary>
@@ -20,6 +22,7 @@ internal static class Impressions
 {
     public static readonly TaskColumn Click = new("click", nameof(Impression.Click), TaskKind.Binary);
     public static readonly TaskColumn Watch = new("watch", nameof(Impression.Watch), TaskKind.Regression);
+    public static readonly TaskColumn Purchase = new("purchase", nameof(Impression.Purchase), TaskKind.Binary, missingLabels: MissingLabelPolicy.Mask);
 
     public static List<Impression> Generate(int rows, int seed)
     {
@@ -30,13 +33,15 @@ internal static class Impressions
             int category = random.Next(6);
             float age = (float)(random.NextDouble() * 100);
             double logit = (category < 3 ? 2.0 : -2.0) + 0.06 * (age - 50);
+            bool click = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
             list.Add(new Impression
             {
                 Category = ((char)('a' + category)).ToString(),
                 Age = age,
                 Income = (float)(random.NextDouble() * 1000),
                 User = "u" + (r % 40),
-                Click = random.NextDouble() < 1 / (1 + Math.Exp(-logit)),
+                Click = click,
+                Purchase = click ? (random.NextDouble() < age / 100 ? 1f : 0f) : float.NaN,
                 Watch = (float)(category * 0.5 + age * 0.02 + random.NextDouble() * 0.1),
             });
         }
