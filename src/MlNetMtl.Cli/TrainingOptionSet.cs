@@ -8,7 +8,7 @@ namespace MlNetMtl.Cli;
 internal sealed class TrainingOptionSet(int defaultEpochs)
 {
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation loss).", DefaultValueFactory = _ => defaultEpochs };
-    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE, OMoE or PLE.", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
+    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE, OMoE, PLE, ESMM (two binary tasks: click, click-and-convert) or AITM (binary tasks in funnel order).", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
     public Option<int> Levels { get; } = new("--levels") { Description = "Extraction levels (PLE; 1 = CGC).", DefaultValueFactory = _ => 2 };
     public Option<int> SharedExperts { get; } = new("--shared-experts") { Description = "Shared experts per level (PLE).", DefaultValueFactory = _ => 2 };
     public Option<int> TaskExperts { get; } = new("--task-experts") { Description = "Experts of each task per level (PLE).", DefaultValueFactory = _ => 2 };

@@ -17,6 +17,8 @@ public enum NetworkArchitecture
     PLE,
     /// <summary>Entire-space multi-task model for a click → conversion chain: exactly two binary tasks, CTR then CTCVR (shared <see cref="MultiTaskNetworkTrainerOptions.BottomWidths"/>).</summary>
     ESMM,
+    /// <summary>Adaptive information transfer for two or more binary tasks in funnel order, with the behavioural-expectation calibrator (<see cref="MultiTaskNetworkTrainerOptions.CalibratorWeight"/>).</summary>
+    AITM,
 }
 
 /// <summary>Options of the multi-task network trainer. Every property has a documented default.</summary>
@@ -34,7 +36,7 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>The architecture. Default <see cref="NetworkArchitecture.SharedBottom"/>.</summary>
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.SharedBottom;
 
-    /// <summary>Shared-bottom and ESMM: widths of the shared ReLU layers. Default [256, 128].</summary>
+    /// <summary>Shared-bottom, ESMM and AITM: widths of the shared ReLU layers. Default [256, 128].</summary>
     public int[] BottomWidths { get; set; } = [256, 128];
 
     /// <summary>MMoE/OMoE: number of experts. Default 8.</summary>
@@ -42,6 +44,9 @@ public sealed class MultiTaskNetworkTrainerOptions
 
     /// <summary>MMoE/OMoE/PLE: widths of each expert's ReLU layers (the last is the width the gates mix). Default [64].</summary>
     public int[] ExpertWidths { get; set; } = [64];
+
+    /// <summary>AITM: weight α of the calibrator loss that keeps a later funnel step no likelier than an earlier one. Default 0.6.</summary>
+    public float CalibratorWeight { get; set; } = 0.6f;
 
     /// <summary>PLE: extraction levels (1 = CGC). Default 2.</summary>
     public int Levels { get; set; } = 2;
@@ -52,7 +57,7 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>PLE: experts of each task per level. Default 2.</summary>
     public int TaskExperts { get; set; } = 2;
 
-    /// <summary>Widths of each tower's hidden ReLU layers (a width-1 output follows). Default [64].</summary>
+    /// <summary>Widths of each tower's hidden ReLU layers (a width-1 output follows; for AITM the last width is the attention width). Default [64].</summary>
     public int[] TowerWidths { get; set; } = [64];
 
     /// <summary>Dropout rate of hidden units during training. Default 0.</summary>
@@ -93,6 +98,7 @@ public sealed class MultiTaskNetworkTrainerOptions
             ExpertCount = ExpertCount, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout, SharedGate = Architecture == NetworkArchitecture.OMoE,
         },
         NetworkArchitecture.ESMM => new EsmmOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout },
+        NetworkArchitecture.AITM => new AitmOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, CalibratorWeight = CalibratorWeight, Dropout = Dropout },
         NetworkArchitecture.PLE => new PleOptions
         {
             Levels = Levels, SharedExperts = SharedExperts, TaskExperts = TaskExperts, ExpertWidths = ExpertWidths, TowerWidths = TowerWidths, Dropout = Dropout,

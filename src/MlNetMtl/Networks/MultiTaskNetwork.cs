@@ -118,6 +118,12 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal abstract void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied);
 
+    /// <summary>
+    /// An architecture's own loss term on the task outputs of the last forward pass (AITM's calibrator): adds its
+    /// gradient to <see cref="NetworkWorkspace.OutputGradients"/> and returns its value; 0 for most architectures.
+    /// </summary>
+    internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows) => 0;
+
     /// <summary>Initialises every weight from <paramref name="random"/>, in a fixed order.</summary>
     private protected abstract void Initialize(Random random, double firstLayerFanIn);
 

@@ -48,6 +48,7 @@ public abstract class NetworkOptions
             MmoeOptions.Name => MmoeOptions.ReadSizes(reader, dropout),
             PleOptions.Name => PleOptions.ReadSizes(reader, dropout),
             EsmmOptions.Name => EsmmOptions.ReadSizes(reader, dropout),
+            AitmOptions.Name => AitmOptions.ReadSizes(reader, dropout),
             _ => throw new InvalidDataException($"Unknown network architecture '{architecture}' in the model file."),
         };
     }

@@ -15,8 +15,14 @@ internal static class MultiTaskObjective
     /// returns false, before any backward pass, when a loss is not finite.
     /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
-        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask)
+        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask) =>
+        Evaluate(network, batch, labels, weights, workspace, dropout, backward, lossSums, weightSums, out failedTask, out _);
+
+    /// <summary>As above; <paramref name="regularization"/> receives the architecture's own loss term (AITM's calibrator), which L includes.</summary>
+    public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
+        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask, out double regularization)
     {
+        regularization = 0;
         var tasks = network.Tasks;
         int rows = batch.Rows;
         network.Forward(batch, workspace, dropout);
@@ -38,6 +44,7 @@ internal static class MultiTaskObjective
             VectorOps.Scale(weight > 0 ? (float)(tasks[t].LossWeight / weight) : 0f, gradient);
         }
         failedTask = -1;
+        regularization = network.AddOutputRegularization(workspace, rows);
         if (backward)
             network.Backward(batch, workspace, dropout is not null && network.Options.Dropout > 0);
         return true;

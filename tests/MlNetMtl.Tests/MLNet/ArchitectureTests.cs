@@ -72,6 +72,36 @@ public class ArchitectureTests
     }
 
     [Test]
+    public void Aitm_FitsAFunnel_KeepsLaterStepsNoLikelier_AndRoundTrips()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Impressions.Generate(4000, 1);
+        foreach (var row in rows.Where(r => !r.Click))
+            row.Purchase = 0f; // the funnel over every impression: no click, no purchase
+        var train = ml.Data.LoadFromEnumerable(rows);
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Architecture = NetworkArchitecture.AITM, Epochs = 15, BottomWidths = [32], TowerWidths = [16, 8], LearningRate = 3e-3f };
+        var model = Impressions.Pipeline(ml, options).Fit(train);
+        var scored = model.Transform(train);
+        var pClick = Impressions.Column(scored, "click.Probability");
+        var pPurchase = Impressions.Column(scored, "purchase.Probability");
+        double violations = pClick.Zip(pPurchase, (c, p) => p > c + 0.01 ? 1.0 : 0.0).Average();
+        Assert.That(violations, Is.LessThan(0.05), "the calibrator keeps P(purchase) ≤ P(click) on almost every row");
+        Assert.That(ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!)["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
+
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-aitm-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.MultiTask().SaveModel(model, train.Schema, path);
+            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
+            Assert.That(Impressions.Column(loaded.Transform(train), "purchase.Score"), Is.EqualTo(Impressions.Column(scored, "purchase.Score")));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void GateUtilisation_ReportsEachTasksMeanExpertWeights()
     {
         var ml = new MLContext(seed: 1);

@@ -17,9 +17,9 @@ public class NetworkGradientTests
         var weightSums = new double[network.Tasks.Count];
         var input = batch();
         Random? dropout = network.Options.Dropout > 0 ? new Random(99) : null;
-        bool finite = MultiTaskObjective.Evaluate(network, input, labels, Weights(network.Tasks.Count, input.Rows), workspace, dropout, backward, sums, weightSums, out _);
+        bool finite = MultiTaskObjective.Evaluate(network, input, labels, Weights(network.Tasks.Count, input.Rows), workspace, dropout, backward, sums, weightSums, out _, out double regularization);
         Assert.That(finite, Is.True);
-        return sums.Select((s, t) => s * network.Tasks[t].LossWeight / weightSums[t]).Sum();
+        return sums.Select((s, t) => s * network.Tasks[t].LossWeight / weightSums[t]).Sum() + regularization;
     }
 
     /// <summary>Uneven row weights, with a zero (a masked label) in every task, so weighting is checked too.</summary>
@@ -126,6 +126,19 @@ public class NetworkGradientTests
             double pCtr = 1 / (1 + Math.Exp(-values[r * 3])), pCtcvr = 1 / (1 + Math.Exp(-values[r * 3 + 1])), pCvr = values[r * 3 + 2];
             Assert.That(pCtcvr, Is.EqualTo(pCtr * pCvr).Within(1e-6 + 1e-5 * pCtcvr), $"row {r}");
         }
+    }
+
+    [TestCase(2, 0f, 0f)]
+    [TestCase(3, 0.6f, 0f)]
+    [TestCase(3, 2f, 0.2f)]
+    public void Aitm_LossesAndCalibrator_MatchFiniteDifferences(int taskCount, float calibrator, float dropout)
+    {
+        const int rows = 8, inputs = 7;
+        var tasks = Enumerable.Range(0, taskCount).Select(t => new TaskDefinition($"step{t}", TaskKind.Binary, 1f - 0.2f * t)).ToArray();
+        var network = MultiTaskNetwork.Create(inputs, tasks, new AitmOptions { BottomWidths = [9], TowerWidths = [6, 5], CalibratorWeight = calibrator, Dropout = dropout }, seed: 6);
+        var x = Reference.Random(rows * inputs, 7);
+        var labels = Enumerable.Range(0, taskCount).Select(t => Reference.Random(rows, 30 + t).Select(v => v > 0.3f * t - 0.2f ? 1f : 0f).ToArray()).ToArray();
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), labels);
     }
 
     [Test]

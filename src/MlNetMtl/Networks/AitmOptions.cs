@@ -1,0 +1,52 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>
+/// Adaptive information transfer multi-task framework (AITM, Xi et al. KDD 2021) for sequentially dependent binary
+/// tasks (impression → click → purchase …), in task order. Each task encodes the shared representation with its own
+/// tower; from the second task on, an AIT module attends over the information transferred from the previous task
+/// and the task's own representation. The behavioural-expectation calibrator adds
+/// α · mean over rows of Σₜ max(pₜ − pₜ₋₁, 0): a later step should not be likelier than an earlier one.
+/// </summary>
+public sealed class AitmOptions : NetworkOptions
+{
+    internal const string Name = "AITM";
+
+    /// <summary>Widths of the shared ReLU layers. Default [256, 128].</summary>
+    public int[] BottomWidths { get; init; } = [256, 128];
+
+    /// <summary>Widths of each task's encoder ReLU layers; the last is the width the AIT module attends in. Default [64, 32].</summary>
+    public int[] TowerWidths { get; init; } = [64, 32];
+
+    /// <summary>Weight α of the calibrator loss. Default 0.6 (the paper's choice).</summary>
+    public float CalibratorWeight { get; init; } = 0.6f;
+
+    internal override string Architecture => Name;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
+        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: false);
+        if (!(CalibratorWeight >= 0 && float.IsFinite(CalibratorWeight)))
+            throw new ArgumentOutOfRangeException(nameof(CalibratorWeight), CalibratorWeight, "CalibratorWeight must be finite and ≥ 0.");
+    }
+
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    {
+        if (tasks.Count < 2 || tasks.Any(t => t.Kind != TaskKind.Binary))
+            throw new ArgumentException($"AITM needs two or more binary tasks in funnel order; got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
+        return new AitmNetwork(inputDimension, tasks, this);
+    }
+
+    private protected override void WriteSizes(BinaryWriter writer)
+    {
+        WriteInts(writer, BottomWidths);
+        WriteInts(writer, TowerWidths);
+        writer.Write(CalibratorWeight);
+    }
+
+    internal static AitmOptions ReadSizes(BinaryReader reader, float dropout) =>
+        new() { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), CalibratorWeight = reader.ReadSingle() };
+}
