@@ -78,6 +78,8 @@ public sealed class MultiTaskDataset
                     (float.IsNaN(label) ? " (or let the task mask missing labels)." : "."), nameof(labels));
             if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
                 throw new ArgumentException($"Task '{task.Name}', row {row}: binary label {label} is not 0 or 1.", nameof(labels));
+            if (task.Kind == TaskKind.Multiclass && (label < 0 || label >= task.ClassCount || label != MathF.Floor(label)))
+                throw new ArgumentException($"Task '{task.Name}', row {row}: class {label} is not an integer in [0, {task.ClassCount}).", nameof(labels));
             labelled++;
         }
         if (labelled == 0 && rows > 0)

@@ -8,8 +8,9 @@ public sealed record TaskDefinition
     /// <param name="kind">Binary or regression.</param>
     /// <param name="lossWeight">The task's fixed weight in the summed loss; finite and ≥ 0. Default 1.</param>
     /// <param name="missingLabels">What rows with a NaN label do: throw (default) or drop out of this task's loss.</param>
-    /// <exception cref="ArgumentException">The name is blank or the weight is negative or not finite.</exception>
-    public TaskDefinition(string name, TaskKind kind, float lossWeight = 1f, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error)
+    /// <param name="classCount">For multiclass tasks, the number of classes k ≥ 2; ignored otherwise.</param>
+    /// <exception cref="ArgumentException">The name is blank, the weight is negative or not finite, or a multiclass task has fewer than 2 classes.</exception>
+    public TaskDefinition(string name, TaskKind kind, float lossWeight = 1f, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error, int classCount = 0)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ArgumentException("A task needs a non-empty name.", nameof(name));
@@ -19,10 +20,13 @@ public sealed record TaskDefinition
             throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Task '{name}': unknown task kind.");
         if (!Enum.IsDefined(missingLabels))
             throw new ArgumentOutOfRangeException(nameof(missingLabels), missingLabels, $"Task '{name}': unknown missing-label policy.");
+        if (kind == TaskKind.Multiclass && classCount < 2)
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"Multiclass task '{name}' needs at least 2 classes.");
         Name = name;
         Kind = kind;
         LossWeight = lossWeight;
         MissingLabels = missingLabels;
+        ClassCount = kind == TaskKind.Multiclass ? classCount : 0;
     }
 
     /// <summary>The task's name.</summary>
@@ -33,6 +37,10 @@ public sealed record TaskDefinition
     public float LossWeight { get; }
     /// <summary>What rows with a missing (NaN) label do.</summary>
     public MissingLabelPolicy MissingLabels { get; }
+    /// <summary>Number of classes of a multiclass task; 0 for other kinds.</summary>
+    public int ClassCount { get; }
+    /// <summary>Outputs the network gives this task per row: the class count for multiclass tasks, else 1.</summary>
+    public int OutputWidth => Kind == TaskKind.Multiclass ? ClassCount : 1;
 
     /// <summary>Checks a task list: at least one task, names unique.</summary>
     internal static void ValidateList(IReadOnlyList<TaskDefinition> tasks, string parameterName)

@@ -7,4 +7,6 @@ public enum TaskKind
     Binary,
     /// <summary>A real label; the network outputs the value trained with mean squared error.</summary>
     Regression,
+    /// <summary>A class index 0 … k−1; the network outputs k logits trained with softmax cross-entropy.</summary>
+    Multiclass,
 }

@@ -186,7 +186,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(AitmNetwork network, int capacity) : base(capacity, network.Tasks.Count)
+        public Workspace(AitmNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
             int d = network._width, tasks = network.Tasks.Count;

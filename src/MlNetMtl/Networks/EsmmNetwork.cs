@@ -79,7 +79,7 @@ public sealed class EsmmNetwork : MultiTaskNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(EsmmNetwork network, int capacity) : base(capacity, network.Tasks.Count)
+        public Workspace(EsmmNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
             Bottom = network._bottom.CreateState(capacity, dropout);

@@ -17,7 +17,7 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
         : base(inputDimension, tasks, options)
     {
         _levels = BuildLevels().ToArray();
-        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _levels[^1].Width, [.. towerWidths, 1], linearOutput: true)).ToArray();
+        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _levels[^1].Width, [.. towerWidths, task.OutputWidth], linearOutput: true)).ToArray();
         _parameters = _levels.SelectMany(l => l.Parameters).Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
     }
 
@@ -111,7 +111,7 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(MixtureOfExpertsNetwork network, int capacity) : base(capacity, network.Tasks.Count)
+        public Workspace(MixtureOfExpertsNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
             Levels = network._levels.Select(l => l.CreateState(capacity, dropout)).ToArray();
@@ -124,6 +124,6 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
         public float[][][] LevelOutputGradients { get; }
         public MlpState[] Towers { get; }
 
-        public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Towers[task].Outputs[^1].AsSpan(0, rows);
+        public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Towers[task].Outputs[^1].AsSpan(0, rows * Widths[task]);
     }
 }

@@ -61,22 +61,29 @@ public abstract class MultiTaskNetwork
     /// <summary>Per-row outputs beyond the task outputs (ESMM's pCVR), in order; empty for most architectures.</summary>
     public IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs => Options.AuxiliaryOutputs(Tasks);
 
+    /// <summary>Outputs per row: one per binary or regression task, the class count per multiclass task.</summary>
+    public int OutputWidth => Tasks.Sum(t => t.OutputWidth);
+
+    /// <summary>Where task <paramref name="task"/>'s outputs start within a row of <see cref="Predict"/>'s output.</summary>
+    public int OutputOffset(int task) => Tasks.Take(task).Sum(t => t.OutputWidth);
+
     /// <summary>
-    /// Scores rows: <paramref name="scores"/>[row × tasks + task] receives the logit (binary) or value (regression).
-    /// Thread-safe; dropout is off.
+    /// Scores rows: row r of <paramref name="scores"/> (<see cref="OutputWidth"/> values from r × OutputWidth) holds each
+    /// task's outputs in task order — the logit (binary), the value (regression) or k class logits (multiclass).
+    /// With only binary and regression tasks that is scores[row × tasks + task]. Thread-safe; dropout is off.
     /// </summary>
     public void Predict(InputBatch input, Span<float> scores) => PredictInto(input, scores, includeAuxiliary: false);
 
     /// <summary>
     /// Like <see cref="Predict"/>, followed on each row by the <see cref="AuxiliaryOutputs"/>: <paramref name="values"/>
-    /// holds rows × (tasks + auxiliary outputs).
+    /// holds rows × (<see cref="OutputWidth"/> + auxiliary outputs).
     /// </summary>
     public void PredictWithAuxiliary(InputBatch input, Span<float> values) => PredictInto(input, values, includeAuxiliary: true);
 
     private void PredictInto(InputBatch input, Span<float> values, bool includeAuxiliary)
     {
         CheckInput(input);
-        int tasks = Tasks.Count, auxiliary = includeAuxiliary ? AuxiliaryOutputs.Count : 0, width = tasks + auxiliary;
+        int outputs = OutputWidth, auxiliary = includeAuxiliary ? AuxiliaryOutputs.Count : 0, width = outputs + auxiliary;
         if (values.Length < (long)input.Rows * width)
             throw new ArgumentException($"The output holds {values.Length} values; {input.Rows} rows × {width} outputs need {input.Rows * width}.", nameof(values));
         var workspace = _predictionWorkspaces.TryTake(out var pooled) ? pooled : CreateWorkspace(PredictionChunk);
@@ -86,11 +93,20 @@ public abstract class MultiTaskNetwork
             {
                 int rows = Math.Min(PredictionChunk, input.Rows - start);
                 Forward(Slice(input, start, rows), workspace, dropout: null);
-                for (int o = 0; o < width; o++)
+                int offset = 0;
+                for (int t = 0; t < Tasks.Count; t++)
                 {
-                    var outputs = o < tasks ? workspace.TaskOutputs(o, rows) : workspace.AuxiliaryOutput(o - tasks, rows);
+                    int taskWidth = workspace.Widths[t];
+                    var taskOutputs = workspace.TaskOutputs(t, rows);
                     for (int r = 0; r < rows; r++)
-                        values[(start + r) * width + o] = outputs[r];
+                        taskOutputs.Slice(r * taskWidth, taskWidth).CopyTo(values.Slice((start + r) * width + offset, taskWidth));
+                    offset += taskWidth;
+                }
+                for (int a = 0; a < auxiliary; a++)
+                {
+                    var auxiliaryOutputs = workspace.AuxiliaryOutput(a, rows);
+                    for (int r = 0; r < rows; r++)
+                        values[(start + r) * width + outputs + a] = auxiliaryOutputs[r];
                 }
             }
         }
@@ -154,13 +170,15 @@ public abstract class MultiTaskNetwork
 }
 
 /// <summary>The buffers of one forward/backward pass; each architecture adds its own activations.</summary>
-internal abstract class NetworkWorkspace(int capacity, int tasks)
+internal abstract class NetworkWorkspace(int capacity, IReadOnlyList<TaskDefinition> tasks)
 {
     public int Capacity { get; } = capacity;
-    /// <summary>dL/d(task output) per task, set by the loss before the backward pass.</summary>
-    public float[][] OutputGradients { get; } = Enumerable.Range(0, tasks).Select(_ => new float[capacity]).ToArray();
+    /// <summary>Outputs per row of each task (1, or the class count of a multiclass task).</summary>
+    public int[] Widths { get; } = tasks.Select(t => t.OutputWidth).ToArray();
+    /// <summary>dL/d(task output) per task (rows × width), set by the loss before the backward pass.</summary>
+    public float[][] OutputGradients { get; } = tasks.Select(t => new float[capacity * t.OutputWidth]).ToArray();
 
-    /// <summary>Task <paramref name="task"/>'s outputs (logits or values) of the last forward pass.</summary>
+    /// <summary>Task <paramref name="task"/>'s outputs (rows × width: logits or values) of the last forward pass.</summary>
     public abstract ReadOnlySpan<float> TaskOutputs(int task, int rows);
 
     /// <summary>Auxiliary output <paramref name="index"/> of the last forward pass (architectures that have any override it).</summary>

@@ -25,6 +25,7 @@ public static class NetworkSerializer
             writer.Write((int)task.Kind);
             writer.Write(task.LossWeight);
             writer.Write((int)task.MissingLabels);
+            writer.Write(task.ClassCount);
         }
         network.Options.Write(writer);
         var checksum = new Fnv1a();
@@ -59,7 +60,7 @@ public static class NetworkSerializer
                 throw new InvalidDataException($"Network header is corrupt (input width {inputs}, {taskCount} tasks).");
             var tasks = new TaskDefinition[taskCount];
             for (int t = 0; t < taskCount; t++)
-                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32());
+                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32(), reader.ReadInt32());
             var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, NetworkOptions.Read(reader));
 
             int count = reader.ReadInt32();

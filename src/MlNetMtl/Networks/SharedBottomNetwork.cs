@@ -15,7 +15,7 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
     internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options)
     {
         _bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
-        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true)).ToArray();
+        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _bottom.Outputs, [.. options.TowerWidths, task.OutputWidth], linearOutput: true)).ToArray();
         _parameters = _bottom.Parameters.Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
     }
 
@@ -54,7 +54,7 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(SharedBottomNetwork network, int capacity) : base(capacity, network.Tasks.Count)
+        public Workspace(SharedBottomNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
             Bottom = network._bottom.CreateState(capacity, dropout);
@@ -67,6 +67,6 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
         /// <summary>dL/d(bottom output), summed over the towers.</summary>
         public float[] SharedGradient { get; }
 
-        public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Towers[task].Outputs[^1].AsSpan(0, rows);
+        public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Towers[task].Outputs[^1].AsSpan(0, rows * Widths[task]);
     }
 }

@@ -28,9 +28,9 @@ internal static class MultiTaskObjective
         network.Forward(batch, workspace, dropout);
         for (int t = 0; t < tasks.Count; t++)
         {
-            var gradient = workspace.OutputGradients[t].AsSpan(0, rows);
+            var gradient = workspace.OutputGradients[t].AsSpan(0, rows * workspace.Widths[t]);
             var rowWeights = weights[t].AsSpan(0, rows);
-            double loss = TaskLoss.Evaluate(tasks[t].Kind, workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient);
+            double loss = TaskLoss.Evaluate(tasks[t], workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient);
             if (!double.IsFinite(loss))
             {
                 failedTask = t;

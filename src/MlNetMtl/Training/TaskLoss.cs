@@ -6,11 +6,15 @@ namespace MlNetMtl.Training;
 /// <summary>The loss of each task kind on the network's raw outputs.</summary>
 internal static class TaskLoss
 {
-    /// <summary>Returns Σ wᵢ·ℓᵢ over the rows and writes wᵢ·∂ℓᵢ/∂outputᵢ per row (rows with weight 0 contribute nothing).</summary>
-    public static double Evaluate(TaskKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient) => kind switch
+    /// <summary>
+    /// Returns Σᵢ wᵢ·ℓᵢ over the rows and writes wᵢ·∂ℓᵢ/∂output per output (rows × the task's output width; rows with
+    /// weight 0 contribute nothing).
+    /// </summary>
+    public static double Evaluate(TaskDefinition task, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient) => task.Kind switch
     {
         TaskKind.Binary => Losses.BinaryCrossEntropyWithLogits(outputs, labels, weights, gradient),
         TaskKind.Regression => Losses.SquaredError(outputs, labels, weights, gradient),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown task kind."),
+        TaskKind.Multiclass => Losses.SoftmaxCrossEntropy(outputs, labels, weights, gradient, labels.Length, task.ClassCount),
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task.Kind, "Unknown task kind."),
     };
 }

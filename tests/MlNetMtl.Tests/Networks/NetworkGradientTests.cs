@@ -141,6 +141,23 @@ public class NetworkGradientTests
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), labels);
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void MulticlassHead_MatchesFiniteDifferences(bool mixtureOfExperts)
+    {
+        const int rows = 9, inputs = 7;
+        TaskDefinition[] tasks = [new("kind", TaskKind.Multiclass, 1f, classCount: 4), new("click", TaskKind.Binary, 0.5f)];
+        NetworkOptions options = mixtureOfExperts
+            ? new MmoeOptions { ExpertCount = 3, ExpertWidths = [6], TowerWidths = [5] }
+            : new SharedBottomOptions { BottomWidths = [8], TowerWidths = [5] };
+        var network = MultiTaskNetwork.Create(inputs, tasks, options, seed: 12);
+        var x = Reference.Random(rows * inputs, 13);
+        float[][] labels = [Enumerable.Range(0, rows).Select(r => (float)(r * 7 % 4)).ToArray(), Reference.Random(rows, 14).Select(v => v > 0 ? 1f : 0f).ToArray()];
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), labels);
+        Assert.That(network.OutputWidth, Is.EqualTo(5));
+        Assert.That(network.OutputOffset(1), Is.EqualTo(4));
+    }
+
     [Test]
     public void Mmoe_SparseInputs_MatchesFiniteDifferences()
     {

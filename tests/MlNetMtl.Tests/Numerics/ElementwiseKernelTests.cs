@@ -155,6 +155,30 @@ public class ElementwiseKernelTests
 
 public class SoftmaxBackwardAndDotTests
 {
+    [TestCaseSource(typeof(Reference), nameof(Reference.Paths))]
+    public void SoftmaxCrossEntropy_MatchesReference(SimdPath path)
+    {
+        using var _ = Reference.Force(path);
+        const int rows = 5, classes = 17;
+        var z = Reference.Random(rows * classes, 20, 10f);
+        z[3] = 200f; // row 0: a logit far above the rest
+        float[] labels = [0, 16, 3, 8, 11], weights = [1f, 0f, 2f, 0.5f, 1f];
+        var gradient = new float[z.Length];
+        double loss = Losses.SoftmaxCrossEntropy(z, labels, weights, gradient, rows, classes);
+        double expected = 0;
+        var expectedGradient = new double[z.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = z.Skip(r * classes).Take(classes).Select(v => (double)v).ToArray();
+            double max = row.Max(), logSum = max + Math.Log(row.Sum(v => Math.Exp(v - max)));
+            expected += weights[r] * (logSum - row[(int)labels[r]]);
+            for (int j = 0; j < classes; j++)
+                expectedGradient[r * classes + j] = weights[r] * (Math.Exp(row[j] - logSum) - (j == labels[r] ? 1 : 0));
+        }
+        Assert.That(loss, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected) + 1e-4));
+        Reference.AssertClose(gradient, expectedGradient, 1e-4, 1e-6, "softmax cross-entropy gradient");
+    }
+
     private static IEnumerable<TestCaseData> Cases() =>
         from path in Reference.Paths from size in Reference.Sizes select new TestCaseData(path, size);
 
