@@ -77,7 +77,7 @@ internal sealed class DataOptionSet
         {
             "binary" => TaskKind.Binary,
             "regression" => TaskKind.Regression,
-            _ => throw new ArgumentException($"--task '{text}': kind '{parts[2]}' is not binary or regression."),
+            _ => throw new ArgumentException($"--task '{text}': kind '{parts[2]}' is not binary or regression (multiclass tasks need a key-typed label: use the API)."),
         };
         float weight = 1f;
         if (parts.Length == 4 && !float.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out weight))

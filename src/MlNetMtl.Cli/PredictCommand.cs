@@ -8,7 +8,8 @@ namespace MlNetMtl.Cli;
 
 /// <summary>
 /// <c>mlnet-mtl predict</c>: a saved model and a data file in, a CSV out with one row per input row (same order)
-/// and each task's output columns (<c>task.Score</c>, and <c>task.Probability</c>, <c>task.PredictedLabel</c> for binary tasks).
+/// and each task's output columns (<c>task.Score</c>, and <c>task.Probability</c>, <c>task.PredictedLabel</c> for binary tasks;
+/// a multiclass task's class probabilities joined by ";" and its predicted class as a 1-based key).
 /// </summary>
 internal static class PredictCommand
 {
@@ -67,6 +68,17 @@ internal static class PredictCommand
         {
             var getter = cursor.GetGetter<bool>(column);
             return () => { bool value = false; getter(ref value); return value ? "true" : "false"; };
+        }
+        if (column.Type is KeyDataViewType)
+        {
+            var key = cursor.GetGetter<uint>(column);
+            return () => { uint value = 0; key(ref value); return value.ToString(CultureInfo.InvariantCulture); };
+        }
+        if (column.Type is VectorDataViewType)
+        {
+            var vector = cursor.GetGetter<VBuffer<float>>(column);
+            var buffer = default(VBuffer<float>);
+            return () => { vector(ref buffer); return string.Join(";", buffer.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))); };
         }
         var single = cursor.GetGetter<float>(column);
         return () => { float value = 0; single(ref value); return value.ToString("R", CultureInfo.InvariantCulture); };

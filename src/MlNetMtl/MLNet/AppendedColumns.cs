@@ -34,7 +34,18 @@ internal sealed class AppendedColumns
             throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
         var (task, kind) = _mapping.Outputs[slot];
         var scorer = _scorer!;
-        Delegate getter = kind switch
+        bool multiclass = kind != MultiTaskMapping.OutputKind.Auxiliary && _mapping.Network.Tasks[task].Kind == Data.TaskKind.Multiclass;
+        Delegate getter = multiclass && kind == MultiTaskMapping.OutputKind.Score
+            ? (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                var logits = scorer.Outputs(task);
+                var editor = VBufferEditor.Create(ref value, logits.Length);
+                Numerics.Softmax.Rows(logits, editor.Values, 1, logits.Length);
+                value = editor.Commit();
+            })
+            : multiclass
+                ? (ValueGetter<uint>)((ref uint value) => value = (uint)ArgMax(scorer.Outputs(task)) + 1)
+                : kind switch
         {
             MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
             MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
@@ -43,6 +54,15 @@ internal sealed class AppendedColumns
         };
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best])
+                best = i;
+        return best;
     }
 
     private static float Sigmoid(float logit) => logit >= 0 ? 1f / (1f + MathF.Exp(-logit)) : MathF.Exp(logit) / (1f + MathF.Exp(logit));

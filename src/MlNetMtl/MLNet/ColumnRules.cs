@@ -28,7 +28,8 @@ internal static class ColumnRules
             var label = Find(schema, task.LabelColumnName) ?? throw MissingColumn($"label (task '{task.Name}')", task.LabelColumnName);
             if (label.Kind != SchemaShape.Column.VectorKind.Scalar)
                 throw new ArgumentOutOfRangeException(nameof(schema), $"Label column '{task.LabelColumnName}' of task '{task.Name}' is a vector; it must be a scalar.");
-            CheckLabelType(task, label.ItemType, keyCount: null);
+            // A shape gives a key column's raw type (UInt32) with IsKey set, not the key type with its count.
+            CheckLabelType(task, label.IsKey ? new KeyDataViewType(typeof(uint), 2) : label.ItemType, keyCount: null);
         }
     }
 
@@ -84,15 +85,31 @@ internal static class ColumnRules
 
     private static void CheckLabelType(TaskColumn task, DataViewType type, ulong? keyCount)
     {
-        bool ok = task.Kind == TaskKind.Binary
-            ? type == BooleanDataViewType.Instance || type == NumberDataViewType.Single || type == NumberDataViewType.Double || type is KeyDataViewType
-            : type == NumberDataViewType.Single || type == NumberDataViewType.Double;
+        bool numeric = type == NumberDataViewType.Single || type == NumberDataViewType.Double;
+        bool ok = task.Kind switch
+        {
+            TaskKind.Binary => type == BooleanDataViewType.Instance || numeric || type is KeyDataViewType,
+            TaskKind.Multiclass => type is KeyDataViewType || (numeric && task.ClassCount > 0),
+            _ => numeric,
+        };
         if (!ok)
-            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of {task.Kind.ToString().ToLowerInvariant()} task '{task.Name}' has type {type}; " +
-                (task.Kind == TaskKind.Binary ? "it must be Boolean, Single, Double or a 2-value key." : "it must be Single or Double."));
-        if (keyCount is { } count && count != 2)
+            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of {task.Kind.ToString().ToLowerInvariant()} task '{task.Name}' has type {type}; " + task.Kind switch
+            {
+                TaskKind.Binary => "it must be Boolean, Single, Double or a 2-value key.",
+                TaskKind.Multiclass => "it must be a key (e.g. from MapValueToKey), or Single/Double class indices with the task's class count given.",
+                _ => "it must be Single or Double.",
+            });
+        if (task.Kind == TaskKind.Binary && keyCount is { } count && count != 2)
             throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of binary task '{task.Name}' is a key with {count} values; it must have 2.");
+        if (task.Kind == TaskKind.Multiclass && keyCount is { } classes && task.ClassCount > 0 && (ulong)task.ClassCount != classes)
+            throw new ArgumentOutOfRangeException(nameof(task), $"Multiclass task '{task.Name}' says {task.ClassCount} classes but label column '{task.LabelColumnName}' is a key with {classes} values.");
     }
+
+    /// <summary>Multiclass tasks with their class count read from their key-typed label columns.</summary>
+    public static TaskColumn[] ResolveClassCounts(DataViewSchema schema, IEnumerable<TaskColumn> tasks) => tasks.Select(task =>
+        task.Kind == TaskKind.Multiclass && task.ClassCount == 0 && schema.GetColumnOrNull(task.LabelColumnName)?.Type is KeyDataViewType key
+            ? task.WithClassCount(checked((int)key.Count))
+            : task).ToArray();
 
     private static ArgumentOutOfRangeException MissingColumn(string role, string name) =>
         new("column", $"The {role} column '{name}' is not in the data.");

@@ -80,6 +80,12 @@ internal sealed class MultiTaskMapping
     {
         foreach (var task in tasks)
         {
+            if (task.Kind == TaskKind.Multiclass)
+            {
+                builder.AddColumn(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, task.ClassCount));
+                builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), task.ClassCount));
+                continue;
+            }
             builder.AddColumn(OutputColumnNames.Score(task.Name), NumberDataViewType.Single);
             if (task.Kind == TaskKind.Binary)
             {
@@ -96,10 +102,9 @@ internal sealed class MultiTaskMapping
         {
             layout.Add((t, OutputKind.Score));
             if (tasks[t].Kind == TaskKind.Binary)
-            {
                 layout.Add((t, OutputKind.Probability));
+            if (tasks[t].Kind != TaskKind.Regression)
                 layout.Add((t, OutputKind.PredictedLabel));
-            }
         }
         for (int a = 0; a < auxiliary.Count; a++)
             layout.Add((a, OutputKind.Auxiliary));

@@ -32,14 +32,15 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
     {
         ArgumentNullException.ThrowIfNull(trainData);
         ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks, Auxiliary);
-        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
-        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
+        var tasks = ColumnRules.ResolveClassCounts(trainData.Schema, _tasks);
+        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
+        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
         var result = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions()).Fit(train, validation, _options.Progress);
-        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, _tasks, result.Epochs);
+        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs);
     }
 
     /// <summary>The architecture's outputs beyond one per task (ESMM's pCVR).</summary>
-    private IReadOnlyList<AuxiliaryOutput> Auxiliary => _options.NetworkOptions().AuxiliaryOutputs(_tasks.Select(t => t.Definition).ToArray());
+    private IReadOnlyList<AuxiliaryOutput> Auxiliary => _options.NetworkOptions().AuxiliaryOutputs(_tasks.Select(t => t.DefinitionForChecks).ToArray());
 
     /// <summary>The input columns followed by each task's output columns; checks the feature and label columns first.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -47,6 +48,6 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         ArgumentNullException.ThrowIfNull(inputSchema);
         ColumnRules.Check(inputSchema, _options.FeatureColumnName, _tasks, _options.WeightColumnName);
         ColumnRules.CheckNoCollision(inputSchema.Select(c => c.Name), _tasks, Auxiliary);
-        return new SchemaShape(inputSchema.Concat(OutputShapes.For(_tasks, Auxiliary)));
+        return new SchemaShape(inputSchema.Concat(OutputShapes.For(_tasks, Auxiliary, inputSchema)));
     }
 }

@@ -125,7 +125,7 @@ public sealed class MultiTaskNetworkTrainerOptions
             throw new ArgumentException("FeatureColumnName must name the feature column.", nameof(FeatureColumnName));
         if (Tasks is null || Tasks.Count == 0)
             throw new ArgumentException("Tasks is empty: give at least one task (name, label column, kind).", nameof(Tasks));
-        TaskDefinition.ValidateList(Tasks.Select(t => t.Definition).ToArray(), nameof(Tasks));
+        TaskDefinition.ValidateList(Tasks.Select(t => t.DefinitionForChecks).ToArray(), nameof(Tasks));
         _ = new MultiTaskTrainer(NetworkOptions(), TrainingOptions());
     }
 }

@@ -5,7 +5,9 @@ namespace MlNetMtl;
 /// <summary>
 /// The names of the columns a multi-task transformer appends for each task <c>T</c>:
 /// <c>T.Score</c> (Single: the logit of a binary task, the value of a regression task), and for binary tasks
-/// <c>T.Probability</c> (Single, σ(score)) and <c>T.PredictedLabel</c> (Boolean, score &gt; 0). These are the
+/// <c>T.Probability</c> (Single, σ(score)) and <c>T.PredictedLabel</c> (Boolean, score &gt; 0). A multiclass task gets
+/// <c>T.Score</c> as a vector of the k class probabilities and <c>T.PredictedLabel</c> as a k-value key (the most
+/// likely class). These are the
 /// arguments ML.NET's evaluators take: <c>BinaryClassification.Evaluate(data, label, "T.Score", "T.Probability", "T.PredictedLabel")</c>.
 /// </summary>
 public static class OutputColumnNames
@@ -22,5 +24,10 @@ public static class OutputColumnNames
 
     /// <summary>Every output column name of a task, in schema order.</summary>
     public static IEnumerable<string> For(string task, TaskKind kind) =>
-        kind == TaskKind.Binary ? [Score(task), Probability(task), PredictedLabel(task)] : [Score(task)];
+        kind switch
+        {
+            TaskKind.Binary => [Score(task), Probability(task), PredictedLabel(task)],
+            TaskKind.Multiclass => [Score(task), PredictedLabel(task)],
+            _ => [Score(task)],
+        };
 }

@@ -14,10 +14,17 @@ internal static class OutputShapes
 {
     private static readonly MLContext Context = new(seed: 0);
 
-    public static IEnumerable<SchemaShape.Column> For(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
+    public static IEnumerable<SchemaShape.Column> For(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary, SchemaShape input)
     {
         foreach (var task in tasks)
         {
+            if (task.Kind == TaskKind.Multiclass)
+            {
+                int classes = task.ClassCount > 0 ? task.ClassCount : KeyCount(input, task.LabelColumnName);
+                yield return Shape<VectorValue>(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, classes));
+                yield return Shape<KeyValue>(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), classes));
+                continue;
+            }
             yield return Shape<SingleValue>(OutputColumnNames.Score(task.Name));
             if (task.Kind == TaskKind.Binary)
             {
@@ -29,10 +36,16 @@ internal static class OutputShapes
             yield return Shape<SingleValue>(OutputColumnNames.Auxiliary(tasks[output.Task].Name, output.Name));
     }
 
-    private static SchemaShape.Column Shape<TOut>(string name) where TOut : class, new()
+    /// <summary>The label's key count when the shape carries it (the vector size is not part of a shape), else 2.</summary>
+    private static int KeyCount(SchemaShape input, string label) =>
+        input.LastOrDefault(c => c.Name == label).ItemType is KeyDataViewType { Count: > 1 and <= int.MaxValue } key ? (int)key.Count : 2;
+
+    private static SchemaShape.Column Shape<TOut>(string name, DataViewType? type = null) where TOut : class, new()
     {
         var definition = SchemaDefinition.Create(typeof(TOut));
         definition[0].ColumnName = name;
+        if (type is not null)
+            definition[0].ColumnType = type;
         var mapping = Context.Transforms.CustomMapping<NoInput, TOut>((_, _) => { }, contractName: null, outputSchemaDefinition: definition);
         return mapping.GetOutputSchema(new SchemaShape([])).Single(column => column.Name == name);
     }
@@ -47,5 +60,15 @@ internal static class OutputShapes
     private sealed class BooleanValue
     {
         public bool Value { get; set; }
+    }
+
+    private sealed class VectorValue
+    {
+        public float[] Value { get; set; } = [];
+    }
+
+    private sealed class KeyValue
+    {
+        public uint Value { get; set; }
     }
 }

@@ -16,6 +16,7 @@ internal sealed class RowScorer
     private readonly DataViewRow _input;
     private readonly ValueGetter<VBuffer<float>> _features;
     private readonly float[] _scores;
+    private readonly int[] _offsets;
     private readonly int[] _rowStarts = new int[2];
     private VBuffer<float> _buffer;
     private long _position = -1;
@@ -25,19 +26,25 @@ internal sealed class RowScorer
         _mapping = mapping;
         _input = input;
         _features = input.GetGetter<VBuffer<float>>(mapping.FeatureColumn);
-        _scores = new float[mapping.Network.Tasks.Count + mapping.Network.AuxiliaryOutputs.Count];
+        _scores = new float[mapping.Network.OutputWidth + mapping.Network.AuxiliaryOutputs.Count];
+        _offsets = Enumerable.Range(0, mapping.Network.Tasks.Count).Select(mapping.Network.OutputOffset).ToArray();
     }
 
     /// <summary>Task <paramref name="task"/>'s score (logit or value) of the current row.</summary>
-    public float Score(int task)
+    public float Score(int task) => Current()[_offsets[task]];
+
+    /// <summary>Task <paramref name="task"/>'s outputs of the current row (k logits for a multiclass task).</summary>
+    public ReadOnlySpan<float> Outputs(int task) => Current().Slice(_offsets[task], _mapping.Network.Tasks[task].OutputWidth);
+
+    /// <summary>Auxiliary output <paramref name="index"/> of the current row.</summary>
+    public float Auxiliary(int index) => Current()[_mapping.Network.OutputWidth + index];
+
+    private ReadOnlySpan<float> Current()
     {
         if (_position != _input.Position || _position < 0)
             Compute();
-        return _scores[task];
+        return _scores;
     }
-
-    /// <summary>Auxiliary output <paramref name="index"/> of the current row.</summary>
-    public float Auxiliary(int index) => Score(_mapping.Network.Tasks.Count + index);
 
     private void Compute()
     {

@@ -16,10 +16,14 @@ internal static class MultiTaskEvaluator
                 if (scored.Schema.GetColumnOrNull(column) is null)
                     throw new ArgumentOutOfRangeException(nameof(scored), $"Column '{column}' of task '{task.Name}' is not in the scored data (transform it with the model first).");
             var data = task.MissingLabels == MissingLabelPolicy.Mask || task.MissingLabelValue is not null ? new LabelledRowsView(scored, task) : scored;
-            results.Add(task.Kind == TaskKind.Binary
-                ? new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, task.LabelColumnName,
-                    OutputColumnNames.Score(task.Name), OutputColumnNames.Probability(task.Name), OutputColumnNames.PredictedLabel(task.Name)), null)
-                : new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, task.LabelColumnName, OutputColumnNames.Score(task.Name))));
+            results.Add(task.Kind switch
+            {
+                TaskKind.Binary => new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, task.LabelColumnName,
+                    OutputColumnNames.Score(task.Name), OutputColumnNames.Probability(task.Name), OutputColumnNames.PredictedLabel(task.Name)), null),
+                TaskKind.Multiclass => new TaskMetrics(task.Name, task.Kind, null, null, context.MulticlassClassification.Evaluate(data, task.LabelColumnName,
+                    OutputColumnNames.Score(task.Name), OutputColumnNames.PredictedLabel(task.Name))),
+                _ => new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, task.LabelColumnName, OutputColumnNames.Score(task.Name))),
+            });
         }
         return new MultiTaskMetrics(results);
     }

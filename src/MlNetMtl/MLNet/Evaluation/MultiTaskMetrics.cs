@@ -5,13 +5,19 @@ using MlNetMtl.Data;
 
 namespace MlNetMtl.Evaluation;
 
-/// <summary>One task's metrics from ML.NET's evaluator: <see cref="Binary"/> or <see cref="Regression"/> is set.</summary>
-public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryClassificationMetrics? Binary, RegressionMetrics? Regression);
+/// <summary>One task's metrics from ML.NET's evaluator: the one of <see cref="Binary"/>, <see cref="Regression"/> or <see cref="Multiclass"/> of its kind is set.</summary>
+public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryClassificationMetrics? Binary, RegressionMetrics? Regression,
+    MulticlassClassificationMetrics? Multiclass = null)
+{
+    /// <summary>Multiclass: F1 of each class weighted by its share of the rows (support), from the confusion matrix.</summary>
+    public double? WeightedF1 => Multiclass is null ? null : Evaluation.WeightedF1.FromConfusion(Multiclass.ConfusionMatrix.Counts);
+}
 
 /// <summary>Every task's metrics, in task order, with a printable table.</summary>
 public sealed class MultiTaskMetrics(IReadOnlyList<TaskMetrics> tasks) : IReadOnlyList<TaskMetrics>
 {
     /// <summary>The table's column headers.</summary>
+    /// <remarks>For multiclass tasks Accuracy is the micro accuracy and F1 the weighted F1.</remarks>
     public static IReadOnlyList<string> Headers { get; } = ["Task", "Kind", "AUC", "Accuracy", "Precision", "Recall", "F1", "Log-loss", "RMSE", "MAE", "R²"];
 
     /// <summary>The metrics of the task named <paramref name="task"/>.</summary>
@@ -31,8 +37,9 @@ public sealed class MultiTaskMetrics(IReadOnlyList<TaskMetrics> tasks) : IReadOn
         string F(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
         var b = t.Binary;
         var r = t.Regression;
-        return new[] { t.Task, t.Kind.ToString(), F(b?.AreaUnderRocCurve), F(b?.Accuracy), F(b?.PositivePrecision), F(b?.PositiveRecall), F(b?.F1Score),
-            F(b?.LogLoss), F(r?.RootMeanSquaredError), F(r?.MeanAbsoluteError), F(r?.RSquared) };
+        var m = t.Multiclass;
+        return new[] { t.Task, t.Kind.ToString(), F(b?.AreaUnderRocCurve), F(b?.Accuracy ?? m?.MicroAccuracy), F(b?.PositivePrecision), F(b?.PositiveRecall),
+            F(b?.F1Score ?? t.WeightedF1), F(b?.LogLoss ?? m?.LogLoss), F(r?.RootMeanSquaredError), F(r?.MeanAbsoluteError), F(r?.RSquared) };
     });
 
     /// <summary>The metrics as a fixed-width text table.</summary>

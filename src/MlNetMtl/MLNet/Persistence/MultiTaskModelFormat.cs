@@ -50,7 +50,7 @@ internal static class MultiTaskModelFormat
             if (network.Tasks.Count != taskCount)
                 throw new InvalidDataException($"The model lists {taskCount} label columns but its network has {network.Tasks.Count} tasks.");
             var tasks = network.Tasks.Select((task, t) =>
-                new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight)).ToArray();
+                new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight, task.ClassCount)).ToArray();
             return new MultiTaskTransformer(network, featureColumn, tasks, []);
         }
         catch (EndOfStreamException error)
