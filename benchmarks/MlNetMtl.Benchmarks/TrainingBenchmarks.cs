@@ -8,9 +8,10 @@ using MlNetMtl.Training;
 namespace MlNetMtl.Benchmarks;
 
 /// <summary>
-/// One training epoch of the W-SB reference network of ../shared/design/performance.md (512 → 256 → 128 shared,
-/// towers 128 → 64 → 1, two binary tasks, Adam lr 1e-3, summed BCE) over 65,536 rows, one thread, as the
-/// TorchSharp anchor in ../shared/tools/torch-anchor measures it. The epoch includes building the network.
+/// One training epoch of the reference networks of ../shared/design/performance.md over 65,536 rows, one thread, as
+/// the TorchSharp anchor in ../shared/tools/torch-anchor measures them (Adam lr 1e-3, summed BCE, two binary tasks):
+/// W-SB = 512 → 256 → 128 shared, towers 128 → 64 → 1; W-MMoE = 8 experts 512 → 128 → 64, a softmax gate per task,
+/// towers 64 → 32 → 1. The epoch includes building the network.
 /// </summary>
 [Config(typeof(Config))]
 public class TrainingBenchmarks
@@ -31,6 +32,9 @@ public class TrainingBenchmarks
     [Params(256, 2048)]
     public int BatchSize { get; set; }
 
+    [Params("W-SB", "W-MMoE")]
+    public string Network { get; set; } = "W-SB";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -46,9 +50,11 @@ public class TrainingBenchmarks
             [new TaskDefinition("click", TaskKind.Binary), new TaskDefinition("like", TaskKind.Binary)], labels);
     }
 
-    [Benchmark(Description = "W-SB epoch")]
-    public TrainingResult SharedBottomEpoch() =>
+    [Benchmark(Description = "epoch")]
+    public TrainingResult Epoch() =>
         new MultiTaskTrainer(
-            new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] },
+            Network == "W-SB"
+                ? new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] }
+                : new MmoeOptions { ExpertCount = 8, ExpertWidths = [128, 64], TowerWidths = [32] },
             new TrainerOptions { Epochs = 1, BatchSize = BatchSize, ValidationFraction = 0 }).Fit(_data);
 }
