@@ -27,14 +27,20 @@ public class ArchitectureTests
         Assert.That(metrics["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
         Assert.That(metrics["watch"].Regression!.RSquared, Is.GreaterThan(0.8));
 
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-{architecture}-{Guid.NewGuid():N}.zip");
+        var loaded = RoundTrip(ml, model, train.Schema);
+        Assert.That(Impressions.Column(loaded.Transform(test), "click.Score"), Is.EqualTo(Impressions.Column(scored, "click.Score")));
+        Assert.That(Impressions.Column(loaded.Transform(test), "watch.Score"), Is.EqualTo(Impressions.Column(scored, "watch.Score")));
+        Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.GetType(), Is.EqualTo(MultiTaskTransformer.FindIn(model)!.Network.Options.GetType()));
+    }
+
+    /// <summary>Saves <paramref name="model"/> and loads it back in a fresh context.</summary>
+    private static ITransformer RoundTrip(MLContext ml, ITransformer model, DataViewSchema schema)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-{Guid.NewGuid():N}.zip");
         try
         {
-            ml.MultiTask().SaveModel(model, train.Schema, path);
-            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
-            Assert.That(Impressions.Column(loaded.Transform(test), "click.Score"), Is.EqualTo(Impressions.Column(scored, "click.Score")));
-            Assert.That(Impressions.Column(loaded.Transform(test), "watch.Score"), Is.EqualTo(Impressions.Column(scored, "watch.Score")));
-            Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.GetType(), Is.EqualTo(MultiTaskTransformer.FindIn(model)!.Network.Options.GetType()));
+            ml.MultiTask().SaveModel(model, schema, path);
+            return new MLContext().MultiTask().LoadModel(path, out _);
         }
         finally
         {
@@ -58,17 +64,7 @@ public class ArchitectureTests
 
         var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
         Assert.That(metrics["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-esmm-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.MultiTask().SaveModel(model, train.Schema, path);
-            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
-            Assert.That(Impressions.Column(loaded.Transform(train), "purchase.ConversionProbability"), Is.EqualTo(pCvr));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.That(Impressions.Column(RoundTrip(ml, model, train.Schema).Transform(train), "purchase.ConversionProbability"), Is.EqualTo(pCvr));
     }
 
     [Test]
@@ -88,17 +84,7 @@ public class ArchitectureTests
         Assert.That(violations, Is.LessThan(0.05), "the calibrator keeps P(purchase) ≤ P(click) on almost every row");
         Assert.That(ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!)["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
 
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-aitm-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.MultiTask().SaveModel(model, train.Schema, path);
-            var loaded = new MLContext().MultiTask().LoadModel(path, out _);
-            Assert.That(Impressions.Column(loaded.Transform(train), "purchase.Score"), Is.EqualTo(Impressions.Column(scored, "purchase.Score")));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.That(Impressions.Column(RoundTrip(ml, model, train.Schema).Transform(train), "purchase.Score"), Is.EqualTo(Impressions.Column(scored, "purchase.Score")));
     }
 
     [Test]
