@@ -38,7 +38,8 @@ internal sealed class CliOutput
         {
             string Losses(IReadOnlyList<double> losses) => string.Join("  ", losses.Select((l, t) => $"{tasks[t]} {l:F4}"));
             string validation = report.ValidationLoss.Count > 0 ? $"  validation [{Losses(report.ValidationLoss)}]" : "";
-            string text = $"train [{Losses(report.TrainingLoss)}]{validation}";
+            string weights = report.TaskWeights.Any(w => Math.Abs(w - 1) > 1e-9) ? $"  weights [{string.Join("  ", report.TaskWeights.Select((w, t) => $"{tasks[t]} {w:F3}"))}]" : "";
+            string text = $"train [{Losses(report.TrainingLoss)}]{validation}{weights}";
             output.Console.MarkupLine($"  epoch [bold]{report.Epoch,3}[/]  {Markup.Escape(text)}  [grey]{report.Elapsed.TotalSeconds:F2} s[/]");
         }
     }

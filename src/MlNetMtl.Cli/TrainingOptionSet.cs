@@ -22,11 +22,12 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
     public Option<float> Dropout { get; } = new("--dropout") { Description = "Dropout rate of hidden units during training.", DefaultValueFactory = _ => 0f };
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay on weights.", DefaultValueFactory = _ => 0f };
     public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without validation improvement before stopping (0: never).", DefaultValueFactory = _ => 3 };
+    public Option<string> Weighting { get; } = new("--weighting") { Description = "Loss weighting: fixed, uncertainty, dwa, rlw or validation.", DefaultValueFactory = _ => "fixed" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of data generation, initialisation and shuffling.", DefaultValueFactory = _ => 42 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Seed })
+        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, Seed })
             command.Options.Add(option);
     }
 
@@ -49,6 +50,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
         Optimizer = parse.GetValue(Optimizer),
         WeightDecay = parse.GetValue(WeightDecay),
         EarlyStoppingPatience = parse.GetValue(Patience),
+        Weighting = Training.Weighting.LossWeighting.Create(parse.GetValue(Weighting)!),
         Seed = parse.GetValue(Seed),
         Progress = progress,
     };

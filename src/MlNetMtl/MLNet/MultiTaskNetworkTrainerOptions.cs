@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Training;
+using MlNetMtl.Training.Weighting;
 
 namespace MlNetMtl;
 
@@ -84,6 +85,12 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>Epochs without validation improvement before stopping; the best weights are restored. 0 = never stop early. Default 3.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
+    /// <summary>
+    /// How the tasks' losses are weighted step by step: fixed (default), uncertainty, DWA, random, validation-driven
+    /// (<see cref="LossWeighting.Create"/> by name). The per-epoch weights are in <see cref="MultiTaskTransformer.TrainingHistory"/>.
+    /// </summary>
+    public LossWeighting Weighting { get; set; } = new FixedWeighting();
+
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
@@ -115,6 +122,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         WeightDecay = WeightDecay,
         ValidationFraction = ValidationFraction,
         EarlyStoppingPatience = EarlyStoppingPatience,
+        Weighting = Weighting,
         Seed = Seed,
     };
 

@@ -6,4 +6,6 @@ namespace MlNetMtl.Training;
 /// <param name="ValidationLoss">Mean loss per task on the validation rows after the epoch; empty without validation.</param>
 /// <param name="MeanValidationLoss">The early-stopping criterion: validation losses averaged with the tasks' loss weights; NaN without validation.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
-public sealed record EpochReport(int Epoch, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, double MeanValidationLoss, TimeSpan Elapsed);
+/// <param name="TaskWeights">The loss-weighting strategy's multiplier of each task, averaged over the epoch's mini-batches (1 with fixed weights).</param>
+public sealed record EpochReport(int Epoch, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, double MeanValidationLoss, TimeSpan Elapsed,
+    IReadOnlyList<double> TaskWeights);

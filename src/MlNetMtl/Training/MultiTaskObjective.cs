@@ -16,11 +16,15 @@ internal static class MultiTaskObjective
     /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
         Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask) =>
-        Evaluate(network, batch, labels, weights, workspace, dropout, backward, lossSums, weightSums, out failedTask, out _);
+        Evaluate(network, batch, labels, weights, workspace, dropout, backward, lossSums, weightSums, out failedTask, out _, default);
 
-    /// <summary>As above; <paramref name="regularization"/> receives the architecture's own loss term (AITM's calibrator), which L includes.</summary>
+    /// <summary>
+    /// As above; <paramref name="regularization"/> receives the architecture's own loss term (AITM's calibrator), which L
+    /// includes, and <paramref name="taskMultipliers"/> (a loss-weighting strategy's, empty for all 1) scale each λₜ.
+    /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
-        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask, out double regularization)
+        Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask, out double regularization,
+        ReadOnlySpan<float> taskMultipliers)
     {
         regularization = 0;
         var tasks = network.Tasks;
@@ -41,7 +45,8 @@ internal static class MultiTaskObjective
                 weight += w;
             lossSums[t] += loss;
             weightSums[t] += weight;
-            VectorOps.Scale(weight > 0 ? (float)(tasks[t].LossWeight / weight) : 0f, gradient);
+            float multiplier = taskMultipliers.IsEmpty ? 1f : taskMultipliers[t];
+            VectorOps.Scale(weight > 0 ? (float)(tasks[t].LossWeight * multiplier / weight) : 0f, gradient);
         }
         failedTask = -1;
         regularization = network.AddOutputRegularization(workspace, rows);

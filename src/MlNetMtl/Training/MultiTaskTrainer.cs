@@ -91,6 +91,7 @@ public sealed class MultiTaskTrainer
         private readonly BatchGatherer _trainBatches;
         private readonly BatchGatherer? _validationBatches;
         private readonly IOptimizer _optimizer;
+        private readonly Weighting.WeightingState _weighting;
 
         public Session(MultiTaskNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
         {
@@ -102,6 +103,7 @@ public sealed class MultiTaskTrainer
             _workspace = network.CreateWorkspace(capacity);
             _trainBatches = new BatchGatherer(train, capacity);
             _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
+            _weighting = options.Weighting.Start(train.Tasks, options);
             _optimizer = options.Optimizer == OptimizerKind.Adam
                 ? new AdamOptimizer(network.Parameters, options)
                 : new MomentumOptimizer(network.Parameters, options);
@@ -118,10 +120,11 @@ public sealed class MultiTaskTrainer
             {
                 var clock = Stopwatch.StartNew();
                 _random.Shuffle(trainRows);
-                double[] trainingLoss = TrainEpoch(trainRows, epoch, cancellationToken);
+                _weighting.BeginEpoch(epoch, reports);
+                var (trainingLoss, taskWeights) = TrainEpoch(trainRows, epoch, cancellationToken);
                 double[] validationLoss = _validation is null ? [] : Evaluate(validationRows);
                 double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
-                var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed);
+                var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights);
                 reports.Add(report);
                 progress?.Report(report);
 
@@ -148,23 +151,42 @@ public sealed class MultiTaskTrainer
             return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
         }
 
-        private double[] TrainEpoch(int[] rows, int epoch, CancellationToken cancellationToken)
+        /// <summary>One pass over <paramref name="rows"/>; returns each task's mean loss and mean loss-weighting multiplier.</summary>
+        private (double[] Losses, double[] TaskWeights) TrainEpoch(int[] rows, int epoch, CancellationToken cancellationToken)
         {
-            var sums = new double[_train.Tasks.Count];
-            var weights = new double[_train.Tasks.Count];
+            int tasks = _train.Tasks.Count, batches = 0;
+            var sums = new double[tasks];
+            var weights = new double[tasks];
+            var batchSums = new double[tasks];
+            var batchWeights = new double[tasks];
+            var batchMeans = new double[tasks];
+            var multipliers = new double[tasks];
             var dropout = _network.Options.Dropout > 0 ? _random : null;
             for (int start = 0; start < rows.Length; start += _workspace.Capacity)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _trainBatches.Gather(rows.AsSpan(start, count));
-                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: true, sums, weights, out int failed))
+                _weighting.BeginBatch(_random);
+                Array.Clear(batchSums);
+                Array.Clear(batchWeights);
+                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: true,
+                        batchSums, batchWeights, out int failed, out _, _weighting.Weights))
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
                 _optimizer.Step();
+                for (int t = 0; t < tasks; t++)
+                {
+                    sums[t] += batchSums[t];
+                    weights[t] += batchWeights[t];
+                    multipliers[t] += _weighting.Weights[t];
+                    batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
+                }
+                _weighting.AfterBatch(batchMeans);
+                batches++;
             }
-            return Means(sums, weights);
+            return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
         }
 
         /// <summary>The tasks' losses averaged with their loss weights, over the tasks that had labelled rows.</summary>

@@ -45,6 +45,9 @@ public sealed class TrainerOptions
     /// </summary>
     public int EarlyStoppingPatience { get; init; } = 3;
 
+    /// <summary>How the tasks' losses are weighted step by step (<see cref="Weighting.LossWeighting.Create"/> by name). Default fixed weights.</summary>
+    public Weighting.LossWeighting Weighting { get; init; } = new Weighting.FixedWeighting();
+
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; init; } = 42;
 
@@ -61,6 +64,8 @@ public sealed class TrainerOptions
         RequireFinite(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
         RequireFinite(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
+        Weighting.Validate();
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
     }

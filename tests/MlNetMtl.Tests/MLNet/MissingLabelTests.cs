@@ -52,3 +52,17 @@ public class MissingLabelTests
         Assert.That(() => Impressions.Pipeline(ml, badTask).Fit(data), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("weight (task 'click') column 'Nope'"));
     }
 }
+
+public class WeightingOptionTests
+{
+    [Test]
+    public void LossWeighting_IsAnOption_AndItsWeightsAreInTheHistory()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 1));
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Epochs = 3, Weighting = MlNetMtl.Training.Weighting.LossWeighting.Create("uncertainty") };
+        var model = MultiTaskTransformer.FindIn(Impressions.Pipeline(ml, options).Fit(data))!;
+        Assert.That(model.TrainingHistory.Select(e => e.TaskWeights.Count), Is.All.EqualTo(2));
+        Assert.That(model.TrainingHistory[^1].TaskWeights[1], Is.Not.EqualTo(1.0), "learned weights move away from 1");
+    }
+}
