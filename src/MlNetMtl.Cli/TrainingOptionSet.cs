@@ -23,11 +23,15 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay on weights.", DefaultValueFactory = _ => 0f };
     public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without validation improvement before stopping (0: never).", DefaultValueFactory = _ => 3 };
     public Option<string> Weighting { get; } = new("--weighting") { Description = "Loss weighting: fixed, uncertainty, dwa, rlw or validation.", DefaultValueFactory = _ => "fixed" };
+    public Option<int> WarmupSteps { get; } = new("--warmup-steps") { Description = "Steps of linear learning-rate warm-up.", DefaultValueFactory = _ => 0 };
+    public Option<LearningRateDecay> Decay { get; } = new("--decay") { Description = "Learning-rate decay after warm-up: Constant, Step or Cosine.", DefaultValueFactory = _ => LearningRateDecay.Constant };
+    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Largest global gradient norm per step (0: no clipping).", DefaultValueFactory = _ => 0f };
+    public Option<string> StoppingTask { get; } = new("--early-stopping-task") { Description = "Stop on this task's validation AUC (binary) or RMSE (regression) instead of the mean loss." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of data generation, initialisation and shuffling.", DefaultValueFactory = _ => 42 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, Seed })
+        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, WarmupSteps, Decay, ClipNorm, StoppingTask, Seed })
             command.Options.Add(option);
     }
 
@@ -51,6 +55,9 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
         WeightDecay = parse.GetValue(WeightDecay),
         EarlyStoppingPatience = parse.GetValue(Patience),
         Weighting = Training.Weighting.LossWeighting.Create(parse.GetValue(Weighting)!),
+        Schedule = new LearningRateSchedule { WarmupSteps = parse.GetValue(WarmupSteps), Decay = parse.GetValue(Decay) },
+        GradientClipNorm = parse.GetValue(ClipNorm),
+        EarlyStoppingTask = parse.GetValue(StoppingTask),
         Seed = parse.GetValue(Seed),
         Progress = progress,
     };

@@ -91,6 +91,15 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     public LossWeighting Weighting { get; set; } = new FixedWeighting();
 
+    /// <summary>The learning rate over the run: linear warm-up, then constant, step or cosine decay. Default constant.</summary>
+    public LearningRateSchedule Schedule { get; set; } = new();
+
+    /// <summary>Largest global L2 norm of the gradient per step (0 = no clipping). Default 0.</summary>
+    public float GradientClipNorm { get; set; }
+
+    /// <summary>The task whose validation metric (AUC binary, RMSE regression) drives early stopping; null for the mean loss. Default null.</summary>
+    public string? EarlyStoppingTask { get; set; }
+
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
@@ -123,6 +132,9 @@ public sealed class MultiTaskNetworkTrainerOptions
         ValidationFraction = ValidationFraction,
         EarlyStoppingPatience = EarlyStoppingPatience,
         Weighting = Weighting,
+        Schedule = Schedule,
+        GradientClipNorm = GradientClipNorm,
+        EarlyStoppingTask = EarlyStoppingTask,
         Seed = Seed,
     };
 

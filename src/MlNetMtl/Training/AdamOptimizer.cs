@@ -11,11 +11,11 @@ internal sealed class AdamOptimizer(IReadOnlyList<Parameter> parameters, Trainer
     private long _step;
     private AdamStep _decayed, _plain;
 
-    protected override void BeginStep()
+    protected override void BeginStep(float learningRate)
     {
         _step++;
-        _decayed = new AdamStep(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, _step);
-        _plain = new AdamStep(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, 0f, _step);
+        _decayed = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, _step);
+        _plain = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, 0f, _step);
     }
 
     protected override void Update(int index, Parameter parameter, int start, int length) =>

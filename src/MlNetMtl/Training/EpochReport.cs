@@ -7,5 +7,6 @@ namespace MlNetMtl.Training;
 /// <param name="MeanValidationLoss">The early-stopping criterion: validation losses averaged with the tasks' loss weights; NaN without validation.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
 /// <param name="TaskWeights">The loss-weighting strategy's multiplier of each task, averaged over the epoch's mini-batches (1 with fixed weights).</param>
+/// <param name="ValidationMetric">The early-stopping task's validation metric (AUC, RMSE or loss); NaN when early stopping uses the mean loss.</param>
 public sealed record EpochReport(int Epoch, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, double MeanValidationLoss, TimeSpan Elapsed,
-    IReadOnlyList<double> TaskWeights);
+    IReadOnlyList<double> TaskWeights, double ValidationMetric = double.NaN);

@@ -5,7 +5,8 @@ namespace MlNetMtl.Training;
 /// <summary>Updates parameters from their gradients, once per mini-batch.</summary>
 internal interface IOptimizer
 {
-    void Step();
+    /// <summary>Applies one update with step size <paramref name="learningRate"/>.</summary>
+    void Step(float learningRate);
 }
 
 /// <summary>
@@ -18,9 +19,9 @@ internal abstract class OptimizerBase : IOptimizer
 
     protected OptimizerBase(IReadOnlyList<Parameter> parameters) => _parameters = parameters;
 
-    public void Step()
+    public void Step(float learningRate)
     {
-        BeginStep();
+        BeginStep(learningRate);
         for (int i = 0; i < _parameters.Count; i++)
         {
             var parameter = _parameters[i];
@@ -40,7 +41,7 @@ internal abstract class OptimizerBase : IOptimizer
         }
     }
 
-    protected virtual void BeginStep() { }
+    protected virtual void BeginStep(float learningRate) { }
 
     /// <summary>Updates elements [start, start + length) of parameter <paramref name="index"/>.</summary>
     protected abstract void Update(int index, Parameter parameter, int start, int length);

@@ -7,8 +7,11 @@ namespace MlNetMtl.Training;
 internal sealed class MomentumOptimizer(IReadOnlyList<Parameter> parameters, TrainerOptions options) : OptimizerBase(parameters)
 {
     private readonly float[][] _velocities = parameters.Select(p => new float[p.Value.Length]).ToArray();
+    private float _learningRate;
+
+    protected override void BeginStep(float learningRate) => _learningRate = learningRate;
 
     protected override void Update(int index, Parameter parameter, int start, int length) =>
         OptimizerKernels.Momentum(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
-            _velocities[index].AsSpan(start, length), options.LearningRate, options.Momentum, parameter.Decays ? options.WeightDecay : 0f);
+            _velocities[index].AsSpan(start, length), _learningRate, options.Momentum, parameter.Decays ? options.WeightDecay : 0f);
 }

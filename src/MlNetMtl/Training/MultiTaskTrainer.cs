@@ -52,6 +52,8 @@ public sealed class MultiTaskTrainer
 
         var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
             train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
+        if (_training.EarlyStoppingTask is { } stoppingTask && train.Tasks.All(t => t.Name != stoppingTask))
+            throw new ArgumentException($"EarlyStoppingTask '{stoppingTask}' is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
         var session = new Session(network, train, validationSet, capacity, _training, random);
         return session.Run(trainRows, validationRows, progress, cancellationToken);
@@ -92,6 +94,9 @@ public sealed class MultiTaskTrainer
         private readonly BatchGatherer? _validationBatches;
         private readonly IOptimizer _optimizer;
         private readonly Weighting.WeightingState _weighting;
+        private readonly int? _stoppingTask;
+        private readonly long _totalSteps;
+        private long _step;
 
         public Session(MultiTaskNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
         {
@@ -104,6 +109,8 @@ public sealed class MultiTaskTrainer
             _trainBatches = new BatchGatherer(train, capacity);
             _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
             _weighting = options.Weighting.Start(train.Tasks, options);
+            _stoppingTask = options.EarlyStoppingTask is null ? null : train.Tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
+            _totalSteps = (long)options.Epochs * ((train.Rows + capacity - 1) / capacity);
             _optimizer = options.Optimizer == OptimizerKind.Adam
                 ? new AdamOptimizer(network.Parameters, options)
                 : new MomentumOptimizer(network.Parameters, options);
@@ -122,9 +129,9 @@ public sealed class MultiTaskTrainer
                 _random.Shuffle(trainRows);
                 _weighting.BeginEpoch(epoch, reports);
                 var (trainingLoss, taskWeights) = TrainEpoch(trainRows, epoch, cancellationToken);
-                double[] validationLoss = _validation is null ? [] : Evaluate(validationRows);
+                var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
                 double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
-                var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights);
+                var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric);
                 reports.Add(report);
                 progress?.Report(report);
 
@@ -133,9 +140,12 @@ public sealed class MultiTaskTrainer
                     bestEpoch = epoch;
                     continue;
                 }
-                if (mean < bestLoss)
+                double criterion = _stoppingTask is null ? mean : _train.Tasks[_stoppingTask.Value].Kind == TaskKind.Binary ? -metric : metric;
+                if (double.IsNaN(criterion))
+                    criterion = mean; // e.g. AUC of a validation split with one class only
+                if (criterion < bestLoss)
                 {
-                    bestLoss = mean;
+                    bestLoss = criterion;
                     bestEpoch = epoch;
                     sinceBest = 0;
                     _network.SaveValues(ref best);
@@ -175,7 +185,9 @@ public sealed class MultiTaskTrainer
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
-                _optimizer.Step();
+                if (_options.GradientClipNorm > 0)
+                    GradientClipping.Clip(_network.Parameters, _options.GradientClipNorm);
+                _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
                 for (int t = 0; t < tasks; t++)
                 {
                     sums[t] += batchSums[t];
@@ -206,18 +218,42 @@ public sealed class MultiTaskTrainer
         private static double[] Means(double[] sums, double[] weights) => sums.Select((s, t) => weights[t] > 0 ? s / weights[t] : double.NaN).ToArray();
 
         /// <summary>Mean loss per task over <paramref name="rows"/> of the validation set, dropout off.</summary>
-        private double[] Evaluate(int[] rows)
+        /// <summary>
+        /// Mean loss per task over <paramref name="rows"/> of the validation set, dropout off, and the early-stopping
+        /// task's metric (AUC for binary, RMSE for regression, loss for multiclass; NaN without such a task).
+        /// </summary>
+        private (double[] Losses, double Metric) Evaluate(int[] rows)
         {
             var sums = new double[_train.Tasks.Count];
             var weights = new double[_train.Tasks.Count];
+            var scores = new List<float>();
+            var labels = new List<float>();
             for (int start = 0; start < rows.Length; start += _workspace.Capacity)
             {
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
                 if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
                     throw new InvalidOperationException($"Validation loss of task '{_train.Tasks[failed].Name}' is not finite: training diverged.");
+                if (_stoppingTask is { } task && _train.Tasks[task].Kind == TaskKind.Binary)
+                {
+                    var outputs = _workspace.TaskOutputs(task, count);
+                    for (int r = 0; r < count; r++)
+                        if (_validationBatches.WeightBuffers[task][r] > 0)
+                        {
+                            scores.Add(outputs[r]);
+                            labels.Add(_validationBatches.LabelBuffers[task][r]);
+                        }
+                }
             }
-            return Means(sums, weights);
+            var losses = Means(sums, weights);
+            double metric = _stoppingTask switch
+            {
+                null => double.NaN,
+                int task when _train.Tasks[task].Kind == TaskKind.Binary => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
+                int task when _train.Tasks[task].Kind == TaskKind.Regression => Math.Sqrt(losses[task]),
+                int task => losses[task],
+            };
+            return (losses, metric);
         }
     }
 }

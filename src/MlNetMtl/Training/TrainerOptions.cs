@@ -45,6 +45,18 @@ public sealed class TrainerOptions
     /// </summary>
     public int EarlyStoppingPatience { get; init; } = 3;
 
+    /// <summary>The learning rate over the run: warm-up and decay. Default constant.</summary>
+    public LearningRateSchedule Schedule { get; init; } = new();
+
+    /// <summary>Largest global L2 norm of the gradient per step; larger gradients are scaled down to it. 0 = no clipping. Default 0.</summary>
+    public float GradientClipNorm { get; init; }
+
+    /// <summary>
+    /// The task whose validation metric drives early stopping and the choice of the best epoch — AUC for a binary
+    /// task, RMSE for regression, loss for multiclass — or null for the loss-weighted mean validation loss. Default null.
+    /// </summary>
+    public string? EarlyStoppingTask { get; init; }
+
     /// <summary>How the tasks' losses are weighted step by step (<see cref="Weighting.LossWeighting.Create"/> by name). Default fixed weights.</summary>
     public Weighting.LossWeighting Weighting { get; init; } = new Weighting.FixedWeighting();
 
@@ -65,6 +77,9 @@ public sealed class TrainerOptions
         RequireFinite(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        Schedule.Validate();
+        RequireFinite(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, "must be finite and ≥ 0");
         Weighting.Validate();
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
