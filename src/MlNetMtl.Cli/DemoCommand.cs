@@ -48,8 +48,9 @@ internal static class DemoCommand
                          $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
             var clock = Stopwatch.StartNew();
             var model = ml.MultiTask().Network(options).Fit(train);
-            var best = model.TrainingHistory.MinBy(e => e.MeanValidationLoss)!;
-            console.Line($"Trained {model.TrainingHistory.Count} epochs in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {best.Epoch} (lowest mean validation loss {best.MeanValidationLoss:F4}).");
+            var best = model.TrainingHistory[model.BestEpoch - 1];
+            string criterion = options.EarlyStoppingTask is null ? $"mean validation loss {best.MeanValidationLoss:F4}" : $"{options.EarlyStoppingTask} validation metric {best.ValidationMetric:F4}";
+            console.Line($"Trained {model.TrainingHistory.Count} epochs in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {best.Epoch} ({criterion}).");
 
             var scored = model.Transform(test);
             console.Line($"Held-out test ({test.GetRowCount():N0} rows):");

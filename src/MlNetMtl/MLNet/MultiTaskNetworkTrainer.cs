@@ -36,7 +36,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
         var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
         var result = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions()).Fit(train, validation, _options.Progress);
-        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs);
+        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch);
     }
 
     /// <summary>The architecture's outputs beyond one per task (ESMM's pCVR).</summary>

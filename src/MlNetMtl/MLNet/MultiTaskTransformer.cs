@@ -15,8 +15,9 @@ public sealed class MultiTaskTransformer : ITransformer
 {
     private long _forwardPasses;
 
-    internal MultiTaskTransformer(MultiTaskNetwork network, string featureColumnName, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<EpochReport> trainingHistory)
+    internal MultiTaskTransformer(MultiTaskNetwork network, string featureColumnName, IReadOnlyList<TaskColumn> tasks, IReadOnlyList<EpochReport> trainingHistory, int bestEpoch = 0)
     {
+        BestEpoch = bestEpoch;
         Network = network;
         FeatureColumnName = featureColumnName;
         Tasks = tasks.ToArray();
@@ -29,6 +30,9 @@ public sealed class MultiTaskTransformer : ITransformer
     public string FeatureColumnName { get; }
     /// <summary>The tasks, in output order, with the label columns they were trained on.</summary>
     public IReadOnlyList<TaskColumn> Tasks { get; }
+    /// <summary>The 1-based epoch whose weights the model holds; 0 for a loaded model.</summary>
+    public int BestEpoch { get; }
+
     /// <summary>Per-epoch losses of the training run; empty for a loaded model (history is not saved).</summary>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }
 
