@@ -91,6 +91,9 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     public LossWeighting Weighting { get; set; } = new FixedWeighting();
 
+    /// <summary>Imbalance handling of binary tasks by task name (positive weight, focal loss, negative downsampling). Default none.</summary>
+    public IDictionary<string, TaskImbalance> Imbalance { get; set; } = new Dictionary<string, TaskImbalance>();
+
     /// <summary>The learning rate over the run: linear warm-up, then constant, step or cosine decay. Default constant.</summary>
     public LearningRateSchedule Schedule { get; set; } = new();
 
@@ -133,6 +136,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         EarlyStoppingPatience = EarlyStoppingPatience,
         Weighting = Weighting,
         Schedule = Schedule,
+        Imbalance = Imbalance.ToDictionary(),
         GradientClipNorm = GradientClipNorm,
         EarlyStoppingTask = EarlyStoppingTask,
         Seed = Seed,

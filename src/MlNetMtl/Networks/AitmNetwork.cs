@@ -47,6 +47,8 @@ public sealed class AitmNetwork : MultiTaskNetwork
             mlp.Initialize(random, mlp.Inputs);
     }
 
+    internal override Parameter? OutputBias(int task) => _heads[task].Layers[^1].Bias;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

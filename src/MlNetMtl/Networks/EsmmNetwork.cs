@@ -31,6 +31,8 @@ public sealed class EsmmNetwork : MultiTaskNetwork
         _cvr.Initialize(random, _cvr.Inputs);
     }
 
+    internal override Parameter? OutputBias(int task) => task == 0 ? _ctr.Layers[^1].Bias : null;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

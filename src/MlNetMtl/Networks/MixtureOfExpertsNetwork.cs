@@ -68,6 +68,8 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
             tower.Initialize(random, tower.Inputs);
     }
 
+    internal override Parameter? OutputBias(int task) => _towers[task].Layers[^1].Bias;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

@@ -140,6 +140,12 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows) => 0;
 
+    /// <summary>
+    /// The bias added last to task <paramref name="task"/>'s output (so shifting it shifts the output by the same
+    /// amount), or null where the output is not such a sum (ESMM's CTCVR).
+    /// </summary>
+    internal abstract Parameter? OutputBias(int task);
+
     /// <summary>Initialises every weight from <paramref name="random"/>, in a fixed order.</summary>
     private protected abstract void Initialize(Random random, double firstLayerFanIn);
 

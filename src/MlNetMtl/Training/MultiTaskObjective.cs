@@ -16,15 +16,16 @@ internal static class MultiTaskObjective
     /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
         Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask) =>
-        Evaluate(network, batch, labels, weights, workspace, dropout, backward, lossSums, weightSums, out failedTask, out _, default);
+        Evaluate(network, batch, labels, weights, workspace, dropout, backward, lossSums, weightSums, out failedTask, out _, default, null);
 
     /// <summary>
     /// As above; <paramref name="regularization"/> receives the architecture's own loss term (AITM's calibrator), which L
-    /// includes, and <paramref name="taskMultipliers"/> (a loss-weighting strategy's, empty for all 1) scale each λₜ.
+    /// includes, <paramref name="taskMultipliers"/> (a loss-weighting strategy's, empty for all 1) scale each λₜ, and
+    /// <paramref name="imbalance"/> (by task, entries may be null) selects focal loss.
     /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
         Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask, out double regularization,
-        ReadOnlySpan<float> taskMultipliers)
+        ReadOnlySpan<float> taskMultipliers, IReadOnlyList<TaskImbalance?>? imbalance)
     {
         regularization = 0;
         var tasks = network.Tasks;
@@ -34,7 +35,7 @@ internal static class MultiTaskObjective
         {
             var gradient = workspace.OutputGradients[t].AsSpan(0, rows * workspace.Widths[t]);
             var rowWeights = weights[t].AsSpan(0, rows);
-            double loss = TaskLoss.Evaluate(tasks[t], workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient);
+            double loss = TaskLoss.Evaluate(tasks[t], workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient, imbalance?[t]);
             if (!double.IsFinite(loss))
             {
                 failedTask = t;

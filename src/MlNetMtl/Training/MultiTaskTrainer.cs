@@ -52,6 +52,13 @@ public sealed class MultiTaskTrainer
 
         var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
             train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
+        foreach (var (name, imbalance) in _training.Imbalance)
+        {
+            var task = train.Tasks.FirstOrDefault(t => t.Name == name)
+                ?? throw new ArgumentException($"Imbalance is set for '{name}', which is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
+            if (task.Kind != TaskKind.Binary)
+                throw new ArgumentException($"Imbalance settings apply to binary tasks; '{name}' is {task.Kind}.", nameof(train));
+        }
         if (_training.EarlyStoppingTask is { } stoppingTask && train.Tasks.All(t => t.Name != stoppingTask))
             throw new ArgumentException($"EarlyStoppingTask '{stoppingTask}' is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
@@ -95,6 +102,8 @@ public sealed class MultiTaskTrainer
         private readonly IOptimizer _optimizer;
         private readonly Weighting.WeightingState _weighting;
         private readonly int? _stoppingTask;
+        private readonly TaskImbalance?[] _imbalance;
+        private readonly float[] _positiveWeights;
         private readonly long _totalSteps;
         private long _step;
 
@@ -110,6 +119,11 @@ public sealed class MultiTaskTrainer
             _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
             _weighting = options.Weighting.Start(train.Tasks, options);
             _stoppingTask = options.EarlyStoppingTask is null ? null : train.Tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
+            _imbalance = train.Tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
+            _positiveWeights = train.Tasks.Select((t, i) => PositiveWeight(_imbalance[i], train.Labels[i])).ToArray();
+            for (int t = 0; t < _imbalance.Length; t++)
+                if (_imbalance[t] is { NegativeSampleRate: < 1 } && network.OutputBias(t) is null)
+                    throw new ArgumentException($"Task '{train.Tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
             _totalSteps = (long)options.Epochs * ((train.Rows + capacity - 1) / capacity);
             _optimizer = options.Optimizer == OptimizerKind.Adam
                 ? new AdamOptimizer(network.Parameters, options)
@@ -158,6 +172,7 @@ public sealed class MultiTaskTrainer
             }
             if (best is not null)
                 _network.RestoreValues(best);
+            CorrectDownsampledLogits();
             return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
         }
 
@@ -177,11 +192,12 @@ public sealed class MultiTaskTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _trainBatches.Gather(rows.AsSpan(start, count));
+                ApplyImbalance(count);
                 _weighting.BeginBatch(_random);
                 Array.Clear(batchSums);
                 Array.Clear(batchWeights);
                 if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: true,
-                        batchSums, batchWeights, out int failed, out _, _weighting.Weights))
+                        batchSums, batchWeights, out int failed, out _, _weighting.Weights, _imbalance))
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
@@ -199,6 +215,46 @@ public sealed class MultiTaskTrainer
                 batches++;
             }
             return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
+        }
+
+        /// <summary>The explicit positive weight, or (1 − π)/π from the labelled rows' positive rate π.</summary>
+        private static float PositiveWeight(TaskImbalance? imbalance, float[] labels)
+        {
+            if (imbalance is null)
+                return 1f;
+            if (!imbalance.AutoPositiveWeight)
+                return imbalance.PositiveWeight;
+            int positives = labels.Count(l => l == 1f), labelled = labels.Count(l => !float.IsNaN(l));
+            return positives == 0 || positives == labelled ? 1f : (float)(labelled - positives) / positives;
+        }
+
+        /// <summary>Weights positive rows and drops negative rows (weight 0) at the tasks' sample rates, for this mini-batch only.</summary>
+        private void ApplyImbalance(int rows)
+        {
+            for (int t = 0; t < _imbalance.Length; t++)
+            {
+                if (_imbalance[t] is not { } imbalance)
+                    continue;
+                var labels = _trainBatches.LabelBuffers[t];
+                var weights = _trainBatches.WeightBuffers[t];
+                for (int r = 0; r < rows; r++)
+                {
+                    if (weights[r] == 0)
+                        continue;
+                    if (labels[r] == 1f)
+                        weights[r] *= _positiveWeights[t];
+                    else if (imbalance.NegativeSampleRate < 1 && _random.NextSingle() >= imbalance.NegativeSampleRate)
+                        weights[r] = 0;
+                }
+            }
+        }
+
+        /// <summary>Shifts each downsampled task's logit by log r, undoing the 1/r odds that training on a fraction r of negatives built in.</summary>
+        private void CorrectDownsampledLogits()
+        {
+            for (int t = 0; t < _imbalance.Length; t++)
+                if (_imbalance[t] is { NegativeSampleRate: < 1 } imbalance)
+                    _network.OutputBias(t)!.Value[0] += MathF.Log(imbalance.NegativeSampleRate);
         }
 
         /// <summary>The tasks' losses averaged with their loss weights, over the tasks that had labelled rows.</summary>

@@ -57,6 +57,9 @@ public sealed class TrainerOptions
     /// </summary>
     public string? EarlyStoppingTask { get; init; }
 
+    /// <summary>Imbalance handling of binary tasks by task name: positive weight, focal loss, negative downsampling. Default none.</summary>
+    public IReadOnlyDictionary<string, TaskImbalance> Imbalance { get; init; } = new Dictionary<string, TaskImbalance>();
+
     /// <summary>How the tasks' losses are weighted step by step (<see cref="Weighting.LossWeighting.Create"/> by name). Default fixed weights.</summary>
     public Weighting.LossWeighting Weighting { get; init; } = new Weighting.FixedWeighting();
 
@@ -78,6 +81,9 @@ public sealed class TrainerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        ArgumentNullException.ThrowIfNull(Imbalance, nameof(Imbalance));
+        foreach (var (task, imbalance) in Imbalance)
+            imbalance.Validate(task);
         Schedule.Validate();
         RequireFinite(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, "must be finite and ≥ 0");
         Weighting.Validate();

@@ -17,7 +17,7 @@ public class NetworkGradientTests
         var weightSums = new double[network.Tasks.Count];
         var input = batch();
         Random? dropout = network.Options.Dropout > 0 ? new Random(99) : null;
-        bool finite = MultiTaskObjective.Evaluate(network, input, labels, Weights(network.Tasks.Count, input.Rows), workspace, dropout, backward, sums, weightSums, out _, out double regularization, default);
+        bool finite = MultiTaskObjective.Evaluate(network, input, labels, Weights(network.Tasks.Count, input.Rows), workspace, dropout, backward, sums, weightSums, out _, out double regularization, default, null);
         Assert.That(finite, Is.True);
         return sums.Select((s, t) => s * network.Tasks[t].LossWeight / weightSums[t]).Sum() + regularization;
     }
