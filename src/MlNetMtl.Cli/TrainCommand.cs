@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.ML;
 using MlNetMtl.Datasets;
+using MlNetMtl.Training;
 
 namespace MlNetMtl.Cli;
 
@@ -14,11 +15,15 @@ internal static class TrainCommand
         var training = new TrainingOptionSet(defaultEpochs: 20);
         var test = new Option<FileInfo>("--test-dataset") { Description = "A file in the same format to evaluate the trained model on." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The model file to write.", DefaultValueFactory = _ => new FileInfo("model.zip") };
+        var warmStart = new Option<FileInfo>("--warm-start") { Description = "A saved model to continue from (same architecture and features); new tasks get fresh towers." };
+        var freeze = new Option<FreezeMode>("--freeze") { Description = "None, Shared (fine-tune towers only) or WarmStarted (train only new tasks).", DefaultValueFactory = _ => FreezeMode.None };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         training.AddTo(command);
         command.Options.Add(test);
         command.Options.Add(output);
+        command.Options.Add(warmStart);
+        command.Options.Add(freeze);
         command.SetAction(parse => CliApp.Guard(() =>
         {
             var console = new CliOutput();
@@ -26,6 +31,10 @@ internal static class TrainCommand
             var dataset = data.LoadForTraining(ml, parse);
             console.Line($"Tasks: {string.Join(", ", dataset.Tasks.Select(t => $"{t.Name} ({t.Kind}, label '{t.LabelColumnName}')"))}.");
             var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, console.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray()));
+            if (parse.GetValue(warmStart) is { } startFile)
+                options.WarmStart = MultiTaskTransformer.FindIn(ml.MultiTask().LoadModel(startFile.FullName, out _))
+                    ?? throw new ArgumentException($"'{startFile.FullName}' holds no MlNetMtl multi-task transformer.");
+            options.Freeze = parse.GetValue(freeze);
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             console.Line($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");

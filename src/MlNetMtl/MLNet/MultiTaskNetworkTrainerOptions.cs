@@ -91,6 +91,15 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     public LossWeighting Weighting { get; set; } = new FixedWeighting();
 
+    /// <summary>
+    /// A trained model to continue from (same architecture and feature width): its weights initialise the parameters of
+    /// the same name; tasks new to this run get fresh towers. Default null.
+    /// </summary>
+    public MultiTaskTransformer? WarmStart { get; set; }
+
+    /// <summary>Which parameters stay fixed: none, the shared layers, or everything taken from <see cref="WarmStart"/>. Default none.</summary>
+    public FreezeMode Freeze { get; set; }
+
     /// <summary>Imbalance handling of binary tasks by task name (positive weight, focal loss, negative downsampling). Default none.</summary>
     public IDictionary<string, TaskImbalance> Imbalance { get; set; } = new Dictionary<string, TaskImbalance>();
 
@@ -137,6 +146,8 @@ public sealed class MultiTaskNetworkTrainerOptions
         Weighting = Weighting,
         Schedule = Schedule,
         Imbalance = Imbalance.ToDictionary(),
+        WarmStart = WarmStart?.Network,
+        Freeze = Freeze,
         GradientClipNorm = GradientClipNorm,
         EarlyStoppingTask = EarlyStoppingTask,
         Seed = Seed,

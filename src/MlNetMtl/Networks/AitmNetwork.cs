@@ -49,6 +49,8 @@ public sealed class AitmNetwork : MultiTaskNetwork
 
     internal override Parameter? OutputBias(int task) => _heads[task].Layers[^1].Bias;
 
+    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

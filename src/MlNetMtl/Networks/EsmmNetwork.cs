@@ -33,6 +33,8 @@ public sealed class EsmmNetwork : MultiTaskNetwork
 
     internal override Parameter? OutputBias(int task) => task == 0 ? _ctr.Layers[^1].Bias : null;
 
+    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

@@ -70,6 +70,8 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     internal override Parameter? OutputBias(int task) => _towers[task].Layers[^1].Bias;
 
+    internal override IEnumerable<Parameter> SharedParameters => _levels.SelectMany(l => l.Parameters);
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

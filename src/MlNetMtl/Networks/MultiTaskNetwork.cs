@@ -140,6 +140,9 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows) => 0;
 
+    /// <summary>The parameters every task's loss reaches (bottom, experts and gates); towers and heads are task-specific.</summary>
+    internal abstract IEnumerable<Parameter> SharedParameters { get; }
+
     /// <summary>
     /// The bias added last to task <paramref name="task"/>'s output (so shifting it shifts the output by the same
     /// amount), or null where the output is not such a sum (ESMM's CTCVR).

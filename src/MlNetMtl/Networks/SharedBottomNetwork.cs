@@ -31,6 +31,8 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
 
     internal override Parameter? OutputBias(int task) => _towers[task].Layers[^1].Bias;
 
+    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
+
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
     internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)

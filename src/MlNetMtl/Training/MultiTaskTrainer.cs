@@ -52,6 +52,7 @@ public sealed class MultiTaskTrainer
 
         var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
             train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
+        var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
         foreach (var (name, imbalance) in _training.Imbalance)
         {
             var task = train.Tasks.FirstOrDefault(t => t.Name == name)
@@ -62,8 +63,34 @@ public sealed class MultiTaskTrainer
         if (_training.EarlyStoppingTask is { } stoppingTask && train.Tasks.All(t => t.Name != stoppingTask))
             throw new ArgumentException($"EarlyStoppingTask '{stoppingTask}' is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
-        var session = new Session(network, train, validationSet, capacity, _training, random);
+        var frozen = _training.Freeze switch
+        {
+            FreezeMode.Shared => network.SharedParameters.ToHashSet(),
+            FreezeMode.WarmStarted => inherited.ToHashSet(),
+            _ => [],
+        };
+        var session = new Session(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), train, validationSet, capacity, _training, random);
         return session.Run(trainRows, validationRows, progress, cancellationToken);
+    }
+
+    /// <summary>Copies every parameter of <paramref name="start"/> into the parameter of the same name and shape; returns those.</summary>
+    private static List<Parameter> WarmStart(MultiTaskNetwork network, MultiTaskNetwork start)
+    {
+        if (start.GetType() != network.GetType() || start.Options.Architecture != network.Options.Architecture)
+            throw new ArgumentException($"The warm-start network is {start.Options.Architecture}; this run trains {network.Options.Architecture}.", nameof(start));
+        if (start.InputDimension != network.InputDimension)
+            throw new ArgumentException($"The warm-start network reads {start.InputDimension} features; these data have {network.InputDimension}.", nameof(start));
+        var byName = start.Parameters.ToDictionary(p => p.Name);
+        var copied = new List<Parameter>();
+        foreach (var parameter in network.Parameters)
+            if (byName.TryGetValue(parameter.Name, out var source) && source.Rows == parameter.Rows && source.Columns == parameter.Columns)
+            {
+                source.Value.CopyTo(parameter.Value, 0);
+                copied.Add(parameter);
+            }
+        if (copied.Count == 0)
+            throw new ArgumentException("No parameter of the warm-start network matches this network by name and shape.", nameof(start));
+        return copied;
     }
 
     private static void CheckCompatible(MultiTaskDataset train, MultiTaskDataset validation)
@@ -102,12 +129,13 @@ public sealed class MultiTaskTrainer
         private readonly IOptimizer _optimizer;
         private readonly Weighting.WeightingState _weighting;
         private readonly int? _stoppingTask;
+        private readonly IReadOnlyList<Parameter> _trainable;
         private readonly TaskImbalance?[] _imbalance;
         private readonly float[] _positiveWeights;
         private readonly long _totalSteps;
         private long _step;
 
-        public Session(MultiTaskNetwork network, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
+        public Session(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
         {
             _network = network;
             _train = train;
@@ -125,9 +153,10 @@ public sealed class MultiTaskTrainer
                 if (_imbalance[t] is { NegativeSampleRate: < 1 } && network.OutputBias(t) is null)
                     throw new ArgumentException($"Task '{train.Tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
             _totalSteps = (long)options.Epochs * ((train.Rows + capacity - 1) / capacity);
+            _trainable = trainable;
             _optimizer = options.Optimizer == OptimizerKind.Adam
-                ? new AdamOptimizer(network.Parameters, options)
-                : new MomentumOptimizer(network.Parameters, options);
+                ? new AdamOptimizer(trainable, options)
+                : new MomentumOptimizer(trainable, options);
         }
 
         public TrainingResult Run(int[] trainRows, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
@@ -202,7 +231,7 @@ public sealed class MultiTaskTrainer
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
                 if (_options.GradientClipNorm > 0)
-                    GradientClipping.Clip(_network.Parameters, _options.GradientClipNorm);
+                    GradientClipping.Clip(_trainable, _options.GradientClipNorm);
                 _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
                 for (int t = 0; t < tasks; t++)
                 {

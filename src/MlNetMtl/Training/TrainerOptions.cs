@@ -1,3 +1,5 @@
+using MlNetMtl.Networks;
+
 namespace MlNetMtl.Training;
 
 /// <summary>How a multi-task network is trained. Every property has a documented default.</summary>
@@ -57,6 +59,16 @@ public sealed class TrainerOptions
     /// </summary>
     public string? EarlyStoppingTask { get; init; }
 
+    /// <summary>
+    /// A trained network to start from: each of its parameters initialises the parameter of the same name and shape
+    /// (same architecture and input width). Its tasks may be a subset of this run's: a new task gets a fresh
+    /// tower (and gate). Null trains from a seeded initialisation. Default null.
+    /// </summary>
+    public MultiTaskNetwork? WarmStart { get; init; }
+
+    /// <summary>Which parameters stay fixed. Default <see cref="FreezeMode.None"/>.</summary>
+    public FreezeMode Freeze { get; init; }
+
     /// <summary>Imbalance handling of binary tasks by task name: positive weight, focal loss, negative downsampling. Default none.</summary>
     public IReadOnlyDictionary<string, TaskImbalance> Imbalance { get; init; } = new Dictionary<string, TaskImbalance>();
 
@@ -82,6 +94,10 @@ public sealed class TrainerOptions
         ArgumentNullException.ThrowIfNull(Weighting, nameof(Weighting));
         ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
         ArgumentNullException.ThrowIfNull(Imbalance, nameof(Imbalance));
+        if (!Enum.IsDefined(Freeze))
+            throw new ArgumentOutOfRangeException(nameof(Freeze), Freeze, "Unknown freeze mode.");
+        if (Freeze == FreezeMode.WarmStarted && WarmStart is null)
+            throw new ArgumentException("Freeze = WarmStarted needs a WarmStart network.", nameof(Freeze));
         foreach (var (task, imbalance) in Imbalance)
             imbalance.Validate(task);
         Schedule.Validate();
