@@ -14,6 +14,7 @@ internal static class CliApp
         GenerateCommand.Create(),
         StudyCommand.Create(),
         CompareCommand.Create(),
+        GainCommand.Create(),
     };
 
     /// <summary>

@@ -69,6 +69,14 @@ public sealed class MultiTaskCatalog
     }
 
     /// <summary>
+    /// Multi-task gain: trains the model of <paramref name="options"/> on every task, then the same architecture on each
+    /// task alone, evaluates all on <paramref name="test"/> (featurized like <paramref name="train"/>), and reports each
+    /// task's relative gain and their mean Δp (LibMTL's definition).
+    /// </summary>
+    public MultiTaskGainReport MultiTaskGain(IDataView train, IDataView test, MultiTaskNetworkTrainerOptions options, IProgress<TaskGain>? progress = null) =>
+        MultiTaskGainEvaluator.Measure(_context, train, test, options, progress);
+
+    /// <summary>
     /// Saves <paramref name="model"/> like <c>mlContext.Model.Save</c>, but atomically: the file is written beside
     /// <paramref name="path"/> and moved into place only when complete, so a failed save leaves no partial file
     /// (and an existing file untouched).

@@ -118,6 +118,18 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
+    /// <summary>A copy with other tasks and architecture (for single-task counterparts).</summary>
+    internal MultiTaskNetworkTrainerOptions With(IList<TaskColumn> tasks, NetworkArchitecture architecture)
+    {
+        var copy = (MultiTaskNetworkTrainerOptions)MemberwiseClone();
+        copy.Tasks = tasks;
+        copy.Architecture = architecture;
+        copy.Imbalance = Imbalance.Where(i => tasks.Any(t => t.Name == i.Key)).ToDictionary();
+        copy.EarlyStoppingTask = tasks.Any(t => t.Name == EarlyStoppingTask) ? EarlyStoppingTask : null;
+        copy.Progress = null;
+        return copy;
+    }
+
     internal NetworkOptions NetworkOptions() => Architecture switch
     {
         NetworkArchitecture.SharedBottom => new SharedBottomOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout },

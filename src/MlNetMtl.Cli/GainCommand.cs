@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Microsoft.ML;
+using MlNetMtl.Datasets;
+
+namespace MlNetMtl.Cli;
+
+/// <summary><c>mlnet-mtl gain</c>: the multi-task gain of an architecture over its single-task counterparts on one split (LibMTL's Δp).</summary>
+internal static class GainCommand
+{
+    public static Command Create()
+    {
+        var data = new DataOptionSet();
+        var training = new TrainingOptionSet(defaultEpochs: 20);
+        var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
+        var command = new Command("gain", "Train a multi-task model and each task alone with the same architecture; print every task's gain and the mean relative gain Δp.");
+        data.AddTo(command, withTasks: true);
+        training.AddTo(command);
+        command.Options.Add(test);
+        command.SetAction(parse => CliApp.Guard(() =>
+        {
+            var console = new CliOutput();
+            var ml = new MLContext(parse.GetValue(training.Seed));
+            var dataset = data.LoadForTraining(ml, parse);
+            var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), parse.GetValue(test)!.FullName, dataset.Data.Schema);
+            var featurizer = dataset.Featurizer.Fit(dataset.Data);
+            var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
+            var report = ml.MultiTask().MultiTaskGain(ml.Data.Cache(featurizer.Transform(dataset.Data)), featurizer.Transform(testData), options,
+                new Progress<Evaluation.TaskGain>(g => console.Line($"  {g.Task}: multi-task {g.MultiTask:F4}, single-task {g.SingleTask:F4}")));
+            console.Line($"{options.Architecture} against single-task {report.SingleTaskArchitecture}:");
+            console.Line(report.ToTable());
+            return 0;
+        }));
+        return command;
+    }
+}
