@@ -40,6 +40,9 @@ internal sealed class ExtractionLevel
     public IReadOnlyList<int> GateExperts(int gate) => _gateExperts[gate];
     public IEnumerable<Parameter> Parameters => _experts.Concat(_gates).SelectMany(m => m.Parameters);
 
+    /// <summary>Each expert's last weight matrix.</summary>
+    public IEnumerable<Parameter> ExpertOutputWeights => _experts.Select(e => e.Layers[^1].Weight);
+
     /// <summary>Initialises experts then gates; <paramref name="fanIns"/> gives each input's fan-in for the layers reading it.</summary>
     public void Initialize(Random random, double[] fanIns)
     {

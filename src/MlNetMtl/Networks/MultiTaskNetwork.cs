@@ -143,6 +143,9 @@ public abstract class MultiTaskNetwork
     /// <summary>The parameters every task's loss reaches (bottom, experts and gates); towers and heads are task-specific.</summary>
     internal abstract IEnumerable<Parameter> SharedParameters { get; }
 
+    /// <summary>The last shared layer's weights, where GradNorm measures the tasks' gradient norms.</summary>
+    internal abstract IEnumerable<Parameter> LastSharedParameters { get; }
+
     /// <summary>
     /// The bias added last to task <paramref name="task"/>'s output (so shifting it shifts the output by the same
     /// amount), or null where the output is not such a sum (ESMM's CTCVR).

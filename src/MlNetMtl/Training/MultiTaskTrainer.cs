@@ -129,6 +129,7 @@ public sealed class MultiTaskTrainer
         private readonly IOptimizer _optimizer;
         private readonly Weighting.WeightingState _weighting;
         private readonly int? _stoppingTask;
+        private readonly GradientSurgery? _surgery;
         private readonly IReadOnlyList<Parameter> _trainable;
         private readonly TaskImbalance?[] _imbalance;
         private readonly float[] _positiveWeights;
@@ -146,6 +147,7 @@ public sealed class MultiTaskTrainer
             _trainBatches = new BatchGatherer(train, capacity);
             _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
             _weighting = options.Weighting.Start(train.Tasks, options);
+            _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
             _stoppingTask = options.EarlyStoppingTask is null ? null : train.Tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
             _imbalance = train.Tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
             _positiveWeights = train.Tasks.Select((t, i) => PositiveWeight(_imbalance[i], train.Labels[i])).ToArray();
@@ -225,11 +227,16 @@ public sealed class MultiTaskTrainer
                 _weighting.BeginBatch(_random);
                 Array.Clear(batchSums);
                 Array.Clear(batchWeights);
-                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: true,
+                var gradientWeighting = _weighting as Weighting.GradientWeightingState;
+                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: gradientWeighting is null,
                         batchSums, batchWeights, out int failed, out _, _weighting.Weights, _imbalance))
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
+                for (int t = 0; t < tasks; t++)
+                    batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
+                if (gradientWeighting is not null)
+                    _surgery!.Backward(batch, dropout is not null, gradientWeighting, _random);
                 if (_options.GradientClipNorm > 0)
                     GradientClipping.Clip(_trainable, _options.GradientClipNorm);
                 _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
@@ -238,7 +245,6 @@ public sealed class MultiTaskTrainer
                     sums[t] += batchSums[t];
                     weights[t] += batchWeights[t];
                     multipliers[t] += _weighting.Weights[t];
-                    batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
                 }
                 _weighting.AfterBatch(batchMeans);
                 batches++;

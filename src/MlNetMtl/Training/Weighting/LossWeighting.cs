@@ -16,7 +16,7 @@ public abstract class LossWeighting
     public abstract string Name { get; }
 
     /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fixed", "uncertainty", "dwa", "rlw", "validation"];
+    public static IReadOnlyList<string> Names { get; } = ["fixed", "uncertainty", "dwa", "rlw", "validation", "gradnorm", "pcgrad", "mgda", "cagrad"];
 
     /// <summary>The strategy called <paramref name="name"/> (case-insensitive) with its default parameters.</summary>
     /// <exception cref="ArgumentException">No strategy has that name (the known names are listed).</exception>
@@ -27,6 +27,10 @@ public abstract class LossWeighting
         "dwa" => new DynamicWeightAverage(),
         "rlw" => new RandomLossWeighting(),
         "validation" => new ValidationDrivenWeighting(),
+        "gradnorm" => new GradNorm(),
+        "pcgrad" => new PCGrad(),
+        "mgda" => new Mgda(),
+        "cagrad" => new CAGrad(),
         _ => throw new ArgumentException($"Unknown loss weighting '{name}'; choose one of {string.Join(", ", Names)}.", nameof(name)),
     };
 

@@ -1,0 +1,70 @@
+using MlNetMtl.Data;
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Training.Weighting;
+
+/// <summary>
+/// GradNorm (Chen et al., ICML 2018): task weights wₜ (summing to K) are learned so that each task's gradient norm on
+/// the last shared layer, Gₜ = ‖∇(wₜLₜ)‖, approaches Ḡ·rₜ^α, where Ḡ is the mean norm, L̃ₜ = Lₜ/Lₜ(0) the loss
+/// relative to the first step and rₜ = L̃ₜ/mean(L̃): tasks that train slower get larger gradients. Each step takes
+/// ∂|Gₜ − target|/∂wₜ = sign(Gₜ − target)·Gₜ/wₜ (the target held fixed, as in the paper) with rate
+/// <see cref="WeightLearningRate"/>, then renormalises to Σwₜ = K.
+/// </summary>
+public sealed class GradNorm : GradientWeighting
+{
+    /// <inheritdoc/>
+    public override string Name => "gradnorm";
+
+    /// <summary>The restoring-force asymmetry α. Default 1.5.</summary>
+    public float Alpha { get; init; } = 1.5f;
+
+    /// <summary>Step size of the weights. Default 0.025 (the paper's).</summary>
+    public float WeightLearningRate { get; init; } = 0.025f;
+
+    internal override void Validate()
+    {
+        if (!(Alpha >= 0 && float.IsFinite(Alpha)))
+            throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "Alpha must be finite and ≥ 0.");
+        if (!(WeightLearningRate > 0 && float.IsFinite(WeightLearningRate)))
+            throw new ArgumentOutOfRangeException(nameof(WeightLearningRate), WeightLearningRate, "WeightLearningRate must be finite and > 0.");
+    }
+
+    internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count, Alpha, WeightLearningRate);
+
+    private sealed class State(int tasks, float alpha, float rate) : GradientWeightingState(tasks)
+    {
+        private double[]? _initialLosses;
+        private readonly double[] _losses = new double[tasks];
+
+        public override void AfterBatch(ReadOnlySpan<double> meanLosses) => meanLosses.CopyTo(_losses);
+
+        public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
+        {
+            destination.Clear();
+            foreach (var gradient in taskGradients)
+                VectorOps.AddScaled(1f, gradient, destination);
+            UpdateWeights(lastLayerNorms);
+        }
+
+        private void UpdateWeights(ReadOnlySpan<double> norms)
+        {
+            int k = Weights.Length;
+            if (_losses.Any(l => !double.IsFinite(l) || l <= 0))
+                return;
+            _initialLosses ??= (double[])_losses.Clone();
+            var relative = _losses.Select((l, t) => l / _initialLosses[t]).ToArray();
+            double meanRelative = relative.Average(), meanNorm = 0;
+            foreach (double n in norms)
+                meanNorm += n / k;
+            for (int t = 0; t < k; t++)
+            {
+                double target = meanNorm * Math.Pow(relative[t] / meanRelative, alpha);
+                double derivative = Math.Sign(norms[t] - target) * norms[t] / Weights[t];
+                Weights[t] = (float)Math.Max(Weights[t] - rate * derivative, 1e-3);
+            }
+            float sum = Weights.Sum();
+            for (int t = 0; t < k; t++)
+                Weights[t] *= k / sum;
+        }
+    }
+}
