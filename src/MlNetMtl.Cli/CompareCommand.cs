@@ -21,6 +21,7 @@ internal static class CompareCommand
         var training = new TrainingOptionSet(defaultEpochs: 20);
         var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
         var architectures = new Option<string>("--architectures") { Description = "Comma-separated architectures to train.", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
+        var weightings = new Option<string>("--weightings") { Description = "Comma-separated loss weightings to train each architecture with (fixed, uncertainty, dwa, rlw, validation, gradnorm, pcgrad, mgda, cagrad).", DefaultValueFactory = _ => "fixed" };
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
         data.AddTo(command, withTasks: true);
@@ -28,6 +29,8 @@ internal static class CompareCommand
         command.Options.Remove(training.Architecture);
         command.Options.Add(test);
         command.Options.Add(architectures);
+        command.Options.Add(weightings);
+        command.Options.Remove(training.Weighting);
         command.Options.Add(baselines);
         command.SetAction(parse => CliApp.Guard(() =>
         {
@@ -40,19 +43,23 @@ internal static class CompareCommand
             var testFeatures = ml.Data.Cache(featurizer.Transform(testData));
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
+            var weightingNames = parse.GetValue(weightings)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var architecture = Enum.TryParse<NetworkArchitecture>(name, ignoreCase: true, out var parsed) ? parsed
-                    : throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Enum.GetNames<NetworkArchitecture>())}.");
-                var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
-                options.Architecture = architecture;
-                var clock = Stopwatch.StartNew();
-                var model = ml.MultiTask().Network(options).Fit(train);
-                var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
-                var values = metrics.Select(m => m.Binary?.AreaUnderRocCurve ?? m.Regression!.RootMeanSquaredError).ToArray();
-                rows.Add((architecture.ToString(), values, clock.Elapsed));
-                console.Line($"  {architecture}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
-            }
+                foreach (string weightingName in weightingNames)
+                {
+                    var architecture = Enum.TryParse<NetworkArchitecture>(name, ignoreCase: true, out var parsed) ? parsed
+                        : throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Enum.GetNames<NetworkArchitecture>())}.");
+                    var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
+                    options.Architecture = architecture;
+                    options.Weighting = Training.Weighting.LossWeighting.Create(weightingName);
+                    string label = weightingNames.Length > 1 ? $"{architecture} + {weightingName}" : architecture.ToString();
+                    var clock = Stopwatch.StartNew();
+                    var model = ml.MultiTask().Network(options).Fit(train);
+                    var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
+                    var values = metrics.Select(m => m.Binary?.AreaUnderRocCurve ?? m.Regression!.RootMeanSquaredError).ToArray();
+                    rows.Add((label, values, clock.Elapsed));
+                    console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
+                }
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();

@@ -54,7 +54,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
         Optimizer = parse.GetValue(Optimizer),
         WeightDecay = parse.GetValue(WeightDecay),
         EarlyStoppingPatience = parse.GetValue(Patience),
-        Weighting = Training.Weighting.LossWeighting.Create(parse.GetValue(Weighting)!),
+        Weighting = Training.Weighting.LossWeighting.Create(parse.GetValue(Weighting) ?? "fixed"),
         Schedule = new LearningRateSchedule { WarmupSteps = parse.GetValue(WarmupSteps), Decay = parse.GetValue(Decay) },
         GradientClipNorm = parse.GetValue(ClipNorm),
         EarlyStoppingTask = parse.GetValue(StoppingTask),

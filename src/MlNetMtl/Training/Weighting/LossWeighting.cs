@@ -20,7 +20,7 @@ public abstract class LossWeighting
 
     /// <summary>The strategy called <paramref name="name"/> (case-insensitive) with its default parameters.</summary>
     /// <exception cref="ArgumentException">No strategy has that name (the known names are listed).</exception>
-    public static LossWeighting Create(string name) => name.ToLowerInvariant() switch
+    public static LossWeighting Create(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
     {
         "fixed" => new FixedWeighting(),
         "uncertainty" => new UncertaintyWeighting(),
