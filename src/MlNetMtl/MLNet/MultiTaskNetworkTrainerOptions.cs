@@ -97,6 +97,13 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     public MultiTaskTransformer? WarmStart { get; set; }
 
+    /// <summary>
+    /// Pretrained vectors (e.g. LLM item embeddings, from <see cref="PretrainedVectors.FromFile"/> or
+    /// <see cref="PretrainedVectorsReader.FromDataView"/>) that initialise the input layer's rows of a block of feature
+    /// slots; their width must equal the first layer's. Default none.
+    /// </summary>
+    public PretrainedVectors? Pretrained { get; set; }
+
     /// <summary>Which parameters stay fixed: none, the shared layers, or everything taken from <see cref="WarmStart"/>. Default none.</summary>
     public FreezeMode Freeze { get; set; }
 
@@ -159,6 +166,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         Schedule = Schedule,
         Imbalance = Imbalance.ToDictionary(),
         WarmStart = WarmStart?.Network,
+        Pretrained = Pretrained,
         Freeze = Freeze,
         GradientClipNorm = GradientClipNorm,
         EarlyStoppingTask = EarlyStoppingTask,

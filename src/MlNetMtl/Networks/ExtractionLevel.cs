@@ -40,6 +40,9 @@ internal sealed class ExtractionLevel
     public IReadOnlyList<int> GateExperts(int gate) => _gateExperts[gate];
     public IEnumerable<Parameter> Parameters => _experts.Concat(_gates).SelectMany(m => m.Parameters);
 
+    /// <summary>Each expert's first weight matrix.</summary>
+    public IEnumerable<Parameter> ExpertInputWeights => _experts.Select(e => e.Layers[0].Weight);
+
     /// <summary>Each expert's last weight matrix.</summary>
     public IEnumerable<Parameter> ExpertOutputWeights => _experts.Select(e => e.Layers[^1].Weight);
 

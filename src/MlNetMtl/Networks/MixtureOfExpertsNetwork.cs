@@ -72,6 +72,8 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     internal override IEnumerable<Parameter> SharedParameters => _levels.SelectMany(l => l.Parameters);
 
+    internal override IEnumerable<Parameter> InputLayerWeights => _levels[0].ExpertInputWeights;
+
     internal override IEnumerable<Parameter> LastSharedParameters => _levels[^1].ExpertOutputWeights;
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);

@@ -143,6 +143,9 @@ public abstract class MultiTaskNetwork
     /// <summary>The parameters every task's loss reaches (bottom, experts and gates); towers and heads are task-specific.</summary>
     internal abstract IEnumerable<Parameter> SharedParameters { get; }
 
+    /// <summary>The weights of the shared layers that read the input rows (the bottom's first layer; each expert's on the first level).</summary>
+    internal abstract IEnumerable<Parameter> InputLayerWeights { get; }
+
     /// <summary>The last shared layer's weights, where GradNorm measures the tasks' gradient norms.</summary>
     internal abstract IEnumerable<Parameter> LastSharedParameters { get; }
 

@@ -33,6 +33,8 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
 
     internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
 
+    internal override IEnumerable<Parameter> InputLayerWeights => [_bottom.Layers[0].Weight];
+
     internal override IEnumerable<Parameter> LastSharedParameters => [_bottom.Layers[^1].Weight];
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);

@@ -53,6 +53,8 @@ public sealed class MultiTaskTrainer
         var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
             train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
+        if (_training.Pretrained is { } pretrained)
+            LoadPretrained(network, pretrained);
         foreach (var (name, imbalance) in _training.Imbalance)
         {
             var task = train.Tasks.FirstOrDefault(t => t.Name == name)
@@ -91,6 +93,19 @@ public sealed class MultiTaskTrainer
         if (copied.Count == 0)
             throw new ArgumentException("No parameter of the warm-start network matches this network by name and shape.", nameof(start));
         return copied;
+    }
+
+    /// <summary>Copies the pretrained vectors into the input layers' weight rows they name.</summary>
+    private static void LoadPretrained(MultiTaskNetwork network, PretrainedVectors pretrained)
+    {
+        if (pretrained.FirstColumn + pretrained.Rows > network.InputDimension)
+            throw new ArgumentException($"{pretrained.Rows} pretrained vectors from input column {pretrained.FirstColumn} run past the input width {network.InputDimension}.", nameof(pretrained));
+        foreach (var weight in network.InputLayerWeights)
+        {
+            if (weight.Columns != pretrained.Columns)
+                throw new ArgumentException($"The pretrained vectors have width {pretrained.Columns}; '{weight.Name}' has {weight.Columns} units: make the first layer as wide as the vectors.", nameof(pretrained));
+            pretrained.Values.CopyTo(weight.Value, pretrained.FirstColumn * weight.Columns);
+        }
     }
 
     private static void CheckCompatible(MultiTaskDataset train, MultiTaskDataset validation)

@@ -66,6 +66,9 @@ public sealed class TrainerOptions
     /// </summary>
     public MultiTaskNetwork? WarmStart { get; init; }
 
+    /// <summary>Pretrained vectors that initialise a block of the input layer's weight rows (after any warm start). Default none.</summary>
+    public PretrainedVectors? Pretrained { get; init; }
+
     /// <summary>Which parameters stay fixed. Default <see cref="FreezeMode.None"/>.</summary>
     public FreezeMode Freeze { get; init; }
 
