@@ -236,6 +236,8 @@ public sealed class AitmNetwork : MultiTaskNetwork
         public float[] ValueGradient { get; }
         public float[] SharedGradient { get; }
 
+        public override ReadOnlySpan<float> RepresentationGradient(int rows) => SharedGradient.AsSpan(0, rows * (SharedGradient.Length / Capacity));
+
         public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Heads[task].Outputs[^1].AsSpan(0, rows);
     }
 }

@@ -104,6 +104,8 @@ public sealed class EsmmNetwork : MultiTaskNetwork
         public MlpState Ctr { get; }
         public MlpState Cvr { get; }
         public float[] SharedGradient { get; }
+
+        public override ReadOnlySpan<float> RepresentationGradient(int rows) => SharedGradient.AsSpan(0, rows * (SharedGradient.Length / Capacity));
         /// <summary>logit(pCTR · pCVR) per row: task 1's output.</summary>
         public float[] Ctcvr { get; }
         public float[] ConversionProbability { get; }

@@ -196,6 +196,12 @@ internal abstract class NetworkWorkspace(int capacity, IReadOnlyList<TaskDefinit
     /// <summary>Task <paramref name="task"/>'s outputs (rows × width: logits or values) of the last forward pass.</summary>
     public abstract ReadOnlySpan<float> TaskOutputs(int task, int rows);
 
+    /// <summary>
+    /// dL/d(shared representation) after the last backward pass — the bottom's output that every tower reads — or
+    /// empty where the architecture has no single shared representation (mixtures of experts).
+    /// </summary>
+    public virtual ReadOnlySpan<float> RepresentationGradient(int rows) => default;
+
     /// <summary>Auxiliary output <paramref name="index"/> of the last forward pass (architectures that have any override it).</summary>
     public virtual ReadOnlySpan<float> AuxiliaryOutput(int index, int rows) =>
         throw new InvalidOperationException($"This architecture has no auxiliary output {index}.");

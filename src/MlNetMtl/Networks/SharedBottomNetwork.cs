@@ -75,6 +75,8 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
         /// <summary>dL/d(bottom output), summed over the towers.</summary>
         public float[] SharedGradient { get; }
 
+        public override ReadOnlySpan<float> RepresentationGradient(int rows) => SharedGradient.AsSpan(0, rows * (SharedGradient.Length / Capacity));
+
         public override ReadOnlySpan<float> TaskOutputs(int task, int rows) => Towers[task].Outputs[^1].AsSpan(0, rows * Widths[task]);
     }
 }

@@ -26,17 +26,17 @@ internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace
             return;
         }
 
+        if (strategy.ReweightsFromRepresentation && !workspace.RepresentationGradient(batch.Rows).IsEmpty)
+        {
+            ReweightFromRepresentation(batch, dropoutApplied, strategy);
+            return;
+        }
+
         var taskGradients = new float[tasks][];
         Span<double> lastNorms = stackalloc double[tasks];
         for (int t = 0; t < tasks; t++)
         {
-            for (int u = 0; u < tasks; u++)
-            {
-                if (u == t)
-                    _saved[u].CopyTo(outputs[u], 0);
-                else
-                    Array.Clear(outputs[u]);
-            }
+            OnlyTask(t);
             _shared.ResetSparse();
             network.Backward(batch, workspace, dropoutApplied);
             taskGradients[t] = new float[_shared.Length];
@@ -53,5 +53,41 @@ internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace
         var combined = new float[_shared.Length];
         strategy.Combine(taskGradients, combined, lastNorms, random);
         _shared.Write(combined);
+    }
+
+    /// <summary>One backward pass per task for its representation gradient, then one with the task outputs' gradients rescaled.</summary>
+    private void ReweightFromRepresentation(InputBatch batch, bool dropoutApplied, GradientWeightingState strategy)
+    {
+        var outputs = workspace.OutputGradients;
+        int tasks = outputs.Length;
+        var representations = new float[tasks][];
+        for (int t = 0; t < tasks; t++)
+        {
+            OnlyTask(t);
+            _shared.ResetSparse();
+            network.Backward(batch, workspace, dropoutApplied);
+            representations[t] = workspace.RepresentationGradient(batch.Rows).ToArray();
+        }
+        Span<float> scales = stackalloc float[tasks];
+        strategy.Reweight(representations, scales);
+        for (int t = 0; t < tasks; t++)
+        {
+            _saved[t].CopyTo(outputs[t], 0);
+            Numerics.VectorOps.Scale(scales[t], outputs[t]);
+        }
+        _shared.ResetSparse();
+        network.Backward(batch, workspace, dropoutApplied);
+    }
+
+    private void OnlyTask(int task)
+    {
+        var outputs = workspace.OutputGradients;
+        for (int u = 0; u < outputs.Length; u++)
+        {
+            if (u == task)
+                _saved[u].CopyTo(outputs[u], 0);
+            else
+                Array.Clear(outputs[u]);
+        }
     }
 }

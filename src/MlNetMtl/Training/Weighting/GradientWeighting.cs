@@ -20,6 +20,15 @@ public abstract class GradientWeighting : LossWeighting
 internal abstract class GradientWeightingState(int tasks) : WeightingState(tasks)
 {
     /// <summary>
+    /// True when the strategy re-weights the task losses from the tasks' gradients of the shared representation
+    /// (<see cref="Reweight"/>) instead of combining parameter gradients — used where the architecture has one.
+    /// </summary>
+    public virtual bool ReweightsFromRepresentation => false;
+
+    /// <summary>Writes each task's loss scale from the tasks' representation gradients.</summary>
+    public virtual void Reweight(float[][] representationGradients, Span<float> scales) => throw new NotSupportedException();
+
+    /// <summary>
     /// Combines the task gradients of the shared parameters into <paramref name="destination"/>. <paramref name="lastLayerNorms"/>
     /// are the task gradients' norms on the last shared layer (for GradNorm).
     /// </summary>

@@ -4,18 +4,32 @@ using MlNetMtl.Numerics;
 namespace MlNetMtl.Training.Weighting;
 
 /// <summary>
-/// MGDA (Sener &amp; Koltun, NeurIPS 2018): the shared update is K·Σₜ αₜgₜ for the α on the simplex that minimises
-/// ‖Σₜ αₜgₜ‖ (the min-norm point of the gradients' convex hull, a common descent direction), found by Frank–Wolfe on
-/// the Gram matrix (closed form for two tasks). This is the exact variant on the shared parameters' gradients, of
-/// which the paper's MGDA-UB (on the shared representation) is an upper bound. The factor K (tasks) keeps the
-/// step's scale comparable to summed losses.
+/// MGDA (Sener &amp; Koltun, NeurIPS 2018): the α on the simplex that minimises ‖Σₜ αₜgₜ‖ (the min-norm point of the
+/// task gradients' convex hull, a common descent direction), by Frank–Wolfe on the Gram matrix. With
+/// <see cref="UpperBound"/> (MGDA-UB, the default) the gₜ are the tasks' gradients of the shared representation and
+/// the step minimises K·Σₜ αₜLₜ; for mixtures of experts, which have no single shared representation, or with
+/// UpperBound off, the gₜ are the shared parameters' gradients and their update is K·Σₜ αₜgₜ. The factor K (tasks)
+/// keeps the step's scale comparable to summed losses.
 /// </summary>
 public sealed class Mgda : GradientWeighting
 {
     /// <inheritdoc/>
     public override string Name => "mgda";
 
-    internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count);
+    /// <summary>True: MGDA-UB on the shared representation's gradients where the architecture has one. Default true.</summary>
+    public bool UpperBound { get; init; } = true;
+
+    internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count, UpperBound);
+
+    private static double[,] Gram(float[][] vectors)
+    {
+        int k = vectors.Length;
+        var gram = new double[k, k];
+        for (int i = 0; i < k; i++)
+            for (int j = i; j < k; j++)
+                gram[i, j] = gram[j, i] = VectorOps.Dot(vectors[i], vectors[j]);
+        return gram;
+    }
 
     /// <summary>The min-norm convex weights α of vectors with Gram matrix <paramref name="gram"/> (exposed for tests).</summary>
     internal static double[] MinNormWeights(double[,] gram)
@@ -41,16 +55,21 @@ public sealed class Mgda : GradientWeighting
         return alpha;
     }
 
-    private sealed class State(int tasks) : GradientWeightingState(tasks)
+    private sealed class State(int tasks, bool upperBound) : GradientWeightingState(tasks)
     {
+        public override bool ReweightsFromRepresentation => upperBound;
+
+        public override void Reweight(float[][] representationGradients, Span<float> scales)
+        {
+            var alpha = MinNormWeights(Gram(representationGradients));
+            for (int t = 0; t < scales.Length; t++)
+                scales[t] = (float)(scales.Length * alpha[t]);
+        }
+
         public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
         {
             int k = taskGradients.Length;
-            var gram = new double[k, k];
-            for (int i = 0; i < k; i++)
-                for (int j = i; j < k; j++)
-                    gram[i, j] = gram[j, i] = VectorOps.Dot(taskGradients[i], taskGradients[j]);
-            var alpha = MinNormWeights(gram);
+            var alpha = MinNormWeights(Gram(taskGradients));
             destination.Clear();
             for (int t = 0; t < k; t++)
                 VectorOps.AddScaled((float)(k * alpha[t]), taskGradients[t], destination);

@@ -41,6 +41,42 @@ public class GradientWeightingTests
         Assert.That(Mgda.MinNormWeights(Gram([1, 0, 0], [0, 1, 0], [0, 0, 1])), Is.EqualTo(new[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }).Within(1e-3));
     }
 
+    [Test]
+    public void MgdaUpperBound_ScalesEachTasksLossByTheMinNormWeightsOfItsRepresentationGradient()
+    {
+        var data = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 10 }).Generate(40, 8);
+        var network = MultiTaskNetwork.Create(10, data.Tasks, new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6] }, seed: 2);
+        var gatherer = new BatchGatherer(data, data.Rows);
+        var workspace = network.CreateWorkspace(data.Rows);
+        var batch = gatherer.Gather(Enumerable.Range(0, data.Rows).ToArray());
+        double[] sums = new double[2], weights = new double[2];
+        MultiTaskObjective.Evaluate(network, batch, gatherer.LabelBuffers, gatherer.WeightBuffers, workspace, null, false, sums, weights, out _, out _, default, null);
+        var saved = workspace.OutputGradients.Select(g => g.ToArray()).ToArray();
+
+        // Reference: each task's representation gradient alone, α from their Gram matrix, one backward with 2α-scaled outputs.
+        var representation = new float[2][];
+        for (int t = 0; t < 2; t++)
+        {
+            for (int u = 0; u < 2; u++)
+                (u == t ? saved[u] : new float[saved[u].Length]).CopyTo(workspace.OutputGradients[u], 0);
+            network.Backward(batch, workspace, false);
+            representation[t] = workspace.RepresentationGradient(data.Rows).ToArray();
+        }
+        var alpha = Mgda.MinNormWeights(Gram(representation.Select(r => r.Select(v => (double)v).ToArray()).ToArray()));
+        for (int t = 0; t < 2; t++)
+            saved[t].Select(v => (float)(2 * alpha[t]) * v).ToArray().CopyTo(workspace.OutputGradients[t], 0);
+        network.Backward(batch, workspace, false);
+        var expected = network.Parameters.Select(p => p.Gradient.ToArray()).ToArray();
+
+        for (int t = 0; t < 2; t++)
+            saved[t].CopyTo(workspace.OutputGradients[t], 0);
+        var strategy = (GradientWeightingState)new Mgda().Start(data.Tasks, new TrainerOptions());
+        new GradientSurgery(network, workspace, network.Parameters).Backward(batch, false, strategy, new Random(1));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.That(network.Parameters[i].Gradient, Is.EqualTo(expected[i]).Within(1e-6f), network.Parameters[i].Name);
+        Assert.That(alpha[0], Is.InRange(0.0, 1.0));
+    }
+
     [TestCase(0.4)]
     [TestCase(1.0)]
     public void CAGrad_WeightsMinimiseItsObjective_ForTwoTasks(double c)
