@@ -8,9 +8,8 @@ namespace MlNetMtl.Networks;
 /// pₜ = transferₜ(zₜ₋₁) and qₜ are attended: with u ∈ {pₜ, qₜ}, wᵤ = softmaxᵤ(⟨h₁(u), h₂(u)⟩/√d) and
 /// zₜ = Σᵤ wᵤ·h₃(u) for learned linear maps h₁, h₂, h₃. Task t's logit is a linear head of zₜ.
 /// </summary>
-public sealed class AitmNetwork : MultiTaskNetwork
+public sealed class AitmNetwork : BottomNetwork
 {
-    private readonly Mlp _bottom;
     private readonly Mlp[] _encoders;
     private readonly Mlp?[] _transfers;
     private readonly Mlp?[] _queries;
@@ -20,10 +19,9 @@ public sealed class AitmNetwork : MultiTaskNetwork
     private readonly Parameter[] _parameters;
     private readonly int _width;
 
-    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options) : base(inputDimension, tasks, options)
+    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
     {
-        _bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
-        _encoders = Tasks.Select(t => new Mlp($"tower.{t.Name}", _bottom.Outputs, options.TowerWidths, linearOutput: false)).ToArray();
+        _encoders = Tasks.Select(t => new Mlp($"tower.{t.Name}", Bottom.Outputs, options.TowerWidths, linearOutput: false)).ToArray();
         _width = options.TowerWidths[^1];
         Mlp? ForLater(int t, string part, bool linear) => t == 0 ? null : new Mlp($"ait.{Tasks[t].Name}.{part}", _width, [_width], linear);
         _transfers = Enumerable.Range(0, Tasks.Count).Select(t => ForLater(t, "transfer", linear: false)).ToArray();
@@ -31,7 +29,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
         _keys = Enumerable.Range(0, Tasks.Count).Select(t => ForLater(t, "h2", linear: true)).ToArray();
         _values = Enumerable.Range(0, Tasks.Count).Select(t => ForLater(t, "h3", linear: true)).ToArray();
         _heads = Tasks.Select(t => new Mlp($"head.{t.Name}", _width, [1], linearOutput: true)).ToArray();
-        _parameters = new[] { _bottom }.Concat(_encoders).Concat(_transfers.OfType<Mlp>()).Concat(_queries.OfType<Mlp>()).Concat(_keys.OfType<Mlp>())
+        _parameters = new[] { Bottom }.Concat(_encoders).Concat(_transfers.OfType<Mlp>()).Concat(_queries.OfType<Mlp>()).Concat(_keys.OfType<Mlp>())
             .Concat(_values.OfType<Mlp>()).Concat(_heads).SelectMany(m => m.Parameters).ToArray();
     }
 
@@ -42,18 +40,12 @@ public sealed class AitmNetwork : MultiTaskNetwork
 
     private protected override void Initialize(Random random, double firstLayerFanIn)
     {
-        _bottom.Initialize(random, firstLayerFanIn);
+        Bottom.Initialize(random, firstLayerFanIn);
         foreach (var mlp in _encoders.Concat(_transfers.OfType<Mlp>()).Concat(_queries.OfType<Mlp>()).Concat(_keys.OfType<Mlp>()).Concat(_values.OfType<Mlp>()).Concat(_heads))
             mlp.Initialize(random, mlp.Inputs);
     }
 
     internal override Parameter? OutputBias(int task) => _heads[task].Layers[^1].Bias;
-
-    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
-
-    internal override IEnumerable<Parameter> InputLayerWeights => [_bottom.Layers[0].Weight];
-
-    internal override IEnumerable<Parameter> LastSharedParameters => [_bottom.Layers[^1].Weight];
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
@@ -62,7 +54,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
         var state = (Workspace)workspace;
         int rows = input.Rows, d = _width;
         float rate = Options.Dropout;
-        var shared = InputBatch.FromDense(_bottom.Forward(input, state.Bottom, dropout, rate), rows, _bottom.Outputs);
+        var shared = InputBatch.FromDense(Bottom.Forward(input, state.Bottom, dropout, rate), rows, Bottom.Outputs);
         float scale = 1f / MathF.Sqrt(d);
         for (int t = 0; t < Tasks.Count; t++)
         {
@@ -107,8 +99,8 @@ public sealed class AitmNetwork : MultiTaskNetwork
         var state = (Workspace)workspace;
         int rows = input.Rows, d = _width;
         float scale = 1f / MathF.Sqrt(d);
-        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * _bottom.Outputs), rows, _bottom.Outputs);
-        var sharedGradient = state.SharedGradient.AsSpan(0, rows * _bottom.Outputs);
+        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * Bottom.Outputs), rows, Bottom.Outputs);
+        var sharedGradient = state.SharedGradient.AsSpan(0, rows * Bottom.Outputs);
         sharedGradient.Clear();
         foreach (var gradient in state.ZGradients)
             gradient.AsSpan(0, rows * d).Clear();
@@ -154,7 +146,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
             _transfers[t]!.Backward(previous, state.Transfers[t]!, uGradient[..(rows * d)], state.ZGradients[t - 1], accumulateInputGradient: true, dropoutApplied);
             _encoders[t].Backward(shared, state.Encoders[t], uGradient[(rows * d)..], sharedGradient, accumulateInputGradient: true, dropoutApplied);
         }
-        _bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
     }
 
     /// <summary>
@@ -198,7 +190,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
         {
             bool dropout = network.Options.Dropout > 0;
             int d = network._width, tasks = network.Tasks.Count;
-            Bottom = network._bottom.CreateState(capacity, dropout);
+            Bottom = network.Bottom.CreateState(capacity, dropout);
             Encoders = network._encoders.Select(e => e.CreateState(capacity, dropout)).ToArray();
             Transfers = network._transfers.Select(m => m?.CreateState(capacity, dropout)).ToArray();
             Queries = network._queries.Select(m => m?.CreateState(2 * capacity, false)).ToArray();
@@ -213,7 +205,7 @@ public sealed class AitmNetwork : MultiTaskNetwork
             QueryGradient = new float[2 * capacity * d];
             KeyGradient = new float[2 * capacity * d];
             ValueGradient = new float[2 * capacity * d];
-            SharedGradient = new float[capacity * network._bottom.Outputs];
+            SharedGradient = new float[capacity * network.Bottom.Outputs];
         }
 
         public MlpState Bottom { get; }

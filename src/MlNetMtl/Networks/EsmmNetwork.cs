@@ -6,19 +6,17 @@ namespace MlNetMtl.Networks;
 /// ESMM (see <see cref="EsmmOptions"/>): outputs z₁ = CTR logit and logit(σ(z₁)·σ(z₂)) with z₂ the CVR logit;
 /// the auxiliary output is pCVR = σ(z₂).
 /// </summary>
-public sealed class EsmmNetwork : MultiTaskNetwork
+public sealed class EsmmNetwork : BottomNetwork
 {
-    private readonly Mlp _bottom;
     private readonly Mlp _ctr;
     private readonly Mlp _cvr;
     private readonly Parameter[] _parameters;
 
-    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options)
+    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
     {
-        _bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
-        _ctr = new Mlp("tower.ctr", _bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
-        _cvr = new Mlp("tower.cvr", _bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
-        _parameters = _bottom.Parameters.Concat(_ctr.Parameters).Concat(_cvr.Parameters).ToArray();
+        _ctr = new Mlp("tower.ctr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
+        _cvr = new Mlp("tower.cvr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
+        _parameters = Bottom.Parameters.Concat(_ctr.Parameters).Concat(_cvr.Parameters).ToArray();
     }
 
     /// <inheritdoc/>
@@ -26,18 +24,12 @@ public sealed class EsmmNetwork : MultiTaskNetwork
 
     private protected override void Initialize(Random random, double firstLayerFanIn)
     {
-        _bottom.Initialize(random, firstLayerFanIn);
+        Bottom.Initialize(random, firstLayerFanIn);
         _ctr.Initialize(random, _ctr.Inputs);
         _cvr.Initialize(random, _cvr.Inputs);
     }
 
     internal override Parameter? OutputBias(int task) => task == 0 ? _ctr.Layers[^1].Bias : null;
-
-    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
-
-    internal override IEnumerable<Parameter> InputLayerWeights => [_bottom.Layers[0].Weight];
-
-    internal override IEnumerable<Parameter> LastSharedParameters => [_bottom.Layers[^1].Weight];
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
@@ -45,7 +37,7 @@ public sealed class EsmmNetwork : MultiTaskNetwork
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
-        var shared = InputBatch.FromDense(_bottom.Forward(input, state.Bottom, dropout, Options.Dropout), rows, _bottom.Outputs);
+        var shared = InputBatch.FromDense(Bottom.Forward(input, state.Bottom, dropout, Options.Dropout), rows, Bottom.Outputs);
         var ctr = _ctr.Forward(shared, state.Ctr, dropout, Options.Dropout);
         var cvr = _cvr.Forward(shared, state.Cvr, dropout, Options.Dropout);
         for (int r = 0; r < rows; r++)
@@ -74,11 +66,11 @@ public sealed class EsmmNetwork : MultiTaskNetwork
             state.CtrGradient[r] = (float)(state.OutputGradients[0][r] + g * Sigmoid(-z1) / oneMinusP);
             state.CvrGradient[r] = (float)(g * Sigmoid(-z2) / oneMinusP);
         }
-        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * _bottom.Outputs), rows, _bottom.Outputs);
-        var sharedGradient = state.SharedGradient.AsSpan(0, rows * _bottom.Outputs);
+        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * Bottom.Outputs), rows, Bottom.Outputs);
+        var sharedGradient = state.SharedGradient.AsSpan(0, rows * Bottom.Outputs);
         _ctr.Backward(shared, state.Ctr, state.CtrGradient, sharedGradient, accumulateInputGradient: false, dropoutApplied);
         _cvr.Backward(shared, state.Cvr, state.CvrGradient, sharedGradient, accumulateInputGradient: true, dropoutApplied);
-        _bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
     }
 
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
@@ -90,10 +82,10 @@ public sealed class EsmmNetwork : MultiTaskNetwork
         public Workspace(EsmmNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
-            Bottom = network._bottom.CreateState(capacity, dropout);
+            Bottom = network.Bottom.CreateState(capacity, dropout);
             Ctr = network._ctr.CreateState(capacity, dropout);
             Cvr = network._cvr.CreateState(capacity, dropout);
-            SharedGradient = new float[capacity * network._bottom.Outputs];
+            SharedGradient = new float[capacity * network.Bottom.Outputs];
             Ctcvr = new float[capacity];
             ConversionProbability = new float[capacity];
             CtrGradient = new float[capacity];

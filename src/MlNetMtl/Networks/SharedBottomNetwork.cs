@@ -6,17 +6,15 @@ namespace MlNetMtl.Networks;
 /// Shared-bottom (Caruana 1997): a shared ReLU MLP feeds one tower per task; each tower ends in a single linear
 /// output.
 /// </summary>
-public sealed class SharedBottomNetwork : MultiTaskNetwork
+public sealed class SharedBottomNetwork : BottomNetwork
 {
-    private readonly Mlp _bottom;
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;
 
-    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options)
+    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
     {
-        _bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
-        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _bottom.Outputs, [.. options.TowerWidths, task.OutputWidth], linearOutput: true)).ToArray();
-        _parameters = _bottom.Parameters.Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
+        _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", Bottom.Outputs, [.. options.TowerWidths, task.OutputWidth], linearOutput: true)).ToArray();
+        _parameters = Bottom.Parameters.Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
     }
 
     /// <inheritdoc/>
@@ -24,18 +22,12 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
 
     private protected override void Initialize(Random random, double firstLayerFanIn)
     {
-        _bottom.Initialize(random, firstLayerFanIn);
+        Bottom.Initialize(random, firstLayerFanIn);
         foreach (var tower in _towers)
             tower.Initialize(random, tower.Inputs);
     }
 
     internal override Parameter? OutputBias(int task) => _towers[task].Layers[^1].Bias;
-
-    internal override IEnumerable<Parameter> SharedParameters => _bottom.Parameters;
-
-    internal override IEnumerable<Parameter> InputLayerWeights => [_bottom.Layers[0].Weight];
-
-    internal override IEnumerable<Parameter> LastSharedParameters => [_bottom.Layers[^1].Weight];
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
@@ -43,8 +35,8 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
     {
         var state = (Workspace)workspace;
         float rate = Options.Dropout;
-        var shared = _bottom.Forward(input, state.Bottom, dropout, rate);
-        var sharedBatch = InputBatch.FromDense(shared, input.Rows, _bottom.Outputs);
+        var shared = Bottom.Forward(input, state.Bottom, dropout, rate);
+        var sharedBatch = InputBatch.FromDense(shared, input.Rows, Bottom.Outputs);
         for (int t = 0; t < _towers.Length; t++)
             _towers[t].Forward(sharedBatch, state.Towers[t], dropout, rate);
     }
@@ -53,11 +45,11 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
-        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * _bottom.Outputs), rows, _bottom.Outputs);
-        var sharedGradient = state.SharedGradient.AsSpan(0, rows * _bottom.Outputs);
+        var shared = InputBatch.FromDense(state.Bottom.Outputs[^1].AsSpan(0, rows * Bottom.Outputs), rows, Bottom.Outputs);
+        var sharedGradient = state.SharedGradient.AsSpan(0, rows * Bottom.Outputs);
         for (int t = 0; t < _towers.Length; t++)
             _towers[t].Backward(shared, state.Towers[t], state.OutputGradients[t], sharedGradient, accumulateInputGradient: t > 0, dropoutApplied);
-        _bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
     }
 
     private sealed class Workspace : NetworkWorkspace
@@ -65,9 +57,9 @@ public sealed class SharedBottomNetwork : MultiTaskNetwork
         public Workspace(SharedBottomNetwork network, int capacity) : base(capacity, network.Tasks)
         {
             bool dropout = network.Options.Dropout > 0;
-            Bottom = network._bottom.CreateState(capacity, dropout);
+            Bottom = network.Bottom.CreateState(capacity, dropout);
             Towers = network._towers.Select(t => t.CreateState(capacity, dropout)).ToArray();
-            SharedGradient = new float[capacity * network._bottom.Outputs];
+            SharedGradient = new float[capacity * network.Bottom.Outputs];
         }
 
         public MlpState Bottom { get; }

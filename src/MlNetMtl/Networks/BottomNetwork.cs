@@ -1,0 +1,20 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Networks;
+
+/// <summary>A network whose tasks all read one shared bottom MLP (shared-bottom, ESMM, AITM).</summary>
+public abstract class BottomNetwork : MultiTaskNetwork
+{
+    private protected BottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options, int[] bottomWidths)
+        : base(inputDimension, tasks, options) =>
+        Bottom = new Mlp("bottom", inputDimension, bottomWidths, linearOutput: false);
+
+    /// <summary>The shared ReLU layers over the input.</summary>
+    private protected Mlp Bottom { get; }
+
+    internal override IEnumerable<Parameter> SharedParameters => Bottom.Parameters;
+
+    internal override IEnumerable<Parameter> InputLayerWeights => [Bottom.Layers[0].Weight];
+
+    internal override IEnumerable<Parameter> LastSharedParameters => [Bottom.Layers[^1].Weight];
+}
