@@ -36,11 +36,7 @@ internal static class CompareCommand
         {
             var console = new CliOutput();
             var ml = new MLContext(parse.GetValue(training.Seed));
-            var dataset = data.LoadForTraining(ml, parse);
-            var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), parse.GetValue(test)!.FullName, dataset.Data.Schema);
-            var featurizer = dataset.Featurizer.Fit(dataset.Data);
-            var train = ml.Data.Cache(featurizer.Transform(dataset.Data));
-            var testFeatures = ml.Data.Cache(featurizer.Transform(testData));
+            var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
             var weightingNames = parse.GetValue(weightings)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -20,11 +20,9 @@ internal static class GainCommand
         {
             var console = new CliOutput();
             var ml = new MLContext(parse.GetValue(training.Seed));
-            var dataset = data.LoadForTraining(ml, parse);
-            var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), parse.GetValue(test)!.FullName, dataset.Data.Schema);
-            var featurizer = dataset.Featurizer.Fit(dataset.Data);
+            var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
-            var report = ml.MultiTask().MultiTaskGain(ml.Data.Cache(featurizer.Transform(dataset.Data)), featurizer.Transform(testData), options,
+            var report = ml.MultiTask().MultiTaskGain(train, testFeatures, options,
                 new Progress<Evaluation.TaskGain>(g => console.Line($"  {g.Task}: multi-task {g.MultiTask:F4}, single-task {g.SingleTask:F4}")));
             console.Line($"{options.Architecture} against single-task {report.SingleTaskArchitecture}:");
             console.Line(report.ToTable());
