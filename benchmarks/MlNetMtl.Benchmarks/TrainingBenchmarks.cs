@@ -14,6 +14,7 @@ namespace MlNetMtl.Benchmarks;
 /// towers 64 → 32 → 1. The epoch includes building the network.
 /// </summary>
 [Config(typeof(Config))]
+[MemoryDiagnoser]
 public class TrainingBenchmarks
 {
     private const int Rows = 65_536, Inputs = 512;

@@ -19,6 +19,7 @@ public static class Gemm
     private const int DepthBlock = 256;   // KC: a packed B panel (KC × NR) stays in L1.
     private const int RowBlock = 128;     // MC: the packed A block (MC × KC) stays in L2.
     private const int ColumnBlock = 2048; // NC: the packed B block (KC × NC) stays in L2.
+    private const int SmallRows = 4;      // up to this many rows of C, packing B costs more than it saves: stream its rows instead.
 
     [ThreadStatic] private static float[]? s_packedA;
     [ThreadStatic] private static float[]? s_packedB;
@@ -68,6 +69,11 @@ public static class Gemm
     {
         if (m == 0 || n == 0)
             return;
+        if (m <= SmallRows && b.ColumnStride == 1)
+        {
+            MultiplyFewRows(a, b, c, m, k, n, accumulate, bias, activation);
+            return;
+        }
         switch (SimdPaths.Active)
         {
             case SimdPath.Vector512: Run<Simd512, Vector512<float>>(a, b, c, m, k, n, accumulate, bias, activation); break;
@@ -142,6 +148,27 @@ public static class Gemm
             ref float cRow = ref Unsafe.Add(ref c, (nint)r * ldc);
             for (int j = 0; j < cols; j++)
                 GemmKernel.Finish<SimdScalar, float>(tile[r * tileStride + j], ref cRow, j, in bias, epilogue);
+        }
+    }
+
+    /// <summary>
+    /// A few rows of C (single-row prediction): each row is C₀ (or 0) plus Σₚ a[i, p]·B[p, :], one vector update per
+    /// row of B read in place, then the bias and the activation — no packing, so the cost is m·k·n, not k·n copies.
+    /// </summary>
+    private static void MultiplyFewRows(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
+        bool accumulate, ReadOnlySpan<float> bias, Activation activation)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = c.Slice(i * n, n);
+            if (!accumulate)
+                row.Clear();
+            for (int p = 0; p < k; p++)
+                VectorOps.AddScaled(a.Data[i * a.RowStride + p * a.ColumnStride], b.Data.Slice(p * b.RowStride, n), row);
+            if (!bias.IsEmpty)
+                VectorOps.AddScaled(1f, bias, row);
+            if (activation == Activation.Relu)
+                Activations.Relu(row, row);
         }
     }
 
