@@ -152,24 +152,65 @@ public static class Gemm
     }
 
     /// <summary>
-    /// A few rows of C (single-row prediction): each row is C₀ (or 0) plus Σₚ a[i, p]·B[p, :], one vector update per
-    /// row of B read in place, then the bias and the activation — no packing, so the cost is m·k·n, not k·n copies.
+    /// A few rows of C (single-row prediction): no packing — each block of 4 registers of a row of C stays in registers
+    /// while the rows of B stream through (one broadcast of a[i, p] feeds 4 FMAs), so the cost is m·k·n, not k·n copies.
     /// </summary>
     private static void MultiplyFewRows(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
         bool accumulate, ReadOnlySpan<float> bias, Activation activation)
     {
-        for (int i = 0; i < m; i++)
+        var epilogue = new GemmEpilogue(overwrite: true, final: true, bias, activation);
+        int vectorColumns = SimdPaths.Active switch
         {
-            var row = c.Slice(i * n, n);
-            if (!accumulate)
-                row.Clear();
-            for (int p = 0; p < k; p++)
-                VectorOps.AddScaled(a.Data[i * a.RowStride + p * a.ColumnStride], b.Data.Slice(p * b.RowStride, n), row);
-            if (!bias.IsEmpty)
-                VectorOps.AddScaled(1f, bias, row);
-            if (activation == Activation.Relu)
-                Activations.Relu(row, row);
-        }
+            SimdPath.Vector512 => FewRows<Simd512, Vector512<float>>(a, b, c, m, k, n, 0, n, accumulate, epilogue),
+            SimdPath.Vector256 => FewRows<Simd256, Vector256<float>>(a, b, c, m, k, n, 0, n, accumulate, epilogue),
+            _ => 0,
+        };
+        FewRows<SimdScalar, float>(a, b, c, m, k, n, vectorColumns, n, accumulate, epilogue);
+    }
+
+    /// <summary>Columns [<paramref name="from"/>, <paramref name="to"/>) of the few-rows product in whole registers; returns where it stopped.</summary>
+    private static int FewRows<TS, TV>(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n, int from, int to,
+        bool accumulate, in GemmEpilogue epilogue)
+        where TS : ISimd<TV> where TV : struct
+    {
+        nint w = TS.Count;
+        ref readonly float bias = ref epilogue.Bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(epilogue.Bias);
+        ref readonly float b0 = ref MemoryMarshal.GetReference(b.Data);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        int j = from;
+        for (; j + 4 * w <= to; j += 4 * (int)w)
+            for (int i = 0; i < m; i++)
+            {
+                ref float cRow = ref Unsafe.Add(ref c0, (nint)i * n + j);
+                TV acc0 = accumulate ? TS.Load(in cRow, 0) : TS.Zero, acc1 = accumulate ? TS.Load(in cRow, w) : TS.Zero;
+                TV acc2 = accumulate ? TS.Load(in cRow, 2 * w) : TS.Zero, acc3 = accumulate ? TS.Load(in cRow, 3 * w) : TS.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    TV x = TS.Broadcast(a.Data[i * a.RowStride + p * a.ColumnStride]);
+                    ref readonly float bRow = ref Unsafe.Add(ref Unsafe.AsRef(in b0), (nint)p * b.RowStride + j);
+                    acc0 = TS.MultiplyAdd(x, TS.Load(in bRow, 0), acc0);
+                    acc1 = TS.MultiplyAdd(x, TS.Load(in bRow, w), acc1);
+                    acc2 = TS.MultiplyAdd(x, TS.Load(in bRow, 2 * w), acc2);
+                    acc3 = TS.MultiplyAdd(x, TS.Load(in bRow, 3 * w), acc3);
+                }
+                ref readonly float biasAt = ref epilogue.Bias.IsEmpty ? ref bias : ref Unsafe.Add(ref Unsafe.AsRef(in bias), j);
+                GemmKernel.Finish<TS, TV>(acc0, ref cRow, 0, in biasAt, epilogue);
+                GemmKernel.Finish<TS, TV>(acc1, ref cRow, w, in biasAt, epilogue);
+                GemmKernel.Finish<TS, TV>(acc2, ref cRow, 2 * w, in biasAt, epilogue);
+                GemmKernel.Finish<TS, TV>(acc3, ref cRow, 3 * w, in biasAt, epilogue);
+            }
+        for (; j + w <= to; j += (int)w)
+            for (int i = 0; i < m; i++)
+            {
+                ref float cRow = ref Unsafe.Add(ref c0, (nint)i * n + j);
+                TV acc = accumulate ? TS.Load(in cRow, 0) : TS.Zero;
+                for (int p = 0; p < k; p++)
+                    acc = TS.MultiplyAdd(TS.Broadcast(a.Data[i * a.RowStride + p * a.ColumnStride]),
+                        TS.Load(in Unsafe.Add(ref Unsafe.AsRef(in b0), (nint)p * b.RowStride + j), 0), acc);
+                ref readonly float biasAt = ref epilogue.Bias.IsEmpty ? ref bias : ref Unsafe.Add(ref Unsafe.AsRef(in bias), j);
+                GemmKernel.Finish<TS, TV>(acc, ref cRow, 0, in biasAt, epilogue);
+            }
+        return j;
     }
 
     /// <summary>k = 0: the product is empty, only C₀, the bias and the activation remain.</summary>
