@@ -9,9 +9,9 @@ public static class Featurization
 {
     /// <summary>
     /// One-hot encodes each categorical column, concatenates the numeric columns, replaces their missing values
-    /// (NaN) by the column mean, and normalizes them twice —
-    /// by mean and variance, and by quantile bins (robust to the heavy tails of money amounts) — and
-    /// concatenates everything into <paramref name="featureColumnName"/>.
+    /// (NaN) by the column mean, and represents them three ways — standardized by mean and variance, as quantile bins
+    /// (robust to the heavy tails of money amounts), and as one-hot indicators of those bins (the thresholds a tree
+    /// would find, e.g. on capital gain) — and concatenates everything into <paramref name="featureColumnName"/>.
     /// </summary>
     public static IEstimator<ITransformer> Tabular(MLContext ml, IReadOnlyList<string> categorical, IReadOnlyList<string> numeric, string featureColumnName = LoadedDataset.FeatureColumnName)
     {
@@ -33,8 +33,10 @@ public static class Featurization
                 .Append(ml.Transforms.ReplaceMissingValues("Numeric", replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean))
                 .Append(ml.Transforms.NormalizeMeanVariance("Numeric.Standardized", "Numeric"))
                 .Append(ml.Transforms.NormalizeBinning("Numeric.Binned", "Numeric", maximumBinCount: 32));
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding("Numeric.BinIndicators", "Numeric.Binned", OneHotEncodingEstimator.OutputKind.Indicator));
             parts.Add("Numeric.Standardized");
             parts.Add("Numeric.Binned");
+            parts.Add("Numeric.BinIndicators");
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
     }
