@@ -19,7 +19,7 @@ public sealed class AitmNetwork : BottomNetwork
     private readonly Parameter[] _parameters;
     private readonly int _width;
 
-    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
+    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options) : base(inputDimension, tasks, options)
     {
         _encoders = Tasks.Select(t => new Mlp($"tower.{t.Name}", Bottom.Outputs, options.TowerWidths, linearOutput: false)).ToArray();
         _width = options.TowerWidths[^1];

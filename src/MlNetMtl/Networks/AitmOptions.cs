@@ -9,26 +9,23 @@ namespace MlNetMtl.Networks;
 /// and the task's own representation. The behavioural-expectation calibrator adds
 /// α · mean over rows of Σₜ max(pₜ − pₜ₋₁, 0): a later step should not be likelier than an earlier one.
 /// </summary>
-public sealed class AitmOptions : NetworkOptions
+public sealed class AitmOptions : BottomOptions
 {
     internal const string Name = "AITM";
 
-    /// <summary>Widths of the shared ReLU layers. Default [256, 128].</summary>
-    public int[] BottomWidths { get; init; } = [256, 128];
-
-    /// <summary>Widths of each task's encoder ReLU layers; the last is the width the AIT module attends in. Default [64, 32].</summary>
-    public int[] TowerWidths { get; init; } = [64, 32];
+    /// <summary>Options with AITM's default encoders: <see cref="BottomOptions.TowerWidths"/> [64, 32], whose last width is the one the AIT module attends in.</summary>
+    public AitmOptions() => TowerWidths = [64, 32];
 
     /// <summary>Weight α of the calibrator loss. Default 0.6 (the paper's choice).</summary>
     public float CalibratorWeight { get; init; } = 0.6f;
 
     internal override string Architecture => Name;
 
+    private protected override bool TowersMayBeEmpty => false;
+
     internal override void Validate()
     {
         base.Validate();
-        CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
-        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: false);
         if (!(CalibratorWeight >= 0 && float.IsFinite(CalibratorWeight)))
             throw new ArgumentOutOfRangeException(nameof(CalibratorWeight), CalibratorWeight, "CalibratorWeight must be finite and ≥ 0.");
     }
@@ -40,12 +37,7 @@ public sealed class AitmOptions : NetworkOptions
         return new AitmNetwork(inputDimension, tasks, this);
     }
 
-    private protected override void WriteSizes(BinaryWriter writer)
-    {
-        WriteInts(writer, BottomWidths);
-        WriteInts(writer, TowerWidths);
-        writer.Write(CalibratorWeight);
-    }
+    private protected override void WriteMoreSizes(BinaryWriter writer) => writer.Write(CalibratorWeight);
 
     internal static AitmOptions ReadSizes(BinaryReader reader, float dropout) =>
         new() { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), CalibratorWeight = reader.ReadSingle() };

@@ -5,9 +5,9 @@ namespace MlNetMtl.Networks;
 /// <summary>A network whose tasks all read one shared bottom MLP (shared-bottom, ESMM, AITM).</summary>
 public abstract class BottomNetwork : MultiTaskNetwork
 {
-    private protected BottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options, int[] bottomWidths)
+    private protected BottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, BottomOptions options)
         : base(inputDimension, tasks, options) =>
-        Bottom = new Mlp("bottom", inputDimension, bottomWidths, linearOutput: false);
+        Bottom = new Mlp("bottom", inputDimension, options.BottomWidths, linearOutput: false);
 
     /// <summary>The shared ReLU layers over the input.</summary>
     private protected Mlp Bottom { get; }

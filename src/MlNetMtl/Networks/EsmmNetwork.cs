@@ -12,7 +12,7 @@ public sealed class EsmmNetwork : BottomNetwork
     private readonly Mlp _cvr;
     private readonly Parameter[] _parameters;
 
-    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
+    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options)
     {
         _ctr = new Mlp("tower.ctr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
         _cvr = new Mlp("tower.cvr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);

@@ -12,24 +12,11 @@ namespace MlNetMtl.Networks;
 /// Task 1's labels may be the click-and-convert label over all rows, or a conversion label present only on clicked
 /// rows (missing elsewhere, with the task masking missing labels): rows without a click get the CTCVR label 0.
 /// </remarks>
-public sealed class EsmmOptions : NetworkOptions
+public sealed class EsmmOptions : BottomOptions
 {
     internal const string Name = "ESMM";
 
-    /// <summary>Widths of the shared ReLU layers. Default [256, 128].</summary>
-    public int[] BottomWidths { get; init; } = [256, 128];
-
-    /// <summary>Widths of the CTR and CVR towers' hidden ReLU layers; a linear output of width 1 follows. Default [64].</summary>
-    public int[] TowerWidths { get; init; } = [64];
-
     internal override string Architecture => Name;
-
-    internal override void Validate()
-    {
-        base.Validate();
-        CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
-        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: true);
-    }
 
     internal override IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks) => [new AuxiliaryOutput(1, "ConversionProbability")];
 
@@ -52,12 +39,6 @@ public sealed class EsmmOptions : NetworkOptions
     {
         if (tasks.Count != 2 || tasks.Any(t => t.Kind != TaskKind.Binary))
             throw new ArgumentException($"ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
-    }
-
-    private protected override void WriteSizes(BinaryWriter writer)
-    {
-        WriteInts(writer, BottomWidths);
-        WriteInts(writer, TowerWidths);
     }
 
     internal static EsmmOptions ReadSizes(BinaryReader reader, float dropout) =>

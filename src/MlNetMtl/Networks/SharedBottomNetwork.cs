@@ -11,7 +11,7 @@ public sealed class SharedBottomNetwork : BottomNetwork
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;
 
-    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options, options.BottomWidths)
+    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options)
     {
         _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", Bottom.Outputs, [.. options.TowerWidths, task.OutputWidth], linearOutput: true)).ToArray();
         _parameters = Bottom.Parameters.Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
