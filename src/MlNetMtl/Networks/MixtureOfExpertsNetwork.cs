@@ -113,10 +113,6 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
         }
     }
 
-    private protected static InputBatch Slice(InputBatch input, int start, int rows) => input.IsSparse
-        ? InputBatch.FromSparse(new CsrRows(input.Sparse.RowStarts.Slice(start, rows + 1), input.Sparse.Indices, input.Sparse.Values, input.Sparse.Columns))
-        : InputBatch.FromDense(input.Dense.Slice(start * input.Dimension, rows * input.Dimension), rows, input.Dimension);
-
     private sealed class Workspace : NetworkWorkspace
     {
         public Workspace(MixtureOfExpertsNetwork network, int capacity) : base(capacity, network.Tasks)

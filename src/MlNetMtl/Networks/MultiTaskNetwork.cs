@@ -173,7 +173,8 @@ public abstract class MultiTaskNetwork
             snapshot[i].CopyTo(Parameters[i].Value, 0);
     }
 
-    private static InputBatch Slice(InputBatch input, int start, int rows)
+    /// <summary>Rows [<paramref name="start"/>, start + <paramref name="rows"/>) of a batch, without copying.</summary>
+    private protected static InputBatch Slice(InputBatch input, int start, int rows)
     {
         if (start == 0 && rows == input.Rows)
             return input;
