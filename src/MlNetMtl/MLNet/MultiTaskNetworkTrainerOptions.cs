@@ -122,6 +122,12 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>
+    /// Threads that share each mini-batch (synchronous data parallelism; a given thread count and seed give the same
+    /// model run after run). Gradient-based weightings run on one thread. Default <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
@@ -171,6 +177,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         GradientClipNorm = GradientClipNorm,
         EarlyStoppingTask = EarlyStoppingTask,
         Seed = Seed,
+        Threads = Threads,
     };
 
     /// <summary>Checks the options on their own (columns are checked against the data later).</summary>

@@ -153,7 +153,7 @@ public sealed class AitmNetwork : BottomNetwork
     /// The behavioural-expectation calibrator: α/rows · Σᵣ Σₜ≥₂ max(pₜ − pₜ₋₁, 0) with pₜ = σ(logitₜ); its gradient
     /// is α/rows · pₜ(1 − pₜ) on the later logit and minus the same form on the earlier one, where the order is violated.
     /// </summary>
-    internal override double AddOutputRegularization(NetworkWorkspace workspace, int rows)
+    internal override double AddOutputRegularization(NetworkWorkspace workspace, int rows, int batchRows)
     {
         float alpha = CalibratorWeight;
         if (alpha == 0 || rows == 0)
@@ -168,9 +168,9 @@ public sealed class AitmNetwork : BottomNetwork
                 double pLater = Sigmoid(later[r]), pEarlier = Sigmoid(earlier[r]);
                 if (pLater <= pEarlier)
                     continue;
-                loss += alpha * (pLater - pEarlier) / rows;
-                workspace.OutputGradients[t][r] += (float)(alpha * pLater * (1 - pLater) / rows);
-                workspace.OutputGradients[t - 1][r] -= (float)(alpha * pEarlier * (1 - pEarlier) / rows);
+                loss += alpha * (pLater - pEarlier) / batchRows;
+                workspace.OutputGradients[t][r] += (float)(alpha * pLater * (1 - pLater) / batchRows);
+                workspace.OutputGradients[t - 1][r] -= (float)(alpha * pEarlier * (1 - pEarlier) / batchRows);
             }
         }
         return loss;

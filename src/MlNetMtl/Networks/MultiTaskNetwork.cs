@@ -49,6 +49,18 @@ public abstract class MultiTaskNetwork
         return options.Build(inputDimension, tasks);
     }
 
+    /// <summary>
+    /// A network of the same architecture whose parameters read and write this network's values but keep their own
+    /// gradients: a data-parallel worker's view of the model.
+    /// </summary>
+    internal MultiTaskNetwork CreateReplica()
+    {
+        var replica = Options.Build(InputDimension, Tasks);
+        for (int i = 0; i < Parameters.Count; i++)
+            replica.Parameters[i].ShareValuesWith(Parameters[i]);
+        return replica;
+    }
+
     /// <summary>Width of an input row.</summary>
     public int InputDimension { get; }
     /// <summary>The tasks, in output order.</summary>
@@ -137,8 +149,10 @@ public abstract class MultiTaskNetwork
     /// <summary>
     /// An architecture's own loss term on the task outputs of the last forward pass (AITM's calibrator): adds its
     /// gradient to <see cref="NetworkWorkspace.OutputGradients"/> and returns its value; 0 for most architectures.
+    /// The term is a mean over <paramref name="batchRows"/> rows (more than <paramref name="rows"/> when this pass
+    /// is one shard of a mini-batch).
     /// </summary>
-    internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows) => 0;
+    internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows, int batchRows) => 0;
 
     /// <summary>The parameters every task's loss reaches (bottom, experts and gates); towers and heads are task-specific.</summary>
     internal abstract IEnumerable<Parameter> SharedParameters { get; }
@@ -174,7 +188,7 @@ public abstract class MultiTaskNetwork
     }
 
     /// <summary>Rows [<paramref name="start"/>, start + <paramref name="rows"/>) of a batch, without copying.</summary>
-    private protected static InputBatch Slice(InputBatch input, int start, int rows)
+    internal static InputBatch Slice(InputBatch input, int start, int rows)
     {
         if (start == 0 && rows == input.Rows)
             return input;

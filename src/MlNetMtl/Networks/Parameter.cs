@@ -28,8 +28,16 @@ public sealed class Parameter
 
     /// <summary>Whether L2 weight decay applies (weights: yes; biases: no).</summary>
     internal bool Decays { get; }
-    internal float[] Value { get; }
+    internal float[] Value { get; private set; }
     internal float[] Gradient { get; }
+
+    /// <summary>Reads and writes <paramref name="source"/>'s values from now on (a training replica), keeping its own gradient.</summary>
+    internal void ShareValuesWith(Parameter source)
+    {
+        if (source.Rows != Rows || source.Columns != Columns)
+            throw new ArgumentException($"'{source.Name}' is {source.Rows}×{source.Columns}; '{Name}' is {Rows}×{Columns}.", nameof(source));
+        Value = source.Value;
+    }
     /// <summary>Set while the gradient is row-sparse (a first layer over sparse rows); null when it is dense.</summary>
     internal TouchedRows? TouchedRows { get; set; }
 }

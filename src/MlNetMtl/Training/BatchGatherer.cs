@@ -17,6 +17,7 @@ internal sealed class BatchGatherer
     private float[] _values = [];
     private readonly float[][] _labels;
     private readonly float[][] _weights;
+    private int _count, _nonZeros;
 
     public BatchGatherer(MultiTaskDataset data, int capacity)
     {
@@ -42,12 +43,31 @@ internal sealed class BatchGatherer
                 _weights[t][r] = _data.Weight(t, rows[r]);
             }
         }
-        return _data.Features switch
+        switch (_data.Features)
         {
-            DenseFeatures dense => GatherDense(dense, rows),
-            SparseFeatures sparse => GatherSparse(sparse, rows),
-            _ => throw new NotSupportedException($"Unknown feature storage {_data.Features.GetType().Name}."),
-        };
+            case DenseFeatures dense:
+                GatherDense(dense, rows);
+                break;
+            case SparseFeatures sparse:
+                GatherSparse(sparse, rows);
+                break;
+            default:
+                throw new NotSupportedException($"Unknown feature storage {_data.Features.GetType().Name}.");
+        }
+        _count = rows.Length;
+        return LastBatch;
+    }
+
+    /// <summary>The rows of the last <see cref="Gather"/> call.</summary>
+    public InputBatch LastBatch
+    {
+        get
+        {
+            int width = _data.Features.Dimension;
+            return _data.Features is SparseFeatures
+                ? InputBatch.FromSparse(new CsrRows(_rowStarts.AsSpan(0, _count + 1), _indices.AsSpan(0, _nonZeros), _values.AsSpan(0, _nonZeros), width))
+                : InputBatch.FromDense(_dense.AsSpan(0, _count * width), _count, width);
+        }
     }
 
     /// <summary>The labels of the last gathered batch, by task (the first rows of each buffer).</summary>
@@ -56,15 +76,14 @@ internal sealed class BatchGatherer
     /// <summary>The row weights of the last gathered batch, by task.</summary>
     public float[][] WeightBuffers => _weights;
 
-    private InputBatch GatherDense(DenseFeatures dense, ReadOnlySpan<int> rows)
+    private void GatherDense(DenseFeatures dense, ReadOnlySpan<int> rows)
     {
         int width = dense.Dimension;
         for (int r = 0; r < rows.Length; r++)
             dense.Row(rows[r]).CopyTo(_dense.AsSpan(r * width, width));
-        return InputBatch.FromDense(_dense.AsSpan(0, rows.Length * width), rows.Length, width);
     }
 
-    private InputBatch GatherSparse(SparseFeatures sparse, ReadOnlySpan<int> rows)
+    private void GatherSparse(SparseFeatures sparse, ReadOnlySpan<int> rows)
     {
         int count = 0;
         foreach (int row in rows)
@@ -84,6 +103,6 @@ internal sealed class BatchGatherer
             position += length;
         }
         _rowStarts[rows.Length] = position;
-        return InputBatch.FromSparse(new CsrRows(_rowStarts.AsSpan(0, rows.Length + 1), _indices.AsSpan(0, position), _values.AsSpan(0, position), sparse.Dimension));
+        _nonZeros = position;
     }
 }

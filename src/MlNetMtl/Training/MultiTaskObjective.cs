@@ -21,21 +21,23 @@ internal static class MultiTaskObjective
     /// <summary>
     /// As above; <paramref name="regularization"/> receives the architecture's own loss term (AITM's calibrator), which L
     /// includes, <paramref name="taskMultipliers"/> (a loss-weighting strategy's, empty for all 1) scale each λₜ, and
-    /// <paramref name="imbalance"/> (by task, entries may be null) selects focal loss.
+    /// <paramref name="imbalance"/> (by task, entries may be null) selects focal loss. When <paramref name="batch"/> is one
+    /// <paramref name="shard"/> of a mini-batch, labels and weights are read from the shard's first row and the gradient is
+    /// normalised by the whole mini-batch's weights, so the shards' gradients add up to the mini-batch's.
     /// </summary>
     public static bool Evaluate(MultiTaskNetwork network, InputBatch batch, float[][] labels, float[][] weights, NetworkWorkspace workspace,
         Random? dropout, bool backward, Span<double> lossSums, Span<double> weightSums, out int failedTask, out double regularization,
-        ReadOnlySpan<float> taskMultipliers, IReadOnlyList<TaskImbalance?>? imbalance)
+        ReadOnlySpan<float> taskMultipliers, IReadOnlyList<TaskImbalance?>? imbalance, BatchShard? shard = null)
     {
         regularization = 0;
         var tasks = network.Tasks;
-        int rows = batch.Rows;
+        int rows = batch.Rows, first = shard?.FirstRow ?? 0;
         network.Forward(batch, workspace, dropout);
         for (int t = 0; t < tasks.Count; t++)
         {
             var gradient = workspace.OutputGradients[t].AsSpan(0, rows * workspace.Widths[t]);
-            var rowWeights = weights[t].AsSpan(0, rows);
-            double loss = TaskLoss.Evaluate(tasks[t], workspace.TaskOutputs(t, rows), labels[t].AsSpan(0, rows), rowWeights, gradient, imbalance?[t]);
+            var rowWeights = weights[t].AsSpan(first, rows);
+            double loss = TaskLoss.Evaluate(tasks[t], workspace.TaskOutputs(t, rows), labels[t].AsSpan(first, rows), rowWeights, gradient, imbalance?[t]);
             if (!double.IsFinite(loss))
             {
                 failedTask = t;
@@ -46,13 +48,17 @@ internal static class MultiTaskObjective
                 weight += w;
             lossSums[t] += loss;
             weightSums[t] += weight;
+            double normalizer = shard is { } whole ? whole.TaskWeights[t] : weight;
             float multiplier = taskMultipliers.IsEmpty ? 1f : taskMultipliers[t];
-            VectorOps.Scale(weight > 0 ? (float)(tasks[t].LossWeight * multiplier / weight) : 0f, gradient);
+            VectorOps.Scale(normalizer > 0 ? (float)(tasks[t].LossWeight * multiplier / normalizer) : 0f, gradient);
         }
         failedTask = -1;
-        regularization = network.AddOutputRegularization(workspace, rows);
+        regularization = network.AddOutputRegularization(workspace, rows, shard?.BatchRows ?? rows);
         if (backward)
             network.Backward(batch, workspace, dropout is not null && network.Options.Dropout > 0);
         return true;
     }
 }
+
+/// <summary>Rows [<see cref="FirstRow"/>, FirstRow + shard rows) of a mini-batch of <see cref="BatchRows"/> rows whose tasks weigh <see cref="TaskWeights"/> in all.</summary>
+internal readonly record struct BatchShard(int FirstRow, int BatchRows, double[] TaskWeights);

@@ -71,7 +71,7 @@ public sealed class MultiTaskTrainer
             FreezeMode.WarmStarted => inherited.ToHashSet(),
             _ => [],
         };
-        var session = new Session(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), train, validationSet, capacity, _training, random);
+        using var session = new Session(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), train, validationSet, capacity, _training, random);
         return session.Run(trainRows, validationRows, progress, cancellationToken);
     }
 
@@ -131,7 +131,7 @@ public sealed class MultiTaskTrainer
     }
 
     /// <summary>The state of one training run.</summary>
-    private sealed class Session
+    private sealed class Session : IDisposable
     {
         private readonly MultiTaskNetwork _network;
         private readonly MultiTaskDataset _train;
@@ -145,6 +145,7 @@ public sealed class MultiTaskTrainer
         private readonly Weighting.WeightingState _weighting;
         private readonly int? _stoppingTask;
         private readonly GradientSurgery? _surgery;
+        private readonly DataParallelObjective? _parallel;
         private readonly IReadOnlyList<Parameter> _trainable;
         private readonly TaskImbalance?[] _imbalance;
         private readonly float[] _positiveWeights;
@@ -163,6 +164,7 @@ public sealed class MultiTaskTrainer
             _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
             _weighting = options.Weighting.Start(train.Tasks, options);
             _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
+            _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.Seed) : null;
             _stoppingTask = options.EarlyStoppingTask is null ? null : train.Tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
             _imbalance = train.Tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
             _positiveWeights = train.Tasks.Select((t, i) => PositiveWeight(_imbalance[i], train.Labels[i])).ToArray();
@@ -175,6 +177,8 @@ public sealed class MultiTaskTrainer
                 ? new AdamOptimizer(trainable, options)
                 : new MomentumOptimizer(trainable, options);
         }
+
+        public void Dispose() => _parallel?.Dispose();
 
         public TrainingResult Run(int[] trainRows, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
         {
@@ -243,8 +247,11 @@ public sealed class MultiTaskTrainer
                 Array.Clear(batchSums);
                 Array.Clear(batchWeights);
                 var gradientWeighting = _weighting as Weighting.GradientWeightingState;
-                if (!MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout, backward: gradientWeighting is null,
-                        batchSums, batchWeights, out int failed, out _, _weighting.Weights, _imbalance))
+                bool finite = _parallel is not null
+                    ? _parallel.Evaluate(_trainBatches, dropout is not null, batchSums, batchWeights, out int failed, _weighting.Weights, _imbalance)
+                    : MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout,
+                        backward: gradientWeighting is null, batchSums, batchWeights, out failed, out _, _weighting.Weights, _imbalance);
+                if (!finite)
                     throw new InvalidOperationException(
                         $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");

@@ -78,6 +78,14 @@ public sealed class TrainerOptions
     /// <summary>How the tasks' losses are weighted step by step (<see cref="Weighting.LossWeighting.Create"/> by name). Default fixed weights.</summary>
     public Weighting.LossWeighting Weighting { get; init; } = new Weighting.FixedWeighting();
 
+    /// <summary>
+    /// Threads that share each mini-batch (synchronous data parallelism: the batch is split into contiguous shards
+    /// whose gradients are summed in a fixed order). A fixed seed gives the same weights run after run for a given
+    /// thread count; different thread counts differ by float rounding (and by their dropout masks). Gradient-based
+    /// weightings (gradnorm, pcgrad, mgda, cagrad) run on one thread. Default <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; init; } = 42;
 
@@ -86,6 +94,7 @@ public sealed class TrainerOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threads, nameof(Threads));
         RequireFinite(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be finite and > 0");
         RequireFinite(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
         RequireFinite(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), Beta2, "must be in [0, 1)");

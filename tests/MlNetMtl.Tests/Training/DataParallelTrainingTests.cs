@@ -1,0 +1,112 @@
+using MlNetMtl.Data;
+using MlNetMtl.Data.Synthetic;
+using MlNetMtl.Networks;
+using MlNetMtl.Training;
+
+namespace MlNetMtl.Tests.Training;
+
+public class DataParallelTrainingTests
+{
+    private static MultiTaskDataset Dense(int rows) =>
+        new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Binary }).Generate(rows, 1);
+
+    /// <summary>One "user" and one "item" id per row, one-hot over 600 columns; a task of each.</summary>
+    private static MultiTaskDataset Sparse(int rows)
+    {
+        var random = new Random(4);
+        var starts = new int[rows + 1];
+        var indices = new int[rows * 2];
+        float[] a = new float[rows], b = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int user = random.Next(500), item = random.Next(100);
+            indices[2 * r] = user;
+            indices[2 * r + 1] = 500 + item;
+            starts[r + 1] = 2 * (r + 1);
+            a[r] = user % 3 == 0 ? 1f : 0f;
+            b[r] = item % 2 == 0 ? 1f : 0f;
+        }
+        return new MultiTaskDataset(new SparseFeatures(starts, indices, Enumerable.Repeat(1f, rows * 2).ToArray(), 600),
+            [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
+    }
+
+    private static NetworkOptions Architecture(string name) => name switch
+    {
+        "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
+        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
+        "PLE" => new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [10], TowerWidths = [6] },
+        "AITM" => new AitmOptions { BottomWidths = [16], TowerWidths = [8, 8] },
+        _ => throw new ArgumentException(name),
+    };
+
+    // SGD with momentum is linear in the gradient, so the shards' re-associated sums (float rounding, ~1e-7 relative per
+    // step) stay at that level over the 2 × 30 steps here; Adam's g/√v would magnify it on near-zero gradients.
+    private static TrainerOptions Options(int threads, float dropout = 0) => new()
+    {
+        Threads = threads, Epochs = 2, BatchSize = 100, Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.05f,
+        ValidationFraction = 0, Seed = 5,
+    };
+
+    [TestCase("SharedBottom", false)]
+    [TestCase("MMoE", false)]
+    [TestCase("PLE", false)]
+    [TestCase("AITM", false)]
+    [TestCase("SharedBottom", true)]
+    [TestCase("MMoE", true)]
+    public void SeveralThreads_TrainTheSameModelAsOne_UpToRounding(string architecture, bool sparse)
+    {
+        var data = sparse ? Sparse(2_950) : Dense(2_950); // 30 batches, the last one of 50 rows
+        var one = new MultiTaskTrainer(Architecture(architecture), Options(1)).Fit(data).Network;
+        var three = new MultiTaskTrainer(Architecture(architecture), Options(3)).Fit(data).Network;
+
+        double largest = 0, moved = 0;
+        var start = MultiTaskNetwork.Create(data.Features.Dimension, data.Tasks, Architecture(architecture), 5,
+            sparse ? data.Features.MeanValuesPerRow : null);
+        for (int p = 0; p < one.Parameters.Count; p++)
+        {
+            var a = one.Parameters[p].Values;
+            var b = three.Parameters[p].Values;
+            var initial = start.Parameters[p].Values;
+            for (int i = 0; i < a.Length; i++)
+            {
+                largest = Math.Max(largest, Math.Abs(a[i] - b[i]));
+                moved = Math.Max(moved, Math.Abs(a[i] - initial[i]));
+            }
+        }
+        Assert.That(moved, Is.GreaterThan(0.05), "training moved the weights, so agreement is not trivial");
+        Assert.That(largest, Is.LessThan(1e-4), $"largest weight difference between 1 and 3 threads (weights moved up to {moved:G3})");
+    }
+
+    [Test]
+    public void SeveralThreads_WithDropout_AreBitIdenticalRunAfterRun()
+    {
+        var data = Dense(2_000);
+        var network = new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f };
+        var options = new TrainerOptions { Threads = 2, Epochs = 2, BatchSize = 128, Seed = 9 };
+        var first = new MultiTaskTrainer(network, options).Fit(data).Network;
+        var second = new MultiTaskTrainer(network, options).Fit(data).Network;
+        Assert.That(Bits(second), Is.EqualTo(Bits(first)));
+    }
+
+    [Test]
+    public void TwoThreads_LearnTheTask()
+    {
+        var train = Dense(6_000);
+        var test = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Binary }).Generate(2_000, 2);
+        var network = new MultiTaskTrainer(new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] },
+            new TrainerOptions { Threads = 2, Epochs = 15 }).Fit(train).Network;
+        var scores = TrainingHelpers.Scores(network, test);
+        for (int t = 0; t < 2; t++)
+            Assert.That(MlNetMtl.Evaluation.RankingMetrics.Auc(scores[t], test.Labels[t]), Is.GreaterThan(0.9), $"task {t}");
+    }
+
+    [Test]
+    public void ZeroThreads_IsRejectedByName()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MultiTaskTrainer(null, new TrainerOptions { Threads = 0 }));
+        Assert.That(error!.ParamName, Is.EqualTo("Threads"));
+    }
+
+    private static byte[] Bits(MultiTaskNetwork network) =>
+        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+}
