@@ -93,6 +93,9 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
         ? ExtractionLevel.LevelInputs.Network(input)
         : ExtractionLevel.LevelInputs.Previous(state.Levels[level - 1].Outputs, input.Rows, _levels[level - 1].Width);
 
+    /// <summary>The first level's input gradients: none (the network input needs no gradient).</summary>
+    private static readonly float[][] NoInputGradient = [[]];
+
     internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;
@@ -106,7 +109,7 @@ public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
         for (int l = _levels.Length - 1; l >= 0; l--)
         {
-            float[][] inputGradients = l == 0 ? [[]] : state.LevelOutputGradients[l - 1];
+            float[][] inputGradients = l == 0 ? NoInputGradient : state.LevelOutputGradients[l - 1];
             foreach (var gradient in inputGradients)
                 gradient.AsSpan().Clear();
             _levels[l].Backward(LevelInput(input, state, l), state.Levels[l], state.LevelOutputGradients[l], inputGradients, dropoutApplied);

@@ -11,8 +11,11 @@ namespace MlNetMtl.Training;
 internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace workspace, IReadOnlyList<Parameter> trainable)
 {
     private readonly SharedGradient _shared = new(network.SharedParameters.Intersect(trainable).ToArray());
-    private readonly SharedGradient _last = new(network.LastSharedParameters.Intersect(trainable).ToArray());
+    private readonly SharedGradient _lastShared = new(network.LastSharedParameters.Intersect(trainable).ToArray());
     private readonly float[][] _saved = workspace.OutputGradients.Select(g => new float[g.Length]).ToArray();
+    private readonly float[][] _taskVectors = workspace.OutputGradients.Select(_ => Array.Empty<float>()).ToArray();
+    private readonly double[] _lastNorms = new double[workspace.OutputGradients.Length];
+    private float[] _last = [], _combined = [];
 
     public void Backward(InputBatch batch, bool dropoutApplied, GradientWeightingState strategy, Random random)
     {
@@ -20,7 +23,7 @@ internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace
         int tasks = outputs.Length;
         for (int t = 0; t < tasks; t++)
             outputs[t].CopyTo(_saved[t], 0);
-        if (_shared.Parameters.Count == 0)
+        if (_shared.Parameters.Length == 0)
         {
             network.Backward(batch, workspace, dropoutApplied);
             return;
@@ -32,27 +35,34 @@ internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace
             return;
         }
 
-        var taskGradients = new float[tasks][];
-        Span<double> lastNorms = stackalloc double[tasks];
+        TaskVectors taskGradients = default;
         for (int t = 0; t < tasks; t++)
         {
             OnlyTask(t);
             _shared.ResetSparse();
             network.Backward(batch, workspace, dropoutApplied);
-            taskGradients[t] = new float[_shared.Length];
+            taskGradients = TaskVectors.Reuse(_taskVectors, _shared.Length);
             _shared.Read(taskGradients[t]);
-            var last = new float[_last.Length];
-            _last.Read(last);
-            lastNorms[t] = Math.Sqrt(SharedGradient.SquaredNorm(last));
+            var last = Reuse(ref _last, _lastShared.Length);
+            _lastShared.Read(last);
+            _lastNorms[t] = Math.Sqrt(SharedGradient.SquaredNorm(last));
         }
 
         for (int t = 0; t < tasks; t++)
             _saved[t].CopyTo(outputs[t], 0);
         _shared.ResetSparse();
         network.Backward(batch, workspace, dropoutApplied);
-        var combined = new float[_shared.Length];
-        strategy.Combine(taskGradients, combined, lastNorms, random);
+        var combined = Reuse(ref _combined, _shared.Length);
+        strategy.Combine(taskGradients, combined, _lastNorms, random);
         _shared.Write(combined);
+    }
+
+    /// <summary>The first <paramref name="length"/> values of <paramref name="buffer"/>, grown (never shrunk) to fit.</summary>
+    private static Span<float> Reuse(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+            buffer = new float[Math.Max(length, buffer.Length * 2)];
+        return buffer.AsSpan(0, length);
     }
 
     /// <summary>One backward pass per task for its representation gradient, then one with the task outputs' gradients rescaled.</summary>
@@ -60,13 +70,15 @@ internal sealed class GradientSurgery(MultiTaskNetwork network, NetworkWorkspace
     {
         var outputs = workspace.OutputGradients;
         int tasks = outputs.Length;
-        var representations = new float[tasks][];
+        TaskVectors representations = default;
         for (int t = 0; t < tasks; t++)
         {
             OnlyTask(t);
             _shared.ResetSparse();
             network.Backward(batch, workspace, dropoutApplied);
-            representations[t] = workspace.RepresentationGradient(batch.Rows).ToArray();
+            var gradient = workspace.RepresentationGradient(batch.Rows);
+            representations = TaskVectors.Reuse(_taskVectors, gradient.Length);
+            gradient.CopyTo(representations[t]);
         }
         Span<float> scales = stackalloc float[tasks];
         strategy.Reweight(representations, scales);

@@ -10,31 +10,54 @@ namespace MlNetMtl.Training;
 /// </summary>
 internal sealed class SharedGradient(IReadOnlyList<Parameter> parameters)
 {
-    public IReadOnlyList<Parameter> Parameters { get; } = parameters;
+    public Parameter[] Parameters { get; } = parameters.ToArray();
 
     /// <summary>Length of the flat vector for the current batch.</summary>
-    public int Length => Segments().Sum(s => s.Length);
-
-    /// <summary>Copies the gradients into <paramref name="destination"/>.</summary>
-    public void Read(Span<float> destination)
+    public int Length
     {
-        int offset = 0;
-        foreach (var (parameter, start, length) in Segments())
+        get
         {
-            parameter.Gradient.AsSpan(start, length).CopyTo(destination.Slice(offset, length));
-            offset += length;
+            int length = 0;
+            foreach (var parameter in Parameters)
+                length += parameter.TouchedRows is { Count: > 0 } touched ? touched.Count * parameter.Columns : parameter.Gradient.Length;
+            return length;
         }
     }
 
+    /// <summary>Copies the gradients into <paramref name="destination"/>.</summary>
+    public void Read(Span<float> destination) => Copy(destination, toGradients: false);
+
     /// <summary>Writes <paramref name="source"/> back into the gradients.</summary>
-    public void Write(ReadOnlySpan<float> source)
+    public void Write(Span<float> source) => Copy(source, toGradients: true);
+
+    private void Copy(Span<float> flat, bool toGradients)
     {
         int offset = 0;
-        foreach (var (parameter, start, length) in Segments())
+        foreach (var parameter in Parameters)
         {
-            source.Slice(offset, length).CopyTo(parameter.Gradient.AsSpan(start, length));
-            offset += length;
+            if (parameter.TouchedRows is { Count: > 0 } touched)
+            {
+                int width = parameter.Columns;
+                foreach (int row in touched.Rows)
+                {
+                    Move(parameter.Gradient.AsSpan(row * width, width), flat.Slice(offset, width), toGradients);
+                    offset += width;
+                }
+            }
+            else
+            {
+                Move(parameter.Gradient, flat.Slice(offset, parameter.Gradient.Length), toGradients);
+                offset += parameter.Gradient.Length;
+            }
         }
+    }
+
+    private static void Move(Span<float> gradient, Span<float> flat, bool toGradient)
+    {
+        if (toGradient)
+            flat.CopyTo(gradient);
+        else
+            gradient.CopyTo(flat);
     }
 
     /// <summary>Zeroes the touched rows of row-sparse gradients and forgets them, so the next backward pass starts clean.</summary>
@@ -51,20 +74,4 @@ internal sealed class SharedGradient(IReadOnlyList<Parameter> parameters)
 
     /// <summary>Squared L2 norm.</summary>
     public static float SquaredNorm(ReadOnlySpan<float> vector) => VectorOps.Dot(vector, vector);
-
-    private IEnumerable<(Parameter Parameter, int Start, int Length)> Segments()
-    {
-        foreach (var parameter in Parameters)
-        {
-            if (parameter.TouchedRows is { Count: > 0 } touched)
-            {
-                for (int i = 0; i < touched.Count; i++)
-                    yield return (parameter, touched.Rows[i] * parameter.Columns, parameter.Columns);
-            }
-            else
-            {
-                yield return (parameter, 0, parameter.Gradient.Length);
-            }
-        }
-    }
 }

@@ -25,60 +25,59 @@ public sealed class CAGrad : GradientWeighting
     internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count, C);
 
     /// <summary>
-    /// The simplex weights w* minimising wᵀb + √φ·√(wᵀGw) with b = G·1/K and φ = c²·mean(G), for Gram matrix G,
-    /// by exponentiated gradient descent (exposed for tests).
+    /// Writes into <paramref name="w"/> the simplex weights w* minimising wᵀb + √φ·√(wᵀGw) with b = G·1/K and
+    /// φ = c²·mean(G), for Gram matrix G (k × k), by exponentiated gradient descent.
     /// </summary>
-    internal static double[] Weights(double[,] gram, double c)
+    internal static void Weights(ReadOnlySpan<double> gram, double c, Span<double> w)
     {
-        int k = gram.GetLength(0);
+        int k = w.Length;
         double meanGram = 0;
-        var b = new double[k];
+        Span<double> b = stackalloc double[k], gw = stackalloc double[k], gradient = stackalloc double[k];
+        b.Clear();
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
             {
-                b[i] += gram[i, j] / k;
-                meanGram += gram[i, j] / (k * k);
+                b[i] += gram[i * k + j] / k;
+                meanGram += gram[i * k + j] / (k * k);
             }
         double radius = c * Math.Sqrt(Math.Max(meanGram, 0)) + 1e-8;
-        var w = Enumerable.Repeat(1.0 / k, k).ToArray();
+        w.Fill(1.0 / k);
         for (int iteration = 0; iteration < 2000; iteration++)
         {
-            var gw = new double[k];
+            GramMatrix.Multiply(gram, w, gw);
+            double norm = Math.Sqrt(Math.Max(GramMatrix.Dot(w, gw), 1e-20)), scale = 1e-20, sum = 0;
             for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                    gw[i] += gram[i, j] * w[j];
-            double norm = Math.Sqrt(Math.Max(w.Select((v, i) => v * gw[i]).Sum(), 1e-20));
-            var gradient = b.Select((v, i) => v + radius * gw[i] / norm).ToArray();
-            double scale = gradient.Max(Math.Abs) + 1e-20, sum = 0;
+            {
+                gradient[i] = b[i] + radius * gw[i] / norm;
+                scale = Math.Max(scale, Math.Abs(gradient[i]));
+            }
             for (int i = 0; i < k; i++)
                 sum += w[i] *= Math.Exp(-0.1 * gradient[i] / scale);
             for (int i = 0; i < k; i++)
                 w[i] /= sum;
         }
-        return w;
     }
 
     private sealed class State(int tasks, float c) : GradientWeightingState(tasks)
     {
-        public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
+        private readonly double[] _gram = new double[tasks * tasks], _w = new double[tasks];
+
+        public override void Combine(TaskVectors taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
         {
-            int k = taskGradients.Length;
-            var gram = new double[k, k];
-            for (int i = 0; i < k; i++)
-                for (int j = i; j < k; j++)
-                    gram[i, j] = gram[j, i] = VectorOps.Dot(taskGradients[i], taskGradients[j]);
-            var w = Weights(gram, c);
+            int k = taskGradients.Count;
+            GramMatrix.Compute(taskGradients, _gram);
+            Weights(_gram, c, _w);
             double meanGram = 0, gwNorm = 0;
             for (int i = 0; i < k; i++)
                 for (int j = 0; j < k; j++)
                 {
-                    meanGram += gram[i, j] / (k * k);
-                    gwNorm += w[i] * w[j] * gram[i, j];
+                    meanGram += _gram[i * k + j] / (k * k);
+                    gwNorm += _w[i] * _w[j] * _gram[i * k + j];
                 }
             double lambda = c * Math.Sqrt(Math.Max(meanGram, 0)) / (Math.Sqrt(Math.Max(gwNorm, 0)) + 1e-8);
             destination.Clear();
             for (int t = 0; t < k; t++)
-                VectorOps.AddScaled((float)(k * (1.0 / k + lambda * w[t]) / (1 + c * c)), taskGradients[t], destination);
+                VectorOps.AddScaled((float)(k * (1.0 / k + lambda * _w[t]) / (1 + c * c)), taskGradients[t], destination);
         }
     }
 }

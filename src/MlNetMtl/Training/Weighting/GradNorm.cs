@@ -38,22 +38,27 @@ public sealed class GradNorm : GradientWeighting
 
         public override void AfterBatch(ReadOnlySpan<double> meanLosses) => meanLosses.CopyTo(_losses);
 
-        public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
+        private readonly double[] _relative = new double[tasks];
+
+        public override void Combine(TaskVectors taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
         {
             destination.Clear();
-            foreach (var gradient in taskGradients)
-                VectorOps.AddScaled(1f, gradient, destination);
+            for (int t = 0; t < taskGradients.Count; t++)
+                VectorOps.AddScaled(1f, taskGradients[t], destination);
             UpdateWeights(lastLayerNorms);
         }
 
         private void UpdateWeights(ReadOnlySpan<double> norms)
         {
             int k = Weights.Length;
-            if (_losses.Any(l => !double.IsFinite(l) || l <= 0))
-                return;
+            foreach (double loss in _losses)
+                if (!double.IsFinite(loss) || loss <= 0)
+                    return;
             _initialLosses ??= (double[])_losses.Clone();
-            var relative = _losses.Select((l, t) => l / _initialLosses[t]).ToArray();
-            double meanRelative = relative.Average(), meanNorm = 0;
+            var relative = _relative;
+            double meanRelative = 0, meanNorm = 0;
+            for (int t = 0; t < k; t++)
+                meanRelative += (relative[t] = _losses[t] / _initialLosses[t]) / k;
             foreach (double n in norms)
                 meanNorm += n / k;
             for (int t = 0; t < k; t++)
@@ -62,7 +67,9 @@ public sealed class GradNorm : GradientWeighting
                 double derivative = Math.Sign(norms[t] - target) * norms[t] / Weights[t];
                 Weights[t] = (float)Math.Max(Weights[t] - rate * derivative, 1e-3);
             }
-            float sum = Weights.Sum();
+            float sum = 0;
+            foreach (float weight in Weights)
+                sum += weight;
             for (int t = 0; t < k; t++)
                 Weights[t] *= k / sum;
         }

@@ -26,11 +26,11 @@ internal abstract class GradientWeightingState(int tasks) : WeightingState(tasks
     public virtual bool ReweightsFromRepresentation => false;
 
     /// <summary>Writes each task's loss scale from the tasks' representation gradients.</summary>
-    public virtual void Reweight(float[][] representationGradients, Span<float> scales) => throw new NotSupportedException();
+    public virtual void Reweight(TaskVectors representationGradients, Span<float> scales) => throw new NotSupportedException();
 
     /// <summary>
     /// Combines the task gradients of the shared parameters into <paramref name="destination"/>. <paramref name="lastLayerNorms"/>
     /// are the task gradients' norms on the last shared layer (for GradNorm).
     /// </summary>
-    public abstract void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random);
+    public abstract void Combine(TaskVectors taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random);
 }

@@ -21,29 +21,20 @@ public sealed class Mgda : GradientWeighting
 
     internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count, UpperBound);
 
-    private static double[,] Gram(float[][] vectors)
+    /// <summary>Writes the min-norm convex weights α of vectors with Gram matrix <paramref name="gram"/> (k × k) into <paramref name="alpha"/>.</summary>
+    internal static void MinNormWeights(ReadOnlySpan<double> gram, Span<double> alpha)
     {
-        int k = vectors.Length;
-        var gram = new double[k, k];
-        for (int i = 0; i < k; i++)
-            for (int j = i; j < k; j++)
-                gram[i, j] = gram[j, i] = VectorOps.Dot(vectors[i], vectors[j]);
-        return gram;
-    }
-
-    /// <summary>The min-norm convex weights α of vectors with Gram matrix <paramref name="gram"/> (exposed for tests).</summary>
-    internal static double[] MinNormWeights(double[,] gram)
-    {
-        int k = gram.GetLength(0);
-        var alpha = Enumerable.Repeat(1.0 / k, k).ToArray();
+        int k = alpha.Length;
+        alpha.Fill(1.0 / k);
+        Span<double> gradient = stackalloc double[k]; // Gα
         for (int iteration = 0; iteration < 250; iteration++)
         {
-            var gradient = new double[k]; // Mα
-            for (int i = 0; i < k; i++)
-                for (int j = 0; j < k; j++)
-                    gradient[i] += gram[i, j] * alpha[j];
-            int best = Array.IndexOf(gradient, gradient.Min());
-            double a = alpha.Select((v, i) => v * gradient[i]).Sum(), b = gradient[best], c = gram[best, best];
+            GramMatrix.Multiply(gram, alpha, gradient);
+            int best = 0;
+            for (int i = 1; i < k; i++)
+                if (gradient[i] < gradient[best])
+                    best = i;
+            double a = GramMatrix.Dot(alpha, gradient), b = gradient[best], c = gram[best * k + best];
             double denominator = a - 2 * b + c;
             double step = denominator <= 1e-20 ? 0 : Math.Clamp((a - b) / denominator, 0, 1);
             if (step < 1e-9)
@@ -52,27 +43,30 @@ public sealed class Mgda : GradientWeighting
                 alpha[i] *= 1 - step;
             alpha[best] += step;
         }
-        return alpha;
     }
 
     private sealed class State(int tasks, bool upperBound) : GradientWeightingState(tasks)
     {
+        private readonly double[] _gram = new double[tasks * tasks], _alpha = new double[tasks];
+
         public override bool ReweightsFromRepresentation => upperBound;
 
-        public override void Reweight(float[][] representationGradients, Span<float> scales)
+        public override void Reweight(TaskVectors representationGradients, Span<float> scales)
         {
-            var alpha = MinNormWeights(Gram(representationGradients));
+            GramMatrix.Compute(representationGradients, _gram);
+            MinNormWeights(_gram, _alpha);
             for (int t = 0; t < scales.Length; t++)
-                scales[t] = (float)(scales.Length * alpha[t]);
+                scales[t] = (float)(scales.Length * _alpha[t]);
         }
 
-        public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
+        public override void Combine(TaskVectors taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
         {
-            int k = taskGradients.Length;
-            var alpha = MinNormWeights(Gram(taskGradients));
+            int k = taskGradients.Count;
+            GramMatrix.Compute(taskGradients, _gram);
+            MinNormWeights(_gram, _alpha);
             destination.Clear();
             for (int t = 0; t < k; t++)
-                VectorOps.AddScaled((float)(k * alpha[t]), taskGradients[t], destination);
+                VectorOps.AddScaled((float)(k * _alpha[t]), taskGradients[t], destination);
         }
     }
 }

@@ -16,13 +16,13 @@ public sealed class PCGrad : GradientWeighting
     internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count);
 
     /// <summary>The projection for a given task order (exposed for tests).</summary>
-    internal static void Project(float[][] gradients, Span<float> destination, int[] order, int[] others)
+    internal static void Project(TaskVectors gradients, Span<float> destination, ReadOnlySpan<int> order, ReadOnlySpan<int> others, Span<float> projected)
     {
         destination.Clear();
-        var projected = new float[destination.Length];
+        projected = projected[..destination.Length];
         foreach (int i in order)
         {
-            gradients[i].CopyTo(projected, 0);
+            gradients[i].CopyTo(projected);
             foreach (int j in others)
             {
                 if (j == i)
@@ -38,13 +38,18 @@ public sealed class PCGrad : GradientWeighting
 
     private sealed class State(int tasks) : GradientWeightingState(tasks)
     {
-        public override void Combine(float[][] taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
+        private readonly int[] _order = new int[tasks], _others = new int[tasks];
+        private float[] _projected = [];
+
+        public override void Combine(TaskVectors taskGradients, Span<float> destination, ReadOnlySpan<double> lastLayerNorms, Random random)
         {
-            var order = Enumerable.Range(0, taskGradients.Length).ToArray();
-            var others = Enumerable.Range(0, taskGradients.Length).ToArray();
-            random.Shuffle(order);
-            random.Shuffle(others);
-            Project(taskGradients, destination, order, others);
+            for (int t = 0; t < _order.Length; t++)
+                _order[t] = _others[t] = t;
+            random.Shuffle(_order);
+            random.Shuffle(_others);
+            if (_projected.Length < destination.Length)
+                _projected = new float[Math.Max(destination.Length, _projected.Length * 2)];
+            Project(taskGradients, destination, _order, _others, _projected);
         }
     }
 }

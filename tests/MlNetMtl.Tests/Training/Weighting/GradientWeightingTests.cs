@@ -14,11 +14,11 @@ public class GradientWeightingTests
     {
         float[][] g = [[1f, 0f], [-1f, 1f]];
         var result = new float[2];
-        PCGrad.Project(g, result, [0, 1], [0, 1]);
+        PCGrad.Project(new TaskVectors(g, 2), result, [0, 1], [0, 1], new float[2]);
         // g₁′ = g₁ − (g₁·g₂/‖g₂‖²)g₂ = (0.5, 0.5); g₂′ = g₂ − (g₂·g₁/‖g₁‖²)g₁ = (0, 1).
         Assert.That(result, Is.EqualTo(new[] { 0.5f, 1.5f }).Within(1e-6f));
         float[][] agreeing = [[1f, 0f], [1f, 1f]];
-        PCGrad.Project(agreeing, result, [0, 1], [0, 1]);
+        PCGrad.Project(new TaskVectors(agreeing, 2), result, [0, 1], [0, 1], new float[2]);
         Assert.That(result, Is.EqualTo(new[] { 2f, 1f }), "no conflict, no projection");
     }
 
@@ -31,14 +31,23 @@ public class GradientWeightingTests
         return gram;
     }
 
+    private static double[] Flat(double[,] gram) => gram.Cast<double>().ToArray();
+
+    private static double[] MinNormWeights(double[,] gram)
+    {
+        var alpha = new double[gram.GetLength(0)];
+        Mgda.MinNormWeights(Flat(gram), alpha);
+        return alpha;
+    }
+
     [Test]
     public void Mgda_FindsTheMinNormPoint()
     {
         // Two tasks: α₁ = ((g₂ − g₁)·g₂)/‖g₁ − g₂‖², clipped to [0, 1].
-        Assert.That(Mgda.MinNormWeights(Gram([2, 0], [0, 1])), Is.EqualTo(new[] { 0.2, 0.8 }).Within(1e-6));
-        Assert.That(Mgda.MinNormWeights(Gram([1, 0], [2, 0])), Is.EqualTo(new[] { 1.0, 0.0 }).Within(1e-6));
+        Assert.That(MinNormWeights(Gram([2, 0], [0, 1])), Is.EqualTo(new[] { 0.2, 0.8 }).Within(1e-6));
+        Assert.That(MinNormWeights(Gram([1, 0], [2, 0])), Is.EqualTo(new[] { 1.0, 0.0 }).Within(1e-6));
         // Three unit axes: the centroid.
-        Assert.That(Mgda.MinNormWeights(Gram([1, 0, 0], [0, 1, 0], [0, 0, 1])), Is.EqualTo(new[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }).Within(1e-3));
+        Assert.That(MinNormWeights(Gram([1, 0, 0], [0, 1, 0], [0, 0, 1])), Is.EqualTo(new[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }).Within(1e-3));
     }
 
     [Test]
@@ -62,7 +71,7 @@ public class GradientWeightingTests
             network.Backward(batch, workspace, false);
             representation[t] = workspace.RepresentationGradient(data.Rows).ToArray();
         }
-        var alpha = Mgda.MinNormWeights(Gram(representation.Select(r => r.Select(v => (double)v).ToArray()).ToArray()));
+        var alpha = MinNormWeights(Gram(representation.Select(r => r.Select(v => (double)v).ToArray()).ToArray()));
         for (int t = 0; t < 2; t++)
             saved[t].Select(v => (float)(2 * alpha[t]) * v).ToArray().CopyTo(workspace.OutputGradients[t], 0);
         network.Backward(batch, workspace, false);
@@ -83,7 +92,8 @@ public class GradientWeightingTests
     {
         double[] g1 = [1, 0.2], g2 = [-0.6, 1];
         var gram = Gram(g1, g2);
-        var w = CAGrad.Weights(gram, c);
+        var w = new double[2];
+        CAGrad.Weights(Flat(gram), c, w);
         double Objective(double w1)
         {
             double w2 = 1 - w1;
