@@ -69,21 +69,25 @@ public sealed class MultiTaskDataset
             throw new ArgumentException($"Task '{task.Name}' has {labels.Length} labels but there are {rows} feature rows.", nameof(labels));
         int labelled = 0;
         for (int row = 0; row < labels.Length; row++)
-        {
-            float label = labels[row];
-            if (float.IsNaN(label) && task.MissingLabels == MissingLabelPolicy.Mask)
-                continue;
-            if (!float.IsFinite(label))
-                throw new ArgumentException($"Task '{task.Name}', row {row}: the label is {label}; labels must be finite" +
-                    (float.IsNaN(label) ? " (or let the task mask missing labels)." : "."), nameof(labels));
-            if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
-                throw new ArgumentException($"Task '{task.Name}', row {row}: binary label {label} is not 0 or 1.", nameof(labels));
-            if (task.Kind == TaskKind.Multiclass && (label < 0 || label >= task.ClassCount || label != MathF.Floor(label)))
-                throw new ArgumentException($"Task '{task.Name}', row {row}: class {label} is not an integer in [0, {task.ClassCount}).", nameof(labels));
-            labelled++;
-        }
+            if (CheckLabel(task, labels[row], row))
+                labelled++;
         if (labelled == 0 && rows > 0)
             throw new ArgumentException($"Task '{task.Name}' has no labelled row: every label is missing.", nameof(labels));
+    }
+
+    /// <summary>Throws when <paramref name="label"/> is not valid for <paramref name="task"/>; returns false for a masked missing label.</summary>
+    internal static bool CheckLabel(TaskDefinition task, float label, long row)
+    {
+        if (float.IsNaN(label) && task.MissingLabels == MissingLabelPolicy.Mask)
+            return false;
+        if (!float.IsFinite(label))
+            throw new ArgumentException($"Task '{task.Name}', row {row}: the label is {label}; labels must be finite" +
+                (float.IsNaN(label) ? " (or let the task mask missing labels)." : "."), "labels");
+        if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
+            throw new ArgumentException($"Task '{task.Name}', row {row}: binary label {label} is not 0 or 1.", "labels");
+        if (task.Kind == TaskKind.Multiclass && (label < 0 || label >= task.ClassCount || label != MathF.Floor(label)))
+            throw new ArgumentException($"Task '{task.Name}', row {row}: class {label} is not an integer in [0, {task.ClassCount}).", "labels");
+        return true;
     }
 
     private static void CheckWeights(float[]? weights, string what, int rows)

@@ -22,6 +22,7 @@ internal sealed class BatchGatherer
     public BatchGatherer(MultiTaskDataset data, int capacity)
     {
         _data = data;
+        Capacity = capacity;
         if (data.Features is SparseFeatures)
             _rowStarts = new int[capacity + 1];
         else
@@ -29,6 +30,12 @@ internal sealed class BatchGatherer
         _labels = data.Tasks.Select(_ => new float[capacity]).ToArray();
         _weights = data.Tasks.Select(_ => new float[capacity]).ToArray();
     }
+
+    /// <summary>The data set gathered from.</summary>
+    public MultiTaskDataset Data => _data;
+
+    /// <summary>Most rows per batch.</summary>
+    public int Capacity { get; }
 
     /// <summary>Gathers <paramref name="rows"/> and returns them as a batch (valid until the next call).</summary>
     public InputBatch Gather(ReadOnlySpan<int> rows)

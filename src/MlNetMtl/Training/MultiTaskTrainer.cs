@@ -49,30 +49,69 @@ public sealed class MultiTaskTrainer
             throw new ArgumentException($"No training rows remain (the data set has {train.Rows} rows).", nameof(train));
         var validationSet = validation ?? (heldOutRows.Length > 0 ? train : null);
         int[] validationRows = validation is not null ? Enumerable.Range(0, validation.Rows).ToArray() : heldOutRows;
+        int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
+        var epochs = new InMemoryBatches(train, trainRows, capacity);
+        var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
+        return Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
+            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken);
+    }
 
-        var network = MultiTaskNetwork.Create(train.Features.Dimension, train.Tasks, _network, _training.Seed,
-            train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null);
+    /// <summary>
+    /// Trains a new network on rows streamed from <paramref name="train"/>, pass after pass, shuffled through a buffer
+    /// of <paramref name="shuffleBufferRows"/> rows, so memory stays bounded whatever the number of rows. A first
+    /// pass counts the rows; when they all fit in the buffer, training is exactly the in-memory
+    /// <see cref="Fit(MultiTaskDataset, MultiTaskDataset?, IProgress{EpochReport}?, CancellationToken)"/> on them.
+    /// Otherwise, without <paramref name="validation"/>, each row is held out with probability
+    /// <see cref="TrainerOptions.ValidationFraction"/> (seeded by its position), and the first held-out rows, up to
+    /// the buffer's size, form the validation set.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row is invalid (its position is named), the stream has no rows, or the architecture prepares its labels from the whole data set (ESMM).</exception>
+    public TrainingResult Fit(IRowStream train, int shuffleBufferRows, MultiTaskDataset? validation = null, IProgress<EpochReport>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuffleBufferRows);
+        var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.Seed, cancellationToken);
+        if (scan.AllRows is { } all)
+            return Fit(all, validation, progress, cancellationToken);
+        if (_network is EsmmOptions)
+            throw new ArgumentException("ESMM derives its CTCVR labels from the whole data set: train it in memory (no shuffle buffer).", nameof(train));
+        var tasks = train.Tasks;
+        if (validation is not null)
+            CheckCompatible(tasks, train.Dimension, validation);
+        var validationSet = validation ?? scan.Validation;
+        int[] validationRows = validationSet is null ? [] : Enumerable.Range(0, validationSet.Rows).ToArray();
+        int capacity = _training.BatchSize;
+        using var epochs = new ShuffledStream(train, scan.Buffer, capacity, scan.TrainingRows, scan.IsHeldOut);
+        var positiveWeights = tasks.Select((task, t) => PositiveWeight(task, scan.Positives[t], scan.Labelled[t])).ToArray();
+        return Train(tasks, train.Dimension, null, epochs, validationSet, validationRows, positiveWeights, new Random(_training.Seed), progress, cancellationToken);
+    }
+
+    private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,
+        MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
+        CancellationToken cancellationToken)
+    {
+        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.Seed, firstLayerFanIn);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
         if (_training.Pretrained is { } pretrained)
             LoadPretrained(network, pretrained);
         foreach (var (name, imbalance) in _training.Imbalance)
         {
-            var task = train.Tasks.FirstOrDefault(t => t.Name == name)
-                ?? throw new ArgumentException($"Imbalance is set for '{name}', which is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
+            var task = tasks.FirstOrDefault(t => t.Name == name)
+                ?? throw new ArgumentException($"Imbalance is set for '{name}', which is not one of the tasks ({string.Join(", ", tasks.Select(t => t.Name))}).", "train");
             if (task.Kind != TaskKind.Binary)
-                throw new ArgumentException($"Imbalance settings apply to binary tasks; '{name}' is {task.Kind}.", nameof(train));
+                throw new ArgumentException($"Imbalance settings apply to binary tasks; '{name}' is {task.Kind}.", "train");
         }
-        if (_training.EarlyStoppingTask is { } stoppingTask && train.Tasks.All(t => t.Name != stoppingTask))
-            throw new ArgumentException($"EarlyStoppingTask '{stoppingTask}' is not one of the tasks ({string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
-        int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
+        if (_training.EarlyStoppingTask is { } stoppingTask && tasks.All(t => t.Name != stoppingTask))
+            throw new ArgumentException($"EarlyStoppingTask '{stoppingTask}' is not one of the tasks ({string.Join(", ", tasks.Select(t => t.Name))}).", "train");
         var frozen = _training.Freeze switch
         {
             FreezeMode.Shared => network.SharedParameters.ToHashSet(),
             FreezeMode.WarmStarted => inherited.ToHashSet(),
             _ => [],
         };
-        using var session = new Session(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), train, validationSet, capacity, _training, random);
-        return session.Run(trainRows, validationRows, progress, cancellationToken);
+        using var session = new Session(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), epochs, validationSet, positiveWeights, _training, random);
+        return session.Run(validationRows, progress, cancellationToken);
     }
 
     /// <summary>Copies every parameter of <paramref name="start"/> into the parameter of the same name and shape; returns those.</summary>
@@ -108,17 +147,33 @@ public sealed class MultiTaskTrainer
         }
     }
 
-    private static void CheckCompatible(MultiTaskDataset train, MultiTaskDataset validation)
+    private static void CheckCompatible(MultiTaskDataset train, MultiTaskDataset validation) =>
+        CheckCompatible(train.Tasks, train.Features.Dimension, validation);
+
+    private static void CheckCompatible(IReadOnlyList<TaskDefinition> tasks, int dimension, MultiTaskDataset validation)
     {
-        if (validation.Features.Dimension != train.Features.Dimension)
-            throw new ArgumentException($"Validation rows have width {validation.Features.Dimension}; training rows have {train.Features.Dimension}.", nameof(validation));
-        if (validation.Tasks.Count != train.Tasks.Count)
-            throw new ArgumentException($"Validation has {validation.Tasks.Count} tasks; training has {train.Tasks.Count}.", nameof(validation));
-        for (int t = 0; t < train.Tasks.Count; t++)
-            if (validation.Tasks[t].Name != train.Tasks[t].Name || validation.Tasks[t].Kind != train.Tasks[t].Kind)
-                throw new ArgumentException($"Validation task {t} is '{validation.Tasks[t].Name}' ({validation.Tasks[t].Kind}); training task {t} is '{train.Tasks[t].Name}' ({train.Tasks[t].Kind}).", nameof(validation));
+        if (validation.Features.Dimension != dimension)
+            throw new ArgumentException($"Validation rows have width {validation.Features.Dimension}; training rows have {dimension}.", nameof(validation));
+        if (validation.Tasks.Count != tasks.Count)
+            throw new ArgumentException($"Validation has {validation.Tasks.Count} tasks; training has {tasks.Count}.", nameof(validation));
+        for (int t = 0; t < tasks.Count; t++)
+            if (validation.Tasks[t].Name != tasks[t].Name || validation.Tasks[t].Kind != tasks[t].Kind)
+                throw new ArgumentException($"Validation task {t} is '{validation.Tasks[t].Name}' ({validation.Tasks[t].Kind}); training task {t} is '{tasks[t].Name}' ({tasks[t].Kind}).", nameof(validation));
         if (validation.Rows == 0)
             throw new ArgumentException("The validation set has no rows.", nameof(validation));
+    }
+
+    private float PositiveWeight(TaskDefinition task, float[] labels) =>
+        PositiveWeight(task, labels.Count(l => l == 1f), labels.Count(l => !float.IsNaN(l)));
+
+    /// <summary>The task's explicit positive weight, or (1 − π)/π from the labelled rows' positive rate π; 1 without imbalance settings.</summary>
+    private float PositiveWeight(TaskDefinition task, long positives, long labelled)
+    {
+        if (_training.Imbalance.GetValueOrDefault(task.Name) is not { } imbalance)
+            return 1f;
+        if (!imbalance.AutoPositiveWeight)
+            return imbalance.PositiveWeight;
+        return positives == 0 || positives == labelled ? 1f : (float)(labelled - positives) / positives;
     }
 
     /// <summary>A seeded permutation of the rows; the last <paramref name="fraction"/> of it is held out.</summary>
@@ -134,7 +189,8 @@ public sealed class MultiTaskTrainer
     private sealed class Session : IDisposable
     {
         private readonly MultiTaskNetwork _network;
-        private readonly MultiTaskDataset _train;
+        private readonly IReadOnlyList<TaskDefinition> _tasks;
+        private readonly IEpochBatches _epochs;
         private readonly MultiTaskDataset? _validation;
         private readonly TrainerOptions _options;
         private readonly Random _random;
@@ -152,26 +208,29 @@ public sealed class MultiTaskTrainer
         private readonly long _totalSteps;
         private long _step;
 
-        public Session(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, MultiTaskDataset train, MultiTaskDataset? validation, int capacity, TrainerOptions options, Random random)
+        public Session(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, IEpochBatches epochs, MultiTaskDataset? validation,
+            float[] positiveWeights, TrainerOptions options, Random random)
         {
             _network = network;
-            _train = train;
+            _tasks = network.Tasks;
+            _epochs = epochs;
             _validation = validation;
             _options = options;
             _random = random;
+            _trainBatches = epochs.Batches;
+            int capacity = _trainBatches.Capacity;
             _workspace = network.CreateWorkspace(capacity);
-            _trainBatches = new BatchGatherer(train, capacity);
-            _validationBatches = validation is null ? null : ReferenceEquals(validation, train) ? _trainBatches : new BatchGatherer(validation, capacity);
-            _weighting = options.Weighting.Start(train.Tasks, options);
+            _validationBatches = validation is null ? null : ReferenceEquals(validation, _trainBatches.Data) ? _trainBatches : new BatchGatherer(validation, capacity);
+            _weighting = options.Weighting.Start(_tasks, options);
             _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
             _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.Seed) : null;
-            _stoppingTask = options.EarlyStoppingTask is null ? null : train.Tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
-            _imbalance = train.Tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
-            _positiveWeights = train.Tasks.Select((t, i) => PositiveWeight(_imbalance[i], train.Labels[i])).ToArray();
+            _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
+            _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
+            _positiveWeights = positiveWeights;
             for (int t = 0; t < _imbalance.Length; t++)
                 if (_imbalance[t] is { NegativeSampleRate: < 1 } && network.OutputBias(t) is null)
-                    throw new ArgumentException($"Task '{train.Tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
-            _totalSteps = (long)options.Epochs * ((train.Rows + capacity - 1) / capacity);
+                    throw new ArgumentException($"Task '{_tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
+            _totalSteps = options.Epochs * epochs.BatchesPerEpoch;
             _trainable = trainable;
             _optimizer = options.Optimizer == OptimizerKind.Adam
                 ? new AdamOptimizer(trainable, options)
@@ -180,7 +239,7 @@ public sealed class MultiTaskTrainer
 
         public void Dispose() => _parallel?.Dispose();
 
-        public TrainingResult Run(int[] trainRows, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        public TrainingResult Run(int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
         {
             var reports = new List<EpochReport>();
             float[][]? best = null;
@@ -190,9 +249,9 @@ public sealed class MultiTaskTrainer
             for (int epoch = 1; epoch <= _options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
-                _random.Shuffle(trainRows);
+                _epochs.BeginEpoch(_random);
                 _weighting.BeginEpoch(epoch, reports);
-                var (trainingLoss, taskWeights) = TrainEpoch(trainRows, epoch, cancellationToken);
+                var (trainingLoss, taskWeights) = TrainEpoch(epoch, cancellationToken);
                 var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
                 double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
                 var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric);
@@ -204,7 +263,7 @@ public sealed class MultiTaskTrainer
                     bestEpoch = epoch;
                     continue;
                 }
-                double criterion = _stoppingTask is null ? mean : _train.Tasks[_stoppingTask.Value].Kind == TaskKind.Binary ? -metric : metric;
+                double criterion = _stoppingTask is null ? mean : _tasks[_stoppingTask.Value].Kind == TaskKind.Binary ? -metric : metric;
                 if (double.IsNaN(criterion))
                     criterion = mean; // e.g. AUC of a validation split with one class only
                 if (criterion < bestLoss)
@@ -226,10 +285,10 @@ public sealed class MultiTaskTrainer
             return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
         }
 
-        /// <summary>One pass over <paramref name="rows"/>; returns each task's mean loss and mean loss-weighting multiplier.</summary>
-        private (double[] Losses, double[] TaskWeights) TrainEpoch(int[] rows, int epoch, CancellationToken cancellationToken)
+        /// <summary>One pass over the epoch's mini-batches; returns each task's mean loss and mean loss-weighting multiplier.</summary>
+        private (double[] Losses, double[] TaskWeights) TrainEpoch(int epoch, CancellationToken cancellationToken)
         {
-            int tasks = _train.Tasks.Count, batches = 0;
+            int tasks = _tasks.Count, batches = 0;
             var sums = new double[tasks];
             var weights = new double[tasks];
             var batchSums = new double[tasks];
@@ -237,12 +296,11 @@ public sealed class MultiTaskTrainer
             var batchMeans = new double[tasks];
             var multipliers = new double[tasks];
             var dropout = _network.Options.Dropout > 0 ? _random : null;
-            for (int start = 0; start < rows.Length; start += _workspace.Capacity)
+            while (_epochs.Next(_random))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(_workspace.Capacity, rows.Length - start);
-                var batch = _trainBatches.Gather(rows.AsSpan(start, count));
-                ApplyImbalance(count);
+                var batch = _trainBatches.LastBatch;
+                ApplyImbalance(batch.Rows);
                 _weighting.BeginBatch(_random);
                 Array.Clear(batchSums);
                 Array.Clear(batchWeights);
@@ -253,7 +311,7 @@ public sealed class MultiTaskTrainer
                         backward: gradientWeighting is null, batchSums, batchWeights, out failed, out _, _weighting.Weights, _imbalance);
                 if (!finite)
                     throw new InvalidOperationException(
-                        $"Training diverged in epoch {epoch}, mini-batch {start / _workspace.Capacity + 1}: task '{_train.Tasks[failed].Name}' loss is not finite. " +
+                        $"Training diverged in epoch {epoch}, mini-batch {batches + 1}: task '{_tasks[failed].Name}' loss is not finite. " +
                         $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
                 for (int t = 0; t < tasks; t++)
                     batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
@@ -272,17 +330,6 @@ public sealed class MultiTaskTrainer
                 batches++;
             }
             return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
-        }
-
-        /// <summary>The explicit positive weight, or (1 − π)/π from the labelled rows' positive rate π.</summary>
-        private static float PositiveWeight(TaskImbalance? imbalance, float[] labels)
-        {
-            if (imbalance is null)
-                return 1f;
-            if (!imbalance.AutoPositiveWeight)
-                return imbalance.PositiveWeight;
-            int positives = labels.Count(l => l == 1f), labelled = labels.Count(l => !float.IsNaN(l));
-            return positives == 0 || positives == labelled ? 1f : (float)(labelled - positives) / positives;
         }
 
         /// <summary>Weights positive rows and drops negative rows (weight 0) at the tasks' sample rates, for this mini-batch only.</summary>
@@ -321,8 +368,8 @@ public sealed class MultiTaskTrainer
             for (int t = 0; t < losses.Length; t++)
                 if (!double.IsNaN(losses[t]))
                 {
-                    sum += losses[t] * _train.Tasks[t].LossWeight;
-                    weight += _train.Tasks[t].LossWeight;
+                    sum += losses[t] * _tasks[t].LossWeight;
+                    weight += _tasks[t].LossWeight;
                 }
             return weight > 0 ? sum / weight : double.NaN;
         }
@@ -337,8 +384,8 @@ public sealed class MultiTaskTrainer
         /// </summary>
         private (double[] Losses, double Metric) Evaluate(int[] rows)
         {
-            var sums = new double[_train.Tasks.Count];
-            var weights = new double[_train.Tasks.Count];
+            var sums = new double[_tasks.Count];
+            var weights = new double[_tasks.Count];
             var scores = new List<float>();
             var labels = new List<float>();
             for (int start = 0; start < rows.Length; start += _workspace.Capacity)
@@ -346,8 +393,8 @@ public sealed class MultiTaskTrainer
                 int count = Math.Min(_workspace.Capacity, rows.Length - start);
                 var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
                 if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
-                    throw new InvalidOperationException($"Validation loss of task '{_train.Tasks[failed].Name}' is not finite: training diverged.");
-                if (_stoppingTask is { } task && _train.Tasks[task].Kind == TaskKind.Binary)
+                    throw new InvalidOperationException($"Validation loss of task '{_tasks[failed].Name}' is not finite: training diverged.");
+                if (_stoppingTask is { } task && _tasks[task].Kind == TaskKind.Binary)
                 {
                     var outputs = _workspace.TaskOutputs(task, count);
                     for (int r = 0; r < count; r++)
@@ -362,8 +409,8 @@ public sealed class MultiTaskTrainer
             double metric = _stoppingTask switch
             {
                 null => double.NaN,
-                int task when _train.Tasks[task].Kind == TaskKind.Binary => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
-                int task when _train.Tasks[task].Kind == TaskKind.Regression => Math.Sqrt(losses[task]),
+                int task when _tasks[task].Kind == TaskKind.Binary => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
+                int task when _tasks[task].Kind == TaskKind.Regression => Math.Sqrt(losses[task]),
                 int task => losses[task],
             };
             return (losses, metric);

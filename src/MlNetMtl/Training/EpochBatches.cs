@@ -1,0 +1,44 @@
+using MlNetMtl.Data;
+
+namespace MlNetMtl.Training;
+
+/// <summary>The mini-batches of one epoch, gathered one after another into <see cref="Batches"/>.</summary>
+internal interface IEpochBatches
+{
+    /// <summary>Holds the current mini-batch.</summary>
+    BatchGatherer Batches { get; }
+
+    /// <summary>Mini-batches per epoch (an estimate for the learning-rate schedule).</summary>
+    long BatchesPerEpoch { get; }
+
+    /// <summary>Starts an epoch, shuffling with <paramref name="random"/>.</summary>
+    void BeginEpoch(Random random);
+
+    /// <summary>Gathers the next mini-batch; false when the epoch is over.</summary>
+    bool Next(Random random);
+}
+
+/// <summary>Every chosen row of an in-memory data set once per epoch, in a fresh seeded shuffle.</summary>
+internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int capacity) : IEpochBatches
+{
+    private int _next;
+
+    public BatchGatherer Batches { get; } = new(data, capacity);
+    public long BatchesPerEpoch => (data.Rows + capacity - 1) / capacity;
+
+    public void BeginEpoch(Random random)
+    {
+        random.Shuffle(rows);
+        _next = 0;
+    }
+
+    public bool Next(Random random)
+    {
+        if (_next >= rows.Length)
+            return false;
+        int count = Math.Min(capacity, rows.Length - _next);
+        Batches.Gather(rows.AsSpan(_next, count));
+        _next += count;
+        return true;
+    }
+}
