@@ -1,4 +1,9 @@
 using BenchmarkDotNet.Running;
+using MlNetMtl.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/MlNetMtl.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project benchmarks/MlNetMtl.Benchmarks -- streaming-memory
+if (args is ["streaming-memory"] or ["streaming-child", ..])
+    StreamingMemory.Run(args);
+else
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -28,11 +28,12 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
     public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Largest global gradient norm per step (0: no clipping).", DefaultValueFactory = _ => 0f };
     public Option<string> StoppingTask { get; } = new("--early-stopping-task") { Description = "Stop on this task's validation AUC (binary) or RMSE (regression) instead of the mean loss." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of data generation, initialisation and shuffling.", DefaultValueFactory = _ => 42 };
+    public Option<int?> ShuffleBuffer { get; } = new("--shuffle-buffer-rows") { Description = "Stream the training rows through a shuffle buffer of this many rows instead of loading them all." };
     public Option<int> Threads { get; } = new("--threads") { Description = "Threads sharing each mini-batch (default: the processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, WarmupSteps, Decay, ClipNorm, StoppingTask, Seed, Threads })
+        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, WarmupSteps, Decay, ClipNorm, StoppingTask, Seed, Threads, ShuffleBuffer })
             command.Options.Add(option);
     }
 
@@ -61,6 +62,7 @@ internal sealed class TrainingOptionSet(int defaultEpochs)
         EarlyStoppingTask = parse.GetValue(StoppingTask),
         Seed = parse.GetValue(Seed),
         Threads = parse.GetValue(Threads),
+        ShuffleBufferRows = parse.GetValue(ShuffleBuffer),
         Progress = progress,
     };
 

@@ -5,8 +5,9 @@ using MlNetMtl.Training;
 namespace MlNetMtl;
 
 /// <summary>
-/// The ML.NET estimator of a multi-task network (shared-bottom, MMoE or OMoE, chosen in its options). <see cref="Fit(IDataView)"/> reads the feature and
-/// label columns in one pass into compact buffers, trains, and returns a <see cref="MultiTaskTransformer"/>.
+/// The ML.NET estimator of a multi-task network (architecture chosen in its options). <see cref="Fit(IDataView)"/> reads the feature and
+/// label columns in one pass into compact buffers — or, with <see cref="MultiTaskNetworkTrainerOptions.ShuffleBufferRows"/>, streams them
+/// pass after pass — trains, and returns a <see cref="MultiTaskTransformer"/>.
 /// Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>, <c>.Mmoe(…)</c> or <c>.Network(options)</c>.
 /// </summary>
 public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
@@ -33,9 +34,11 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         ArgumentNullException.ThrowIfNull(trainData);
         ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks, Auxiliary);
         var tasks = ColumnRules.ResolveClassCounts(trainData.Schema, _tasks);
-        var train = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
         var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
-        var result = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions()).Fit(train, validation, _options.Progress);
+        var trainer = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions());
+        var result = _options.ShuffleBufferRows is { } bufferRows
+            ? trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, _options.Progress)
+            : trainer.Fit(TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), validation, _options.Progress);
         return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch);
     }
 

@@ -128,6 +128,14 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Null (the default) reads the training rows into memory once. A number streams them from the data view on
+    /// every epoch through a shuffle buffer of that many rows, so data larger than memory trains: memory stays at
+    /// about twice the buffer's rows (dense) whatever the data's size. When every row fits in the buffer, the model
+    /// is the in-memory one. Without validation data, rows are held out by a seeded hash of their position.
+    /// </summary>
+    public int? ShuffleBufferRows { get; set; }
+
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
@@ -188,6 +196,8 @@ public sealed class MultiTaskNetworkTrainerOptions
         if (Tasks is null || Tasks.Count == 0)
             throw new ArgumentException("Tasks is empty: give at least one task (name, label column, kind).", nameof(Tasks));
         TaskDefinition.ValidateList(Tasks.Select(t => t.DefinitionForChecks).ToArray(), nameof(Tasks));
+        if (ShuffleBufferRows is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(ShuffleBufferRows), ShuffleBufferRows, "ShuffleBufferRows must be > 0 (or null to train in memory).");
         _ = new MultiTaskTrainer(NetworkOptions(), TrainingOptions());
     }
 }
