@@ -8,7 +8,7 @@ using MlNetMtl.Training;
 namespace MlNetMtl.Benchmarks;
 
 /// <summary>
-/// One training epoch of the reference networks of ../shared/design/performance.md over 65,536 rows, one thread, as
+/// One training epoch of the reference networks of ../shared/design/performance.md over 65,536 rows, on 1 or 2 threads, as
 /// the TorchSharp anchor in ../shared/tools/torch-anchor measures them (Adam lr 1e-3, summed BCE, two binary tasks):
 /// W-SB = 512 → 256 → 128 shared, towers 128 → 64 → 1; W-MMoE = 8 experts 512 → 128 → 64, a softmax gate per task,
 /// towers 64 → 32 → 1. The epoch includes building the network.
@@ -36,6 +36,9 @@ public class TrainingBenchmarks
     [Params("W-SB", "W-MMoE")]
     public string Network { get; set; } = "W-SB";
 
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -57,5 +60,5 @@ public class TrainingBenchmarks
             Network == "W-SB"
                 ? new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] }
                 : new MmoeOptions { ExpertCount = 8, ExpertWidths = [128, 64], TowerWidths = [32] },
-            new TrainerOptions { Epochs = 1, BatchSize = BatchSize, ValidationFraction = 0 }).Fit(_data);
+            new TrainerOptions { Epochs = 1, BatchSize = BatchSize, ValidationFraction = 0, Threads = Threads }).Fit(_data);
 }
