@@ -46,7 +46,7 @@ public static class AdultDataset
         var labels = ml.Transforms.Conversion.MapValue(Income.LabelColumnName, Positive(">50K", ">50K."), "income")
             .Append(ml.Transforms.Conversion.MapValue(NeverMarried.LabelColumnName, Positive("Never-married"), "marital_status"));
         var raw = loader.Load(path);
-        return new LoadedDataset(labels.Fit(raw).Transform(raw), [Income, NeverMarried], Featurization.Tabular(ml, Categorical, Numeric), weightColumnName: null);
+        return new LoadedDataset(ml, labels.Fit(raw).Transform(raw), [Income, NeverMarried], new FeatureSpec { Categorical = Categorical, Numeric = Numeric }, weightColumnName: null);
     }
 
     internal static IEnumerable<KeyValuePair<string, bool>> Positive(params string[] values) => values.Select(v => new KeyValuePair<string, bool>(v, true));

@@ -51,8 +51,8 @@ public static class CensusKddDataset
             .Append(ml.Transforms.Conversion.MapValue(NeverMarried.LabelColumnName, AdultDataset.Positive("Never married"), "marital_stat"));
         var raw = loader.Load(path);
         var features = Columns.Where(c => !NotFeatures.Contains(c)).ToArray();
-        return new LoadedDataset(labels.Fit(raw).Transform(raw), [Income, NeverMarried],
-            Featurization.Tabular(ml, features.Where(c => !NumericColumns.Contains(c)).ToArray(), features.Where(NumericColumns.Contains).ToArray()),
+        return new LoadedDataset(ml, labels.Fit(raw).Transform(raw), [Income, NeverMarried],
+            new FeatureSpec { Categorical = features.Where(c => !NumericColumns.Contains(c)).ToArray(), Numeric = features.Where(NumericColumns.Contains).ToArray() },
             weightColumnName: "instance_weight");
     }
 }

@@ -6,37 +6,51 @@ using MlNetMtl.Data;
 namespace MlNetMtl.Datasets;
 
 /// <summary>
-/// A delimited text file with a header row (comma, or tab for .tsv files and tab-separated headers). Column types
-/// are inferred from the first rows: a column whose values all parse as numbers ("?" and empty cells count as
-/// missing) is numeric, any other is categorical.
+/// A delimited text file with a header row (comma, tab or semicolon; quoted fields allowed). Each column's role —
+/// numeric, boolean, categorical, id, free text — is inferred from the first rows (<see cref="ColumnInference"/>)
+/// and decides its featurization; labels and ignored columns are given, and any role can be overridden.
 /// </summary>
 public static class CsvDataset
 {
-    private const int RowsToInspect = 1000;
-
     /// <summary>Reads a file for training: <paramref name="tasks"/> name label columns; every other column not in <paramref name="ignoreColumns"/> is a feature.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="ArgumentException">A label or ignored column is not in the header, or a label column holds text other than true/false.</exception>
-    public static LoadedDataset Load(MLContext ml, string path, IReadOnlyList<TaskColumn> tasks, IEnumerable<string>? ignoreColumns = null)
+    /// <exception cref="InvalidDataException">The file is empty or has no data rows.</exception>
+    /// <exception cref="ArgumentException">A label, ignored or overridden column is not in the header, a regression label holds text, or no feature column is left.</exception>
+    public static LoadedDataset Load(MLContext ml, string path, IReadOnlyList<TaskColumn> tasks, IEnumerable<string>? ignoreColumns = null,
+        IReadOnlyDictionary<string, ColumnRole>? roles = null) =>
+        Load(ml, ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), ignoreColumns, roles), tasks);
+
+    /// <summary>Reads a file whose columns' roles are already inferred (and perhaps shown to the user).</summary>
+    /// <exception cref="ArgumentException">A task's label column is not a label of <paramref name="schema"/>, a regression label holds text, or no feature column is left.</exception>
+    public static LoadedDataset Load(MLContext ml, InferredSchema schema, IReadOnlyList<TaskColumn> tasks)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        var (header, separator, numeric) = Inspect(path);
-        var ignored = new HashSet<string>(ignoreColumns ?? [], StringComparer.Ordinal);
-        foreach (string name in ignored.Concat(tasks.Select(t => t.LabelColumnName)))
-            if (!header.Contains(name))
-                throw new ArgumentException($"Column '{name}' is not in the header of '{path}' ({string.Join(", ", header)}).", nameof(tasks));
-        var labels = tasks.Select(t => t.LabelColumnName).ToHashSet(StringComparer.Ordinal);
-        var columns = header.Select((name, i) => new TextLoader.Column(name,
-            labels.Contains(name) ? LabelKind(tasks.First(t => t.LabelColumnName == name), numeric[i], path) : numeric[i] ? DataKind.Single : DataKind.String, i)).ToArray();
-        var data = Loader(ml, separator, columns).Load(path);
-        var features = header.Where(name => !labels.Contains(name) && !ignored.Contains(name)).ToArray();
-        if (features.Length == 0)
-            throw new ArgumentException($"'{path}' has no feature columns left after the labels and ignored columns.", nameof(ignoreColumns));
-        var featurizer = Featurization.Tabular(ml,
-            features.Where(name => !numeric[Array.IndexOf(header, name)]).ToArray(),
-            features.Where(name => numeric[Array.IndexOf(header, name)]).ToArray());
-        return new LoadedDataset(data, tasks, featurizer, weightColumnName: null);
+        var byName = schema.Columns.ToDictionary(c => c.Name);
+        foreach (var task in tasks)
+            if (!byName.TryGetValue(task.LabelColumnName, out var column) || column.Role != ColumnRole.Label)
+                throw new ArgumentException($"Task '{task.Name}': column '{task.LabelColumnName}' is not a label column of '{schema.Path}'.", nameof(tasks));
+        // Ignored columns are read too (as numbers or text), so that they can still serve, e.g. as the group column of GAUC.
+        var columns = schema.Columns
+            .Select(c => new TextLoader.Column(c.Name, Kind(c, tasks.FirstOrDefault(t => t.LabelColumnName == c.Name), schema.Path), c.Index)).ToArray();
+        var data = Loader(ml, schema.Separator, columns).Load(schema.Path);
+        long rows = File.ReadLines(schema.Path).Skip(1).LongCount(line => line.Length > 0);
+        var features = schema.Features(rows);
+        if (!features.Columns.Any())
+            throw new ArgumentException($"'{schema.Path}' has no feature columns left after the labels and ignored columns.", nameof(schema));
+        return new LoadedDataset(ml, data, tasks, features, weightColumnName: null);
     }
+
+    private static DataKind Kind(InferredColumn column, TaskColumn? task, string path) => column.Role switch
+    {
+        ColumnRole.Label when column.NumericValues => DataKind.Single,
+        ColumnRole.Label when task?.Kind == TaskKind.Binary => DataKind.Boolean,
+        ColumnRole.Label => throw new ArgumentException($"Label column '{column.Name}' of {task?.Kind.ToString().ToLowerInvariant()} task '{task?.Name}' in '{path}' holds text; it must be numeric.", nameof(task)),
+        ColumnRole.Numeric => column.NumericValues ? DataKind.Single
+            : throw new ArgumentException($"Column '{column.Name}' is set numeric, but '{path}' holds text in it.", nameof(column)),
+        ColumnRole.Boolean => column.NumericValues ? DataKind.Single : DataKind.Boolean,
+        ColumnRole.Ignore => column.NumericValues ? DataKind.Single : DataKind.String,
+        _ => DataKind.String,
+    };
 
     /// <summary>
     /// Reads a file for a trained model: every column of <paramref name="inputSchema"/> found in the header is read
@@ -45,13 +59,14 @@ public static class CsvDataset
     public static IDataView LoadForSchema(MLContext ml, string path, DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        var (header, separator, _) = Inspect(path);
+        var file = ColumnInference.Infer(path, []);
         var columns = new List<TextLoader.Column>();
         foreach (var column in inputSchema.Where(c => !c.IsHidden))
         {
-            int index = Array.IndexOf(header, column.Name);
-            if (index < 0)
+            var match = file.Columns.FirstOrDefault(c => c.Name == column.Name);
+            if (match is null)
                 continue;
+            int index = match.Index;
             var kind = column.Type == NumberDataViewType.Single ? DataKind.Single
                 : column.Type == BooleanDataViewType.Instance ? DataKind.Boolean
                 : column.Type == NumberDataViewType.Double ? DataKind.Double
@@ -59,44 +74,9 @@ public static class CsvDataset
                 : throw new NotSupportedException($"Model input column '{column.Name}' has type {column.Type}, which a text file cannot supply.");
             columns.Add(new TextLoader.Column(column.Name, kind, index));
         }
-        return Loader(ml, separator, columns.ToArray()).Load(path);
+        return Loader(ml, file.Separator, columns.ToArray()).Load(path);
     }
 
     private static TextLoader Loader(MLContext ml, char separator, TextLoader.Column[] columns) =>
         ml.Data.CreateTextLoader(new TextLoader.Options { HasHeader = true, Separators = [separator], TrimWhitespace = true, AllowQuoting = true, Columns = columns });
-
-    private static DataKind LabelKind(TaskColumn task, bool numeric, string path)
-    {
-        if (numeric)
-            return DataKind.Single;
-        if (task.Kind == TaskKind.Binary)
-            return DataKind.Boolean;
-        throw new ArgumentException($"Label column '{task.LabelColumnName}' of regression task '{task.Name}' in '{path}' holds text; it must be numeric.", nameof(task));
-    }
-
-    /// <summary>The header, the separator, and whether each column is numeric in the first rows.</summary>
-    private static (string[] Header, char Separator, bool[] Numeric) Inspect(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"No data file at '{path}'.", path);
-        using var reader = new StreamReader(path);
-        string headerLine = reader.ReadLine() ?? throw new InvalidDataException($"'{path}' is empty.");
-        char separator = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || headerLine.Contains('\t') ? '\t' : ',';
-        var header = headerLine.Split(separator).Select(h => h.Trim().Trim('"')).ToArray();
-        var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidDataException($"Column '{duplicate.Key}' appears twice in the header of '{path}'.");
-        var numeric = Enumerable.Repeat(true, header.Length).ToArray();
-        for (int row = 0; row < RowsToInspect && reader.ReadLine() is { } line; row++)
-        {
-            var cells = line.Split(separator);
-            for (int c = 0; c < header.Length && c < cells.Length; c++)
-            {
-                string cell = cells[c].Trim().Trim('"');
-                if (cell.Length > 0 && cell != "?" && !float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    numeric[c] = false;
-            }
-        }
-        return (header, separator, numeric);
-    }
 }

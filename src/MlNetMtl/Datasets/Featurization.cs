@@ -4,7 +4,7 @@ using Microsoft.ML.Transforms;
 
 namespace MlNetMtl.Datasets;
 
-/// <summary>The standard tabular featurization used by the loaders, from ML.NET's own transforms.</summary>
+/// <summary>The featurizations the loaders and the experiment use, from ML.NET's own transforms.</summary>
 public static class Featurization
 {
     /// <summary>
@@ -13,31 +13,73 @@ public static class Featurization
     /// (robust to the heavy tails of money amounts), and as one-hot indicators of those bins (the thresholds a tree
     /// would find, e.g. on capital gain) — and concatenates everything into <paramref name="featureColumnName"/>.
     /// </summary>
-    public static IEstimator<ITransformer> Tabular(MLContext ml, IReadOnlyList<string> categorical, IReadOnlyList<string> numeric, string featureColumnName = LoadedDataset.FeatureColumnName)
+    public static IEstimator<ITransformer> Tabular(MLContext ml, IReadOnlyList<string> categorical, IReadOnlyList<string> numeric, string featureColumnName = LoadedDataset.FeatureColumnName) =>
+        Pipeline(ml, new FeatureSpec { Categorical = categorical, Numeric = numeric }, featureColumnName);
+
+    /// <summary>
+    /// Recommender logs: every id field (user, item, category ids … as text) is hashed with its field's position into
+    /// one shared space of 2^<paramref name="hashBits"/> columns (a sparse row with one non-zero per field, which the
+    /// network's sparse first layer reads at the cost of its non-zeros); numeric fields have missing values replaced
+    /// by the mean and are standardized.
+    /// </summary>
+    public static IEstimator<ITransformer> Recommender(MLContext ml, IReadOnlyList<string> idFields, IReadOnlyList<string> numeric, int hashBits = 18,
+        string featureColumnName = LoadedDataset.FeatureColumnName) =>
+        Pipeline(ml, new FeatureSpec { Ids = idFields, Numeric = numeric, BinNumeric = false, HashBits = hashBits }, featureColumnName);
+
+    /// <summary>The transforms of <paramref name="spec"/>, ending in the concatenated <paramref name="featureColumnName"/>.</summary>
+    /// <exception cref="ArgumentException">The spec names no column, or its hash bits are outside [1, 30].</exception>
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, FeatureSpec spec, string featureColumnName = LoadedDataset.FeatureColumnName)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        if (categorical.Count + numeric.Count == 0)
-            throw new ArgumentException("Give at least one categorical or numeric column.", nameof(categorical));
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.Columns.Any())
+            throw new ArgumentException("The featurization names no column: give at least one feature column.", nameof(spec));
+        if (spec.HashBits is < 1 or > 30)
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.HashBits, "HashBits must be in [1, 30].");
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
-        if (categorical.Count > 0)
+        if (spec.Categorical.Count > 0)
         {
-            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(categorical.Select(c => new InputOutputColumnPair("OneHot." + c, c)).ToArray(),
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(spec.Categorical.Select(c => new InputOutputColumnPair("OneHot." + c, c)).ToArray(),
                 OneHotEncodingEstimator.OutputKind.Indicator));
-            parts.AddRange(categorical.Select(c => "OneHot." + c));
+            parts.AddRange(spec.Categorical.Select(c => "OneHot." + c));
         }
-        if (numeric.Count > 0)
+        if (spec.Numeric.Count > 0)
         {
             pipeline = pipeline
-                .Append(ml.Transforms.Concatenate("Numeric", numeric.ToArray()))
+                .Append(ml.Transforms.Concatenate("Numeric", spec.Numeric.ToArray()))
                 .Append(ml.Transforms.ReplaceMissingValues("Numeric", replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean))
-                .Append(ml.Transforms.NormalizeMeanVariance("Numeric.Standardized", "Numeric"))
-                .Append(ml.Transforms.NormalizeBinning("Numeric.Binned", "Numeric", maximumBinCount: 32));
-            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding("Numeric.BinIndicators", "Numeric.Binned", OneHotEncodingEstimator.OutputKind.Indicator));
+                .Append(ml.Transforms.NormalizeMeanVariance("Numeric.Standardized", "Numeric"));
             parts.Add("Numeric.Standardized");
-            parts.Add("Numeric.Binned");
-            parts.Add("Numeric.BinIndicators");
+            if (spec.BinNumeric)
+            {
+                pipeline = pipeline
+                    .Append(ml.Transforms.NormalizeBinning("Numeric.Binned", "Numeric", maximumBinCount: 32))
+                    .Append(ml.Transforms.Categorical.OneHotEncoding("Numeric.BinIndicators", "Numeric.Binned", OneHotEncodingEstimator.OutputKind.Indicator));
+                parts.Add("Numeric.Binned");
+                parts.Add("Numeric.BinIndicators");
+            }
+        }
+        if (spec.Flags.Count > 0)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Conversion.ConvertType(spec.Flags.Select(f => new InputOutputColumnPair("Flag." + f, f)).ToArray(), DataKind.Single));
+            parts.AddRange(spec.Flags.Select(f => "Flag." + f));
+        }
+        if (spec.Ids.Count > 0)
+        {
+            pipeline = pipeline
+                .Append(ml.Transforms.Concatenate("Ids", spec.Ids.ToArray()))
+                .Append(ml.Transforms.Categorical.OneHotHashEncoding("Ids.Hashed", "Ids", OneHotEncodingEstimator.OutputKind.Bag, spec.HashBits, useOrderedHashing: true));
+            parts.Add("Ids.Hashed");
+        }
+        foreach (string text in spec.Text)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("Text." + text, text));
+            parts.Add("Text." + text);
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
     }
+
+    /// <summary>Hash bits for about <paramref name="distinctValues"/> distinct ids: room for 4× as many columns, between 2^10 and 2^18.</summary>
+    public static int HashBitsFor(long distinctValues) => (int)Math.Clamp(Math.Ceiling(Math.Log2(Math.Max(1, distinctValues) * 4.0)), 10, 18);
 }

@@ -8,11 +8,12 @@ namespace MlNetMtl.Datasets;
 /// </summary>
 public sealed class LoadedDataset
 {
-    internal LoadedDataset(IDataView data, IReadOnlyList<TaskColumn> tasks, IEstimator<ITransformer> featurizer, string? weightColumnName)
+    internal LoadedDataset(MLContext ml, IDataView data, IReadOnlyList<TaskColumn> tasks, FeatureSpec features, string? weightColumnName)
     {
         Data = data;
         Tasks = tasks;
-        Featurizer = featurizer;
+        Features = features;
+        Featurizer = Featurization.Pipeline(ml, features);
         WeightColumnName = weightColumnName;
     }
 
@@ -23,6 +24,8 @@ public sealed class LoadedDataset
     public IDataView Data { get; }
     /// <summary>The tasks (label columns present in <see cref="Data"/>).</summary>
     public IReadOnlyList<TaskColumn> Tasks { get; }
+    /// <summary>The raw feature columns by role, from which <see cref="Featurizer"/> is built.</summary>
+    public FeatureSpec Features { get; }
     /// <summary>One-hot encodes the categoricals, normalizes the numerics, concatenates them into <see cref="FeatureColumnName"/>; label sources are excluded.</summary>
     public IEstimator<ITransformer> Featurizer { get; }
     /// <summary>A per-row sample weight column that is not a feature (Census-KDD's instance weight), or null.</summary>

@@ -1,0 +1,26 @@
+namespace MlNetMtl.Datasets;
+
+/// <summary>
+/// Which raw columns feed the features, by role, and how they are encoded — the data of a featurization, from which
+/// <see cref="Featurization.Pipeline"/> builds the ML.NET transforms (and generated training code rebuilds them).
+/// </summary>
+public sealed record FeatureSpec
+{
+    /// <summary>Low-cardinality text columns, one-hot encoded.</summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
+    /// <summary>Numeric (Single) columns: missing values replaced by the mean, standardized (and binned when <see cref="BinNumeric"/>).</summary>
+    public IReadOnlyList<string> Numeric { get; init; } = [];
+    /// <summary>Boolean columns, used as 0/1.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
+    /// <summary>High-cardinality id columns (text), hashed with their field into one sparse space of 2^<see cref="HashBits"/> columns.</summary>
+    public IReadOnlyList<string> Ids { get; init; } = [];
+    /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText).</summary>
+    public IReadOnlyList<string> Text { get; init; } = [];
+    /// <summary>Also represent numeric columns as 32 quantile bins and one-hot bin indicators (the thresholds a tree would find). Default true.</summary>
+    public bool BinNumeric { get; init; } = true;
+    /// <summary>Hash bits of the id space. Default 18.</summary>
+    public int HashBits { get; init; } = 18;
+
+    /// <summary>Every raw column read, in role order.</summary>
+    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Text);
+}

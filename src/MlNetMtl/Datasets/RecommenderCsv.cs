@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetMtl.Datasets;
+
+/// <summary>
+/// Reading of the recommender logs' comma-separated files with a header row: each column is an id field (read as
+/// text and hashed), a numeric field, a label (0/1, read as a number) or ignored, by a per-format rule.
+/// </summary>
+internal static class RecommenderCsv
+{
+    public enum Role { Id, Numeric, Label, Ignore }
+
+    /// <summary>Reads <paramref name="path"/>; <paramref name="role"/> maps each header name to its role.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="format">The format's name, for messages.</param>
+    /// <param name="required">Columns that must be in the header (the labels, at least).</param>
+    /// <param name="role">The role of a header column.</param>
+    /// <param name="headerless">The format's column names, for files written without a header row (then the first line is data).</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A required column is missing from the header.</exception>
+    public static (IDataView Data, string[] Ids, string[] Numeric, long Rows) Load(MLContext ml, string path, string format, IReadOnlyList<string> required, Func<string, Role> role,
+        IReadOnlyList<string>? headerless = null)
+    {
+        var first = AdultDataset.FirstLine(path).Split(',').Select(h => h.Trim().Trim('"')).ToArray();
+        bool hasHeader = !(headerless is not null && first.Length == headerless.Count && first.All(cell => double.TryParse(cell, System.Globalization.CultureInfo.InvariantCulture, out _)));
+        var header = hasHeader ? first : headerless!.ToArray();
+        var missing = required.Where(r => !header.Contains(r)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"'{path}' does not look like {format}: its header lacks {string.Join(", ", missing)} (it has {string.Join(", ", header.Take(8))}…).");
+        var roles = header.Select(role).ToArray();
+        var columns = header.Select((name, i) => new TextLoader.Column(name, roles[i] == Role.Id ? DataKind.String : DataKind.Single, i)).ToArray();
+        var data = ml.Data.CreateTextLoader(new TextLoader.Options { HasHeader = hasHeader, Separators = [','], TrimWhitespace = true, Columns = columns }).Load(path);
+        long rows = File.ReadLines(path).Skip(hasHeader ? 1 : 0).LongCount(line => line.Length > 0);
+        return (data, header.Where((_, i) => roles[i] == Role.Id).ToArray(), header.Where((_, i) => roles[i] == Role.Numeric).ToArray(), rows);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using MlNetMtl.Datasets;
+
+namespace MlNetMtl.Tests.Datasets;
+
+public class ColumnInferenceTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-infer-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>A hand-made file with one column of each kind (300 rows; quoted commas in the review text).</summary>
+    private string HandMade()
+    {
+        var random = new Random(1);
+        var lines = new List<string> { "user_id,age,income,city,member,review,sku,clicked,spend,note" };
+        string[] cities = ["Paris", "Lyon", "Oslo", "Rome"];
+        string[] words = ["great", "value", "slow", "delivery", "would", "buy", "again", "poor", "fit"];
+        for (int r = 0; r < 300; r++)
+        {
+            string review = string.Join(' ', Enumerable.Range(0, 4 + random.Next(6)).Select(_ => words[random.Next(words.Length)]));
+            lines.Add(string.Join(',', 1000 + r % 250, 18 + random.Next(60), r % 7 == 0 ? "?" : (random.NextDouble() * 9e4).ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+                cities[random.Next(4)], random.Next(2) == 0 ? "yes" : "no", $"\"{review}, really\"", $"SKU-{random.Next(5_000)}",
+                random.Next(2), (random.NextDouble() * 50).ToString("F1", System.Globalization.CultureInfo.InvariantCulture), ""));
+        }
+        string path = Path.Combine(_directory, "shop.csv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Test]
+    public void EachColumnGetsTheExpectedRole()
+    {
+        var schema = ColumnInference.Infer(HandMade(), ["clicked", "spend"]);
+        var roles = schema.Columns.ToDictionary(c => c.Name, c => c.Role);
+        Assert.That(roles, Is.EqualTo(new Dictionary<string, ColumnRole>
+        {
+            ["user_id"] = ColumnRole.Id, ["age"] = ColumnRole.Numeric, ["income"] = ColumnRole.Numeric, ["city"] = ColumnRole.Categorical,
+            ["member"] = ColumnRole.Boolean, ["review"] = ColumnRole.Text, ["sku"] = ColumnRole.Id, ["clicked"] = ColumnRole.Label,
+            ["spend"] = ColumnRole.Label, ["note"] = ColumnRole.Ignore,
+        }));
+        Assert.That(schema.Separator, Is.EqualTo(','));
+        Assert.That(schema.Columns.Single(c => c.Name == "city").Reason, Does.Contain("4 distinct"));
+        Assert.That(schema.Columns.Single(c => c.Name == "income").NumericValues, "'?' counts as missing, not as text");
+    }
+
+    [Test]
+    public void TheFeaturizationFollowsTheRoles_AndAnOverrideChangesIt()
+    {
+        var ml = new MLContext(seed: 1);
+        string path = HandMade();
+        TaskColumn[] tasks = [new("clicked", "clicked"), new("spend", "spend", MlNetMtl.Data.TaskKind.Regression)];
+        var inferred = CsvDataset.Load(ml, path, tasks);
+        Assert.That(inferred.Features.Categorical, Is.EqualTo(new[] { "city" }));
+        Assert.That(inferred.Features.Ids, Is.EqualTo(new[] { "user_id", "sku" }));
+        Assert.That(inferred.Features.Text, Is.EqualTo(new[] { "review" }));
+        Assert.That(inferred.Features.Flags, Is.EqualTo(new[] { "member" }));
+        var featurized = inferred.Featurizer.Fit(inferred.Data).Transform(inferred.Data);
+        Assert.That(featurized.Schema.Select(c => c.Name), Does.Contain("Text.review").And.Contain("Ids.Hashed").And.Contain("OneHot.city").And.Contain("Flag.member"));
+
+        var overridden = CsvDataset.Load(ml, path, tasks, roles: new Dictionary<string, ColumnRole> { ["sku"] = ColumnRole.Categorical, ["review"] = ColumnRole.Ignore });
+        Assert.That(overridden.Features.Categorical, Is.EqualTo(new[] { "sku", "city" }.Order()).Or.EqualTo(new[] { "city", "sku" }));
+        Assert.That(overridden.Features.Text, Is.Empty);
+        var refeaturized = overridden.Featurizer.Fit(overridden.Data).Transform(overridden.Data);
+        Assert.That(refeaturized.Schema.Select(c => c.Name), Does.Contain("OneHot.sku").And.Not.Contain("Text.review"));
+    }
+
+    [Test]
+    public void BadFiles_AreReportedClearly()
+    {
+        string empty = Path.Combine(_directory, "empty.csv");
+        File.WriteAllText(empty, "");
+        Assert.That(() => ColumnInference.Infer(empty, []), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("empty"));
+        string headerOnly = Path.Combine(_directory, "header.csv");
+        File.WriteAllText(headerOnly, "a,b\n");
+        Assert.That(() => ColumnInference.Infer(headerOnly, []), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("no data rows"));
+        Assert.That(() => ColumnInference.Infer(HandMade(), ["nope"]), Throws.ArgumentException.With.Message.Contains("'nope' is not in the header"));
+        Assert.That(() => ColumnInference.Infer(Path.Combine(_directory, "missing.csv"), []), Throws.InstanceOf<FileNotFoundException>());
+    }
+}
