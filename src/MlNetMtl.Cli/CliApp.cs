@@ -15,6 +15,7 @@ internal static class CliApp
         StudyCommand.Create(),
         CompareCommand.Create(),
         GainCommand.Create(),
+        Experiment.ExperimentCommand.Create(),
     };
 
     /// <summary>
@@ -27,7 +28,7 @@ internal static class CliApp
         {
             return body();
         }
-        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {error.Message}");
             return 1;

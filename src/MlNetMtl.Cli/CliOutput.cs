@@ -29,6 +29,16 @@ internal sealed class CliOutput
         Console.Write(table);
     }
 
+    /// <summary>The columns of a file with their inferred roles and why.</summary>
+    public void ColumnRoles(Datasets.InferredSchema schema)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"Columns of {Markup.Escape(Path.GetFileName(schema.Path))} (first {schema.InspectedRows:N0} rows; change a role with --role column=role)")
+            .AddColumn("Column").AddColumn("Role").AddColumn("Why");
+        foreach (var column in schema.Columns)
+            table.AddRow(Markup.Escape(column.Name), column.Role.ToString(), Markup.Escape(column.Reason));
+        Console.Write(table);
+    }
+
     /// <summary>Prints one line per epoch with each task's training and validation loss.</summary>
     public IProgress<EpochReport> EpochProgress(IReadOnlyList<string> tasks) => new EpochLines(this, tasks);
 

@@ -33,6 +33,16 @@ public static class CsvDataset
         var columns = schema.Columns
             .Select(c => new TextLoader.Column(c.Name, Kind(c, tasks.FirstOrDefault(t => t.LabelColumnName == c.Name), schema.Path), c.Index)).ToArray();
         var data = Loader(ml, schema.Separator, columns).Load(schema.Path);
+        // A multiclass label (text or numbers) becomes a key column "<label>.Class" whose values are the classes, in order of appearance.
+        var multiclass = tasks.Where(t => t.Kind == TaskKind.Multiclass).ToArray();
+        if (multiclass.Length > 0)
+        {
+            var toKeys = ml.Transforms.Conversion.MapValueToKey(multiclass.Select(t => new InputOutputColumnPair(t.LabelColumnName + ".Class", t.LabelColumnName)).ToArray());
+            data = toKeys.Fit(data).Transform(data);
+            tasks = tasks.Select(t => t.Kind == TaskKind.Multiclass
+                ? new TaskColumn(t.Name, t.LabelColumnName + ".Class", t.Kind, t.LossWeight, t.MissingLabels, t.MissingLabelValue, t.WeightColumnName)
+                : t).ToArray();
+        }
         long rows = File.ReadLines(schema.Path).Skip(1).LongCount(line => line.Length > 0);
         var features = schema.Features(rows);
         if (!features.Columns.Any())
@@ -42,6 +52,7 @@ public static class CsvDataset
 
     private static DataKind Kind(InferredColumn column, TaskColumn? task, string path) => column.Role switch
     {
+        ColumnRole.Label when task?.Kind == TaskKind.Multiclass => DataKind.String,
         ColumnRole.Label when column.NumericValues => DataKind.Single,
         ColumnRole.Label when task?.Kind == TaskKind.Binary => DataKind.Boolean,
         ColumnRole.Label => throw new ArgumentException($"Label column '{column.Name}' of {task?.Kind.ToString().ToLowerInvariant()} task '{task?.Name}' in '{path}' holds text; it must be numeric.", nameof(task)),

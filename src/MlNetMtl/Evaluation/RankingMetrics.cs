@@ -44,4 +44,36 @@ public static class RankingMetrics
         }
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
+
+    /// <summary>
+    /// The ROC curve: false- and true-positive rates from (0, 0) to (1, 1), one point per distinct score from the highest
+    /// down (tied scores move together). The trapezoid area under these points is <see cref="Auc"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ, a label is not 0 or 1, a score is NaN, or one class is absent.</exception>
+    public static (double[] FalsePositiveRate, double[] TruePositiveRate) RocCurve(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
+    {
+        if (double.IsNaN(Auc(scores, labels))) // validates too
+            throw new ArgumentException("The ROC curve needs both positive and negative labels.", nameof(labels));
+        var order = Enumerable.Range(0, scores.Length).ToArray();
+        var keys = scores.ToArray();
+        Array.Sort(keys, order);
+        Array.Reverse(keys);
+        Array.Reverse(order);
+        double positives = 0, negatives = 0;
+        foreach (float label in labels)
+            (label == 1f ? ref positives : ref negatives) += 1;
+        var fpr = new List<double> { 0 };
+        var tpr = new List<double> { 0 };
+        double truePositives = 0, falsePositives = 0;
+        for (int start = 0; start < keys.Length;)
+        {
+            int end = start;
+            for (; end < keys.Length && keys[end] == keys[start]; end++)
+                (labels[order[end]] == 1f ? ref truePositives : ref falsePositives) += 1;
+            fpr.Add(falsePositives / negatives);
+            tpr.Add(truePositives / positives);
+            start = end;
+        }
+        return (fpr.ToArray(), tpr.ToArray());
+    }
 }

@@ -29,7 +29,10 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
 
     /// <summary>Trains on <paramref name="trainData"/>, early-stopping on <paramref name="validationData"/> when it is given.</summary>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
-    public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData)
+    public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData) => Fit(trainData, validationData, CancellationToken.None);
+
+    /// <summary>As <see cref="Fit(IDataView, IDataView?)"/>, stopping between mini-batches with an <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks, Auxiliary);
@@ -37,8 +40,8 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
         var trainer = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions());
         var result = _options.ShuffleBufferRows is { } bufferRows
-            ? trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, _options.Progress)
-            : trainer.Fit(TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), validation, _options.Progress);
+            ? trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, _options.Progress, cancellationToken)
+            : trainer.Fit(TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), validation, _options.Progress, cancellationToken);
         return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch);
     }
 

@@ -139,6 +139,9 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
+    /// <summary>A shallow copy (lists and objects shared), to vary a few settings of a template.</summary>
+    public MultiTaskNetworkTrainerOptions Clone() => (MultiTaskNetworkTrainerOptions)MemberwiseClone();
+
     /// <summary>A copy with other tasks and architecture (for single-task counterparts).</summary>
     internal MultiTaskNetworkTrainerOptions With(IList<TaskColumn> tasks, NetworkArchitecture architecture)
     {

@@ -47,4 +47,23 @@ public class RankingMetricsTests
         Assert.That(() => RankingMetrics.Auc([0.1f, 0.2f], [0f, 2f]), Throws.ArgumentException.With.Message.Contains("row 1"));
         Assert.That(() => RankingMetrics.Auc([float.NaN, 0.2f], [0f, 1f]), Throws.ArgumentException.With.Message.Contains("NaN"));
     }
+
+    [Test]
+    public void RocCurve_RunsFromCornerToCorner_AndItsAreaIsTheAuc()
+    {
+        var random = new Random(3);
+        var labels = Enumerable.Range(0, 500).Select(_ => random.Next(3) == 0 ? 1f : 0f).ToArray();
+        var scores = labels.Select(l => (float)Math.Round(random.NextDouble() + l * 0.7, 1)).ToArray(); // rounding makes ties
+        var (fpr, tpr) = RankingMetrics.RocCurve(scores, labels);
+        Assert.That((fpr[0], tpr[0]), Is.EqualTo((0.0, 0.0)));
+        Assert.That((fpr[^1], tpr[^1]), Is.EqualTo((1.0, 1.0)));
+        Assert.That(fpr, Is.Ordered);
+        Assert.That(tpr, Is.Ordered);
+        double area = 0;
+        for (int i = 1; i < fpr.Length; i++)
+            area += (fpr[i] - fpr[i - 1]) * (tpr[i] + tpr[i - 1]) / 2;
+        Assert.That(area, Is.EqualTo(RankingMetrics.Auc(scores, labels)).Within(1e-12));
+        Assert.That(fpr.Length, Is.LessThan(30), "tied scores share a point");
+        Assert.That(() => RankingMetrics.RocCurve([0.1f, 0.2f], [1f, 1f]), Throws.ArgumentException);
+    }
 }

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.ML;
+using MlNetMtl.Data;
+using MlNetMtl.Evaluation;
+using MlNetMtl.Experiments;
+
+namespace MlNetMtl.Cli.Experiment;
+
+/// <summary>One row of the leaderboard: a multi-task trial or a single-task baseline, with each task's test metric.</summary>
+/// <param name="Rank">1 for the best trial (by validation score); 0 for baselines.</param>
+/// <param name="Model">What it is.</param>
+/// <param name="ValidationScore">The experiment metric on the validation rows (NaN for baselines).</param>
+/// <param name="Test">By task name: AUC (binary), RMSE (regression), micro accuracy (multiclass); absent where the model has no such task.</param>
+internal sealed record LeaderboardRow(int Rank, string Model, double ValidationScore, IReadOnlyDictionary<string, double> Test);
+
+/// <summary>
+/// The experiment's result table: the best trials (by validation score) measured on the test rows, the single-task
+/// LightGBM and FastTree baselines on the same rows, and per task the Δ of the best multi-task model over the best
+/// single-task one.
+/// </summary>
+internal sealed class Leaderboard
+{
+    public const int TrialsShown = 5;
+
+    private Leaderboard(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<LeaderboardRow> rows, TrialResult best, MultiTaskMetrics bestTest)
+    {
+        Tasks = tasks;
+        Rows = rows;
+        Best = best;
+        BestTest = bestTest;
+    }
+
+    public IReadOnlyList<TaskColumn> Tasks { get; }
+    public IReadOnlyList<LeaderboardRow> Rows { get; }
+    /// <summary>The best trial.</summary>
+    public TrialResult Best { get; }
+    /// <summary>The best trial's metrics on the test rows.</summary>
+    public MultiTaskMetrics BestTest { get; }
+
+    /// <summary>Measures the top trials and (optionally) the baselines on the test rows.</summary>
+    public static Leaderboard Build(MLContext ml, ExperimentData data, IReadOnlyList<TrialResult> trials, ExperimentMetric metric, bool baselines,
+        IProgress<SingleTaskBaselines.Result>? baselineProgress)
+    {
+        var ranked = trials.Where(t => t.Status == TrialStatus.Completed)
+            .OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).ThenBy(t => t.Number).Take(TrialsShown).ToArray();
+        var rows = new List<LeaderboardRow>();
+        MultiTaskMetrics? bestTest = null;
+        for (int i = 0; i < ranked.Length; i++)
+        {
+            var test = ml.MultiTask().Evaluate(ranked[i].Model!.Transform(data.Test), ranked[i].Model!);
+            bestTest ??= test;
+            rows.Add(new LeaderboardRow(i + 1, $"#{ranked[i].Number} {ranked[i].Settings}", ranked[i].Score, test.ToDictionary(m => m.Task, Headline)));
+        }
+        if (baselines)
+        {
+            var eligible = data.Tasks.Where(t => t.Kind != TaskKind.Multiclass).ToArray();
+            var results = SingleTaskBaselines.Run(ml, data.Train, data.Test, eligible, Datasets.LoadedDataset.FeatureColumnName, baselineProgress);
+            foreach (string trainer in SingleTaskBaselines.Trainers)
+                rows.Add(new LeaderboardRow(0, $"{trainer} (single-task)", double.NaN,
+                    results.Where(r => r.Trainer == trainer).ToDictionary(r => r.Task, r => r.Metric)));
+        }
+        return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!);
+    }
+
+    /// <summary>AUC, RMSE or micro accuracy by task kind.</summary>
+    public static double Headline(TaskMetrics m) => m.Binary?.AreaUnderRocCurve ?? m.Regression?.RootMeanSquaredError ?? m.Multiclass!.MicroAccuracy;
+
+    /// <summary>The metric's name for a task kind.</summary>
+    public static string MetricName(TaskKind kind) => kind switch { TaskKind.Binary => "AUC", TaskKind.Regression => "RMSE", _ => "accuracy" };
+
+    /// <summary>
+    /// Per task: the best multi-task model's test metric minus the best single-task baseline's (for RMSE, lower is
+    /// better, so a negative Δ favours the multi-task model); null without baselines for the task.
+    /// </summary>
+    public double? Delta(TaskColumn task)
+    {
+        var singles = Rows.Where(r => r.Rank == 0 && r.Test.ContainsKey(task.Name)).Select(r => r.Test[task.Name]).ToArray();
+        if (singles.Length == 0)
+            return null;
+        double bestSingle = task.Kind == TaskKind.Regression ? singles.Min() : singles.Max();
+        return Headline(BestTest[task.Name]) - bestSingle;
+    }
+
+    /// <summary>Δ as text, with which side it favours.</summary>
+    public string DeltaText(TaskColumn task) => Delta(task) is not { } delta ? "-"
+        : string.Create(CultureInfo.InvariantCulture, $"{delta:+0.0000;-0.0000;0.0000} {MetricName(task.Kind)} ({(task.Kind == TaskKind.Regression ? delta < 0 : delta > 0) switch { true => "multi-task better", false when delta == 0 => "tie", _ => "single-task better" }})");
+}
