@@ -19,7 +19,12 @@ public abstract class MultiTaskNetwork
         InputDimension = inputDimension;
         Tasks = tasks.ToArray();
         Options = options;
+        OutputWidth = Tasks.Sum(t => t.OutputWidth);
+        AuxiliaryOutputs = options.AuxiliaryOutputs(Tasks);
+        _outputOffsets = Tasks.Select((_, t) => Tasks.Take(t).Sum(u => u.OutputWidth)).ToArray();
     }
+
+    private readonly int[] _outputOffsets;
 
     /// <summary>Builds a network with seeded initialisation (He for ReLU layers, Glorot for linear ones, zero biases).</summary>
     /// <param name="inputDimension">Width of an input row.</param>
@@ -71,13 +76,13 @@ public abstract class MultiTaskNetwork
     public abstract IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>Per-row outputs beyond the task outputs (ESMM's pCVR), in order; empty for most architectures.</summary>
-    public IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs => Options.AuxiliaryOutputs(Tasks);
+    public IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs { get; }
 
     /// <summary>Outputs per row: one per binary or regression task, the class count per multiclass task.</summary>
-    public int OutputWidth => Tasks.Sum(t => t.OutputWidth);
+    public int OutputWidth { get; }
 
     /// <summary>Where task <paramref name="task"/>'s outputs start within a row of <see cref="Predict"/>'s output.</summary>
-    public int OutputOffset(int task) => Tasks.Take(task).Sum(t => t.OutputWidth);
+    public int OutputOffset(int task) => _outputOffsets[task];
 
     /// <summary>
     /// Scores rows: row r of <paramref name="scores"/> (<see cref="OutputWidth"/> values from r × OutputWidth) holds each
