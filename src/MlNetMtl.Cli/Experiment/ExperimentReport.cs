@@ -32,8 +32,11 @@ internal static class ExperimentReport
         foreach (var (task, t) in data.Tasks.Select((task, t) => (task, t)))
             images.Add(Loss(best, task, t, folder.File($"loss_{FileName(task.Name)}.png")));
         images.Add(TaskWeights(best, data.Tasks, board.Best.Settings.Weighting, folder.File("task_weights.png")));
-        if (best.Network is Networks.MixtureOfExpertsNetwork)
-            images.Add(Gates(ml.MultiTask().GateUtilisation(data.Test, best), folder.File("gates.png")));
+        // Gate utilisation of the best mixture-of-experts trial (the best trial itself when it is one).
+        var experts = board.Best.Model is { Network: Networks.MixtureOfExpertsNetwork } ? board.Best
+            : trials.Where(t => t.Model?.Network is Networks.MixtureOfExpertsNetwork).OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).FirstOrDefault();
+        if (experts is not null)
+            images.Add(Gates(ml.MultiTask().GateUtilisation(data.Test, experts.Model!), $"trial #{experts.Number}, {experts.Settings.Architecture}", folder.File("gates.png")));
 
         var text = new StringBuilder();
         text.AppendLine($"# Experiment on {Path.GetFileName(settings.Dataset)}");
@@ -127,7 +130,7 @@ internal static class ExperimentReport
         return Save(plot, path);
     }
 
-    private static string Gates(GateUtilisation gates, string path)
+    private static string Gates(GateUtilisation gates, string model, string path)
     {
         var plot = new Plot();
         var bars = new List<Bar>();
@@ -139,7 +142,7 @@ internal static class ExperimentReport
         for (int t = 0; t < series; t++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = gates.Tasks[t], FillColor = plot.Add.Palette.GetColor(t) });
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups).Select(e => e * (series + 1) + (series - 1) / 2.0).ToArray(), gates.Experts.ToArray());
-        plot.Title("Mean gate weight of each expert, per task (test rows)");
+        plot.Title($"Mean gate weight of each expert, per task ({model}, test rows)");
         plot.YLabel("mean gate weight");
         plot.ShowLegend();
         return Save(plot, path);

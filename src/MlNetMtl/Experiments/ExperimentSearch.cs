@@ -6,10 +6,14 @@ namespace MlNetMtl.Experiments;
 /// <summary>
 /// Runs trials from a <see cref="SearchSpace"/> until a time budget is spent: each trains a multi-task network on the
 /// training rows (early stopping on a held-out part of them) and is scored with the experiment metric on the
-/// validation rows. A trial still running when the budget ends is stopped and not scored.
+/// validation rows. A trial still running when the budget ends is stopped and not scored. To bound memory, only the
+/// <see cref="ModelsKeptPerArchitecture"/> best models of each architecture are kept; the other trials keep their scores.
 /// </summary>
 public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOptions template, ExperimentMetric metric, SearchSpace space)
 {
+    /// <summary>Trained models kept per architecture (the best ones); a leaderboard shows at most this many of one architecture.</summary>
+    public const int ModelsKeptPerArchitecture = 5;
+
     /// <summary>Runs trials until <paramref name="budget"/> has passed; returns every trial in order.</summary>
     /// <param name="train">Featurized training rows.</param>
     /// <param name="validation">Featurized validation rows (for the score).</param>
@@ -48,6 +52,7 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
                 result = new TrialResult(number, settings, TrialStatus.Failed, double.NaN, null, trialClock.Elapsed, null, error.Message);
             }
             results.Add(result);
+            DropWeakModels(results, result.Settings.Architecture);
             if (result.Status == TrialStatus.Completed && (best is null || metric.Better(result.Score, best.Score)))
             {
                 best = result;
@@ -56,5 +61,16 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
             finished?.Invoke(result);
         }
         return results;
+    }
+
+    /// <summary>Forgets the models of <paramref name="architecture"/>'s trials beyond its best <see cref="ModelsKeptPerArchitecture"/>.</summary>
+    private void DropWeakModels(List<TrialResult> results, NetworkArchitecture architecture)
+    {
+        var weak = results.Select((r, i) => (r, i))
+            .Where(x => x.r.Model is not null && x.r.Settings.Architecture == architecture)
+            .OrderBy(x => metric.HigherIsBetter ? -x.r.Score : x.r.Score).ThenBy(x => x.r.Number)
+            .Skip(ModelsKeptPerArchitecture).ToArray();
+        foreach (var (result, index) in weak)
+            results[index] = result with { Model = null };
     }
 }

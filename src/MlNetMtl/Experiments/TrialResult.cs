@@ -20,11 +20,11 @@ public enum TrialStatus
 /// <param name="Score">The experiment metric on the validation rows (NaN unless completed).</param>
 /// <param name="Validation">Every task's validation metrics (null unless completed).</param>
 /// <param name="Elapsed">Training and scoring time.</param>
-/// <param name="Model">The trained model (null unless completed).</param>
+/// <param name="Model">The trained model (null unless completed, and once dropped to bound memory).</param>
 /// <param name="Error">Why it failed, or null.</param>
 public sealed record TrialResult(int Number, TrialSettings Settings, TrialStatus Status, double Score, MultiTaskMetrics? Validation, TimeSpan Elapsed,
     MultiTaskTransformer? Model, string? Error = null)
 {
-    /// <summary>Epochs trained (0 unless completed).</summary>
-    public int Epochs => Model?.TrainingHistory.Count ?? 0;
+    /// <summary>Epochs trained (0 unless completed); kept when the model is dropped.</summary>
+    public int Epochs { get; init; } = Model?.TrainingHistory.Count ?? 0;
 }

@@ -63,7 +63,7 @@ public class ExperimentCommandTests
     public void TheReportsImagesDecode()
     {
         RequireRun();
-        string[] expected = ["roc_income.png", "roc_never_married.png", "loss_income.png", "loss_never_married.png", "task_weights.png"];
+        string[] expected = ["roc_income.png", "roc_never_married.png", "loss_income.png", "loss_never_married.png", "task_weights.png", "gates.png"];
         string report = File.ReadAllText(Path.Combine(_output, "report.md"));
         foreach (string image in expected)
         {

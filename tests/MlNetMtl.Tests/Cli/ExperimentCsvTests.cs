@@ -3,9 +3,12 @@ using MlNetMtl.Tests.Datasets;
 
 namespace MlNetMtl.Tests.Cli;
 
-/// <summary>Bad input to <c>mlnet-mtl experiment</c>: a clear message, exit code 1, and no output folder (finished or partial) left behind.</summary>
+/// <summary>
+/// <c>mlnet-mtl experiment</c> on small CSV files: chains, group columns and multiclass tasks; and bad input, which gets a
+/// clear message, exit code 1, and no output folder (finished or partial) left behind.
+/// </summary>
 [NonParallelizable]
-public class ExperimentBadInputTests
+public class ExperimentCsvTests
 {
     private string _directory = null!;
 
@@ -99,5 +102,31 @@ public class ExperimentBadInputTests
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("--chain names 'buy', which is not a task"));
         AssertNothingWritten();
+    }
+
+    [Test]
+    public void AMulticlassTask_IsSearched_ReportedByAccuracy_AndHasGeneratedOutputs()
+    {
+        var random = new Random(4);
+        var lines = new List<string> { "x1,x2,color,segment,click" };
+        string[] segments = ["low", "mid", "high"];
+        for (int r = 0; r < 2_000; r++)
+        {
+            double x1 = random.NextDouble(), x2 = random.NextDouble();
+            int segment = x1 + 0.3 * random.NextDouble() < 0.45 ? 0 : x1 < 0.8 ? 1 : 2;
+            string color = segments[random.Next(3)] == "low" ? "red" : "blue";
+            lines.Add(string.Join(',', x1.ToString("F3", CultureInfo.InvariantCulture), x2.ToString("F3", CultureInfo.InvariantCulture), color, segments[segment],
+                x2 + 0.2 * random.NextDouble() > 0.6 ? 1 : 0));
+        }
+        string path = Path.Combine(_directory, "segments.csv");
+        File.WriteAllLines(path, lines);
+
+        var (exit, output) = Experiment(path, "--task", "segment:segment:multiclass", "--task", "click:click:binary", "--train-time", "8", "--max-epochs", "8");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("segment accuracy").And.Contain("click AUC"));
+        Assert.That(output, Does.Contain("baseline LightGBM single-task click").And.Not.Contain("single-task segment"), "baselines are per binary/regression task");
+        string consumption = File.ReadAllText(Path.Combine(_directory, "out", "Model.consumption.cs"));
+        Assert.That(consumption, Does.Contain("[ColumnName(\"segment.Score\")] public float[] SegmentScore").And.Contain("public uint SegmentPredictedLabel"));
+        Assert.That(File.ReadAllLines(Path.Combine(_directory, "out", "trials.csv"))[0], Does.Contain("segment accuracy"));
     }
 }

@@ -1,0 +1,96 @@
+using Microsoft.ML;
+using MlNetMtl.Data;
+using MlNetMtl.Experiments;
+using MlNetMtl.Tests.MLNet;
+
+namespace MlNetMtl.Tests.Experiments;
+
+public class ExperimentSearchTests
+{
+    private static readonly TaskColumn[] Tasks = [Impressions.Click, Impressions.Watch];
+
+    [Test]
+    public void TheSpace_StartsWithEachArchitecture_ThenReplaysForASeed()
+    {
+        var space = new SearchSpace(chain: true, seed: 5, esmm: true);
+        var first = Enumerable.Range(0, 5).Select(_ => space.Next()).ToArray();
+        Assert.That(first.Select(s => s.Architecture), Is.EqualTo(new[] { NetworkArchitecture.SharedBottom, NetworkArchitecture.MMoE, NetworkArchitecture.PLE, NetworkArchitecture.ESMM, NetworkArchitecture.AITM }));
+        Assert.That(new SearchSpace(chain: false, seed: 5).Architectures, Has.Count.EqualTo(3));
+
+        string[] Sequence(int seed)
+        {
+            var s = new SearchSpace(chain: false, seed);
+            return Enumerable.Range(0, 12).Select(_ => s.Next().ToString()).ToArray();
+        }
+        Assert.That(Sequence(9), Is.EqualTo(Sequence(9)));
+        Assert.That(Sequence(9), Is.Not.EqualTo(Sequence(10)));
+    }
+
+    [Test]
+    public void AfterABest_EveryOtherTrialChangesOneOfItsSettings()
+    {
+        var space = new SearchSpace(chain: false, seed: 3);
+        for (int i = 0; i < 3; i++)
+            space.Next();
+        var best = new TrialSettings { Architecture = NetworkArchitecture.MMoE, Weighting = "uncertainty", Experts = 6, LearningRate = 3e-3f, Dropout = 0.5f };
+        space.Best(best);
+        var varied = Enumerable.Range(0, 10).Select(_ => space.Next()).Where((_, i) => i % 2 == 0).ToArray(); // trials 4, 6, … vary the best
+        foreach (var settings in varied)
+        {
+            int changed = new[]
+            {
+                settings.Architecture != best.Architecture, settings.Weighting != best.Weighting, !settings.BottomWidths.SequenceEqual(best.BottomWidths) || !settings.ExpertWidths.SequenceEqual(best.ExpertWidths),
+                settings.Experts != best.Experts, !settings.TowerWidths.SequenceEqual(best.TowerWidths), settings.LearningRate != best.LearningRate,
+                settings.Dropout != best.Dropout, settings.BatchSize != best.BatchSize,
+            }.Count(c => c);
+            Assert.That(changed, Is.EqualTo(1), settings.ToString());
+        }
+    }
+
+    [Test]
+    public void TheMetric_DefaultsToMeanAuc_AndRejectsWhatDoesNotFit()
+    {
+        Assert.That(ExperimentMetric.Parse(null, Tasks).Name, Is.EqualTo("mean-auc"));
+        Assert.That(ExperimentMetric.Parse(null, [Impressions.Watch]).Name, Is.EqualTo("mean-rmse"));
+        Assert.That(ExperimentMetric.Parse("RMSE:watch", Tasks).HigherIsBetter, Is.False);
+        Assert.That(() => ExperimentMetric.Parse("auc:watch", Tasks), Throws.ArgumentException.With.Message.Contains("use rmse:watch"));
+        Assert.That(() => ExperimentMetric.Parse("auc:nope", Tasks), Throws.ArgumentException.With.Message.Contains("no task named 'nope'"));
+        Assert.That(() => ExperimentMetric.Parse("ndcg", Tasks), Throws.ArgumentException.With.Message.Contains("mean-auc, mean-rmse"));
+        Assert.That(() => ExperimentMetric.Parse("mean-auc", [Impressions.Watch]), Throws.ArgumentException.With.Message.Contains("needs a binary task"));
+    }
+
+    [Test]
+    public void TheSearch_RunsTrialsUntilTheBudget_ScoresThem_AndKeepsFewModelsPerArchitecture()
+    {
+        var ml = new MLContext(seed: 1);
+        var featurize = ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
+            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
+            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm"));
+        var raw = ml.Data.LoadFromEnumerable(Impressions.Generate(600, 1));
+        var featurizer = featurize.Fit(raw);
+        var train = ml.Data.Cache(featurizer.Transform(raw));
+        var validation = ml.Data.Cache(featurizer.Transform(ml.Data.LoadFromEnumerable(Impressions.Generate(300, 2))));
+        var template = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 2, Threads = 1 };
+        var metric = ExperimentMetric.Parse(null, Tasks);
+        var seen = new List<TrialResult>();
+
+        var trials = new ExperimentSearch(ml, template, metric, new SearchSpace(chain: false, seed: 1)).Run(train, validation, TimeSpan.FromSeconds(6), seen.Add);
+
+        Assert.That(seen, Is.EqualTo(trials).Using<TrialResult>((a, b) => a.Number == b.Number), "every trial is reported as it ends");
+        Assert.That(trials.Select(t => t.Number), Is.EqualTo(Enumerable.Range(1, trials.Count)));
+        var completed = trials.Where(t => t.Status == TrialStatus.Completed).ToArray();
+        Assert.That(completed.Length, Is.GreaterThan(ExperimentSearch.ModelsKeptPerArchitecture), "enough trials to drop models");
+        Assert.That(trials[^1].Status, Is.EqualTo(TrialStatus.OutOfTime).Or.EqualTo(TrialStatus.Completed));
+        foreach (var trial in completed)
+        {
+            Assert.That(trial.Score, Is.EqualTo(metric.Of(trial.Validation!)).And.InRange(0.0, 1.0));
+            Assert.That(trial.Epochs, Is.InRange(1, 2));
+        }
+        foreach (var group in completed.GroupBy(t => t.Settings.Architecture))
+        {
+            var kept = group.Where(t => t.Model is not null).ToArray();
+            Assert.That(kept.Length, Is.EqualTo(Math.Min(group.Count(), ExperimentSearch.ModelsKeptPerArchitecture)), group.Key.ToString());
+            Assert.That(kept.Min(t => t.Score), Is.GreaterThanOrEqualTo(group.Where(t => t.Model is null).Select(t => t.Score).DefaultIfEmpty(0).Max()), "the best are kept");
+        }
+    }
+}
