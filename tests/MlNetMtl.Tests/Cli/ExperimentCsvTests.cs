@@ -19,7 +19,7 @@ public class ExperimentCsvTests
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Clicks and purchases (a purchase only after a click), a user id, a category and a price.</summary>
-    private string Funnel(string name, int rows, Func<int, string>? clickOverride = null)
+    private string Funnel(string name, int rows, Func<int, string?>? clickOverride = null)
     {
         var random = new Random(2);
         var lines = new List<string> { "user,category,price,click,purchase" };

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+
+namespace MlNetMtl.Training;
+
+/// <summary>
+/// One training run: epochs of mini-batches (each through the objective, the loss weighting, clipping and the
+/// optimizer), validation after each epoch, early stopping and restoration of the best epoch's weights.
+/// </summary>
+internal sealed class TrainingSession : IDisposable
+{
+    private readonly MultiTaskNetwork _network;
+    private readonly IReadOnlyList<TaskDefinition> _tasks;
+    private readonly IEpochBatches _epochs;
+    private readonly MultiTaskDataset? _validation;
+    private readonly TrainerOptions _options;
+    private readonly Random _random;
+    private readonly NetworkWorkspace _workspace;
+    private readonly BatchGatherer _trainBatches;
+    private readonly BatchGatherer? _validationBatches;
+    private readonly IOptimizer _optimizer;
+    private readonly Weighting.WeightingState _weighting;
+    private readonly int? _stoppingTask;
+    private readonly GradientSurgery? _surgery;
+    private readonly DataParallelObjective? _parallel;
+    private readonly IReadOnlyList<Parameter> _trainable;
+    private readonly TaskImbalance?[] _imbalance;
+    private readonly float[] _positiveWeights;
+    private readonly long _totalSteps;
+    private long _step;
+
+    public TrainingSession(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, IEpochBatches epochs, MultiTaskDataset? validation,
+        float[] positiveWeights, TrainerOptions options, Random random)
+    {
+        _network = network;
+        _tasks = network.Tasks;
+        _epochs = epochs;
+        _validation = validation;
+        _options = options;
+        _random = random;
+        _trainBatches = epochs.Batches;
+        int capacity = _trainBatches.Capacity;
+        _workspace = network.CreateWorkspace(capacity);
+        _validationBatches = validation is null ? null : ReferenceEquals(validation, _trainBatches.Data) ? _trainBatches : new BatchGatherer(validation, capacity);
+        _weighting = options.Weighting.Start(_tasks, options);
+        _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
+        _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.Seed) : null;
+        _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
+        _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
+        _positiveWeights = positiveWeights;
+        for (int t = 0; t < _imbalance.Length; t++)
+            if (_imbalance[t] is { NegativeSampleRate: < 1 } && network.OutputBias(t) is null)
+                throw new ArgumentException($"Task '{_tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
+        _totalSteps = options.Epochs * epochs.BatchesPerEpoch;
+        _trainable = trainable;
+        _optimizer = options.Optimizer == OptimizerKind.Adam
+            ? new AdamOptimizer(trainable, options)
+            : new MomentumOptimizer(trainable, options);
+    }
+
+    public void Dispose() => _parallel?.Dispose();
+
+    public TrainingResult Run(int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        var reports = new List<EpochReport>();
+        float[][]? best = null;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+        bool stoppedEarly = false;
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            _epochs.BeginEpoch(_random);
+            _weighting.BeginEpoch(epoch, reports);
+            var (trainingLoss, taskWeights) = TrainEpoch(epoch, cancellationToken);
+            var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
+            double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
+            var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric);
+            reports.Add(report);
+            progress?.Report(report);
+
+            if (_validation is null)
+            {
+                bestEpoch = epoch;
+                continue;
+            }
+            double criterion = _stoppingTask is null ? mean : _tasks[_stoppingTask.Value].Kind == TaskKind.Binary ? -metric : metric;
+            if (double.IsNaN(criterion))
+                criterion = mean; // e.g. AUC of a validation split with one class only
+            if (criterion < bestLoss)
+            {
+                bestLoss = criterion;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                _network.SaveValues(ref best);
+            }
+            else if (_options.EarlyStoppingPatience > 0 && ++sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
+            {
+                stoppedEarly = true;
+                break;
+            }
+        }
+        if (best is not null)
+            _network.RestoreValues(best);
+        CorrectDownsampledLogits();
+        return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>One pass over the epoch's mini-batches; returns each task's mean loss and mean loss-weighting multiplier.</summary>
+    private (double[] Losses, double[] TaskWeights) TrainEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        int tasks = _tasks.Count, batches = 0;
+        var sums = new double[tasks];
+        var weights = new double[tasks];
+        var batchSums = new double[tasks];
+        var batchWeights = new double[tasks];
+        var batchMeans = new double[tasks];
+        var multipliers = new double[tasks];
+        var dropout = _network.Options.Dropout > 0 ? _random : null;
+        while (_epochs.Next(_random))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = _trainBatches.LastBatch;
+            ApplyImbalance(batch.Rows);
+            _weighting.BeginBatch(_random);
+            Array.Clear(batchSums);
+            Array.Clear(batchWeights);
+            var gradientWeighting = _weighting as Weighting.GradientWeightingState;
+            bool finite = _parallel is not null
+                ? _parallel.Evaluate(_trainBatches, dropout is not null, batchSums, batchWeights, out int failed, _weighting.Weights, _imbalance)
+                : MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout,
+                    backward: gradientWeighting is null, batchSums, batchWeights, out failed, out _, _weighting.Weights, _imbalance);
+            if (!finite)
+                throw new InvalidOperationException(
+                    $"Training diverged in epoch {epoch}, mini-batch {batches + 1}: task '{_tasks[failed].Name}' loss is not finite. " +
+                    $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
+            for (int t = 0; t < tasks; t++)
+                batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
+            if (gradientWeighting is not null)
+                _surgery!.Backward(batch, dropout is not null, gradientWeighting, _random);
+            if (_options.GradientClipNorm > 0)
+                GradientClipping.Clip(_trainable, _options.GradientClipNorm);
+            _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
+            for (int t = 0; t < tasks; t++)
+            {
+                sums[t] += batchSums[t];
+                weights[t] += batchWeights[t];
+                multipliers[t] += _weighting.Weights[t];
+            }
+            _weighting.AfterBatch(batchMeans);
+            batches++;
+        }
+        return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
+    }
+
+    /// <summary>Weights positive rows and drops negative rows (weight 0) at the tasks' sample rates, for this mini-batch only.</summary>
+    private void ApplyImbalance(int rows)
+    {
+        for (int t = 0; t < _imbalance.Length; t++)
+        {
+            if (_imbalance[t] is not { } imbalance)
+                continue;
+            var labels = _trainBatches.LabelBuffers[t];
+            var weights = _trainBatches.WeightBuffers[t];
+            for (int r = 0; r < rows; r++)
+            {
+                if (weights[r] == 0)
+                    continue;
+                if (labels[r] == 1f)
+                    weights[r] *= _positiveWeights[t];
+                else if (imbalance.NegativeSampleRate < 1 && _random.NextSingle() >= imbalance.NegativeSampleRate)
+                    weights[r] = 0;
+            }
+        }
+    }
+
+    /// <summary>Shifts each downsampled task's logit by log r, undoing the 1/r odds that training on a fraction r of negatives built in.</summary>
+    private void CorrectDownsampledLogits()
+    {
+        for (int t = 0; t < _imbalance.Length; t++)
+            if (_imbalance[t] is { NegativeSampleRate: < 1 } imbalance)
+                _network.OutputBias(t)!.Value[0] += MathF.Log(imbalance.NegativeSampleRate);
+    }
+
+    /// <summary>The tasks' losses averaged with their loss weights, over the tasks that had labelled rows.</summary>
+    private double WeightedMean(double[] losses)
+    {
+        double sum = 0, weight = 0;
+        for (int t = 0; t < losses.Length; t++)
+            if (!double.IsNaN(losses[t]))
+            {
+                sum += losses[t] * _tasks[t].LossWeight;
+                weight += _tasks[t].LossWeight;
+            }
+        return weight > 0 ? sum / weight : double.NaN;
+    }
+
+    /// <summary>Weighted mean loss per task; NaN for a task with no weight (no labelled row).</summary>
+    private static double[] Means(double[] sums, double[] weights) => sums.Select((s, t) => weights[t] > 0 ? s / weights[t] : double.NaN).ToArray();
+
+    /// <summary>
+    /// Mean loss per task over <paramref name="rows"/> of the validation set, dropout off, and the early-stopping
+    /// task's metric (AUC for binary, RMSE for regression, loss for multiclass; NaN without such a task).
+    /// </summary>
+    private (double[] Losses, double Metric) Evaluate(int[] rows)
+    {
+        var sums = new double[_tasks.Count];
+        var weights = new double[_tasks.Count];
+        var scores = new List<float>();
+        var labels = new List<float>();
+        for (int start = 0; start < rows.Length; start += _workspace.Capacity)
+        {
+            int count = Math.Min(_workspace.Capacity, rows.Length - start);
+            var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
+            if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
+                throw new InvalidOperationException($"Validation loss of task '{_tasks[failed].Name}' is not finite: training diverged.");
+            if (_stoppingTask is { } task && _tasks[task].Kind == TaskKind.Binary)
+            {
+                var outputs = _workspace.TaskOutputs(task, count);
+                for (int r = 0; r < count; r++)
+                    if (_validationBatches.WeightBuffers[task][r] > 0)
+                    {
+                        scores.Add(outputs[r]);
+                        labels.Add(_validationBatches.LabelBuffers[task][r]);
+                    }
+            }
+        }
+        var losses = Means(sums, weights);
+        double metric = _stoppingTask switch
+        {
+            null => double.NaN,
+            int task when _tasks[task].Kind == TaskKind.Binary => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
+            int task when _tasks[task].Kind == TaskKind.Regression => Math.Sqrt(losses[task]),
+            int task => losses[task],
+        };
+        return (losses, metric);
+    }
+}
