@@ -1,6 +1,6 @@
 namespace MlNetMtl.Data;
 
-/// <summary>An in-memory data set read as a stream (dense rows, in order): for tests and for mixing the two modes.</summary>
+/// <summary>An in-memory data set read as a stream (rows in order, dense or sparse as stored): for tests and for mixing the two modes.</summary>
 internal sealed class DatasetRowStream(MultiTaskDataset data) : IRowStream
 {
     public IReadOnlyList<TaskDefinition> Tasks => data.Tasks;
@@ -12,19 +12,18 @@ internal sealed class DatasetRowStream(MultiTaskDataset data) : IRowStream
     {
         private int _row;
 
-        public bool Read(Span<float> features, Span<float> labels, Span<float> weights)
+        public bool Read(RowFeatures features, Span<float> labels, Span<float> weights)
         {
             if (_row == data.Rows)
                 return false;
             switch (data.Features)
             {
                 case DenseFeatures dense:
-                    dense.Row(_row).CopyTo(features);
+                    features.SetDense(dense.Row(_row));
                     break;
                 case SparseFeatures sparse:
-                    features.Clear();
-                    for (int p = sparse.RowStarts[_row]; p < sparse.RowStarts[_row + 1]; p++)
-                        features[sparse.Indices[p]] = sparse.Values[p];
+                    int start = sparse.RowStarts[_row], count = sparse.RowStarts[_row + 1] - start;
+                    features.SetSparse(sparse.Indices.AsSpan(start, count), sparse.Values.AsSpan(start, count));
                     break;
             }
             for (int t = 0; t < data.Tasks.Count; t++)

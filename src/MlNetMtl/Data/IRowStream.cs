@@ -2,7 +2,8 @@ namespace MlNetMtl.Data;
 
 /// <summary>
 /// Training rows read in order, pass after pass, without holding them all in memory (a file larger than RAM, an
-/// ML.NET binary <c>.idv</c>). Rows are dense; the trainer shuffles them through a bounded buffer.
+/// ML.NET binary <c>.idv</c>). Rows may be dense or sparse (hashed ids); the trainer shuffles them through a bounded
+/// buffer, which keeps only the non-zeros of wide rows.
 /// </summary>
 public interface IRowStream
 {
@@ -20,8 +21,9 @@ public interface IRowStream
 public interface IRowReader : IDisposable
 {
     /// <summary>
-    /// Reads the next row: <paramref name="features"/> (Dimension values), one label per task (NaN = missing) and
-    /// each task's weight of the row (1 when unweighted); false after the last row.
+    /// Reads the next row: its features into <paramref name="features"/> (<see cref="RowFeatures.SetDense"/> or
+    /// <see cref="RowFeatures.SetSparse"/>), one label per task (NaN = missing) and each task's weight of the row (1
+    /// when unweighted); false after the last row.
     /// </summary>
-    bool Read(Span<float> features, Span<float> labels, Span<float> weights);
+    bool Read(RowFeatures features, Span<float> labels, Span<float> weights);
 }

@@ -21,6 +21,7 @@ public sealed class SearchSpace
     private readonly Random _random;
     private int _next;
     private TrialSettings? _best;
+    private readonly HashSet<string> _tried = [];
 
     /// <summary>Tells the space the best settings so far (the base of later variations).</summary>
     public void Best(TrialSettings settings) => _best = settings;
@@ -38,14 +39,22 @@ public sealed class SearchSpace
     /// <summary>The candidate architectures.</summary>
     public IReadOnlyList<NetworkArchitecture> Architectures => _architectures;
 
-    /// <summary>The next trial's settings.</summary>
+    /// <summary>The next trial's settings, never one already tried (unless 50 draws find nothing new).</summary>
     public TrialSettings Next()
     {
         int index = _next++;
-        if (index < _architectures.Length)
-            return new TrialSettings { Architecture = _architectures[index], Dropout = 0.2f };
-        if (_best is not null && index % 2 == 1)
-            return Vary(_best);
+        TrialSettings candidate;
+        int draws = 0;
+        do
+            candidate = index < _architectures.Length
+                ? new TrialSettings { Architecture = _architectures[index], Dropout = 0.2f }
+                : _best is not null && index % 2 == 1 ? Vary(_best) : Random();
+        while (!_tried.Add(candidate.ToString()) && ++draws < 50);
+        return candidate;
+    }
+
+    private TrialSettings Random()
+    {
         var architecture = Pick(_architectures);
         return new TrialSettings
         {

@@ -6,7 +6,8 @@ namespace MlNetMtl;
 
 /// <summary>
 /// An <see cref="IDataView"/> read as a training stream: each pass opens a cursor over the feature, label and
-/// weight columns and hands over one dense row at a time, so the rows never need to fit in memory together.
+/// weight columns and hands over one row at a time (sparse vectors as their non-zeros), so the rows never need to fit
+/// in memory together.
 /// </summary>
 internal sealed class DataViewRowStream : IRowStream
 {
@@ -60,12 +61,15 @@ internal sealed class DataViewRowStream : IRowStream
             _sharedWeight = stream._sharedWeight is null ? null : WeightReader.Create(_cursor, stream._sharedWeight.Value);
         }
 
-        public bool Read(Span<float> features, Span<float> labels, Span<float> weights)
+        public bool Read(RowFeatures features, Span<float> labels, Span<float> weights)
         {
             if (!_cursor.MoveNext())
                 return false;
             _features(ref _buffer);
-            _buffer.CopyTo(features);
+            if (_buffer.IsDense)
+                features.SetDense(_buffer.GetValues());
+            else
+                features.SetSparse(_buffer.GetIndices(), _buffer.GetValues());
             float shared = _sharedWeight?.Invoke(_row) ?? 1f;
             for (int t = 0; t < _labels.Length; t++)
             {

@@ -23,7 +23,7 @@ internal sealed class BatchGatherer
     {
         _data = data;
         Capacity = capacity;
-        if (data.Features is SparseFeatures)
+        if (data.Features is SparseFeatures or SlotFeatures)
             _rowStarts = new int[capacity + 1];
         else
             _dense = new float[capacity * data.Features.Dimension];
@@ -58,6 +58,9 @@ internal sealed class BatchGatherer
             case SparseFeatures sparse:
                 GatherSparse(sparse, rows);
                 break;
+            case SlotFeatures slots:
+                GatherSlots(slots, rows);
+                break;
             default:
                 throw new NotSupportedException($"Unknown feature storage {_data.Features.GetType().Name}.");
         }
@@ -71,7 +74,7 @@ internal sealed class BatchGatherer
         get
         {
             int width = _data.Features.Dimension;
-            return _data.Features is SparseFeatures
+            return _data.Features is SparseFeatures or SlotFeatures
                 ? InputBatch.FromSparse(new CsrRows(_rowStarts.AsSpan(0, _count + 1), _indices.AsSpan(0, _nonZeros), _values.AsSpan(0, _nonZeros), width))
                 : InputBatch.FromDense(_dense.AsSpan(0, _count * width), _count, width);
         }
@@ -90,16 +93,39 @@ internal sealed class BatchGatherer
             dense.Row(rows[r]).CopyTo(_dense.AsSpan(r * width, width));
     }
 
+    private void GatherSlots(SlotFeatures slots, ReadOnlySpan<int> rows)
+    {
+        int count = 0;
+        foreach (int row in rows)
+            count += slots.Count(row);
+        Reserve(count);
+        int position = 0;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            _rowStarts[r] = position;
+            slots.Indices(rows[r]).CopyTo(_indices.AsSpan(position));
+            slots.Values(rows[r]).CopyTo(_values.AsSpan(position));
+            position += slots.Count(rows[r]);
+        }
+        _rowStarts[rows.Length] = position;
+        _nonZeros = position;
+    }
+
+    /// <summary>Grows the sparse buffers to hold <paramref name="count"/> non-zeros.</summary>
+    private void Reserve(int count)
+    {
+        if (_indices.Length >= count)
+            return;
+        _indices = new int[Math.Max(count, _indices.Length * 2)];
+        _values = new float[_indices.Length];
+    }
+
     private void GatherSparse(SparseFeatures sparse, ReadOnlySpan<int> rows)
     {
         int count = 0;
         foreach (int row in rows)
             count += sparse.RowStarts[row + 1] - sparse.RowStarts[row];
-        if (_indices.Length < count)
-        {
-            _indices = new int[Math.Max(count, _indices.Length * 2)];
-            _values = new float[_indices.Length];
-        }
+        Reserve(count);
         int position = 0;
         for (int r = 0; r < rows.Length; r++)
         {

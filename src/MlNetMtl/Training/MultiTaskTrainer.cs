@@ -84,7 +84,8 @@ public sealed class MultiTaskTrainer
         int capacity = _training.BatchSize;
         using var epochs = new ShuffledStream(train, scan.Buffer, capacity, scan.TrainingRows, scan.IsHeldOut);
         var positiveWeights = tasks.Select((task, t) => PositiveWeight(task, scan.Positives[t], scan.Labelled[t])).ToArray();
-        return Train(tasks, train.Dimension, null, epochs, validationSet, validationRows, positiveWeights, new Random(_training.Seed), progress, cancellationToken);
+        return Train(tasks, train.Dimension, scan.Buffer.IsSparse ? scan.MeanValuesPerRow : null, epochs, validationSet, validationRows, positiveWeights,
+            new Random(_training.Seed), progress, cancellationToken);
     }
 
     private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,

@@ -33,6 +33,10 @@ internal sealed class StreamScan
     public long[] Positives { get; }
     /// <summary>Labelled (not missing) rows per task among the training rows.</summary>
     public long[] Labelled { get; }
+    /// <summary>Mean stored values per training row (the non-zeros of sparse rows): the first layer's fan-in.</summary>
+    public double MeanValuesPerRow => TrainingRows == 0 ? 0 : (double)_storedValues / TrainingRows;
+
+    private long _storedValues;
 
     /// <summary>Whether the row at stream position <paramref name="ordinal"/> is held out: a seeded hash below the fraction.</summary>
     public bool IsHeldOut(long ordinal)
@@ -79,6 +83,7 @@ internal sealed class StreamScan
                 else
                 {
                     scan.TrainingRows++;
+                    scan._storedValues += store.StoredValues(slot);
                     for (int t = 0; t < stream.Tasks.Count; t++)
                     {
                         float label = store.Label(t, slot);

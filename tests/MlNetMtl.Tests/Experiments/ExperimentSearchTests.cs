@@ -24,6 +24,7 @@ public class ExperimentSearchTests
         }
         Assert.That(Sequence(9), Is.EqualTo(Sequence(9)));
         Assert.That(Sequence(9), Is.Not.EqualTo(Sequence(10)));
+        Assert.That(Sequence(9), Is.Unique, "no settings are tried twice");
     }
 
     [Test]

@@ -52,6 +52,22 @@ public class StreamingFitTests
     }
 
     [Test]
+    public void HashedSparseFeatures_StreamAsTheirNonZeros()
+    {
+        var ml = new MLContext(seed: 3);
+        var featurize = ml.Transforms.Categorical.OneHotHashEncoding("UserHashed", nameof(Impression.User), numberOfBits: 16)
+            .Append(ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category)))
+            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
+            .Append(ml.Transforms.Concatenate("Features", "UserHashed", "CategoryOneHot", "AgeNorm"));
+        var raw = ml.Data.LoadFromEnumerable(Impressions.Generate(5_000, 4));
+        var featurizer = featurize.Fit(raw);
+        var model = ml.MultiTask().Network(Options(400)).Fit(featurizer.Transform(raw));
+        Assert.That(model.Network.InputDimension, Is.GreaterThan(65_536), "65,543-wide rows: a dense buffer would hold 400 × 65,543 floats");
+        var test = featurizer.Transform(ml.Data.LoadFromEnumerable(Impressions.Generate(2_000, 5)));
+        Assert.That(ml.MultiTask().Evaluate(model.Transform(test), model)["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
+    }
+
+    [Test]
     public void ANonPositiveBuffer_IsRejectedByName()
     {
         var ml = new MLContext();

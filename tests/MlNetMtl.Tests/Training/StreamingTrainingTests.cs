@@ -101,7 +101,7 @@ public class StreamingTrainingTests
         private sealed class Reader(IRowReader inner, int badRow) : IRowReader
         {
             private int _row;
-            public bool Read(Span<float> features, Span<float> labels, Span<float> weights)
+            public bool Read(RowFeatures features, Span<float> labels, Span<float> weights)
             {
                 if (!inner.Read(features, labels, weights))
                     return false;
@@ -111,5 +111,60 @@ public class StreamingTrainingTests
             }
             public void Dispose() => inner.Dispose();
         }
+    }
+
+    /// <summary>One "user" id of 50,000 and one "item" id of 1,000 per row, one-hot; task a is a property of the user, b of the item.</summary>
+    private static MultiTaskDataset WideSparse(int rows, int seed)
+    {
+        const int users = 50_000, items = 1_000;
+        var random = new Random(seed);
+        var starts = new int[rows + 1];
+        var indices = new int[rows * 2];
+        float[] a = new float[rows], b = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int user = random.Next(2_000) * 20, item = random.Next(items);
+            indices[2 * r] = user;
+            indices[2 * r + 1] = users + item;
+            starts[r + 1] = 2 * (r + 1);
+            a[r] = (user / 20) % 3 == 0 ? 1f : 0f;
+            b[r] = item % 2 == 0 ? 1f : 0f;
+        }
+        return new MultiTaskDataset(new SparseFeatures(starts, indices, Enumerable.Repeat(1f, rows * 2).ToArray(), users + items),
+            [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
+    }
+
+    [Test]
+    public void WideSparseRows_StreamThroughABufferOfTheirNonZeros_AndLearn()
+    {
+        var train = WideSparse(30_000, 1);
+        Assert.That(new RowStore(train.Tasks, train.Features.Dimension, 2_000).IsSparse, "51,000-wide rows keep only their non-zeros (dense: 408 MB)");
+        var result = new MultiTaskTrainer(new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, new TrainerOptions { Epochs = 8, LearningRate = 1e-2f })
+            .Fit(new DatasetRowStream(train), shuffleBufferRows: 2_000);
+        var test = WideSparse(3_000, 2);
+        var scores = TrainingHelpers.Scores(result.Network, test);
+        Assert.That(MlNetMtl.Evaluation.RankingMetrics.Auc(scores[0], test.Labels[0]), Is.GreaterThan(0.9), "user task");
+        Assert.That(MlNetMtl.Evaluation.RankingMetrics.Auc(scores[1], test.Labels[1]), Is.GreaterThan(0.9), "item task");
+    }
+
+    [Test]
+    public void WideSparseRows_InABufferThatHoldsThemAll_TrainTheInMemoryModel()
+    {
+        var data = WideSparse(1_200, 3);
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 100, Threads = 1 };
+        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] };
+        var inMemory = new MultiTaskTrainer(network, options).Fit(data);
+        var streamed = new MultiTaskTrainer(network, options).Fit(new DatasetRowStream(data), shuffleBufferRows: 1_500);
+        Assert.That(Bits(streamed.Network), Is.EqualTo(Bits(inMemory.Network)));
+    }
+
+    [Test]
+    public void BadSparseFeatures_AreReportedByRow()
+    {
+        var features = new RowFeatures(10, _ => { }, (_, _) => { }) { Row = 77 };
+        Assert.That(() => features.SetSparse([1, 12], [1f, 1f]), Throws.ArgumentException.With.Message.Contains("Row 77").And.Message.Contains("index 12"));
+        Assert.That(() => features.SetSparse([3, 2], [1f, 1f]), Throws.ArgumentException.With.Message.Contains("not ascending"));
+        Assert.That(() => features.SetSparse([3], [float.NaN]), Throws.ArgumentException.With.Message.Contains("Row 77, feature 3"));
+        Assert.That(() => features.SetDense(new float[9]), Throws.ArgumentException.With.Message.Contains("9 feature values"));
     }
 }
