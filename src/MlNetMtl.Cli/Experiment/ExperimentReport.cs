@@ -87,7 +87,10 @@ internal static class ExperimentReport
             return null; // one class only among the test rows: no curve
         var (fpr, tpr) = RankingMetrics.RocCurve(keep.Select(i => scores[i]).ToArray(), kept);
         var plot = new Plot();
-        plot.Add.Scatter(fpr, tpr).LegendText = string.Create(CultureInfo.InvariantCulture, $"{task.Name} (AUC {RankingMetrics.Auc(keep.Select(i => scores[i]).ToArray(), kept):F4})");
+        var curve = plot.Add.Scatter(fpr, tpr);
+        curve.MarkerSize = 0;
+        curve.LineWidth = 2;
+        curve.LegendText = string.Create(CultureInfo.InvariantCulture, $"{task.Name} (AUC {RankingMetrics.Auc(keep.Select(i => scores[i]).ToArray(), kept):F4})");
         var chance = plot.Add.Line(0, 0, 1, 1);
         chance.LinePattern = LinePattern.Dashed;
         chance.LegendText = "chance";
@@ -109,6 +112,7 @@ internal static class ExperimentReport
         var kept = plot.Add.VerticalLine(model.BestEpoch);
         kept.LinePattern = LinePattern.Dotted;
         kept.LegendText = $"kept epoch {model.BestEpoch}";
+        IntegerEpochs(plot);
         plot.Title($"Loss per epoch, {task.Name}");
         plot.XLabel("epoch");
         plot.YLabel(task.Kind == TaskKind.Regression ? "squared error" : "cross-entropy");
@@ -123,6 +127,7 @@ internal static class ExperimentReport
         var plot = new Plot();
         for (int t = 0; t < tasks.Count; t++)
             plot.Add.Scatter(epochs, history.Select(e => e.TaskWeights[t]).ToArray()).LegendText = tasks[t].Name;
+        IntegerEpochs(plot);
         plot.Title($"Task weights per epoch ({weighting} weighting; mean over the epoch's mini-batches)");
         plot.XLabel("epoch");
         plot.YLabel("loss multiplier");
@@ -141,12 +146,19 @@ internal static class ExperimentReport
         plot.Add.Bars(bars);
         for (int t = 0; t < series; t++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = gates.Tasks[t], FillColor = plot.Add.Palette.GetColor(t) });
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups).Select(e => e * (series + 1) + (series - 1) / 2.0).ToArray(), gates.Experts.ToArray());
+        // Expert names without the level prefix ("level1.income.expert0" → "income.expert0"), slanted so they do not overlap.
+        var names = gates.Experts.Select(e => e.StartsWith("level", StringComparison.Ordinal) && e.Contains('.') ? e[(e.IndexOf('.') + 1)..] : e).ToArray();
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups).Select(e => e * (series + 1) + (series - 1) / 2.0).ToArray(), names);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -25;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Title($"Mean gate weight of each expert, per task ({model}, test rows)");
         plot.YLabel("mean gate weight");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperLeft);
         return Save(plot, path);
     }
+
+    private static void IntegerEpochs(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     private static string Save(Plot plot, string path)
     {
