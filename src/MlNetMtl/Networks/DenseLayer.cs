@@ -74,6 +74,19 @@ internal sealed class DenseLayer
         Reductions.ColumnSums(gradient, input.Rows, Outputs, Bias.Gradient);
     }
 
+    /// <summary>
+    /// A first layer's backward pass over dense rows without its weight gradient, for a caller that computes the weight
+    /// gradients of several such layers in one product: turns dL/dY into dL/d(pre-activation) in place, writes db, and
+    /// returns dL/d(pre-activation) (rows × Outputs); dW = Xᵀ·(that) is left to the caller.
+    /// </summary>
+    public Span<float> BackwardExceptWeight(ReadOnlySpan<float> output, Span<float> outputGradient, int rows)
+    {
+        Weight.TouchedRows?.Clear();
+        var gradient = ThroughActivation(output, outputGradient, rows);
+        Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        return gradient;
+    }
+
     private Span<float> ThroughActivation(ReadOnlySpan<float> output, Span<float> outputGradient, int rows)
     {
         var gradient = outputGradient[..(rows * Outputs)];

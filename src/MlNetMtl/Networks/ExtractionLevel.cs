@@ -21,6 +21,7 @@ internal sealed class ExtractionLevel
     private readonly Mlp[] _gates;
     private readonly int[] _gateInput;
     private readonly int[][] _gateExperts;
+    private readonly SharedInputExperts[] _sharedInputs;
 
     public ExtractionLevel(int[] inputWidths, IReadOnlyList<Expert> experts, IReadOnlyList<Gate> gates, int[] expertWidths)
     {
@@ -31,6 +32,8 @@ internal sealed class ExtractionLevel
         _gateExperts = gates.Select(g => g.Experts).ToArray();
         ExpertNames = experts.Select(e => e.Name).ToArray();
         Width = expertWidths[^1];
+        _sharedInputs = Enumerable.Range(0, experts.Count).GroupBy(e => _expertInput[e]).Where(g => g.Count() > 1)
+            .Select(g => new SharedInputExperts(g.Key, g.ToArray())).ToArray();
     }
 
     /// <summary>Width of every expert's output, and so of every gate's output.</summary>
@@ -61,8 +64,19 @@ internal sealed class ExtractionLevel
     public void Forward(LevelInputs inputs, State state, Random? dropout, float rate)
     {
         int rows = inputs.Rows;
+        Array.Clear(state.FirstLayerDone);
+        for (int g = 0; g < _sharedInputs.Length; g++)
+        {
+            var group = _sharedInputs[g];
+            var input = inputs[group.Input];
+            if (input.IsSparse)
+                continue; // a sparse first layer costs its non-zeros per expert already
+            group.Forward(_experts, input, state.Experts, state.SharedInputBuffers[g]);
+            foreach (int e in group.Members)
+                state.FirstLayerDone[e] = true;
+        }
         for (int e = 0; e < _experts.Length; e++)
-            _experts[e].Forward(inputs[_expertInput[e]], state.Experts[e], dropout, rate);
+            _experts[e].Forward(inputs[_expertInput[e]], state.Experts[e], dropout, rate, state.FirstLayerDone[e]);
         ComputeGates(inputs, state);
         for (int g = 0; g < _gates.Length; g++)
         {
@@ -116,8 +130,20 @@ internal sealed class ExtractionLevel
             Softmax.RowsBackward(probabilities, logitsGradient, logitsGradient, rows, mixed);
             _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
         }
+        Array.Clear(state.FirstLayerDone);
+        for (int g = 0; g < _sharedInputs.Length; g++)
+        {
+            var group = _sharedInputs[g];
+            var input = inputs[group.Input];
+            if (input.IsSparse || inputGradients[group.Input].Length > 0)
+                continue; // fused only where no input gradient is wanted: the network input
+            group.Backward(_experts, input, state.Experts, state.ExpertGradients, dropoutApplied, state.SharedInputBuffers[g]);
+            foreach (int e in group.Members)
+                state.FirstLayerDone[e] = true;
+        }
         for (int e = 0; e < _experts.Length; e++)
-            _experts[e].Backward(inputs[_expertInput[e]], state.Experts[e], state.ExpertGradients[e], inputGradients[_expertInput[e]], accumulateInputGradient: true, dropoutApplied);
+            if (!state.FirstLayerDone[e])
+                _experts[e].Backward(inputs[_expertInput[e]], state.Experts[e], state.ExpertGradients[e], inputGradients[_expertInput[e]], accumulateInputGradient: true, dropoutApplied);
     }
 
     /// <summary>
@@ -160,7 +186,14 @@ internal sealed class ExtractionLevel
             GateGradients = level._gateExperts.Select(m => new float[capacity * m.Length]).ToArray();
             Outputs = level._gates.Select(_ => new float[capacity * level.Width]).ToArray();
             ExpertGradients = level._experts.Select(_ => new float[capacity * level.Width]).ToArray();
+            FirstLayerDone = new bool[level._experts.Length];
+            SharedInputBuffers = level._sharedInputs.Select(g => new SharedInputExperts.Buffers(g.Members.Length)).ToArray();
         }
+
+        /// <summary>Which experts' first layers the last pass ran together with others'.</summary>
+        public bool[] FirstLayerDone { get; }
+        /// <summary>Scratch lists of each shared-input group.</summary>
+        public SharedInputExperts.Buffers[] SharedInputBuffers { get; }
 
         public MlpState[] Experts { get; }
         public MlpState[] Gates { get; }

@@ -53,17 +53,21 @@ internal sealed class Mlp
 
     public MlpState CreateState(int capacity, bool dropout) => new(this, capacity, dropout);
 
-    /// <summary>Runs the layers on <paramref name="input"/>; returns the last layer's output (rows × Outputs).</summary>
-    public Span<float> Forward(InputBatch input, MlpState state, Random? dropout, float rate)
+    /// <summary>
+    /// Runs the layers on <paramref name="input"/>; returns the last layer's output (rows × Outputs). With
+    /// <paramref name="firstLayerDone"/>, the first layer's output is already in the state (computed with other MLPs'
+    /// first layers in one product); its dropout is still drawn here, in the same order.
+    /// </summary>
+    public Span<float> Forward(InputBatch input, MlpState state, Random? dropout, float rate, bool firstLayerDone = false)
     {
         int rows = input.Rows;
         for (int l = 0; l < Layers.Length; l++)
         {
             var layer = Layers[l];
             var output = state.Outputs[l].AsSpan(0, rows * layer.Outputs);
-            if (l == 0)
+            if (l == 0 && !firstLayerDone)
                 layer.Forward(input, output);
-            else
+            else if (l > 0)
                 layer.Forward(state.Outputs[l - 1].AsSpan(0, rows * layer.Inputs), rows, output);
             if (dropout is not null && rate > 0 && layer.Activation == Activation.Relu)
                 ApplyDropout(output, state.Masks[l], dropout, rate);
@@ -80,34 +84,43 @@ internal sealed class Mlp
     public void Backward(InputBatch input, MlpState state, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool accumulateInputGradient, bool dropoutApplied)
     {
         int rows = input.Rows;
-        Span<float> gradient = state.GradientA;
-        Span<float> next = state.GradientB;
+        var layer = Layers[0];
+        var output = state.Outputs[0].AsSpan(0, rows * layer.Outputs);
+        var gradient = BackwardToFirstLayer(rows, state, outputGradient, dropoutApplied).AsSpan(0, rows * layer.Outputs);
+        if (inputGradient.IsEmpty)
+        {
+            layer.Backward(input, output, gradient);
+        }
+        else
+        {
+            if (input.IsSparse)
+                throw new InvalidOperationException("An input gradient was asked for sparse input rows.");
+            layer.Backward(input.Dense, output, gradient, inputGradient[..(rows * Inputs)], rows, accumulateInputGradient);
+        }
+    }
+
+    /// <summary>
+    /// The backward pass through every layer but the first (their gradients written) and through the first layer's
+    /// dropout; returns the buffer holding dL/d(first layer's output) (rows × its width), from which the first layer's
+    /// own backward pass continues.
+    /// </summary>
+    public float[] BackwardToFirstLayer(int rows, MlpState state, ReadOnlySpan<float> outputGradient, bool dropoutApplied)
+    {
+        float[] gradient = state.GradientA, next = state.GradientB;
         outputGradient[..(rows * Outputs)].CopyTo(gradient);
         for (int l = Layers.Length - 1; l >= 0; l--)
         {
             var layer = Layers[l];
-            var output = state.Outputs[l].AsSpan(0, rows * layer.Outputs);
-            var layerGradient = gradient[..(rows * layer.Outputs)];
+            var layerGradient = gradient.AsSpan(0, rows * layer.Outputs);
             if (dropoutApplied && layer.Activation == Activation.Relu)
                 VectorOps.Multiply(layerGradient, state.Masks[l].AsSpan(0, layerGradient.Length), layerGradient);
-            if (l > 0)
-            {
-                layer.Backward(state.Outputs[l - 1].AsSpan(0, rows * layer.Inputs), output, layerGradient, next[..(rows * layer.Inputs)], rows);
-                var swap = gradient;
-                gradient = next;
-                next = swap;
-            }
-            else if (inputGradient.IsEmpty)
-            {
-                layer.Backward(input, output, layerGradient);
-            }
-            else
-            {
-                if (input.IsSparse)
-                    throw new InvalidOperationException("An input gradient was asked for sparse input rows.");
-                layer.Backward(input.Dense, output, layerGradient, inputGradient[..(rows * Inputs)], rows, accumulateInputGradient);
-            }
+            if (l == 0)
+                break;
+            layer.Backward(state.Outputs[l - 1].AsSpan(0, rows * layer.Inputs), state.Outputs[l].AsSpan(0, rows * layer.Outputs), layerGradient,
+                next.AsSpan(0, rows * layer.Inputs), rows);
+            (gradient, next) = (next, gradient);
         }
+        return gradient;
     }
 
     private static void ApplyDropout(Span<float> output, float[] mask, Random random, float rate)

@@ -29,7 +29,7 @@ public static class Gemm
         bool accumulate = false, ReadOnlySpan<float> bias = default, Activation activation = Activation.Identity)
     {
         Validate(a, b, c, m, k, n, bias, "A[m×k]", "B[k×n]");
-        Run(StridedMatrix.RowMajor(a, k), StridedMatrix.RowMajor(b, n), c, m, k, n, accumulate, bias, activation);
+        Run(StridedMatrix.RowMajor(a, k), new GemmColumns(StridedMatrix.RowMajor(b, n), c, n, bias), m, k, accumulate, activation);
     }
 
     /// <summary><c>C[m×n] = C₀ + A[m×k]·Bᵀ</c> with B stored as [n×k]: the input gradient <c>dX = dY·Wᵀ</c>.</summary>
@@ -37,7 +37,7 @@ public static class Gemm
         bool accumulate = false)
     {
         Validate(a, b, c, m, k, n, default, "A[m×k]", "B[n×k]");
-        Run(StridedMatrix.RowMajor(a, k), StridedMatrix.TransposedRowMajor(b, k), c, m, k, n, accumulate, default, Activation.Identity);
+        Run(StridedMatrix.RowMajor(a, k), new GemmColumns(StridedMatrix.TransposedRowMajor(b, k), c, n, default), m, k, accumulate, Activation.Identity);
     }
 
     /// <summary><c>C[m×n] = C₀ + Aᵀ·B</c> with A stored as [k×m] and B as [k×n]: the weight gradient <c>dW = Xᵀ·dY</c>.</summary>
@@ -45,7 +45,58 @@ public static class Gemm
         bool accumulate = false)
     {
         Validate(a, b, c, m, k, n, default, "A[k×m]", "B[k×n]");
-        Run(StridedMatrix.TransposedRowMajor(a, m), StridedMatrix.RowMajor(b, n), c, m, k, n, accumulate, default, Activation.Identity);
+        Run(StridedMatrix.TransposedRowMajor(a, m), new GemmColumns(StridedMatrix.RowMajor(b, n), c, n, default), m, k, accumulate, Activation.Identity);
+    }
+
+    /// <summary>
+    /// <c>C_s[m×h] = act(A[m×k]·B_s[k×h] + bias_s)</c> for every segment s: the first layers of several experts reading
+    /// one input, as one product (A is packed once). Each array holds at least its matrix; the biases may be null.
+    /// </summary>
+    internal static void MultiplySegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h,
+        IReadOnlyList<float[]>? bias, Activation activation)
+    {
+        ValidateSegments(b, c, bias, m, k, h);
+        ArgumentOutOfRangeException.ThrowIfLessThan(a.Length, m * k, nameof(a));
+        RunSegments(StridedMatrix.RowMajor(a, k), b, c, m, k, h, bias, activation);
+    }
+
+    /// <summary>
+    /// <c>C_s[m×h] = Aᵀ·B_s</c> with A stored as [k×m] and each B_s as [k×h]: the weight gradients of several experts'
+    /// first layers from one input, as one product (A is packed once).
+    /// </summary>
+    internal static void MultiplyTransposeASegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h)
+    {
+        ValidateSegments(b, c, null, m, k, h);
+        ArgumentOutOfRangeException.ThrowIfLessThan(a.Length, m * k, nameof(a));
+        RunSegments(StridedMatrix.TransposedRowMajor(a, m), b, c, m, k, h, null, Activation.Identity);
+    }
+
+    private static void ValidateSegments(IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, IReadOnlyList<float[]>? bias, int rows, int depth, int h)
+    {
+        if (b.Count != c.Count || (bias is not null && bias.Count != b.Count))
+            throw new ArgumentException($"There are {b.Count} B, {c.Count} C and {bias?.Count} bias segments; give one of each per segment.", nameof(c));
+        for (int s = 0; s < b.Count; s++)
+        {
+            if (b[s].Length < depth * h)
+                throw new ArgumentException($"B segment {s} holds {b[s].Length} values; {depth}×{h} are needed.", nameof(b));
+            if (c[s].Length < rows * h)
+                throw new ArgumentException($"C segment {s} holds {c[s].Length} values; {rows}×{h} are needed.", nameof(c));
+            if (bias is not null && bias[s].Length != h)
+                throw new ArgumentException($"Bias segment {s} has {bias[s].Length} values; {h} are needed.", nameof(bias));
+        }
+    }
+
+    /// <summary>The segments as one product when their width fills whole register panels; otherwise one product each.</summary>
+    private static void RunSegments(StridedMatrix a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h, IReadOnlyList<float[]>? bias, Activation activation)
+    {
+        int lanes = SimdPaths.Active switch { SimdPath.Vector512 => 16, SimdPath.Vector256 => 8, _ => 1 };
+        if (m <= SmallRows || k == 0 || h % GemmKernel.ColumnsPerTile(lanes) != 0)
+        {
+            for (int s = 0; s < b.Count; s++)
+                Run(a, new GemmColumns(StridedMatrix.RowMajor(b[s], h), c[s], h, bias is null ? default : bias[s]), m, k, false, activation);
+            return;
+        }
+        Run(a, new GemmColumns(b, c, h, bias), m, k, false, activation);
     }
 
     private static void Validate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
@@ -64,33 +115,32 @@ public static class Gemm
             throw new ArgumentException($"The bias has {bias.Length} values; it needs one per output column (n={n}).", nameof(bias));
     }
 
-    private static void Run(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
-        bool accumulate, ReadOnlySpan<float> bias, Activation activation)
+    private static void Run(StridedMatrix a, GemmColumns columns, int m, int k, bool accumulate, Activation activation)
     {
+        int n = columns.Count;
         if (m == 0 || n == 0)
             return;
-        if (m <= SmallRows && b.ColumnStride == 1)
+        if (!columns.IsSegmented && m <= SmallRows && columns.B.ColumnStride == 1)
         {
-            MultiplyFewRows(a, b, c, m, k, n, accumulate, bias, activation);
+            MultiplyFewRows(a, columns.B, columns.Single, m, k, n, accumulate, columns.Bias, activation);
             return;
         }
         switch (SimdPaths.Active)
         {
-            case SimdPath.Vector512: Run<Simd512, Vector512<float>>(a, b, c, m, k, n, accumulate, bias, activation); break;
-            case SimdPath.Vector256: Run<Simd256, Vector256<float>>(a, b, c, m, k, n, accumulate, bias, activation); break;
-            default: Run<SimdScalar, float>(a, b, c, m, k, n, accumulate, bias, activation); break;
+            case SimdPath.Vector512: Run<Simd512, Vector512<float>>(a, columns, m, k, accumulate, activation); break;
+            case SimdPath.Vector256: Run<Simd256, Vector256<float>>(a, columns, m, k, accumulate, activation); break;
+            default: Run<SimdScalar, float>(a, columns, m, k, accumulate, activation); break;
         }
     }
 
-    private static void Run<TS, TV>(StridedMatrix a, StridedMatrix b, Span<float> c, int m, int k, int n,
-        bool accumulate, ReadOnlySpan<float> bias, Activation activation)
+    private static void Run<TS, TV>(StridedMatrix a, GemmColumns columns, int m, int k, bool accumulate, Activation activation)
         where TS : ISimd<TV> where TV : struct
     {
         const int mr = GemmKernel.RowsPerTile;
-        int nr = GemmKernel.ColumnsPerTile(TS.Count);
+        int nr = GemmKernel.ColumnsPerTile(TS.Count), n = columns.Count;
         if (k == 0)
         {
-            ApplyEpilogueOnly(c[..(m * n)], n, new GemmEpilogue(!accumulate, true, bias, activation));
+            ApplyEpilogueOnly(columns.Single[..(m * n)], n, new GemmEpilogue(!accumulate, true, columns.Bias, activation));
             return;
         }
 
@@ -100,7 +150,6 @@ public static class Gemm
         Span<float> packedA = Scratch(ref s_packedA, rowBlock * depthBlock);
         Span<float> packedB = Scratch(ref s_packedB, columnBlock * depthBlock);
         Span<float> edgeTile = stackalloc float[mr * nr];
-        ref float c0 = ref MemoryMarshal.GetReference(c);
 
         for (int jc = 0; jc < n; jc += columnBlock)
         {
@@ -108,8 +157,8 @@ public static class Gemm
             for (int pc = 0; pc < k; pc += depthBlock)
             {
                 int kc = Math.Min(depthBlock, k - pc);
-                var epilogue = new GemmEpilogue(pc == 0 && !accumulate, pc + kc == k, bias, activation);
-                GemmPacking.PackB(b, pc, kc, jc, nc, nr, packedB);
+                bool overwrite = pc == 0 && !accumulate, final = pc + kc == k;
+                columns.PackB(pc, kc, jc, nc, nr, packedB);
                 for (int ic = 0; ic < m; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, m - ic);
@@ -118,19 +167,20 @@ public static class Gemm
                     {
                         int cols = Math.Min(nr, nc - jr);
                         ref float bPanel = ref packedB[jr * kc];
+                        var epilogue = new GemmEpilogue(overwrite, final, columns.BiasAt(jc + jr, out int biasColumn), activation);
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
                             ref float aPanel = ref packedA[ir * kc];
-                            ref float cTile = ref Unsafe.Add(ref c0, (nint)(ic + ir) * n + jc + jr);
+                            ref float cTile = ref columns.At(ic + ir, jc + jr, out nint ldc);
                             if (rows == mr && cols == nr)
                             {
-                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref cTile, n, jc + jr, epilogue);
+                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref cTile, ldc, biasColumn, epilogue);
                             }
                             else
                             {
                                 GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edgeTile), nr, 0, GemmEpilogue.Raw);
-                                WriteEdgeTile(edgeTile, nr, ref cTile, n, rows, cols, jc + jr, epilogue);
+                                WriteEdgeTile(edgeTile, nr, ref cTile, ldc, rows, cols, biasColumn, epilogue);
                             }
                         }
                     }
@@ -140,12 +190,12 @@ public static class Gemm
     }
 
     /// <summary>Writes the valid <paramref name="rows"/> × <paramref name="cols"/> corner of a scratch tile through the epilogue.</summary>
-    private static void WriteEdgeTile(ReadOnlySpan<float> tile, int tileStride, ref float c, int ldc, int rows, int cols, int biasColumn, in GemmEpilogue epilogue)
+    private static void WriteEdgeTile(ReadOnlySpan<float> tile, int tileStride, ref float c, nint ldc, int rows, int cols, int biasColumn, in GemmEpilogue epilogue)
     {
         ref readonly float bias = ref epilogue.Bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref epilogue.Bias[biasColumn];
         for (int r = 0; r < rows; r++)
         {
-            ref float cRow = ref Unsafe.Add(ref c, (nint)r * ldc);
+            ref float cRow = ref Unsafe.Add(ref c, r * ldc);
             for (int j = 0; j < cols; j++)
                 GemmKernel.Finish<SimdScalar, float>(tile[r * tileStride + j], ref cRow, j, in bias, epilogue);
         }

@@ -75,6 +75,21 @@ public class NetworkGradientTests
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
     }
 
+    /// <summary>First layers 32 wide fill whole register panels on every path, so the experts' first layers run as one product.</summary>
+    [TestCase("MMoE", 0f)]
+    [TestCase("MMoE", 0.25f)]
+    [TestCase("PLE", 0f)]
+    public void FusedExpertFirstLayers_MatchFiniteDifferences(string architecture, float dropout)
+    {
+        const int rows = 9, inputs = 11;
+        NetworkOptions options = architecture == "MMoE"
+            ? new MmoeOptions { ExpertCount = 3, ExpertWidths = [32, 5], TowerWidths = [4], Dropout = dropout }
+            : new PleOptions { Levels = 2, SharedExperts = 2, TaskExperts = 1, ExpertWidths = [32, 5], TowerWidths = [4], Dropout = dropout };
+        var network = MultiTaskNetwork.Create(inputs, Tasks(TaskKind.Binary), options, seed: 4);
+        var x = Reference.Random(rows * inputs, 6);
+        CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(TaskKind.Binary, rows));
+    }
+
     [TestCase(2, 2, 1, 0f, TaskKind.Binary)]
     [TestCase(1, 1, 2, 0f, TaskKind.Regression)]
     [TestCase(3, 1, 1, 0.2f, TaskKind.Binary)]
