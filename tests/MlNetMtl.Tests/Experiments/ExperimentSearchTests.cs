@@ -64,9 +64,7 @@ public class ExperimentSearchTests
     public void TheSearch_RunsTrialsUntilTheBudget_ScoresThem_AndKeepsFewModelsPerArchitecture()
     {
         var ml = new MLContext(seed: 1);
-        var featurize = ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
-            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
-            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm"));
+        var featurize = Impressions.CategoryAndAge(ml);
         var raw = ml.Data.LoadFromEnumerable(Impressions.Generate(600, 1));
         var featurizer = featurize.Fit(raw);
         var train = ml.Data.Cache(featurizer.Transform(raw));

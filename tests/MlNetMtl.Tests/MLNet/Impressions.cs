@@ -60,6 +60,12 @@ internal static class Impressions
             .Append(ml.MultiTask().Network(options));
     }
 
+    /// <summary>One-hot category and min-max age, concatenated into "Features" (no label transforms).</summary>
+    public static IEstimator<ITransformer> CategoryAndAge(MLContext ml) =>
+        ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
+            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
+            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm"));
+
     /// <summary>Every value of a Single column, in row order.</summary>
     public static float[] Column(IDataView data, string name) => data.GetColumn<float>(name).ToArray();
 }

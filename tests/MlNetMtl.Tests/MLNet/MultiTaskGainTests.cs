@@ -9,9 +9,7 @@ public class MultiTaskGainTests
     public void Gain_ComparesEachTaskWithItsSingleTaskModel()
     {
         var ml = new MLContext(seed: 1);
-        var featurizer = ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
-            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
-            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm"));
+        var featurizer = Impressions.CategoryAndAge(ml);
         var trainRows = ml.Data.LoadFromEnumerable(Impressions.Generate(3000, 1));
         var fitted = featurizer.Fit(trainRows);
         var train = ml.Data.Cache(fitted.Transform(trainRows));

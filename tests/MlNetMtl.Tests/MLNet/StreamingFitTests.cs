@@ -27,9 +27,7 @@ public class StreamingFitTests
     public void ASmallBuffer_TrainsFromAnIdvFile()
     {
         var ml = new MLContext(seed: 2);
-        var featurize = ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
-            .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
-            .Append(ml.Transforms.Concatenate("Features", "CategoryOneHot", "AgeNorm"));
+        var featurize = Impressions.CategoryAndAge(ml);
         var raw = ml.Data.LoadFromEnumerable(Impressions.Generate(6_000, 2));
         var featurizer = featurize.Fit(raw);
         string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-stream-{Guid.NewGuid():N}.idv");
