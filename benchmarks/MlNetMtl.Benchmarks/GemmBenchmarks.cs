@@ -12,6 +12,7 @@ namespace MlNetMtl.Benchmarks;
 /// (B transposed beforehand so both operands are contiguous). Ratios are against the Dot baseline.
 /// </summary>
 [Config(typeof(Config))]
+[MemoryDiagnoser]
 public class GemmBenchmarks
 {
     private sealed class Config : ManualConfig
