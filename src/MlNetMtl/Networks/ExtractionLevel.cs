@@ -32,8 +32,11 @@ internal sealed class ExtractionLevel
         _gateExperts = gates.Select(g => g.Experts).ToArray();
         ExpertNames = experts.Select(e => e.Name).ToArray();
         Width = expertWidths[^1];
-        _sharedInputs = Enumerable.Range(0, experts.Count).GroupBy(e => _expertInput[e]).Where(g => g.Count() > 1)
-            .Select(g => new SharedInputExperts(g.Key, g.ToArray())).ToArray();
+        _sharedInputs = _expertInput.Concat(_gateInput).Distinct()
+            .Select(input => (input, experts: Enumerable.Range(0, experts.Count).Where(e => _expertInput[e] == input).ToArray(),
+                gates: Enumerable.Range(0, gates.Count).Where(g => _gateInput[g] == input).ToArray()))
+            .Where(group => group.experts.Length + group.gates.Length > 1)
+            .Select(group => new SharedInputExperts(group.input, group.experts, group.gates, _experts, _gates)).ToArray();
     }
 
     /// <summary>Width of every expert's output, and so of every gate's output.</summary>
@@ -65,19 +68,22 @@ internal sealed class ExtractionLevel
     {
         int rows = inputs.Rows;
         Array.Clear(state.FirstLayerDone);
+        Array.Clear(state.LogitsDone);
         for (int g = 0; g < _sharedInputs.Length; g++)
         {
             var group = _sharedInputs[g];
             var input = inputs[group.Input];
             if (input.IsSparse)
                 continue; // a sparse first layer costs its non-zeros per expert already
-            group.Forward(_experts, input, state.Experts, state.SharedInputBuffers[g]);
-            foreach (int e in group.Members)
+            group.Forward(_experts, _gates, input, state.Experts, state.Gates, state.SharedInputBuffers[g]);
+            foreach (int e in group.Experts)
                 state.FirstLayerDone[e] = true;
+            foreach (int gate in group.Gates)
+                state.LogitsDone[gate] = true;
         }
         for (int e = 0; e < _experts.Length; e++)
             _experts[e].Forward(inputs[_expertInput[e]], state.Experts[e], dropout, rate, state.FirstLayerDone[e]);
-        ComputeGates(inputs, state);
+        ComputeGates(inputs, state, state.LogitsDone);
         for (int g = 0; g < _gates.Length; g++)
         {
             var output = state.Outputs[g].AsSpan(0, rows * Width);
@@ -91,11 +97,16 @@ internal sealed class ExtractionLevel
     }
 
     /// <summary>Gate logits and their softmax, for <see cref="Forward"/> and utilisation reports.</summary>
-    public void ComputeGates(LevelInputs inputs, State state)
+    /// <param name="inputs">The level's inputs.</param>
+    /// <param name="state">Where the logits and probabilities go.</param>
+    /// <param name="logitsDone">Gates whose logits are already in the state (computed with the experts' first layers), or null.</param>
+    public void ComputeGates(LevelInputs inputs, State state, bool[]? logitsDone = null)
     {
         for (int g = 0; g < _gates.Length; g++)
         {
-            var logits = _gates[g].Forward(inputs[_gateInput[g]], state.Gates[g], dropout: null, rate: 0);
+            var logits = logitsDone?[g] == true
+                ? state.Gates[g].Outputs[0].AsSpan(0, inputs.Rows * _gateExperts[g].Length)
+                : _gates[g].Forward(inputs[_gateInput[g]], state.Gates[g], dropout: null, rate: 0);
             Softmax.Rows(logits, state.GateProbabilities[g], inputs.Rows, _gateExperts[g].Length);
         }
     }
@@ -110,6 +121,20 @@ internal sealed class ExtractionLevel
         int rows = inputs.Rows;
         foreach (var gradient in state.ExpertGradients)
             gradient.AsSpan(0, rows * Width).Clear();
+        // Groups whose first-layer weight gradients run as one product: dense input, and no input gradient wanted (the network input).
+        Array.Clear(state.FirstLayerDone);
+        Array.Clear(state.LogitsDone);
+        for (int group = 0; group < _sharedInputs.Length; group++)
+        {
+            int input = _sharedInputs[group].Input;
+            state.GroupFused[group] = !inputs[input].IsSparse && inputGradients[input].Length == 0;
+            if (!state.GroupFused[group])
+                continue;
+            foreach (int e in _sharedInputs[group].Experts)
+                state.FirstLayerDone[e] = true;
+            foreach (int gate in _sharedInputs[group].Gates)
+                state.LogitsDone[gate] = true;
+        }
         for (int g = 0; g < _gates.Length; g++)
         {
             var probabilities = state.GateProbabilities[g];
@@ -128,19 +153,13 @@ internal sealed class ExtractionLevel
             }
             var logitsGradient = gateGradient.AsSpan(0, rows * mixed);
             Softmax.RowsBackward(probabilities, logitsGradient, logitsGradient, rows, mixed);
-            _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
+            if (!state.LogitsDone[g])
+                _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
         }
-        Array.Clear(state.FirstLayerDone);
         for (int g = 0; g < _sharedInputs.Length; g++)
-        {
-            var group = _sharedInputs[g];
-            var input = inputs[group.Input];
-            if (input.IsSparse || inputGradients[group.Input].Length > 0)
-                continue; // fused only where no input gradient is wanted: the network input
-            group.Backward(_experts, input, state.Experts, state.ExpertGradients, dropoutApplied, state.SharedInputBuffers[g]);
-            foreach (int e in group.Members)
-                state.FirstLayerDone[e] = true;
-        }
+            if (state.GroupFused[g])
+                _sharedInputs[g].Backward(_experts, _gates, inputs[_sharedInputs[g].Input], state.Experts, state.ExpertGradients, state.GateGradients, dropoutApplied,
+                    state.SharedInputBuffers[g]);
         for (int e = 0; e < _experts.Length; e++)
             if (!state.FirstLayerDone[e])
                 _experts[e].Backward(inputs[_expertInput[e]], state.Experts[e], state.ExpertGradients[e], inputGradients[_expertInput[e]], accumulateInputGradient: true, dropoutApplied);
@@ -187,11 +206,17 @@ internal sealed class ExtractionLevel
             Outputs = level._gates.Select(_ => new float[capacity * level.Width]).ToArray();
             ExpertGradients = level._experts.Select(_ => new float[capacity * level.Width]).ToArray();
             FirstLayerDone = new bool[level._experts.Length];
-            SharedInputBuffers = level._sharedInputs.Select(g => new SharedInputExperts.Buffers(g.Members.Length)).ToArray();
+            LogitsDone = new bool[level._gates.Length];
+            GroupFused = new bool[level._sharedInputs.Length];
+            SharedInputBuffers = level._sharedInputs.Select(g => new SharedInputExperts.Buffers(g, level._gates, capacity)).ToArray();
         }
 
         /// <summary>Which experts' first layers the last pass ran together with others'.</summary>
         public bool[] FirstLayerDone { get; }
+        /// <summary>Which gates' logits (and in the backward pass, weight gradients) the last pass ran together with the experts'.</summary>
+        public bool[] LogitsDone { get; }
+        /// <summary>Which shared-input groups run their weight gradients as one product in this backward pass.</summary>
+        public bool[] GroupFused { get; }
         /// <summary>Scratch lists of each shared-input group.</summary>
         public SharedInputExperts.Buffers[] SharedInputBuffers { get; }
 

@@ -49,54 +49,68 @@ public static class Gemm
     }
 
     /// <summary>
-    /// <c>C_s[m×h] = act(A[m×k]·B_s[k×h] + bias_s)</c> for every segment s: the first layers of several experts reading
-    /// one input, as one product (A is packed once). Each array holds at least its matrix; the biases may be null.
+    /// <c>C_s = act_s(A[m×k]·B_s + bias_s)</c> for segments s of columns [starts[s], starts[s+1]) (B_s [k × width_s],
+    /// C_s [m × width_s]): the first layers of several MLPs reading one input, as one product (A is packed once).
+    /// Biases and activations may be null (none; identity).
     /// </summary>
-    internal static void MultiplySegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h,
-        IReadOnlyList<float[]>? bias, Activation activation)
+    internal static void MultiplySegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int[] starts,
+        IReadOnlyList<float[]>? bias, Activation[]? activations)
     {
-        ValidateSegments(b, c, bias, m, k, h);
+        ValidateSegments(b, c, bias, activations, m, k, starts);
         ArgumentOutOfRangeException.ThrowIfLessThan(a.Length, m * k, nameof(a));
-        RunSegments(StridedMatrix.RowMajor(a, k), b, c, m, k, h, bias, activation);
+        RunSegments(StridedMatrix.RowMajor(a, k), b, c, m, k, starts, bias, activations);
     }
 
     /// <summary>
-    /// <c>C_s[m×h] = Aᵀ·B_s</c> with A stored as [k×m] and each B_s as [k×h]: the weight gradients of several experts'
-    /// first layers from one input, as one product (A is packed once).
+    /// <c>C_s = Aᵀ·B_s</c> with A stored as [k×m] and B_s as [k × width_s], C_s [m × width_s]: the weight gradients of
+    /// several first layers reading one input, as one product (A is packed once).
     /// </summary>
-    internal static void MultiplyTransposeASegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h)
+    internal static void MultiplyTransposeASegments(ReadOnlySpan<float> a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int[] starts)
     {
-        ValidateSegments(b, c, null, m, k, h);
+        ValidateSegments(b, c, null, null, m, k, starts);
         ArgumentOutOfRangeException.ThrowIfLessThan(a.Length, m * k, nameof(a));
-        RunSegments(StridedMatrix.TransposedRowMajor(a, m), b, c, m, k, h, null, Activation.Identity);
+        RunSegments(StridedMatrix.TransposedRowMajor(a, m), b, c, m, k, starts, null, null);
     }
 
-    private static void ValidateSegments(IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, IReadOnlyList<float[]>? bias, int rows, int depth, int h)
+    private static void ValidateSegments(IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, IReadOnlyList<float[]>? bias, Activation[]? activations,
+        int rows, int depth, int[] starts)
     {
-        if (b.Count != c.Count || (bias is not null && bias.Count != b.Count))
-            throw new ArgumentException($"There are {b.Count} B, {c.Count} C and {bias?.Count} bias segments; give one of each per segment.", nameof(c));
+        if (b.Count != c.Count || starts.Length != b.Count + 1 || (bias is not null && bias.Count != b.Count) || (activations is not null && activations.Length != b.Count))
+            throw new ArgumentException($"There are {b.Count} B, {c.Count} C, {bias?.Count} bias and {activations?.Length} activation segments and {starts.Length} segment starts; give one of each per segment and one start more.", nameof(c));
         for (int s = 0; s < b.Count; s++)
         {
-            if (b[s].Length < depth * h)
-                throw new ArgumentException($"B segment {s} holds {b[s].Length} values; {depth}×{h} are needed.", nameof(b));
-            if (c[s].Length < rows * h)
-                throw new ArgumentException($"C segment {s} holds {c[s].Length} values; {rows}×{h} are needed.", nameof(c));
-            if (bias is not null && bias[s].Length != h)
-                throw new ArgumentException($"Bias segment {s} has {bias[s].Length} values; {h} are needed.", nameof(bias));
+            int width = starts[s + 1] - starts[s];
+            if (width <= 0 || starts[0] != 0)
+                throw new ArgumentException($"Segment {s} has width {width}; starts must begin at 0 and increase.", nameof(starts));
+            if (b[s].Length < depth * width)
+                throw new ArgumentException($"B segment {s} holds {b[s].Length} values; {depth}×{width} are needed.", nameof(b));
+            if (c[s].Length < rows * width)
+                throw new ArgumentException($"C segment {s} holds {c[s].Length} values; {rows}×{width} are needed.", nameof(c));
+            if (bias is not null && bias[s].Length != width)
+                throw new ArgumentException($"Bias segment {s} has {bias[s].Length} values; {width} are needed.", nameof(bias));
         }
     }
 
-    /// <summary>The segments as one product when their width fills whole register panels; otherwise one product each.</summary>
-    private static void RunSegments(StridedMatrix a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int h, IReadOnlyList<float[]>? bias, Activation activation)
+    /// <summary>The segments as one product when each fills whole register panels; otherwise one product each.</summary>
+    private static void RunSegments(StridedMatrix a, IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int m, int k, int[] starts,
+        IReadOnlyList<float[]>? bias, Activation[]? activations)
     {
         int lanes = SimdPaths.Active switch { SimdPath.Vector512 => 16, SimdPath.Vector256 => 8, _ => 1 };
-        if (m <= SmallRows || k == 0 || h % GemmKernel.ColumnsPerTile(lanes) != 0)
+        int panel = GemmKernel.ColumnsPerTile(lanes);
+        bool panelsAligned = true;
+        for (int s = 0; s < b.Count; s++)
+            panelsAligned &= (starts[s + 1] - starts[s]) % panel == 0;
+        if (m <= SmallRows || k == 0 || !panelsAligned)
         {
             for (int s = 0; s < b.Count; s++)
-                Run(a, new GemmColumns(StridedMatrix.RowMajor(b[s], h), c[s], h, bias is null ? default : bias[s]), m, k, false, activation);
+            {
+                int width = starts[s + 1] - starts[s];
+                Run(a, new GemmColumns(StridedMatrix.RowMajor(b[s], width), c[s], width, bias is null ? default : bias[s]), m, k, false,
+                    activations?[s] ?? Activation.Identity);
+            }
             return;
         }
-        Run(a, new GemmColumns(b, c, h, bias), m, k, false, activation);
+        Run(a, new GemmColumns(b, c, starts, bias, activations), m, k, false, Activation.Identity);
     }
 
     private static void Validate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
@@ -167,7 +181,7 @@ public static class Gemm
                     {
                         int cols = Math.Min(nr, nc - jr);
                         ref float bPanel = ref packedB[jr * kc];
-                        var epilogue = new GemmEpilogue(overwrite, final, columns.BiasAt(jc + jr, out int biasColumn), activation);
+                        var epilogue = new GemmEpilogue(overwrite, final, columns.BiasAt(jc + jr, out int biasColumn), columns.ActivationAt(jc + jr, activation));
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);

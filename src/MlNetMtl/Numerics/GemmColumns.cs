@@ -1,9 +1,10 @@
 namespace MlNetMtl.Numerics;
 
 /// <summary>
-/// The columns of a product's B and C: one matrix each (C row-major with n columns), or equal-width segments of
-/// separate row-major matrices — B = [B₀ | B₁ | …], C = [C₀ | C₁ | …], bias = [b₀ | b₁ | …] — so that several products
-/// sharing A (the first layers of a mixture's experts) run as one, with A packed once.
+/// The columns of a product's B and C: one matrix each (C row-major with n columns), or segments of separate
+/// row-major matrices side by side — B = [B₀ | B₁ | …], C = [C₀ | C₁ | …], with each segment's own bias and
+/// activation — so that several products sharing A (the first layers of a mixture's experts and gates) run as one, with
+/// A packed once. Segment boundaries must fall on register-panel boundaries.
 /// </summary>
 internal readonly ref struct GemmColumns
 {
@@ -11,6 +12,8 @@ internal readonly ref struct GemmColumns
     private readonly Span<float> _c;
     private readonly ReadOnlySpan<float> _bias;
     private readonly IReadOnlyList<float[]>? _bSegments, _cSegments, _biasSegments;
+    private readonly int[] _starts = [];
+    private readonly Activation[]? _activations;
 
     /// <summary>One B and one C of <paramref name="n"/> columns.</summary>
     public GemmColumns(StridedMatrix b, Span<float> c, int n, ReadOnlySpan<float> bias)
@@ -18,23 +21,25 @@ internal readonly ref struct GemmColumns
         _b = b;
         _c = c;
         _bias = bias;
-        Count = SegmentWidth = n;
+        Count = n;
     }
 
-    /// <summary>Segments of <paramref name="width"/> columns: B_s [k × width] and C_s [m × width], row-major; biases optional.</summary>
-    public GemmColumns(IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int width, IReadOnlyList<float[]>? bias)
+    /// <summary>
+    /// Segments s = 0, 1, … of columns [starts[s], starts[s+1]): B_s [k × width] and C_s [m × width], row-major; biases
+    /// and activations optional (the product's activation where none is given).
+    /// </summary>
+    public GemmColumns(IReadOnlyList<float[]> b, IReadOnlyList<float[]> c, int[] starts, IReadOnlyList<float[]>? bias, Activation[]? activations)
     {
         _bSegments = b;
         _cSegments = c;
         _biasSegments = bias;
-        SegmentWidth = width;
-        Count = width * b.Count;
+        _starts = starts;
+        _activations = activations;
+        Count = starts[^1];
     }
 
     /// <summary>Columns in all (n).</summary>
     public int Count { get; }
-    /// <summary>Columns per segment (n for one matrix).</summary>
-    public int SegmentWidth { get; }
     public bool IsSegmented => _bSegments is not null;
     /// <summary>The single B (not segmented).</summary>
     public StridedMatrix B => _b;
@@ -42,9 +47,8 @@ internal readonly ref struct GemmColumns
     public Span<float> Single => _c;
     /// <summary>The single bias (not segmented).</summary>
     public ReadOnlySpan<float> Bias => _bias;
-    public bool HasBias => IsSegmented ? _biasSegments is not null : !_bias.IsEmpty;
 
-    /// <summary>Packs depth [k0, k0+depth) × columns [col0, col0+columns) of B; segments must start on panel boundaries.</summary>
+    /// <summary>Packs depth [k0, k0+depth) × columns [col0, col0+columns) of B.</summary>
     public void PackB(int k0, int depth, int col0, int columns, int panelWidth, Span<float> packed)
     {
         if (_bSegments is null)
@@ -54,9 +58,9 @@ internal readonly ref struct GemmColumns
         }
         for (int done = 0; done < columns;)
         {
-            int segment = (col0 + done) / SegmentWidth, local = (col0 + done) % SegmentWidth;
-            int count = Math.Min(SegmentWidth - local, columns - done);
-            GemmPacking.PackB(StridedMatrix.RowMajor(_bSegments[segment], SegmentWidth), k0, depth, local, count, panelWidth, packed[(done * depth)..]);
+            int segment = Segment(col0 + done, out int local), width = _starts[segment + 1] - _starts[segment];
+            int count = Math.Min(width - local, columns - done);
+            GemmPacking.PackB(StridedMatrix.RowMajor(_bSegments[segment], width), k0, depth, local, count, panelWidth, packed[(done * depth)..]);
             done += count;
         }
     }
@@ -69,8 +73,9 @@ internal readonly ref struct GemmColumns
             ldc = Count;
             return ref _c[row * Count + col];
         }
-        ldc = SegmentWidth;
-        return ref _cSegments[col / SegmentWidth][row * SegmentWidth + col % SegmentWidth];
+        int segment = Segment(col, out int local), width = _starts[segment + 1] - _starts[segment];
+        ldc = width;
+        return ref _cSegments[segment][row * width + local];
     }
 
     /// <summary>The bias vector holding column <paramref name="col"/>, and that column's index in it.</summary>
@@ -81,7 +86,19 @@ internal readonly ref struct GemmColumns
             biasColumn = col;
             return _bias;
         }
-        biasColumn = col % SegmentWidth;
-        return _biasSegments is null ? default : _biasSegments[col / SegmentWidth];
+        int segment = Segment(col, out biasColumn);
+        return _biasSegments is null ? default : _biasSegments[segment];
+    }
+
+    /// <summary>The activation of column <paramref name="col"/>'s segment, or <paramref name="product"/>'s.</summary>
+    public Activation ActivationAt(int col, Activation product) => _activations is null ? product : _activations[Segment(col, out _)];
+
+    private int Segment(int col, out int local)
+    {
+        int segment = 0;
+        while (col >= _starts[segment + 1])
+            segment++;
+        local = col - _starts[segment];
+        return segment;
     }
 }
