@@ -52,7 +52,9 @@ internal sealed class DataParallelObjective : IDisposable
             _replicas[w] = network.CreateReplica();
             _workspaces[w] = _replicas[w].CreateWorkspace(shardCapacity);
         }
-        _dropout = Enumerable.Range(0, threads).Select(w => new Random(HashCode.Combine(seed, w))).ToArray();
+        // Worker seeds drawn from the run's seed (HashCode would differ from process to process).
+        var seeds = new Random(seed);
+        _dropout = Enumerable.Range(0, threads).Select(_ => new Random(seeds.Next())).ToArray();
         int tasks = network.Tasks.Count;
         _lossSums = Enumerable.Range(0, threads).Select(_ => new double[tasks]).ToArray();
         _weightSums = Enumerable.Range(0, threads).Select(_ => new double[tasks]).ToArray();

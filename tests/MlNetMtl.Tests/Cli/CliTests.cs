@@ -82,6 +82,23 @@ public class CliTests
     }
 
     [Test]
+    public void TwoThreadsWithDropout_GiveTheSameModelInTwoProcesses()
+    {
+        string train = WriteImpressionsCsv("determinism.csv", 2000, 3);
+        string[] Predictions(string name)
+        {
+            string model = Path.Combine(_directory, name + ".zip"), predictions = Path.Combine(_directory, name + ".csv");
+            var trained = RunProcess("train", "-d", train, "--task", "click:Click:binary", "--ignore-cols", "User", "--epochs", "2",
+                "--bottom", "32", "--tower", "8", "--dropout", "0.3", "--threads", "2", "--seed", "11", "-o", model);
+            Assert.That(trained.Exit, Is.EqualTo(0), trained.Output);
+            var predicted = RunProcess("predict", "-m", model, "-d", train, "-o", predictions);
+            Assert.That(predicted.Exit, Is.EqualTo(0), predicted.Output);
+            return File.ReadAllLines(predictions);
+        }
+        Assert.That(Predictions("second"), Is.EqualTo(Predictions("first")), "each worker's dropout seed comes from the run's seed, not from the process");
+    }
+
+    [Test]
     public void TrainThenPredict_InSeparateProcesses_MatchesInProcessPredictionsBitForBit()
     {
         string train = WriteImpressionsCsv("train.csv", 3000, 1), score = WriteImpressionsCsv("score.csv", 200, 2);
