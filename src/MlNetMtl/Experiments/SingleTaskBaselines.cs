@@ -1,6 +1,6 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Evaluation;
 
 namespace MlNetMtl.Experiments;
 
@@ -30,16 +30,16 @@ public static class SingleTaskBaselines
         foreach (var task in tasks)
             foreach (string trainer in Trainers)
             {
-                var result = new Result(trainer, task.Name, task.Kind, Measure(ml, trainer, Labelled(ml, train, task), Labelled(ml, test, task), task, featureColumnName));
+                var result = new Result(trainer, task.Name, task.Kind, Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName));
                 results.Add(result);
                 progress?.Report(result);
             }
         return results;
     }
 
-    private static double Measure(MLContext ml, string trainer, IDataView train, IDataView test, TaskColumn task, string features)
+    private static double Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
     {
-        const string label = "BaselineLabel";
+        string label = train.ColumnName;
         if (task.Kind == TaskKind.Binary)
         {
             IEstimator<ITransformer> estimator = trainer == "LightGBM"
@@ -54,18 +54,9 @@ public static class SingleTaskBaselines
         return ml.Regression.Evaluate(regression.Fit(train).Transform(test), label).RootMeanSquaredError;
     }
 
-    /// <summary>The task's labelled rows with its label as <c>BaselineLabel</c>: Boolean for binary tasks, Single for regression.</summary>
-    private static IDataView Labelled(MLContext ml, IDataView data, TaskColumn task)
-    {
-        var rows = task.MissingLabels == MissingLabelPolicy.Mask || task.MissingLabelValue is not null ? new Evaluation.LabelledRowsView(data, task) : data;
-        var type = data.Schema[task.LabelColumnName].Type;
-        if (type is KeyDataViewType)
-            throw new ArgumentException($"The baselines need a Boolean, Single or Double label; task '{task.Name}' has key column '{task.LabelColumnName}'.", nameof(task));
-        IEstimator<ITransformer> convert = task.Kind == TaskKind.Binary
-            ? type == BooleanDataViewType.Instance
-                ? ml.Transforms.CopyColumns("BaselineLabel", task.LabelColumnName)
-                : ml.Transforms.Conversion.ConvertType("BaselineLabel", task.LabelColumnName, DataKind.Boolean)
-            : ml.Transforms.Conversion.ConvertType("BaselineLabel", task.LabelColumnName, DataKind.Single);
-        return convert.Fit(rows).Transform(rows);
-    }
+    /// <summary>The task's labelled rows with its label appended as Boolean (binary) or Single (regression), whatever the label column's type.</summary>
+    private static TaskLabelView Labelled(IDataView data, TaskColumn task) =>
+        task.Kind == TaskKind.Multiclass
+            ? throw new ArgumentException($"The single-task baselines are binary and regression trees; task '{task.Name}' is multiclass.", nameof(task))
+            : new TaskLabelView(data, task);
 }

@@ -86,30 +86,25 @@ internal static class ColumnRules
     private static void CheckLabelType(TaskColumn task, DataViewType type, ulong? keyCount)
     {
         bool numeric = type == NumberDataViewType.Single || type == NumberDataViewType.Double;
+        bool text = type is TextDataViewType;
         bool ok = task.Kind switch
         {
-            TaskKind.Binary => type == BooleanDataViewType.Instance || numeric || type is KeyDataViewType,
-            TaskKind.Multiclass => type is KeyDataViewType || (numeric && task.ClassCount > 0),
-            _ => numeric,
+            TaskKind.Binary => type == BooleanDataViewType.Instance || numeric || text || type is KeyDataViewType,
+            TaskKind.Multiclass => type is KeyDataViewType || text || (numeric && task.ClassCount > 0),
+            _ => numeric || text,
         };
         if (!ok)
             throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of {task.Kind.ToString().ToLowerInvariant()} task '{task.Name}' has type {type}; " + task.Kind switch
             {
-                TaskKind.Binary => "it must be Boolean, Single, Double or a 2-value key.",
-                TaskKind.Multiclass => "it must be a key (e.g. from MapValueToKey), or Single/Double class indices with the task's class count given.",
-                _ => "it must be Single or Double.",
+                TaskKind.Binary => "it must be Boolean, Single, Double, text or a 2-value key.",
+                TaskKind.Multiclass => "it must be a key (e.g. from MapValueToKey), text class names, or Single/Double class indices with the task's class count given.",
+                _ => "it must be Single, Double or text holding numbers.",
             });
         if (task.Kind == TaskKind.Binary && keyCount is { } count && count != 2)
             throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of binary task '{task.Name}' is a key with {count} values; it must have 2.");
         if (task.Kind == TaskKind.Multiclass && keyCount is { } classes && task.ClassCount > 0 && (ulong)task.ClassCount != classes)
             throw new ArgumentOutOfRangeException(nameof(task), $"Multiclass task '{task.Name}' says {task.ClassCount} classes but label column '{task.LabelColumnName}' is a key with {classes} values.");
     }
-
-    /// <summary>Multiclass tasks with their class count read from their key-typed label columns.</summary>
-    public static TaskColumn[] ResolveClassCounts(DataViewSchema schema, IEnumerable<TaskColumn> tasks) => tasks.Select(task =>
-        task.Kind == TaskKind.Multiclass && task.ClassCount == 0 && schema.GetColumnOrNull(task.LabelColumnName)?.Type is KeyDataViewType key
-            ? task.WithClassCount(checked((int)key.Count))
-            : task).ToArray();
 
     private static ArgumentOutOfRangeException MissingColumn(string role, string name) =>
         new("column", $"The {role} column '{name}' is not in the data.");

@@ -24,14 +24,21 @@ public sealed class MultiTaskCatalog
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
     /// <param name="tasks">The tasks: name, label column, kind, loss weight.</param>
     public MultiTaskNetworkTrainer SharedBottom(string featureColumnName, params TaskColumn[] tasks) =>
-        new(new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList() });
+        new(_context, new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList() });
 
     /// <summary>An MMoE trainer (one gate per task over <paramref name="expertCount"/> experts) with default options otherwise.</summary>
     public MultiTaskNetworkTrainer Mmoe(string featureColumnName, int expertCount, params TaskColumn[] tasks) =>
-        new(new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList(), Architecture = NetworkArchitecture.MMoE, ExpertCount = expertCount });
+        new(_context, new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList(), Architecture = NetworkArchitecture.MMoE, ExpertCount = expertCount });
 
     /// <summary>A trainer with every option given, the architecture included.</summary>
-    public MultiTaskNetworkTrainer Network(MultiTaskNetworkTrainerOptions options) => new(options);
+    public MultiTaskNetworkTrainer Network(MultiTaskNetworkTrainerOptions options) => new(_context, options);
+
+    /// <summary>
+    /// Cancels this context's execution: a multi-task trainer of the context stops between mini-batches with an
+    /// <see cref="OperationCanceledException"/>, and so does ML.NET's own work in it. (ML.NET 5.0.1 keeps
+    /// <c>MLContext.CancelExecution</c> internal; this calls it.) A context cannot be resumed once cancelled.
+    /// </summary>
+    public void CancelExecution() => MlNetInternals.CancelExecution(_context);
 
     /// <summary>
     /// Evaluates every task of data scored by <paramref name="model"/> with ML.NET's evaluators (binary: AUC,
@@ -103,7 +110,8 @@ public sealed class MultiTaskCatalog
     public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"No model file at '{path}'.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"'{path}' is a folder, not a model file." : $"No model file at '{path}'.", path);
+        CheckArchive(path);
         try
         {
             return _context.Model.Load(path, out inputSchema);
@@ -111,6 +119,30 @@ public sealed class MultiTaskCatalog
         catch (Exception error) when (error is not NotSupportedException)
         {
             throw new InvalidDataException($"'{path}' is not a readable model: {Cause(error).Message}", error);
+        }
+    }
+
+    /// <summary>
+    /// Reads every entry of the model's zip archive through (so each entry's CRC is checked) and looks for the input schema,
+    /// which ML.NET needs and would otherwise miss with "Value cannot be null".
+    /// </summary>
+    private static void CheckArchive(string path)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            foreach (var entry in zip.Entries)
+            {
+                using var content = entry.Open();
+                content.CopyTo(Stream.Null);
+            }
+            if (zip.GetEntry("Schema") is null)
+                throw new InvalidDataException($"'{path}' lacks its input schema (the zip entry 'Schema'): save the model with the input schema, " +
+                    "as mlContext.MultiTask().SaveModel(model, data.Schema, path) does.");
+        }
+        catch (InvalidDataException error) when (!error.Message.StartsWith($"'{path}'", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
         }
     }
 

@@ -82,8 +82,8 @@ internal sealed class MultiTaskMapping
         {
             if (task.Kind == TaskKind.Multiclass)
             {
-                builder.AddColumn(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, task.ClassCount));
-                builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), task.ClassCount));
+                builder.AddColumn(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, task.ClassCount), ClassAnnotations(task, slotNames: true));
+                builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), task.ClassCount), ClassAnnotations(task, slotNames: false));
                 continue;
             }
             builder.AddColumn(OutputColumnNames.Score(task.Name), NumberDataViewType.Single);
@@ -93,6 +93,18 @@ internal sealed class MultiTaskMapping
                 builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), BooleanDataViewType.Instance);
             }
         }
+    }
+
+    /// <summary>A multiclass task's class names as the score vector's slot names, or as the predicted key's values (none when the classes are unnamed).</summary>
+    private static DataViewSchema.Annotations? ClassAnnotations(TaskColumn task, bool slotNames)
+    {
+        if (task.ClassNames is not { } names)
+            return null;
+        var values = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
+        var annotations = new DataViewSchema.Annotations.Builder();
+        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> value) => values.CopyTo(ref value);
+        annotations.Add(slotNames ? "SlotNames" : "KeyValues", new VectorDataViewType(TextDataViewType.Instance, names.Count), getter);
+        return annotations.ToAnnotations();
     }
 
     private static (int, OutputKind)[] Layout(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)

@@ -1,5 +1,9 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MlNetMtl.Data;
 using MlNetMtl.Networks;
+using MlNetMtl.Persistence;
 using MlNetMtl.Training;
 
 namespace MlNetMtl;
@@ -7,18 +11,22 @@ namespace MlNetMtl;
 /// <summary>
 /// The ML.NET estimator of a multi-task network (architecture chosen in its options). <see cref="Fit(IDataView)"/> reads the feature and
 /// label columns in one pass into compact buffers — or, with <see cref="MultiTaskNetworkTrainerOptions.ShuffleBufferRows"/>, streams them
-/// pass after pass — trains, and returns a <see cref="MultiTaskTransformer"/>.
-/// Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>, <c>.Mmoe(…)</c> or <c>.Network(options)</c>.
+/// pass after pass — trains, and returns a <see cref="MultiTaskTransformer"/>. It is a citizen of its <see cref="MLContext"/>: the
+/// context's seed is the default seed, each epoch is logged to <c>MLContext.Log</c>, and a cancelled context stops training
+/// between mini-batches. Create it with <c>mlContext.MultiTask().SharedBottom(…)</c>, <c>.Mmoe(…)</c> or <c>.Network(options)</c>.
 /// </summary>
 public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
 {
+    private readonly MLContext _context;
     private readonly MultiTaskNetworkTrainerOptions _options;
     private readonly TaskColumn[] _tasks;
 
-    internal MultiTaskNetworkTrainer(MultiTaskNetworkTrainerOptions options)
+    internal MultiTaskNetworkTrainer(MLContext context, MultiTaskNetworkTrainerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _context = context;
         _options = options;
         _tasks = options.Tasks.ToArray();
     }
@@ -31,19 +39,50 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
     public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData) => Fit(trainData, validationData, CancellationToken.None);
 
-    /// <summary>As <see cref="Fit(IDataView, IDataView?)"/>, stopping between mini-batches with an <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// As <see cref="Fit(IDataView, IDataView?)"/>, stopping between mini-batches with an <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is cancelled (or the context's execution is).
+    /// </summary>
     public MultiTaskTransformer Fit(IDataView trainData, IDataView? validationData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         ColumnRules.CheckNoCollision(trainData.Schema.Select(c => c.Name), _tasks, Auxiliary);
-        var tasks = ColumnRules.ResolveClassCounts(trainData.Schema, _tasks);
-        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName);
-        var trainer = new MultiTaskTrainer(_options.NetworkOptions(), _options.TrainingOptions());
-        var result = _options.ShuffleBufferRows is { } bufferRows
-            ? trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, _options.Progress, cancellationToken)
-            : trainer.Fit(TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), validation, _options.Progress, cancellationToken);
+        var tasks = TaskClasses.Resolve(trainData, _tasks);
+        ColumnRules.Check(trainData.Schema, _options.FeatureColumnName, tasks);
+        IHost host = ((IHostEnvironment)_context).Register(nameof(MultiTaskNetworkTrainer));
+        int seed = _options.Seed ?? MlNetInternals.Seed(_context) ?? host.Rand.Next();
+        var network = _options.NetworkOptions();
+        var training = _options.TrainingOptions(seed);
+        var feature = trainData.Schema[_options.FeatureColumnName];
+        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), ((VectorDataViewType)feature.Type).Size);
+        ResourceCheck.Check(feature, parameters, _options.Threads, dataBytes: 0, _options.MemoryLimitBytes);
+
+        using var cancellation = new ContextCancellation(_context, cancellationToken);
+        using var channel = host.Start("Training");
+        var progress = new EpochLog(channel, tasks, _options.Progress);
+        var token = cancellation.Token;
+        var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
+        var trainer = new MultiTaskTrainer(network, training);
+        TrainingResult result;
+        if (_options.ShuffleBufferRows is { } bufferRows)
+        {
+            ResourceCheck.Check(feature, parameters, _options.Threads, Bytes(validation), _options.MemoryLimitBytes);
+            result = trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, progress, token);
+        }
+        else
+        {
+            var rows = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
+            ResourceCheck.Check(feature, parameters, _options.Threads, Bytes(rows) + Bytes(validation), _options.MemoryLimitBytes);
+            result = trainer.Fit(rows, validation, progress, token);
+        }
+        channel.Info(MessageSensitivity.None, $"Trained {result.Epochs.Count} epochs; kept epoch {result.BestEpoch} (seed {seed}).");
         return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch);
     }
+
+    /// <summary>The memory a data set's rows hold.</summary>
+    private static long Bytes(MultiTaskDataset? data) => data is null ? 0
+        : (long)(data.Features.MeanValuesPerRow * data.Rows) * (data.Features is DenseFeatures ? sizeof(float) : sizeof(float) + sizeof(int))
+          + (long)data.Rows * data.Tasks.Count * sizeof(float);
 
     /// <summary>The architecture's outputs beyond one per task (ESMM's pCVR).</summary>
     private IReadOnlyList<AuxiliaryOutput> Auxiliary => _options.NetworkOptions().AuxiliaryOutputs(_tasks.Select(t => t.DefinitionForChecks).ToArray());

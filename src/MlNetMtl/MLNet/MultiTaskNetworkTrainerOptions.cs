@@ -119,8 +119,19 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// <summary>The task whose validation metric (AUC binary, RMSE regression) drives early stopping; null for the mean loss. Default null.</summary>
     public string? EarlyStoppingTask { get; set; }
 
-    /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
-    public int Seed { get; set; } = 42;
+    /// <summary>
+    /// Seed of initialisation, shuffling, the validation split and dropout. Default null: the seed of the
+    /// <see cref="Microsoft.ML.MLContext"/> the trainer was made from (<c>new MLContext(seed: 1)</c>), or a random seed for an
+    /// unseeded context, as ML.NET's own trainers do.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>
+    /// The most memory training may need, in MiB: before anything large is allocated the trainer estimates it from the
+    /// feature width, the network and the rows, and stops with a message naming the widest inputs when it is over.
+    /// Default null: 80% of the memory available to the process.
+    /// </summary>
+    public int? MemoryLimitMegabytes { get; set; }
 
     /// <summary>
     /// Threads that share each mini-batch (synchronous data parallelism; a given thread count and seed give the same
@@ -138,6 +149,9 @@ public sealed class MultiTaskNetworkTrainerOptions
 
     /// <summary>Receives a report after every epoch (per-task training and validation loss). Default none.</summary>
     public IProgress<EpochReport>? Progress { get; set; }
+
+    /// <summary>The memory limit in bytes: <see cref="MemoryLimitMegabytes"/>, or 80% of the available memory.</summary>
+    internal long MemoryLimitBytes => MemoryLimitMegabytes is { } megabytes ? megabytes * 1024L * 1024 : ResourceCheck.DefaultLimitBytes;
 
     /// <summary>A shallow copy (lists and objects shared), to vary a few settings of a template.</summary>
     public MultiTaskNetworkTrainerOptions Clone() => (MultiTaskNetworkTrainerOptions)MemberwiseClone();
@@ -170,7 +184,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         _ => throw new ArgumentOutOfRangeException(nameof(Architecture), Architecture, "Unknown architecture."),
     };
 
-    internal TrainerOptions TrainingOptions() => new()
+    internal TrainerOptions TrainingOptions(int? seed = null) => new()
     {
         Epochs = Epochs,
         BatchSize = BatchSize,
@@ -187,7 +201,7 @@ public sealed class MultiTaskNetworkTrainerOptions
         Freeze = Freeze,
         GradientClipNorm = GradientClipNorm,
         EarlyStoppingTask = EarlyStoppingTask,
-        Seed = Seed,
+        Seed = seed ?? Seed ?? 42,
         Threads = Threads,
     };
 
@@ -198,7 +212,15 @@ public sealed class MultiTaskNetworkTrainerOptions
             throw new ArgumentException("FeatureColumnName must name the feature column.", nameof(FeatureColumnName));
         if (Tasks is null || Tasks.Count == 0)
             throw new ArgumentException("Tasks is empty: give at least one task (name, label column, kind).", nameof(Tasks));
-        TaskDefinition.ValidateList(Tasks.Select(t => t.DefinitionForChecks).ToArray(), nameof(Tasks));
+        var definitions = Tasks.Select(t => t.DefinitionForChecks).ToArray();
+        TaskDefinition.ValidateList(definitions, nameof(Tasks));
+        var sharedLabel = Tasks.GroupBy(t => t.LabelColumnName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (sharedLabel is not null)
+            throw new ArgumentException($"Tasks {string.Join(" and ", sharedLabel.Select(t => $"'{t.Name}'"))} both learn from label column '{sharedLabel.Key}'; " +
+                "give each task its own label column.", nameof(Tasks));
+        if (MemoryLimitMegabytes is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MemoryLimitMegabytes), MemoryLimitMegabytes, "MemoryLimitMegabytes must be > 0 (or null for 80% of the available memory).");
+        NetworkOptions().ValidateTasks(definitions);
         if (ShuffleBufferRows is <= 0)
             throw new ArgumentOutOfRangeException(nameof(ShuffleBufferRows), ShuffleBufferRows, "ShuffleBufferRows must be > 0 (or null to train in memory).");
         _ = new MultiTaskTrainer(NetworkOptions(), TrainingOptions());

@@ -18,7 +18,9 @@ internal static class TrainingDataReader
     /// <param name="featureColumn">The feature vector column.</param>
     /// <param name="tasks">The tasks, with their label and optional weight columns.</param>
     /// <param name="weightColumn">An optional row-weight column shared by every task.</param>
-    public static MultiTaskDataset Read(IDataView data, string featureColumn, IReadOnlyList<TaskColumn> tasks, string? weightColumn = null)
+    /// <param name="cancellationToken">Stops the reading (checked every few thousand rows).</param>
+    public static MultiTaskDataset Read(IDataView data, string featureColumn, IReadOnlyList<TaskColumn> tasks, string? weightColumn = null,
+        CancellationToken cancellationToken = default)
     {
         ColumnRules.Check(data.Schema, featureColumn, tasks);
         if (weightColumn is not null)
@@ -47,6 +49,8 @@ internal static class TrainingDataReader
             {
                 getter(ref buffer);
                 long row = features.Add(buffer);
+                if ((row & 4095) == 0)
+                    cancellationToken.ThrowIfCancellationRequested();
                 for (int t = 0; t < tasks.Count; t++)
                 {
                     float label = labelGetters[t](row);

@@ -30,10 +30,15 @@ public sealed class AitmOptions : BottomOptions
             throw new ArgumentOutOfRangeException(nameof(CalibratorWeight), CalibratorWeight, "CalibratorWeight must be finite and ≥ 0.");
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    internal override void ValidateTasks(IReadOnlyList<TaskDefinition> tasks)
     {
         if (tasks.Count < 2 || tasks.Any(t => t.Kind != TaskKind.Binary))
             throw new ArgumentException($"AITM needs two or more binary tasks in funnel order; got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
+    }
+
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    {
+        ValidateTasks(tasks);
         return new AitmNetwork(inputDimension, tasks, this);
     }
 

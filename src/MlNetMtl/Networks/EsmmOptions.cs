@@ -18,12 +18,16 @@ public sealed class EsmmOptions : BottomOptions
 
     internal override string Architecture => Name;
 
-    internal override IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks) => [new AuxiliaryOutput(1, "ConversionProbability")];
+    internal override IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks)
+    {
+        ValidateTasks(tasks);
+        return [new AuxiliaryOutput(1, "ConversionProbability")];
+    }
 
     /// <summary>CTCVR label of a row without a click is 0, whatever its conversion label says (or lacks).</summary>
     internal override MultiTaskDataset PrepareData(MultiTaskDataset data)
     {
-        CheckTasks(data.Tasks);
+        ValidateTasks(data.Tasks);
         var clicks = data.Labels[0];
         var ctcvr = data.Labels[1].Select((label, row) => clicks[row] == 0f ? 0f : label).ToArray();
         return new MultiTaskDataset(data.Features, data.Tasks, [clicks, ctcvr], data.RowWeights, data.TaskWeights);
@@ -31,11 +35,11 @@ public sealed class EsmmOptions : BottomOptions
 
     internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
     {
-        CheckTasks(tasks);
+        ValidateTasks(tasks);
         return new EsmmNetwork(inputDimension, tasks, this);
     }
 
-    private static void CheckTasks(IReadOnlyList<TaskDefinition> tasks)
+    internal override void ValidateTasks(IReadOnlyList<TaskDefinition> tasks)
     {
         if (tasks.Count != 2 || tasks.Any(t => t.Kind != TaskKind.Binary))
             throw new ArgumentException($"ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));

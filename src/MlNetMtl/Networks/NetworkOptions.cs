@@ -20,6 +20,9 @@ public abstract class NetworkOptions
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
     }
 
+    /// <summary>Throws when the architecture cannot serve <paramref name="tasks"/> (their number or kinds); any tasks by default.</summary>
+    internal virtual void ValidateTasks(IReadOnlyList<TaskDefinition> tasks) { }
+
     /// <summary>Outputs beyond one per task that the architecture gives for <paramref name="tasks"/>; none by default.</summary>
     internal virtual IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks) => [];
 

@@ -86,6 +86,9 @@ public sealed class TrainerOptions
     /// </summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The most threads a run may use.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
     public int Seed { get; init; } = 42;
 
@@ -94,7 +97,8 @@ public sealed class TrainerOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threads, nameof(Threads));
+        if (Threads is < 1 or > MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, $"Threads must be between 1 and {MaxThreads} (this machine has {Environment.ProcessorCount} processors).");
         RequireFinite(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be finite and > 0");
         RequireFinite(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
         RequireFinite(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), Beta2, "must be in [0, 1)");
@@ -108,8 +112,9 @@ public sealed class TrainerOptions
         ArgumentNullException.ThrowIfNull(Imbalance, nameof(Imbalance));
         if (!Enum.IsDefined(Freeze))
             throw new ArgumentOutOfRangeException(nameof(Freeze), Freeze, "Unknown freeze mode.");
-        if (Freeze == FreezeMode.WarmStarted && WarmStart is null)
-            throw new ArgumentException("Freeze = WarmStarted needs a WarmStart network.", nameof(Freeze));
+        if (Freeze != FreezeMode.None && WarmStart is null)
+            throw new ArgumentException($"Freeze = {Freeze} needs a WarmStart network: frozen layers would keep their random initialisation " +
+                "(on the command line, --freeze needs --warm-start).", nameof(Freeze));
         foreach (var (task, imbalance) in Imbalance)
             imbalance.Validate(task);
         Schedule.Validate();

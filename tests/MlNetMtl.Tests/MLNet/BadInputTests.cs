@@ -40,7 +40,7 @@ public class BadInputTests
     {
         Assert.That(() => Fit(Data(), nameof(Row.Text), Click), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("'Text'").And.Message.Contains("vector of Single"));
         Assert.That(() => Fit(Data(), nameof(Row.Doubles), Click), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("'Doubles'").And.Message.Contains("must hold Single"));
-        Assert.That(() => Fit(Data(), "Features", new TaskColumn("t", nameof(Row.Text))), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("'Text'").And.Message.Contains("Boolean, Single, Double"));
+        Assert.That(() => Fit(Data(), "Features", new TaskColumn("t", nameof(Row.Text))), Throws.ArgumentException.With.Message.Contains("'Text'").And.Message.Contains("'x' is not a boolean value"));
         Assert.That(() => Fit(Data(), "Features", new TaskColumn("w", nameof(Row.Click), TaskKind.Regression)), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("regression task 'w'"));
     }
 

@@ -10,8 +10,9 @@ namespace MlNetMtl.Persistence;
 /// saved by <c>mlContext.Model.Save</c> and loaded by <c>mlContext.Model.Load</c> (dotnet/machinelearning#4911,
 /// #6839). On save this calls the internal <c>ModelSaveContext.CheckAtModel</c> and <c>SetVersionInfo</c> and writes
 /// our payload to its internal <c>Writer</c>; for load it registers a loadable class for our loader signature
-/// with each <see cref="MLContext"/>'s component catalog (internal <c>ComponentCatalog.AddClass</c>). These names
-/// are unchanged from ML.NET 3.0 to 5.0.1; the package is pinned and round trips are tested.
+/// with each <see cref="MLContext"/>'s component catalog (internal <c>ComponentCatalog.AddClass</c>). It also reads a
+/// context's seed and cancellation state, which ML.NET 5.0.1 keeps internal. These names are unchanged from ML.NET
+/// 3.0 to 5.0.1; the package is pinned and round trips are tested.
 /// </summary>
 internal static class MlNetInternals
 {
@@ -70,6 +71,20 @@ internal static class MlNetInternals
         }
         return Field<BinaryReader>(loadContext, "Reader");
     }
+
+    /// <summary>The seed the context was created with (the internal <c>IHostEnvironmentInternal.Seed</c>), or null for an unseeded context.</summary>
+    public static int? Seed(MLContext context)
+    {
+        var property = typeof(MLContext).GetProperty("Microsoft.ML.Runtime.IHostEnvironmentInternal.Seed", Any) ?? throw Changed("IHostEnvironmentInternal.Seed");
+        return (int?)property.GetValue(context);
+    }
+
+    /// <summary>Whether the context's execution was cancelled (the internal <c>ICancelable.IsCanceled</c>).</summary>
+    public static bool IsCanceled(MLContext context) =>
+        (bool)(Type("Microsoft.ML.Runtime.ICancelable").GetProperty("IsCanceled", Any)?.GetValue(Field<object>(context, "_env")) ?? throw Changed("ICancelable.IsCanceled"));
+
+    /// <summary>Cancels the context's execution: the internal <c>MLContext.CancelExecution</c>, public in later ML.NET versions.</summary>
+    public static void CancelExecution(MLContext context) => Invoke(context, "CancelExecution", []);
 
     private static object CreateVersionInfo() =>
         Activator.CreateInstance(Type("Microsoft.ML.VersionInfo"), ModelSignature, EntryVersion, EntryVersion, EntryVersion,

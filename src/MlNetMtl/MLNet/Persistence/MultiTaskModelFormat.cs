@@ -1,17 +1,37 @@
+using System.Security.Cryptography;
 using MlNetMtl.Networks;
 
 namespace MlNetMtl.Persistence;
 
-/// <summary>Our own versioned payload of a <see cref="MultiTaskTransformer"/> inside an ML.NET model file.</summary>
+/// <summary>
+/// Our own versioned payload of a <see cref="MultiTaskTransformer"/> inside an ML.NET model file. Version 3 (written)
+/// holds the body — feature column, each task's label column, missing-label value, weight column, positive value and
+/// class names, then the network — as a length-prefixed block followed by its SHA-256, so any changed byte is
+/// reported as damage before anything is built from it. Version 2 (read) is the body without those task fields or the
+/// whole-body checksum.
+/// </summary>
 internal static class MultiTaskModelFormat
 {
     private const string Magic = "MlNetMtl.MultiTaskTransformer";
-    private const int PayloadVersion = 2;
+    private const int WrittenVersion = 3;
+    private const int OldestReadableVersion = 2;
+    /// <summary>The largest body a model file may hold (a .NET array's limit).</summary>
+    public const long MaxBodyBytes = int.MaxValue - 1024;
 
     public static void Write(MultiTaskTransformer transformer, BinaryWriter writer)
     {
+        using var body = new MemoryStream();
+        using (var bodyWriter = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+            WriteBody(transformer, bodyWriter);
         writer.Write(Magic);
-        writer.Write(PayloadVersion);
+        writer.Write(WrittenVersion);
+        writer.Write(body.Length);
+        writer.Write(body.GetBuffer(), 0, (int)body.Length);
+        writer.Write(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)));
+    }
+
+    private static void WriteBody(MultiTaskTransformer transformer, BinaryWriter writer)
+    {
         writer.Write(transformer.FeatureColumnName);
         writer.Write(transformer.Tasks.Count);
         foreach (var task in transformer.Tasks)
@@ -20,42 +40,89 @@ internal static class MultiTaskModelFormat
             writer.Write(task.MissingLabelValue.HasValue);
             writer.Write(task.MissingLabelValue ?? 0f);
             writer.Write(task.WeightColumnName ?? "");
+            writer.Write(task.PositiveValue is not null);
+            writer.Write(task.PositiveValue ?? "");
+            writer.Write(task.ClassNames?.Count ?? -1);
+            foreach (string name in task.ClassNames ?? [])
+                writer.Write(name);
         }
         NetworkSerializer.Write(transformer.Network, writer);
     }
 
-    /// <exception cref="InvalidDataException">The payload is not ours, of an unknown version, truncated or corrupted.</exception>
+    /// <exception cref="InvalidDataException">The payload is not ours, of an unknown version, truncated or damaged.</exception>
     public static MultiTaskTransformer Read(BinaryReader reader)
     {
         try
         {
             if (reader.ReadString() != Magic)
-                throw new InvalidDataException("The model entry is not an MlNetMtl multi-task transformer.");
+                throw new InvalidDataException("The model entry is not an MlNetMtl multi-task transformer, or its first bytes are damaged.");
             int version = reader.ReadInt32();
-            if (version != PayloadVersion)
-                throw new InvalidDataException($"MlNetMtl model payload version {version} is not supported (this build reads version {PayloadVersion}).");
-            string featureColumn = reader.ReadString();
-            int taskCount = reader.ReadInt32();
-            if (taskCount <= 0 || taskCount > 10_000)
-                throw new InvalidDataException($"The model header is corrupt ({taskCount} tasks).");
-            var labels = new (string Column, float? Missing, string Weight)[taskCount];
-            for (int t = 0; t < taskCount; t++)
-            {
-                string column = reader.ReadString();
-                bool hasMissing = reader.ReadBoolean();
-                float missing = reader.ReadSingle();
-                labels[t] = (column, hasMissing ? missing : null, reader.ReadString());
-            }
-            var network = NetworkSerializer.Read(reader);
-            if (network.Tasks.Count != taskCount)
-                throw new InvalidDataException($"The model lists {taskCount} label columns but its network has {network.Tasks.Count} tasks.");
-            var tasks = network.Tasks.Select((task, t) =>
-                new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight, task.ClassCount)).ToArray();
-            return new MultiTaskTransformer(network, featureColumn, tasks, []);
+            if (version < OldestReadableVersion || version > WrittenVersion)
+                throw new InvalidDataException($"MlNetMtl model payload version {version} is not supported (this build reads versions {OldestReadableVersion} to {WrittenVersion}); " +
+                    "the file was written by another MlNetMtl, or is damaged.");
+            if (version == 2)
+                return ReadBody(reader, version);
+            long length = reader.ReadInt64();
+            if (length <= 0 || length > MaxBodyBytes)
+                throw new InvalidDataException($"The model's length field ({length:N0} bytes) is damaged.");
+            var body = reader.ReadBytes((int)length);
+            var stored = reader.ReadBytes(SHA256.HashSizeInBytes);
+            if (body.Length != length || stored.Length != SHA256.HashSizeInBytes)
+                throw new EndOfStreamException();
+            if (!SHA256.HashData(body).AsSpan().SequenceEqual(stored))
+                throw new InvalidDataException("The MlNetMtl model data fail their checksum: the model file is damaged.");
+            using var bodyReader = new BinaryReader(new MemoryStream(body, writable: false));
+            var transformer = ReadBody(bodyReader, version);
+            if (bodyReader.BaseStream.Position != body.Length)
+                throw new InvalidDataException("The MlNetMtl model data hold bytes after the network: the model file is damaged.");
+            return transformer;
         }
         catch (EndOfStreamException error)
         {
             throw new InvalidDataException("The MlNetMtl model data end early: the model file is truncated.", error);
         }
+        catch (ArgumentException error)
+        {
+            throw new InvalidDataException($"The stored model is invalid: {error.Message}", error);
+        }
+    }
+
+    private static MultiTaskTransformer ReadBody(BinaryReader reader, int version)
+    {
+        string featureColumn = reader.ReadString();
+        int taskCount = reader.ReadInt32();
+        if (taskCount <= 0 || taskCount > 10_000)
+            throw new InvalidDataException($"The model header is corrupt ({taskCount} tasks).");
+        var labels = new (string Column, float? Missing, string Weight, string? Positive, string[]? Classes)[taskCount];
+        for (int t = 0; t < taskCount; t++)
+        {
+            string column = reader.ReadString();
+            bool hasMissing = reader.ReadBoolean();
+            float missing = reader.ReadSingle();
+            string weight = reader.ReadString();
+            string? positive = null;
+            string[]? classes = null;
+            if (version >= 3)
+            {
+                bool hasPositive = reader.ReadBoolean();
+                string positiveValue = reader.ReadString();
+                positive = hasPositive ? positiveValue : null;
+                int classCount = reader.ReadInt32();
+                if (classCount < -1 || classCount > 1_000_000)
+                    throw new InvalidDataException($"The model header is corrupt ({classCount} class names).");
+                classes = classCount < 0 ? null : Enumerable.Range(0, classCount).Select(_ => reader.ReadString()).ToArray();
+            }
+            labels[t] = (column, hasMissing ? missing : null, weight, positive, classes);
+        }
+        var network = NetworkSerializer.Read(reader);
+        if (network.Tasks.Count != taskCount)
+            throw new InvalidDataException($"The model lists {taskCount} label columns but its network has {network.Tasks.Count} tasks.");
+        for (int t = 0; t < taskCount; t++)
+            if (labels[t].Classes is { } names && names.Length != network.Tasks[t].ClassCount)
+                throw new InvalidDataException($"The model names {names.Length} classes for task '{network.Tasks[t].Name}' but its network has {network.Tasks[t].ClassCount}.");
+        var tasks = network.Tasks.Select((task, t) =>
+            new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight,
+                labels[t].Classes is null ? task.ClassCount : 0, labels[t].Positive, labels[t].Classes)).ToArray();
+        return new MultiTaskTransformer(network, featureColumn, tasks, []);
     }
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Persistence;
+
+namespace MlNetMtl;
+
+/// <summary>
+/// Estimates a training run's memory and model size from the feature width and the network's shape before anything
+/// large is allocated, and stops a run past the limits with a message that names the widest inputs and the option to change.
+/// </summary>
+internal static class ResourceCheck
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+    /// <summary>Inputs named in a message.</summary>
+    private const int Widest = 5;
+
+    /// <summary>The default memory limit: 80% of the memory the process may use (physical memory, or the container's limit).</summary>
+    public static long DefaultLimitBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8);
+
+    /// <summary>Parameters of the network for <paramref name="inputWidth"/> input slots (networks are linear in it), from two tiny builds.</summary>
+    public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth)
+    {
+        long Count(int width) => MultiTaskNetwork.CreateUninitialized(width, tasks, options).Parameters.Sum(p => (long)p.Rows * p.Columns);
+        long one = Count(1), perSlot = Count(2) - one;
+        return one + perSlot * (inputWidth - 1L);
+    }
+
+    /// <summary>Bytes training holds per parameter: weights, gradient, Adam's two moments, the best epoch's copy, and one gradient per extra thread.</summary>
+    public static long BytesPerParameter(int threads) => sizeof(float) * (4L + Math.Max(1, threads));
+
+    /// <exception cref="ArgumentException">The model would not fit in a model file, or training would pass <paramref name="limitBytes"/>.</exception>
+    public static void Check(DataViewSchema.Column feature, long parameters, int threads, long dataBytes, long limitBytes)
+    {
+        int width = ((VectorDataViewType)feature.Type).Size;
+        long modelBytes = parameters * sizeof(float);
+        if (modelBytes > MultiTaskModelFormat.MaxBodyBytes)
+            throw new ArgumentException(FormattableString.Invariant(
+                $"The model would hold {parameters:N0} parameters ({modelBytes / GiB:F1} GiB); a model file holds at most {MultiTaskModelFormat.MaxBodyBytes / GiB:F1} GiB. ") +
+                Remedy(feature, width, "or narrow the first layer"));
+        long needed = parameters * BytesPerParameter(threads) + dataBytes;
+        if (needed <= limitBytes)
+            return;
+        string network = FormattableString.Invariant($"{parameters:N0} parameters for {width:N0} input slots ({parameters * BytesPerParameter(threads) / GiB:F1} GiB with gradients, optimizer state and {threads} thread(s))");
+        string rows = dataBytes > 0 ? FormattableString.Invariant($", plus {dataBytes / GiB:F1} GiB of rows") : "";
+        throw new ArgumentException(FormattableString.Invariant($"Training would need about {needed / GiB:F1} GiB — {network}{rows} — over the memory limit of {limitBytes / GiB:F1} GiB ") +
+            "(MemoryLimitMegabytes; --memory-limit on the command line). " + Remedy(feature, width, "or raise the limit"));
+    }
+
+    private static string Remedy(DataViewSchema.Column feature, int width, string alternative)
+    {
+        var widest = SlotGroups(feature).OrderByDescending(g => g.Slots).Take(Widest).ToArray();
+        string inputs = widest.Length == 0 ? ""
+            : $"The widest inputs of feature column '{feature.Name}' ({width:N0} slots): {string.Join(", ", widest.Select(g => string.Create(CultureInfo.InvariantCulture, $"'{g.Name}' {g.Slots:N0}")))}. ";
+        return inputs + $"Give them fewer slots (text: TextFeatures, --text-features; ids: HashBits, --hash-bits), {alternative}.";
+    }
+
+    /// <summary>
+    /// The feature slots grouped by the part of their slot name that names the input: the first two dot-separated
+    /// parts ("Text.title" of "Text.title.Word.hello"), or the first of two ("CategoryOneHot" of "CategoryOneHot.red");
+    /// slots without a name form one group.
+    /// </summary>
+    private static IEnumerable<(string Name, int Slots)> SlotGroups(DataViewSchema.Column feature)
+    {
+        if (feature.Annotations.Schema.GetColumnOrNull("SlotNames") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+            return [];
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        feature.GetSlotNames(ref names);
+        var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in names.DenseValues())
+        {
+            var parts = name.ToString().Split('.');
+            string key = name.Length == 0 ? "(unnamed slots)" : parts.Length <= 2 ? parts[0] : parts[0] + "." + parts[1];
+            groups[key] = groups.GetValueOrDefault(key) + 1;
+        }
+        return groups.Select(g => (g.Key, g.Value));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+using MlNetMtl.Datasets;
+using MlNetMtl.Persistence;
+
+namespace MlNetMtl.Tests.MLNet;
+
+/// <summary>
+/// A model file is read whole or not at all: every byte of our payload is covered by its checksum, a damaged file is
+/// reported as damage, and files written by the previous format version keep loading with the same predictions.
+/// </summary>
+public class ModelIntegrityTests
+{
+    private static MultiTaskTransformer SmallModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(400, 1));
+        var tasks = new[]
+        {
+            new TaskColumn("click", nameof(Impression.Click)),
+            new TaskColumn("watch", nameof(Impression.Watch), TaskKind.Regression, lossWeight: 0.5f),
+            new TaskColumn("segment", nameof(Impression.Category), TaskKind.Multiclass),
+        };
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = tasks, Epochs = 1, BottomWidths = [4], TowerWidths = [2], Threads = 1 }).Fit(data);
+        return MultiTaskTransformer.FindIn(model)!;
+    }
+
+    private static byte[] Payload(MultiTaskTransformer model)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            MultiTaskModelFormat.Write(model, writer);
+        return stream.ToArray();
+    }
+
+    private static MultiTaskTransformer Read(byte[] payload)
+    {
+        using var reader = new BinaryReader(new MemoryStream(payload));
+        return MultiTaskModelFormat.Read(reader);
+    }
+
+    [Test]
+    public void ThePayload_RoundTripsTasksClassNamesAndWeights()
+    {
+        var model = SmallModel();
+        var read = Read(Payload(model));
+        Assert.That(read.Tasks, Is.EqualTo(model.Tasks));
+        Assert.That(read.Tasks[2].ClassNames, Is.EqualTo(new[] { "a", "b", "c", "d", "e", "f" }));
+        Assert.That(read.Network.Parameters.SelectMany(p => p.Values.ToArray()), Is.EqualTo(model.Network.Parameters.SelectMany(p => p.Values.ToArray())));
+    }
+
+    [Test]
+    public void EveryFlippedByteOfThePayload_IsReportedAsDamage()
+    {
+        var payload = Payload(SmallModel());
+        var accepted = new List<int>();
+        for (int i = 0; i < payload.Length; i++)
+        {
+            var damaged = (byte[])payload.Clone();
+            damaged[i] ^= 0x10;
+            try
+            {
+                Read(damaged);
+                accepted.Add(i);
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }
+        Assert.That(accepted, Is.Empty, $"bytes of {payload.Length} read as another model");
+    }
+
+    [Test]
+    public void AModelFileOfFormatVersion2_LoadsAndPredictsAsWhenItWasWritten()
+    {
+        string folder = Path.Combine(AppContext.BaseDirectory, "Golden");
+        string data = Path.Combine(AppContext.BaseDirectory, "Golden", "synthetic-binary-d10.csv");
+        var ml = new MLContext();
+        var model = ml.MultiTask().LoadModel(Path.Combine(folder, "golden-v2.zip"), out var schema);
+        var scored = model.Transform(CsvDataset.LoadForSchema(ml, data, schema));
+        var clicks = scored.GetColumn<float>("click.Score").ToArray();
+        var watches = scored.GetColumn<float>("watch.Score").ToArray();
+        var expected = File.ReadAllLines(Path.Combine(folder, "golden-v2-predictions.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(clicks, Has.Length.EqualTo(expected.Length));
+        for (int r = 0; r < expected.Length; r++)
+        {
+            Assert.That(clicks[r], Is.EqualTo(float.Parse(expected[r][0], CultureInfo.InvariantCulture)), $"row {r}");
+            Assert.That(watches[r], Is.EqualTo(float.Parse(expected[r][3], CultureInfo.InvariantCulture)), $"row {r}");
+        }
+    }
+
+    [Test]
+    public void AModelFileWithoutItsSchemaEntry_IsNamedAsSuch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 2));
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-noschema-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.MultiTask().SaveModel(model, data.Schema, path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+                zip.Entries.Where(e => e.FullName.StartsWith("Schema", StringComparison.Ordinal)).ToList().ForEach(e => e.Delete());
+            var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
+            Assert.That(error!.Message, Does.Contain(path).And.Contain("input schema"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void BytesFlippedAnywhereInAModelFile_NeverLoadAsAnotherModel()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 3));
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-flip-{Guid.NewGuid():N}.zip");
+        string damaged = path + ".damaged.zip";
+        try
+        {
+            ml.MultiTask().SaveModel(model, data.Schema, path);
+            var expected = model.Transform(data).GetColumn<float>("click.Score").ToArray();
+            var bytes = File.ReadAllBytes(path);
+            var random = new Random(4);
+            var silent = new List<int>();
+            for (int trial = 0; trial < 60; trial++)
+            {
+                int at = random.Next(bytes.Length);
+                var copy = (byte[])bytes.Clone();
+                copy[at] ^= 0x20;
+                File.WriteAllBytes(damaged, copy);
+                try
+                {
+                    var loaded = new MLContext().MultiTask().LoadModel(damaged, out _);
+                    if (!loaded.Transform(data).GetColumn<float>("click.Score").SequenceEqual(expected))
+                        silent.Add(at);
+                }
+                catch (InvalidDataException)
+                {
+                }
+            }
+            Assert.That(silent, Is.Empty, "damaged files that loaded and predicted differently");
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(damaged);
+        }
+    }
+}
