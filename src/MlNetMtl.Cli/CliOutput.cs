@@ -32,7 +32,7 @@ internal sealed class CliOutput
     /// <summary>The columns of a file with their inferred roles and why.</summary>
     public void ColumnRoles(Datasets.InferredSchema schema)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"Columns of {Markup.Escape(Path.GetFileName(schema.Path))} (first {schema.InspectedRows:N0} rows; change a role with --role column=role)")
+        var table = new Table().Border(TableBorder.Rounded).Title($"Columns of {Markup.Escape(Path.GetFileName(schema.Path))} ({schema.Rows:N0} rows; change a role with --role column=role)")
             .AddColumn("Column").AddColumn("Role").AddColumn("Why");
         foreach (var column in schema.Columns)
             table.AddRow(Markup.Escape(column.Name), column.Role.ToString(), Markup.Escape(column.Reason));

@@ -1,132 +1,159 @@
 using System.Globalization;
-using CsvHelper;
+using MlNetMtl.Data;
+using MlNetMtl.Datasets.Csv;
 
 namespace MlNetMtl.Datasets;
 
 /// <summary>
-/// Infers each column's role from a delimited file's header and first rows, as Model Builder does: numbers are
+/// Infers each column's role from a delimited file's header and every row, as Model Builder does: numbers are
 /// numeric (or ids, when named like one), two-valued columns boolean, text with few distinct values categorical,
-/// long multi-word text free text, other text ids. Labels and ignored columns are given; any role can be overridden.
+/// long multi-word text free text, other text ids. A column is numeric only if every present value in the whole
+/// file is a number (<see cref="TextValues.TryParseNumber(ReadOnlySpan{char}, out double)"/>), so the loader never
+/// meets a value that does not fit. Labels and ignored columns are given; any role can be overridden.
 /// </summary>
 public static class ColumnInference
 {
-    /// <summary>Rows read to infer roles.</summary>
-    public const int RowsToInspect = 5_000;
     /// <summary>Most distinct values of a categorical text column.</summary>
     public const int MaxCategories = 100;
+    /// <summary>Distinct values kept per label column (a multiclass task's classes, a binary task's two values).</summary>
+    public const int MaxLabelValues = 10_000;
 
-    private static readonly HashSet<string> Missing = new(["", "?", "NA", "N/A", "null", "NULL", "NaN", "nan"], StringComparer.Ordinal);
-    private static readonly HashSet<string> BooleanWords = new(["true", "false", "yes", "no", "t", "f", "y", "n"], StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Infers the roles of <paramref name="path"/>'s columns.</summary>
-    /// <param name="path">A comma-, tab- or semicolon-separated file with a header row (quoted fields allowed).</param>
+    /// <summary>Infers the roles of <paramref name="path"/>'s columns from all of its rows.</summary>
+    /// <param name="path">A comma-, semicolon-, tab- or bar-separated file with a header row (RFC 4180 quoting).</param>
     /// <param name="labelColumns">The tasks' label columns.</param>
     /// <param name="ignoreColumns">Columns that are neither features nor labels.</param>
     /// <param name="overrides">Roles set by the user, by column name; they win over inference.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, has no data rows, or repeats a header name.</exception>
-    /// <exception cref="ArgumentException">A label, ignored or overridden column is not in the header (the header is listed).</exception>
+    /// <exception cref="InvalidDataException">The file is empty, has no data rows, repeats a header name, or has a record of another width than the header (its line is named).</exception>
+    /// <exception cref="ArgumentException">A label, ignored or overridden column is not in the header (the header is listed), or a label column is also ignored.</exception>
     public static InferredSchema Infer(string path, IEnumerable<string> labelColumns, IEnumerable<string>? ignoreColumns = null,
         IReadOnlyDictionary<string, ColumnRole>? overrides = null)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"No data file at '{path}'.", path);
-        string first = File.ReadLines(path).FirstOrDefault() ?? throw new InvalidDataException($"'{path}' is empty.");
-        char separator = first.Contains('\t') ? '\t' : first.Count(c => c == ';') > first.Count(c => c == ',') ? ';' : ',';
-        using var reader = new StreamReader(path);
-        using var csv = new CsvDataReader(CsvReader.Create(reader, new CsvReaderOptions { Separator = separator, HasHeader = true, TrimWhitespace = true }), leaveOpen: false);
-        var header = Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
-        var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidDataException($"Column '{duplicate.Key}' appears twice in the header of '{path}'.");
-        var stats = header.Select(_ => new ColumnStats()).ToArray();
-        int rows = 0;
-        while (rows < RowsToInspect && csv.Read())
+        var labels = labelColumns.ToHashSet(StringComparer.Ordinal);
+        var ignored = (ignoreColumns ?? []).ToHashSet(StringComparer.Ordinal);
+        overrides ??= new Dictionary<string, ColumnRole>();
+        using var file = CsvFile.Open(path);
+        var header = file.Header;
+        foreach (string name in labels.Concat(ignored).Concat(overrides.Keys))
+            if (!header.Contains(name))
+                throw new ArgumentException($"Column '{name}' is not in the header of '{path}' ({string.Join(", ", header)}).", nameof(labelColumns));
+        var both = labels.FirstOrDefault(ignored.Contains);
+        if (both is not null)
+            throw new ArgumentException($"Column '{both}' is a task's label and also in the ignored columns; a label is never a feature, so leave it out of --ignore-cols.", nameof(ignoreColumns));
+        var stats = header.Select(name => new ColumnStats(labels.Contains(name) ? MaxLabelValues : MaxCategories + 1)).ToArray();
+        long rows = 0;
+        while (file.Read())
         {
-            for (int c = 0; c < header.Length; c++)
-                stats[c].Add(csv.IsDBNull(c) ? "" : csv.GetString(c));
+            for (int c = 0; c < header.Count; c++)
+                stats[c].Add(file.Chars(c), file.Line);
             rows++;
         }
         if (rows == 0)
             throw new InvalidDataException($"'{path}' has a header but no data rows.");
 
-        var labels = labelColumns.ToHashSet(StringComparer.Ordinal);
-        var ignored = (ignoreColumns ?? []).ToHashSet(StringComparer.Ordinal);
-        overrides ??= new Dictionary<string, ColumnRole>();
-        foreach (string name in labels.Concat(ignored).Concat(overrides.Keys))
-            if (!header.Contains(name))
-                throw new ArgumentException($"Column '{name}' is not in the header of '{path}' ({string.Join(", ", header)}).", nameof(labelColumns));
         var columns = header.Select((name, i) =>
         {
-            bool numeric = stats[i].AllNumeric;
+            var profile = stats[i].Profile();
             if (overrides.TryGetValue(name, out var role))
-                return new InferredColumn(name, i, role, "set by the user", numeric);
+                return new InferredColumn(name, i, role, "set by the user", profile.AllNumbers, profile);
             if (labels.Contains(name))
-                return new InferredColumn(name, i, ColumnRole.Label, "a task's label", numeric);
+                return new InferredColumn(name, i, ColumnRole.Label, "a task's label", profile.AllNumbers, profile);
             if (ignored.Contains(name))
-                return new InferredColumn(name, i, ColumnRole.Ignore, "ignored by the user", numeric);
+                return new InferredColumn(name, i, ColumnRole.Ignore, "ignored by the user", profile.AllNumbers, profile);
             var (inferred, reason) = stats[i].Infer(name);
-            return new InferredColumn(name, i, inferred, reason, numeric);
+            return new InferredColumn(name, i, inferred, reason, profile.AllNumbers, profile);
         }).ToArray();
-        return new InferredSchema(path, separator, columns, rows);
+        return new InferredSchema(path, file.Separator, columns, rows);
     }
 
-    /// <summary>What the inspected rows of one column looked like.</summary>
-    private sealed class ColumnStats
+    /// <summary>What the rows of one column looked like.</summary>
+    private sealed class ColumnStats(int distinctCap)
     {
-        private const int DistinctCap = 10_000;
-        private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
-        private int _values, _missing, _integers, _booleanWords;
-        private long _length, _words;
+        private readonly Dictionary<string, long> _distinct = new(StringComparer.Ordinal);
+        private long _values, _missing, _infinite, _numbers, _integers, _booleanWords, _length, _words;
+        private bool _moreDistinct;
+        private CellAt? _firstText, _firstInfinite, _firstMissing;
 
-        public bool AllNumeric { get; private set; } = true;
-
-        public void Add(string cell)
+        public void Add(ReadOnlySpan<char> cell, long line)
         {
-            if (Missing.Contains(cell))
+            if (TextValues.IsMissing(cell))
             {
                 _missing++;
+                _firstMissing ??= new CellAt(cell.ToString(), line);
                 return;
             }
             _values++;
-            if (_distinct.Count < DistinctCap)
-                _distinct.Add(cell);
-            _length += cell.Length;
-            _words += cell.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-            if (BooleanWords.Contains(cell))
-                _booleanWords++;
-            if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+            var lookup = _distinct.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.ContainsKey(cell))
             {
-                if (number == Math.Floor(number))
+                if (_distinct.Count < distinctCap)
+                    lookup[cell] = line;
+                else
+                    _moreDistinct = true;
+            }
+            _length += cell.Length;
+            _words += Words(cell);
+            if (TextValues.TryParseBoolean(cell, out _))
+                _booleanWords++;
+            if (TextValues.TryParseNumber(cell, out float number))
+            {
+                _numbers++;
+                if (!float.IsFinite(number))
+                {
+                    _infinite++;
+                    _firstInfinite ??= new CellAt(cell.ToString(), line);
+                }
+                else if (number == MathF.Floor(number))
+                {
                     _integers++;
+                }
             }
             else
             {
-                AllNumeric = false;
+                _firstText ??= new CellAt(cell.ToString(), line);
             }
         }
+
+        private static int Words(ReadOnlySpan<char> cell)
+        {
+            int words = 0;
+            bool inWord = false;
+            foreach (char c in cell)
+            {
+                bool space = char.IsWhiteSpace(c);
+                if (!space && !inWord)
+                    words++;
+                inWord = !space;
+            }
+            return words;
+        }
+
+        public ColumnProfile Profile() => new(_values, _missing, _firstMissing, _infinite, _firstInfinite, _firstText, _moreDistinct ? null : _distinct, _distinct.Count, _moreDistinct);
 
         public (ColumnRole Role, string Reason) Infer(string name)
         {
             if (_values == 0)
-                return (ColumnRole.Ignore, $"every one of the {_missing} inspected values is missing");
-            string distinct = _distinct.Count >= DistinctCap ? $"≥ {DistinctCap:N0}" : _distinct.Count.ToString("N0", CultureInfo.InvariantCulture);
-            if (AllNumeric)
+                return (ColumnRole.Ignore, $"every one of its {_missing:N0} values is missing");
+            string distinct = _moreDistinct ? $"over {MaxCategories}" : _distinct.Count.ToString("N0", CultureInfo.InvariantCulture);
+            string infinite = _infinite == 0 ? "" : $"; {_infinite:N0} infinite ({_firstInfinite!.Value.Value} at line {_firstInfinite.Value.Line}) read as missing";
+            if (_firstText is null)
             {
-                if (_distinct.Count <= 2 && _distinct.All(v => double.Parse(v, CultureInfo.InvariantCulture) is 0 or 1))
+                if (!_moreDistinct && _distinct.Count <= 2 && _distinct.Keys.All(v => TextValues.TryParseNumber(v, out double d) && d is 0 or 1))
                     return (ColumnRole.Boolean, "numbers, only 0 and 1");
                 if (LooksLikeId(name) && _integers == _values)
                     return (ColumnRole.Id, $"integers named like an id, {distinct} distinct");
-                return (ColumnRole.Numeric, $"numbers, {distinct} distinct");
+                return (ColumnRole.Numeric, $"numbers, {distinct} distinct{infinite}");
             }
-            if (_booleanWords == _values && _distinct.Count <= 2)
-                return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct)})");
+            // Mostly numbers: say which value made it text, so a stray value is easy to find (or --role name=numeric makes it an error).
+            string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({CsvFile.Quote(text.Value)} at line {text.Line} is not a number)" : "";
+            if (_booleanWords == _values && !_moreDistinct && _distinct.Count <= 2)
+                return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct.Keys)})");
             double meanWords = (double)_words / _values, meanLength = (double)_length / _values;
             if (meanWords >= 3 || meanLength >= 30)
-                return (ColumnRole.Text, $"text, {meanWords:F1} words per value on average");
-            if (_distinct.Count <= MaxCategories)
-                return (ColumnRole.Categorical, $"text, {distinct} distinct values");
-            return (ColumnRole.Id, $"text, {distinct} distinct values (more than {MaxCategories})");
+                return (ColumnRole.Text, string.Create(CultureInfo.InvariantCulture, $"text, {meanWords:F1} words per value on average"));
+            if (!_moreDistinct && _distinct.Count <= MaxCategories)
+                return (ColumnRole.Categorical, $"text, {distinct} distinct values{notNumber}");
+            return (ColumnRole.Id, $"text, {distinct} distinct values (more than {MaxCategories}){notNumber}");
         }
 
         private static bool LooksLikeId(string name) =>
@@ -135,12 +162,34 @@ public static class ColumnInference
     }
 }
 
+/// <summary>A cell of a file: its value and the line it is on.</summary>
+/// <param name="Value">The cell, trimmed.</param>
+/// <param name="Line">The 1-based line of the file where its record starts.</param>
+public readonly record struct CellAt(string Value, long Line);
+
+/// <summary>What one column of a file holds, over every row.</summary>
+/// <param name="Values">Present (not missing) values.</param>
+/// <param name="Missing">Missing cells (empty, ?, NA, NaN …).</param>
+/// <param name="FirstMissing">The first of those, or null.</param>
+/// <param name="Infinite">Numbers beyond the range of Single (inf, Infinity, 1e39 …), read as missing.</param>
+/// <param name="FirstInfinite">The first of those, or null.</param>
+/// <param name="FirstText">The first present value that is not a number, or null when every one is.</param>
+/// <param name="Distinct">Each distinct present value with the line it first appears on; null when there are more than the column kept.</param>
+/// <param name="DistinctCount">Distinct present values counted (all of them, unless <paramref name="MoreDistinct"/>).</param>
+/// <param name="MoreDistinct">Whether there are more distinct values than were kept.</param>
+public sealed record ColumnProfile(long Values, long Missing, CellAt? FirstMissing, long Infinite, CellAt? FirstInfinite, CellAt? FirstText,
+    IReadOnlyDictionary<string, long>? Distinct, int DistinctCount, bool MoreDistinct)
+{
+    /// <summary>Whether every present value is a number.</summary>
+    public bool AllNumbers => FirstText is null;
+}
+
 /// <summary>The inferred columns of a file.</summary>
 /// <param name="Path">The file.</param>
 /// <param name="Separator">Its field separator.</param>
 /// <param name="Columns">Every column, in file order.</param>
-/// <param name="InspectedRows">How many data rows were read to infer the roles.</param>
-public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<InferredColumn> Columns, int InspectedRows)
+/// <param name="Rows">How many data rows the file has (every one was read to infer the roles).</param>
+public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<InferredColumn> Columns, long Rows)
 {
     /// <summary>The featurization of the feature columns (every role but Label and Ignore).</summary>
     public FeatureSpec Features(long rows) => new()

@@ -23,6 +23,7 @@ public enum ColumnRole
 /// <param name="Name">The header name.</param>
 /// <param name="Index">The position in the file.</param>
 /// <param name="Role">The role.</param>
-/// <param name="Reason">Why: what was seen in the inspected rows, or "set by the user".</param>
-/// <param name="NumericValues">Whether every inspected value parses as a number (how the loader reads it).</param>
-public sealed record InferredColumn(string Name, int Index, ColumnRole Role, string Reason, bool NumericValues);
+/// <param name="Reason">Why: what was seen in the rows, or "set by the user".</param>
+/// <param name="NumericValues">Whether every present value parses as a number (how the loader reads it).</param>
+/// <param name="Profile">What the column holds: value counts, distinct values, the first value that is not a number.</param>
+public sealed record InferredColumn(string Name, int Index, ColumnRole Role, string Reason, bool NumericValues, ColumnProfile Profile);

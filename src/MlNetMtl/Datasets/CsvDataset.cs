@@ -1,93 +1,142 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Datasets.Csv;
 
 namespace MlNetMtl.Datasets;
 
 /// <summary>
-/// A delimited text file with a header row (comma, tab or semicolon; quoted fields allowed). Each column's role —
-/// numeric, boolean, categorical, id, free text — is inferred from the first rows (<see cref="ColumnInference"/>)
-/// and decides its featurization; labels and ignored columns are given, and any role can be overridden.
+/// A delimited text file with a header row (comma, semicolon, tab or bar; RFC 4180 quoting, line breaks inside quotes
+/// included). Each column's role — numeric, boolean, categorical, id, free text — is inferred from every row
+/// (<see cref="ColumnInference"/>) and decides its featurization; labels and ignored columns are given, and any role
+/// can be overridden. Inference and reading agree cell for cell: a value that does not fit its column is an error
+/// naming the file, line, column and value, never a silent missing value.
 /// </summary>
 public static class CsvDataset
 {
     /// <summary>Reads a file for training: <paramref name="tasks"/> name label columns; every other column not in <paramref name="ignoreColumns"/> is a feature.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty or has no data rows.</exception>
-    /// <exception cref="ArgumentException">A label, ignored or overridden column is not in the header, a regression label holds text, or no feature column is left.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, has no data rows, or a record of another width than the header.</exception>
+    /// <exception cref="ArgumentException">
+    /// A label, ignored or overridden column is not in the header; a label does not fit its task (a regression label that is
+    /// not a number, a binary label that is not 0/1, boolean words or a named positive value, a multiclass label with one class);
+    /// an overridden role does not fit the column's values; or no feature column is left.
+    /// </exception>
     public static LoadedDataset Load(MLContext ml, string path, IReadOnlyList<TaskColumn> tasks, IEnumerable<string>? ignoreColumns = null,
         IReadOnlyDictionary<string, ColumnRole>? roles = null) =>
         Load(ml, ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), ignoreColumns, roles), tasks);
 
     /// <summary>Reads a file whose columns' roles are already inferred (and perhaps shown to the user).</summary>
-    /// <exception cref="ArgumentException">A task's label column is not a label of <paramref name="schema"/>, a regression label holds text, or no feature column is left.</exception>
+    /// <exception cref="ArgumentException">A task's label column is not a label of <paramref name="schema"/>, a label does not fit its task, an overridden role does not fit its column, or no feature column is left.</exception>
     public static LoadedDataset Load(MLContext ml, InferredSchema schema, IReadOnlyList<TaskColumn> tasks)
     {
         ArgumentNullException.ThrowIfNull(ml);
         var byName = schema.Columns.ToDictionary(c => c.Name);
-        foreach (var task in tasks)
+        var notes = new List<string>();
+        var resolved = tasks.Select(task =>
+        {
             if (!byName.TryGetValue(task.LabelColumnName, out var column) || column.Role != ColumnRole.Label)
                 throw new ArgumentException($"Task '{task.Name}': column '{task.LabelColumnName}' is not a label column of '{schema.Path}'.", nameof(tasks));
-        // Ignored columns are read too (as numbers or text), so that they can still serve, e.g. as the group column of GAUC.
-        var columns = schema.Columns
-            .Select(c => new TextLoader.Column(c.Name, Kind(c, tasks.FirstOrDefault(t => t.LabelColumnName == c.Name), schema.Path), c.Index)).ToArray();
-        var data = Loader(ml, schema.Separator, columns).Load(schema.Path);
-        // A multiclass label (text or numbers) becomes a key column "<label>.Class" whose values are the classes, in order of appearance.
-        var multiclass = tasks.Where(t => t.Kind == TaskKind.Multiclass).ToArray();
-        if (multiclass.Length > 0)
-        {
-            var toKeys = ml.Transforms.Conversion.MapValueToKey(multiclass.Select(t => new InputOutputColumnPair(t.LabelColumnName + ".Class", t.LabelColumnName)).ToArray());
-            data = toKeys.Fit(data).Transform(data);
-            tasks = tasks.Select(t => t.Kind == TaskKind.Multiclass
-                ? new TaskColumn(t.Name, t.LabelColumnName + ".Class", t.Kind, t.LossWeight, t.MissingLabels, t.MissingLabelValue, t.WeightColumnName)
-                : t).ToArray();
-        }
-        long rows = File.ReadLines(schema.Path).Skip(1).LongCount(line => line.Length > 0);
-        var features = schema.Features(rows);
+            return LabelRules.Resolve(task, column, schema.Path, notes);
+        }).ToArray();
+        foreach (var column in schema.Columns.Where(c => c.Role is not (ColumnRole.Label or ColumnRole.Ignore)))
+            CheckRole(column, schema.Path, notes);
+        var features = schema.Features(schema.Rows);
         if (!features.Columns.Any())
             throw new ArgumentException($"'{schema.Path}' has no feature columns left after the labels and ignored columns.", nameof(schema));
-        return new LoadedDataset(ml, data, tasks, features, weightColumnName: null);
+        var data = new CsvDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved))).ToArray(), schema.Rows,
+            "which the rest of the column holds");
+        return new LoadedDataset(ml, data, resolved, features, weightColumnName: null, notes);
     }
 
-    private static DataKind Kind(InferredColumn column, TaskColumn? task, string path) => column.Role switch
+    /// <summary>
+    /// Reads another file — a test or validation split — the way <paramref name="schema"/> read its own: the same columns, by
+    /// name, with the same types (a value that does not fit is an error naming its line).
+    /// </summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="path">The other file.</param>
+    /// <param name="schema">The training file's inferred columns.</param>
+    /// <param name="tasks">The tasks as the training file's <see cref="LoadedDataset.Tasks"/> resolved them.</param>
+    /// <exception cref="InvalidDataException">The file lacks one of the columns.</exception>
+    public static IDataView LoadLike(MLContext ml, string path, InferredSchema schema, IReadOnlyList<TaskColumn> tasks)
     {
-        ColumnRole.Label when task?.Kind == TaskKind.Multiclass => DataKind.String,
-        ColumnRole.Label when column.NumericValues => DataKind.Single,
-        ColumnRole.Label when task?.Kind == TaskKind.Binary => DataKind.Boolean,
-        ColumnRole.Label => throw new ArgumentException($"Label column '{column.Name}' of {task?.Kind.ToString().ToLowerInvariant()} task '{task?.Name}' in '{path}' holds text; it must be numeric.", nameof(task)),
-        ColumnRole.Numeric => column.NumericValues ? DataKind.Single
-            : throw new ArgumentException($"Column '{column.Name}' is set numeric, but '{path}' holds text in it.", nameof(column)),
-        ColumnRole.Boolean => column.NumericValues ? DataKind.Single : DataKind.Boolean,
-        ColumnRole.Ignore => column.NumericValues ? DataKind.Single : DataKind.String,
-        _ => DataKind.String,
-    };
+        ArgumentNullException.ThrowIfNull(ml);
+        using var file = CsvFile.Open(path);
+        var missing = schema.Columns.Select(c => c.Name).Where(n => !file.Header.Contains(n)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)} of the training file '{Path.GetFileName(schema.Path)}'.");
+        var columns = schema.Columns.Select(c => new CsvColumn(c.Name, IndexOf(file.Header, c.Name), Kind(c, tasks))).ToArray();
+        return new CsvDataView(path, columns, rows: null, $"which the column holds in the training file '{Path.GetFileName(schema.Path)}'");
+    }
 
     /// <summary>
     /// Reads a file for a trained model: every column of <paramref name="inputSchema"/> found in the header is read
-    /// with the type the model was trained with (label columns may be absent when only predicting).
+    /// with the type the model was trained with (label and other unused columns may be absent).
     /// </summary>
+    /// <exception cref="ArgumentException">A model input column has a type a text file cannot supply.</exception>
     public static IDataView LoadForSchema(MLContext ml, string path, DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        var file = ColumnInference.Infer(path, []);
-        var columns = new List<TextLoader.Column>();
+        using var file = CsvFile.Open(path);
+        var columns = new List<CsvColumn>();
         foreach (var column in inputSchema.Where(c => !c.IsHidden))
         {
-            var match = file.Columns.FirstOrDefault(c => c.Name == column.Name);
-            if (match is null)
+            int index = IndexOf(file.Header, column.Name);
+            if (index < 0)
                 continue;
-            int index = match.Index;
-            var kind = column.Type == NumberDataViewType.Single ? DataKind.Single
-                : column.Type == BooleanDataViewType.Instance ? DataKind.Boolean
-                : column.Type == NumberDataViewType.Double ? DataKind.Double
-                : column.Type is TextDataViewType ? DataKind.String
-                : throw new NotSupportedException($"Model input column '{column.Name}' has type {column.Type}, which a text file cannot supply.");
-            columns.Add(new TextLoader.Column(column.Name, kind, index));
+            var kind = column.Type == NumberDataViewType.Single ? CsvColumnKind.Single
+                : column.Type == BooleanDataViewType.Instance ? CsvColumnKind.Flag
+                : column.Type == NumberDataViewType.Double ? CsvColumnKind.Double
+                : column.Type is TextDataViewType ? CsvColumnKind.Text
+                : throw new ArgumentException($"Model input column '{column.Name}' has type {column.Type}, which a text file cannot supply.", nameof(inputSchema));
+            columns.Add(new CsvColumn(column.Name, index, kind));
         }
-        return Loader(ml, file.Separator, columns.ToArray()).Load(path);
+        return new CsvDataView(path, columns, rows: null, "which the model reads in this column");
     }
 
-    private static TextLoader Loader(MLContext ml, char separator, TextLoader.Column[] columns) =>
-        ml.Data.CreateTextLoader(new TextLoader.Options { HasHeader = true, Separators = [separator], TrimWhitespace = true, AllowQuoting = true, Columns = columns });
+    private static int IndexOf(IReadOnlyList<string> header, string name)
+    {
+        for (int i = 0; i < header.Count; i++)
+            if (header[i] == name)
+                return i;
+        return -1;
+    }
+
+    /// <summary>How a column is read, from its role and, for a label, its task.</summary>
+    private static CsvColumnKind Kind(InferredColumn column, IReadOnlyList<TaskColumn> tasks) => column.Role switch
+    {
+        ColumnRole.Label => LabelRules.Kind(tasks.First(t => t.LabelColumnName == column.Name), column),
+        ColumnRole.Numeric => CsvColumnKind.Single,
+        ColumnRole.Boolean => CsvColumnKind.Flag,
+        ColumnRole.Ignore => column.NumericValues ? CsvColumnKind.Double : CsvColumnKind.Text,
+        _ => CsvColumnKind.Text,
+    };
+
+    /// <summary>Checks that a feature column's values fit its role (an overridden role may not), and notes infinite numbers.</summary>
+    private static void CheckRole(InferredColumn column, string path, List<string> notes)
+    {
+        var profile = column.Profile;
+        switch (column.Role)
+        {
+            case ColumnRole.Numeric when profile.FirstText is { } text:
+                throw new ArgumentException($"Column '{column.Name}' is set numeric, but line {text.Line} of '{path}' holds {CsvFile.Quote(text.Value)}, which is not a number.");
+            case ColumnRole.Boolean when FirstNonBoolean(profile) is { } value:
+                throw new ArgumentException($"Column '{column.Name}' is set boolean, but line {value.Line} of '{path}' holds {CsvFile.Quote(value.Value)}, " +
+                    $"which is not a boolean value ({TextValues.BooleanWords}).");
+            case ColumnRole.Numeric when profile.Infinite > 0:
+                notes.Add($"Column '{column.Name}': {profile.Infinite:N0} infinite value(s) (the first, {CsvFile.Quote(profile.FirstInfinite!.Value.Value)}, at line " +
+                    $"{profile.FirstInfinite.Value.Line}) are read as missing and replaced by the column's mean.");
+                break;
+        }
+    }
+
+    private static CellAt? FirstNonBoolean(ColumnProfile profile)
+    {
+        if (profile.Distinct is null)
+            return profile.FirstText ?? new CellAt("(more than 100 distinct values)", 0);
+        foreach (var (value, line) in profile.Distinct.OrderBy(d => d.Value))
+            if (!TextValues.TryParseBoolean(value, out _))
+                return new CellAt(value, line);
+        return null;
+    }
 }

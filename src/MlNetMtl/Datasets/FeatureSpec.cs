@@ -14,12 +14,24 @@ public sealed record FeatureSpec
     public IReadOnlyList<string> Flags { get; init; } = [];
     /// <summary>High-cardinality id columns (text), hashed with their field into one sparse space of 2^<see cref="HashBits"/> columns.</summary>
     public IReadOnlyList<string> Ids { get; init; } = [];
-    /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText).</summary>
+    /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText), at most <see cref="TextFeatures"/> slots in all.</summary>
     public IReadOnlyList<string> Text { get; init; } = [];
     /// <summary>Also represent numeric columns as 32 quantile bins and one-hot bin indicators (the thresholds a tree would find). Default true.</summary>
     public bool BinNumeric { get; init; } = true;
     /// <summary>Hash bits of the id space. Default 18.</summary>
     public int HashBits { get; init; } = 18;
+    /// <summary>
+    /// Most feature slots of all <see cref="Text"/> columns together, split evenly among them (at least <see cref="MinTextFeaturesPerColumn"/>
+    /// each): per column the most frequent word unigrams (a quarter), word bigrams (a quarter) and character trigrams (half).
+    /// Bounds the first layer, the memory and the model whatever the text. Default 20,000.
+    /// </summary>
+    public int TextFeatures { get; init; } = 20_000;
+
+    /// <summary>The fewest slots a text column gets, however many text columns share <see cref="TextFeatures"/>.</summary>
+    public const int MinTextFeaturesPerColumn = 64;
+
+    /// <summary>The slots each text column gets: an equal share of <see cref="TextFeatures"/>, at least <see cref="MinTextFeaturesPerColumn"/>.</summary>
+    public int TextFeaturesPerColumn => Text.Count == 0 ? 0 : Math.Max(MinTextFeaturesPerColumn, TextFeatures / Text.Count);
 
     /// <summary>Every raw column read, in role order.</summary>
     public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Text);

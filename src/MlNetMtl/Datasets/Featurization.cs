@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Text;
 
 namespace MlNetMtl.Datasets;
 
@@ -62,7 +63,10 @@ public static class Featurization
         }
         if (spec.Flags.Count > 0)
         {
-            pipeline = pipeline.Append(ml.Transforms.Conversion.ConvertType(spec.Flags.Select(f => new InputOutputColumnPair("Flag." + f, f)).ToArray(), DataKind.Single));
+            // Boolean or 0/1 Single columns; a missing flag (NaN) takes the column's mean, the share of true rows.
+            var flags = spec.Flags.Select(f => new InputOutputColumnPair("Flag." + f, f)).ToArray();
+            pipeline = pipeline.Append(ml.Transforms.Conversion.ConvertType(flags, DataKind.Single))
+                .Append(ml.Transforms.ReplaceMissingValues(flags.Select(f => new InputOutputColumnPair(f.OutputColumnName)).ToArray(), MissingValueReplacingEstimator.ReplacementMode.Mean));
             parts.AddRange(spec.Flags.Select(f => "Flag." + f));
         }
         if (spec.Ids.Count > 0)
@@ -72,9 +76,17 @@ public static class Featurization
                 .Append(ml.Transforms.Categorical.OneHotHashEncoding("Ids.Hashed", "Ids", OneHotEncodingEstimator.OutputKind.Bag, spec.HashBits, useOrderedHashing: true));
             parts.Add("Ids.Hashed");
         }
+        if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");
         foreach (string text in spec.Text)
         {
-            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("Text." + text, text));
+            int quarter = spec.TextFeaturesPerColumn / 4;
+            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("Text." + text, new TextFeaturizingEstimator.Options
+            {
+                // The dictionaries keep the most frequent n-grams of each length (ML.NET selects by term frequency).
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, MaximumNgramsCount = [quarter, quarter] },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false, MaximumNgramsCount = [2 * quarter] },
+            }, text));
             parts.Add("Text." + text);
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
