@@ -2,35 +2,63 @@ using System.CommandLine;
 
 namespace MlNetMtl.Cli;
 
-/// <summary>The command tree of <c>mlnet-mtl</c>.</summary>
+/// <summary>The command tree of <c>mlnet-mtl</c>, and how a command's body is run: errors as one line, Ctrl-C as a clean stop.</summary>
 internal static class CliApp
 {
-    public static RootCommand Create() => new("mlnet-mtl: multi-task learning for recommender ranking on ML.NET.")
+    /// <summary>The name of the option every command takes.</summary>
+    public const string VerbosityOption = "--verbosity";
+
+    public static RootCommand Create()
     {
-        DemoCommand.Create(),
-        TrainCommand.Create(),
-        EvaluateCommand.Create(),
-        PredictCommand.Create(),
-        GenerateCommand.Create(),
-        StudyCommand.Create(),
-        CompareCommand.Create(),
-        GainCommand.Create(),
-        Experiment.ExperimentCommand.Create(),
-    };
+        var root = new RootCommand("mlnet-mtl: multi-task learning for recommender ranking on ML.NET.")
+        {
+            DemoCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
+            GenerateCommand.Create(),
+            StudyCommand.Create(),
+            CompareCommand.Create(),
+            GainCommand.Create(),
+            Experiment.ExperimentCommand.Create(),
+        };
+        root.Options.Add(new Option<Verbosity>(VerbosityOption, "-v")
+        {
+            Description = "Quiet (results and errors), Normal (also progress) or Detailed (also every experiment epoch, and stack traces of errors).",
+            DefaultValueFactory = _ => Verbosity.Normal,
+            Recursive = true,
+        });
+        return root;
+    }
+
+    /// <summary>Runs a command line as the process: Ctrl-C and SIGTERM stop the command cleanly.</summary>
+    public static int Run(string[] args)
+    {
+        using var interruption = Interruption.Install();
+        return Create().Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 
     /// <summary>
-    /// Runs a command's body; a bad option or data error (ArgumentException) or a failed training run
-    /// (InvalidOperationException) is reported as one line on standard error with exit code 1, not as a stack trace.
+    /// Runs a command's body. Any error is one line on standard error naming its cause (with the stack trace under
+    /// --verbosity detailed), exit code 1; an interruption says so, exit code 130 (SIGINT) or 143 (SIGTERM).
     /// </summary>
-    public static int Guard(Func<int> body)
+    public static int Guard(ParseResult parse, Func<CommandRun, int> body)
     {
+        var run = new CommandRun(parse, parse.GetValue<Verbosity>(VerbosityOption));
         try
         {
-            return body();
+            return body(run);
         }
-        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        catch (Exception error) when (CliErrors.IsCancellation(error) && Interruption.Current?.Signal is { } signal)
         {
-            Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine($"Interrupted by {Interruption.Name(signal)}: stopped before finishing; nothing was written.");
+            return Interruption.ExitCode(signal);
+        }
+        catch (Exception error)
+        {
+            Console.Error.WriteLine($"error: {CliErrors.Describe(error).Message}");
+            if (run.Verbosity == Verbosity.Detailed)
+                Console.Error.WriteLine(error);
             return 1;
         }
     }

@@ -32,10 +32,10 @@ internal static class CompareCommand
         command.Options.Add(weightings);
         command.Options.Remove(training.Weighting);
         command.Options.Add(baselines);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
-            var ml = new MLContext(parse.GetValue(training.Seed));
+            var console = run.Output;
+            var ml = run.Context(parse.GetValue(training.Seed));
             var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
@@ -52,24 +52,24 @@ internal static class CompareCommand
                     var clock = Stopwatch.StartNew();
                     var model = ml.MultiTask().Network(options).Fit(train);
                     var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
-                    var values = metrics.Select(m => m.Binary?.AreaUnderRocCurve ?? m.Regression!.RootMeanSquaredError).ToArray();
+                    var values = metrics.Select(Experiment.Leaderboard.Headline).ToArray();
                     rows.Add((label, values, clock.Elapsed));
                     console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
                 }
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();
-                var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks, LoadedDataset.FeatureColumnName,
+                var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind != TaskKind.Multiclass), LoadedDataset.FeatureColumnName,
                     new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Metric:F4}")));
                 foreach (string trainer in SingleTaskBaselines.Trainers)
-                    rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.Single(r => r.Trainer == trainer && r.Task == t.Name).Metric).ToArray(), clock.Elapsed));
+                    rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == t.Name)?.Metric ?? double.NaN).ToArray(), clock.Elapsed));
             }
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Model");
             foreach (var task in dataset.Tasks)
-                table.AddColumn(new TableColumn($"{task.Name} {(task.Kind == TaskKind.Binary ? "AUC" : "RMSE")}").RightAligned());
+                table.AddColumn(new TableColumn($"{task.Name} {Experiment.Leaderboard.MetricName(task.Kind)}").RightAligned());
             foreach (var (model, metrics, _) in rows)
-                table.AddRow([Markup.Escape(model), .. metrics.Select(m => m.ToString("F4", CultureInfo.InvariantCulture))]);
+                table.AddRow([Markup.Escape(model), .. metrics.Select(m => double.IsNaN(m) ? "-" : m.ToString("F4", CultureInfo.InvariantCulture))]);
             console.Console.Write(table);
             return 0;
         }));

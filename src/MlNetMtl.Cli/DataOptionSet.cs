@@ -23,14 +23,31 @@ internal enum DataFormat
     KuaiRand,
 }
 
-/// <summary>--dataset, --format, --task and --ignore-cols, and how they become data.</summary>
+/// <summary>--dataset, --format, --task, --ignore-cols, --role and --missing-labels, and how they become data.</summary>
 internal sealed class DataOptionSet
 {
     public Option<FileInfo> Dataset { get; } = new("--dataset", "-d") { Description = "The data file.", Required = true };
     public Option<DataFormat> Format { get; } = new("--format") { Description = "Csv (header row; tasks from --task), Adult, CensusKdd, AliCcp, AliExpress or KuaiRand.", DefaultValueFactory = _ => DataFormat.Csv };
-    public Option<string[]> Tasks { get; } = new("--task") { Description = "A task as name:labelColumn:kind[:weight], kind binary, regression or multiclass (repeat for each task; Csv only).", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Tasks { get; } = new("--task")
+    {
+        Description = "A task as name:labelColumn:kind[:weight][:positive=VALUE], kind binary, regression or multiclass; a binary label of two text values that are " +
+                      "not true/false, yes/no, 1/0 … names its positive value, e.g. income:income:binary:positive=>50K (repeat for each task; Csv only).",
+        AllowMultipleArgumentsPerToken = false,
+    };
     public Option<string> Ignore { get; } = new("--ignore-cols") { Description = "Comma-separated columns that are neither features nor labels (Csv only).", DefaultValueFactory = _ => "" };
     public Option<string[]> Roles { get; } = new("--role") { Description = "Override a column's inferred role: column=numeric|boolean|categorical|id|text|ignore (repeat; Csv only).", AllowMultipleArgumentsPerToken = false };
+    public Option<MissingLabelPolicy> MissingLabels { get; } = new("--missing-labels")
+    {
+        Description = "Rows whose label is missing (empty, ?, NA, NaN): Error (stop and say where) or Mask (leave them out of that task's loss and metrics).",
+        DefaultValueFactory = _ => MissingLabelPolicy.Error,
+    };
+
+    public Option<int> TextFeatures { get; } = new("--text-features")
+    {
+        Description = "Most feature slots of all free-text columns together (the most frequent word and character n-grams; Csv only).",
+        DefaultValueFactory = _ => new FeatureSpec().TextFeatures,
+    };
+    public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Bits of the hashed id space, 1 to 30 (default: from the row count, 10 to 18; Csv only)." };
 
     public void AddTo(Command command, bool withTasks)
     {
@@ -41,6 +58,16 @@ internal sealed class DataOptionSet
         command.Options.Add(Tasks);
         command.Options.Add(Ignore);
         command.Options.Add(Roles);
+        command.Options.Add(MissingLabels);
+        command.Options.Add(TextFeatures);
+        command.Options.Add(HashBits);
+    }
+
+    /// <summary>The featurization of an inferred file, with --text-features and --hash-bits.</summary>
+    public FeatureSpec Features(ParseResult parse, InferredSchema schema)
+    {
+        var spec = schema.Features(schema.Rows);
+        return spec with { TextFeatures = parse.GetValue(TextFeatures), HashBits = parse.GetValue(HashBits) ?? spec.HashBits };
     }
 
     /// <summary>The --role overrides.</summary>
@@ -57,25 +84,41 @@ internal sealed class DataOptionSet
         return roles;
     }
 
-    /// <summary>The --task list.</summary>
-    public TaskColumn[] ParseTasks(ParseResult parse) => (parse.GetValue(Tasks) ?? []).Select(ParseTask).ToArray();
+    /// <summary>The --task list, with --missing-labels.</summary>
+    public TaskColumn[] ParseTasks(ParseResult parse)
+    {
+        var policy = parse.GetValue(MissingLabels);
+        var tasks = (parse.GetValue(Tasks) ?? []).Select(text => ParseTask(text, policy)).ToArray();
+        var twice = tasks.GroupBy(t => t.LabelColumnName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new ArgumentException($"--task: {string.Join(" and ", twice.Select(t => $"'{t.Name}'"))} both learn from column '{twice.Key}'; give each task its own label column.");
+        return tasks;
+    }
 
     /// <summary>The --ignore-cols list.</summary>
     public string[] IgnoredColumns(ParseResult parse) => parse.GetValue(Ignore)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>Loads a training file with its tasks and featurizer.</summary>
-    public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse)
+    /// <summary>The --dataset path, checked to exist and be readable.</summary>
+    public string DatasetPath(ParseResult parse) => CliPaths.Input(parse.GetValue(Dataset)!, "--dataset");
+
+    /// <summary>Loads a training file with its tasks and featurizer; a Csv file's roles are inferred from all its rows.</summary>
+    public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse) => LoadForTraining(ml, parse, out _);
+
+    /// <summary>As <see cref="LoadForTraining(MLContext, ParseResult)"/>, also giving a Csv file's inferred columns (null for other formats).</summary>
+    public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse, out InferredSchema? inferred)
     {
-        string path = parse.GetValue(Dataset)!.FullName;
+        string path = DatasetPath(parse);
         var format = parse.GetValue(Format);
         var tasks = ParseTasks(parse);
-        if (format != DataFormat.Csv && tasks.Length > 0)
-            throw new ArgumentException($"--task applies to Csv files; the {format} loader defines its own tasks.");
-        return format == DataFormat.Csv
-            ? tasks.Length == 0
-                ? throw new ArgumentException("Give at least one --task name:labelColumn:kind for a Csv file.")
-                : CsvDataset.Load(ml, path, tasks, IgnoredColumns(parse), ParseRoles(parse))
-            : LoadFormat(ml, format, path);
+        inferred = null;
+        if (format != DataFormat.Csv)
+            return tasks.Length > 0
+                ? throw new ArgumentException($"--task applies to Csv files; the {format} loader defines its own tasks.")
+                : LoadFormat(ml, format, path);
+        if (tasks.Length == 0)
+            throw new ArgumentException("Give at least one --task name:labelColumn:kind for a Csv file.");
+        inferred = ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), IgnoredColumns(parse), ParseRoles(parse));
+        return CsvDataset.Load(ml, inferred, tasks, Features(parse, inferred));
     }
 
     /// <summary>Reads a file of one of the named formats (not Csv).</summary>
@@ -91,20 +134,28 @@ internal sealed class DataOptionSet
 
     /// <summary>Loads --dataset to score with a trained model whose input schema is <paramref name="inputSchema"/>.</summary>
     public IDataView LoadForModel(MLContext ml, ParseResult parse, DataViewSchema inputSchema) =>
-        LoadForModel(ml, parse.GetValue(Format), parse.GetValue(Dataset)!.FullName, inputSchema);
+        LoadForModel(ml, parse.GetValue(Format), DatasetPath(parse), inputSchema);
 
     /// <summary>Loads a file in <paramref name="format"/> to score with a model whose input schema is <paramref name="inputSchema"/>.</summary>
-    public static IDataView LoadForModel(MLContext ml, DataFormat format, string path, DataViewSchema inputSchema)
-    {
-        return format == DataFormat.Csv ? CsvDataset.LoadForSchema(ml, path, inputSchema) : LoadFormat(ml, format, path).Data;
-    }
+    public static IDataView LoadForModel(MLContext ml, DataFormat format, string path, DataViewSchema inputSchema) =>
+        format == DataFormat.Csv ? CsvDataset.LoadForSchema(ml, path, inputSchema) : LoadFormat(ml, format, path).Data;
 
-    internal static TaskColumn ParseTask(string text)
+    /// <summary>Parses name:labelColumn:kind[:weight][:positive=VALUE] (VALUE runs to the end, colons included).</summary>
+    internal static TaskColumn ParseTask(string text, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error)
     {
-        var parts = text.Split(':');
-        if (parts.Length is < 3 or > 4)
-            throw new ArgumentException($"--task '{text}' must be name:labelColumn:kind[:weight].");
-        var kind = parts[2].ToLowerInvariant() switch
+        const string form = "name:labelColumn:kind[:weight][:positive=VALUE]";
+        string? positive = null;
+        string head = text;
+        int positiveAt = text.IndexOf(":positive=", StringComparison.OrdinalIgnoreCase);
+        if (positiveAt >= 0)
+        {
+            positive = text[(positiveAt + ":positive=".Length)..];
+            head = text[..positiveAt];
+        }
+        var parts = head.Split(':');
+        if (parts.Length is < 3 or > 4 || parts.Take(3).Any(p => p.Trim().Length == 0))
+            throw new ArgumentException($"--task '{text}' must be {form}.");
+        var kind = parts[2].Trim().ToLowerInvariant() switch
         {
             "binary" => TaskKind.Binary,
             "regression" => TaskKind.Regression,
@@ -113,7 +164,11 @@ internal sealed class DataOptionSet
         };
         float weight = 1f;
         if (parts.Length == 4 && !float.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out weight))
-            throw new ArgumentException($"--task '{text}': weight '{parts[3]}' is not a number.");
-        return new TaskColumn(parts[0], parts[1], kind, weight);
+            throw new ArgumentException($"--task '{text}': '{parts[3]}' is neither a weight nor positive=VALUE ({form}).");
+        if (positive is not null && kind != TaskKind.Binary)
+            throw new ArgumentException($"--task '{text}': positive= names the positive value of a binary task; this task is {kind.ToString().ToLowerInvariant()}.");
+        if (positive is { Length: 0 })
+            throw new ArgumentException($"--task '{text}': positive= needs the value of the positive rows, e.g. positive=yes.");
+        return new TaskColumn(parts[0].Trim(), parts[1].Trim(), kind, weight, missingLabels, positiveValue: positive);
     }
 }

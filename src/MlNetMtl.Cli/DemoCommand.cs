@@ -24,9 +24,10 @@ internal static class DemoCommand
         command.Options.Remove(training.Seed);
         command.Options.Add(rows);
         command.Options.Add(output);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
+            var console = run.Output;
+            string path = CliPaths.Output(parse.GetValue(output) ?? new FileInfo(Path.Combine(Path.GetTempPath(), "mlnet-mtl-demo.zip")), "--output");
             var generator = data.CreateGenerator(parse);
             int seed = parse.GetValue(data.Seed), trainRows = parse.GetValue(rows);
             console.Line($"Generating {trainRows:N0} training and {trainRows / 4:N0} test rows: d={parse.GetValue(data.Dimension)}, " +
@@ -34,8 +35,9 @@ internal static class DemoCommand
             var train = new DatasetDataView(generator.Generate(trainRows, seed));
             var test = new DatasetDataView(generator.Generate(Math.Max(1, trainRows / 4), seed + 1));
 
-            var ml = new MLContext(seed);
-            var options = training.Create(parse, DatasetDataView.FeatureColumnName, train.Tasks, console.EpochProgress(train.Tasks.Select(t => t.Name).ToArray()));
+            var ml = run.Context(seed);
+            var progress = run.Verbosity == Verbosity.Quiet ? null : console.EpochProgress(train.Tasks.Select(t => t.Name).ToArray());
+            var options = training.Create(parse, DatasetDataView.FeatureColumnName, train.Tasks, progress);
             options.Seed = seed;
             string experts = $"[{string.Join(", ", options.ExpertWidths)}]";
             string body = options.Architecture switch
@@ -47,7 +49,7 @@ internal static class DemoCommand
             console.Line($"{options.Architecture}: {body}, towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
                          $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
             var clock = Stopwatch.StartNew();
-            var model = ml.MultiTask().Network(options).Fit(train);
+            var model = ml.MultiTask().Network(options).Fit(train, null, run.Token);
             var best = model.TrainingHistory[model.BestEpoch - 1];
             string criterion = options.EarlyStoppingTask is null ? $"mean validation loss {best.MeanValidationLoss:F4}" : $"{options.EarlyStoppingTask} validation metric {best.ValidationMetric:F4}";
             console.Line($"Trained {model.TrainingHistory.Count} epochs in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {best.Epoch} ({criterion}).");
@@ -56,17 +58,24 @@ internal static class DemoCommand
             console.Line($"Held-out test ({test.GetRowCount():N0} rows):");
             console.Metrics(ml.MultiTask().Evaluate(scored, model));
 
-            string path = parse.GetValue(output)?.FullName ?? Path.Combine(Path.GetTempPath(), "mlnet-mtl-demo.zip");
             ml.MultiTask().SaveModel(model, train.Schema, path);
             var reloaded = new MLContext(seed).MultiTask().LoadModel(path, out _);
-            string task = train.Tasks[0].Name;
-            var before = model.Transform(test).GetColumn<float>(OutputColumnNames.Score(task)).ToArray();
-            var after = reloaded.Transform(test).GetColumn<float>(OutputColumnNames.Score(task)).ToArray();
+            var before = Scores(model, test, train.Tasks);
+            var after = Scores(reloaded, test, train.Tasks);
             bool same = before.SequenceEqual(after);
             console.Line($"Saved the model to {path} ({new FileInfo(path).Length / 1024:N0} KiB); reloaded in a fresh MLContext: " +
-                         (same ? $"identical predictions on all {after.Length:N0} test rows." : "PREDICTIONS DIFFER."));
+                         (same ? $"identical predictions on all {test.GetRowCount():N0} test rows." : "PREDICTIONS DIFFER."));
             return same ? 0 : 1;
         }));
         return command;
+    }
+
+    /// <summary>Every task's scores of every row (all k of a multiclass task), in order.</summary>
+    private static float[] Scores(ITransformer model, IDataView data, IEnumerable<TaskColumn> tasks)
+    {
+        var scored = model.Transform(data);
+        return tasks.SelectMany(task => task.Kind == Data.TaskKind.Multiclass
+            ? scored.GetColumn<float[]>(OutputColumnNames.Score(task.Name)).SelectMany(v => v)
+            : scored.GetColumn<float>(OutputColumnNames.Score(task.Name))).ToArray();
     }
 }

@@ -15,16 +15,19 @@ internal static class EvaluateCommand
         command.Options.Add(model);
         data.AddTo(command, withTasks: false);
         command.Options.Add(group);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
-            var (ml, transformer, scored) = ScoredData.Load(parse, model, data);
-            console.Metrics(ml.MultiTask().Evaluate(scored, transformer));
-            if (parse.GetValue(group) is { } groupColumn)
-                foreach (var task in transformer.Tasks.Where(t => t.Kind == Data.TaskKind.Binary))
+            var scored = ScoredData.Load(run, model, data, needLabels: true);
+            string? groupColumn = parse.GetValue(group);
+            if (groupColumn is not null && scored.Scored.Schema.GetColumnOrNull(groupColumn) is null)
+                throw new ArgumentException($"--group-col '{groupColumn}' is not a column of '{scored.DataPath}' the model keeps ({string.Join(", ", scored.Scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+            var ml = scored.Context;
+            run.Output.Metrics(ml.MultiTask().Evaluate(scored.Scored, scored.Model));
+            if (groupColumn is not null)
+                foreach (var task in scored.Model.Tasks.Where(t => t.Kind == Data.TaskKind.Binary))
                 {
-                    var gauc = ml.MultiTask().GroupAuc(scored, task, groupColumn);
-                    console.Line($"{task.Name}: GAUC {gauc.Value:F4} over {gauc.GroupsUsed:N0} groups ({gauc.GroupsSkipped:N0} with one class skipped).");
+                    var gauc = ml.MultiTask().GroupAuc(scored.Scored, task, groupColumn);
+                    run.Output.Line($"{task.Name}: GAUC {gauc.Value:F4} over {gauc.GroupsUsed:N0} groups ({gauc.GroupsSkipped:N0} with one class skipped).");
                 }
             return 0;
         }));

@@ -16,10 +16,10 @@ internal static class GainCommand
         data.AddTo(command, withTasks: true);
         training.AddTo(command);
         command.Options.Add(test);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
-            var ml = new MLContext(parse.GetValue(training.Seed));
+            var console = run.Output;
+            var ml = run.Context(parse.GetValue(training.Seed));
             var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
             var report = ml.MultiTask().MultiTaskGain(train, testFeatures, options,

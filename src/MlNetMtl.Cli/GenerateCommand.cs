@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using MlNetMtl.Data;
+using MlNetMtl.IO;
 
 namespace MlNetMtl.Cli;
 
@@ -17,40 +18,29 @@ internal static class GenerateCommand
         data.AddTo(command);
         command.Options.Add(rows);
         command.Options.Add(output);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
+            string path = CliPaths.Output(parse.GetValue(output)!, "--output");
             var generated = data.CreateGenerator(parse).Generate(parse.GetValue(rows), parse.GetValue(data.Seed));
-            var file = parse.GetValue(output)!;
-            Write(generated, file);
-            Console.WriteLine($"Wrote {generated.Rows:N0} rows × {generated.Features.Dimension} features and {generated.Tasks.Count} labels to {file.FullName}.");
+            AtomicFile.Write(path, (string temporary) => Write(generated, temporary, run.Token));
+            run.Output.Line($"Wrote {generated.Rows:N0} rows × {generated.Features.Dimension} features and {generated.Tasks.Count} {generated.Tasks[0].Kind.ToString().ToLowerInvariant()} labels to {path}.");
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Writes to a temporary file first, so a failure never leaves a half-written CSV at the target.</summary>
-    private static void Write(MultiTaskDataset data, FileInfo file)
+    private static void Write(MultiTaskDataset data, string path, CancellationToken token)
     {
         var features = (DenseFeatures)data.Features;
-        string temporary = file.FullName + ".tmp";
-        try
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        writer.WriteLine(string.Join(",", Enumerable.Range(0, features.Dimension).Select(i => $"f{i}").Concat(data.Tasks.Select(t => t.Name))));
+        for (int r = 0; r < data.Rows; r++)
         {
-            using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
-            {
-                writer.WriteLine(string.Join(",", Enumerable.Range(0, features.Dimension).Select(i => $"f{i}").Concat(data.Tasks.Select(t => t.Name))));
-                for (int r = 0; r < data.Rows; r++)
-                {
-                    var values = features.Row(r).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))
-                        .Concat(data.Labels.Select(l => l[r].ToString("R", CultureInfo.InvariantCulture)));
-                    writer.WriteLine(string.Join(",", values));
-                }
-            }
-            File.Move(temporary, file.FullName, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
+            if ((r & 1023) == 0)
+                token.ThrowIfCancellationRequested();
+            var values = features.Row(r).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))
+                .Concat(data.Labels.Select(l => l[r].ToString("R", CultureInfo.InvariantCulture)));
+            writer.WriteLine(string.Join(",", values));
         }
     }
 }

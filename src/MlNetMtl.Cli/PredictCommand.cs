@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetMtl.IO;
 
 namespace MlNetMtl.Cli;
 
 /// <summary>
-/// <c>mlnet-mtl predict</c>: a saved model and a data file in, a CSV out with one row per input row (same order)
-/// and each task's output columns (<c>task.Score</c>, and <c>task.Probability</c>, <c>task.PredictedLabel</c> for binary tasks;
-/// a multiclass task's class probabilities joined by ";" and its predicted class as a 1-based key).
+/// <c>mlnet-mtl predict</c>: a saved model and a data file in, a CSV out with one row per input row (same order) and each
+/// task's outputs: <c>task.Score</c>, and <c>task.Probability</c>, <c>task.PredictedLabel</c> for binary tasks; for a
+/// multiclass task one <c>task.Score.CLASS</c> column of probability per class and <c>task.PredictedLabel</c> the class's name.
 /// </summary>
 internal static class PredictCommand
 {
@@ -17,70 +18,77 @@ internal static class PredictCommand
     {
         var data = new DataOptionSet();
         var model = new Option<FileInfo>("--model", "-m") { Description = "The model file (.zip).", Required = true };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file of predictions to write.", Required = true };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file of predictions to write (never the input or the model; replaced only when complete).", Required = true };
         var command = new Command("predict", "Score a data file with a saved model and write each task's outputs as CSV.");
         command.Options.Add(model);
         data.AddTo(command, withTasks: false);
         command.Options.Add(output);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var (_, transformer, scored) = ScoredData.Load(parse, model, data);
-            var columns = transformer.Tasks.SelectMany(t => OutputColumnNames.For(t.Name, t.Kind)).Select(name => scored.Schema[name]).ToArray();
-            var file = parse.GetValue(output)!;
-            long rows = Write(scored, columns, file);
-            new CliOutput().Line($"Wrote {rows:N0} rows of predictions ({string.Join(", ", columns.Select(c => c.Name))}) to {file.FullName}.");
+            string modelPath = CliPaths.Input(parse.GetValue(model)!, "--model");
+            string path = CliPaths.Output(parse.GetValue(output)!, "--output", data.DatasetPath(parse), modelPath);
+            var scored = ScoredData.Load(run, model, data, needLabels: false);
+            var columns = scored.Model.Tasks.SelectMany(t => OutputColumnNames.For(t.Name, t.Kind).Select(name => (t, scored.Scored.Schema[name]))).ToArray();
+            long rows = 0;
+            AtomicFile.Write(path, (string temporary) => rows = Write(scored.Scored, columns, temporary, run.Token));
+            run.Output.Line($"Wrote {rows:N0} rows of predictions ({string.Join(", ", scored.Model.Tasks.Select(t => t.Name))}) to {path}.");
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Writes beside the target and moves it into place, so a failure leaves no partial file.</summary>
-    private static long Write(IDataView scored, DataViewSchema.Column[] columns, FileInfo file)
+    private static long Write(IDataView scored, (TaskColumn Task, DataViewSchema.Column Column)[] columns, string path, CancellationToken token)
     {
-        string temporary = file.FullName + ".tmp";
         long rows = 0;
-        try
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        using var cursor = scored.GetRowCursor(columns.Select(c => c.Column));
+        var cells = columns.Select(c => Cell(cursor, c.Column, c.Task)).ToArray();
+        writer.WriteLine(string.Join(",", cells.SelectMany(c => c.Headers).Select(Quote)));
+        while (cursor.MoveNext())
         {
-            using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
-            using (var cursor = scored.GetRowCursor(columns))
-            {
-                writer.WriteLine(string.Join(",", columns.Select(c => c.Name)));
-                var getters = columns.Select(column => Cell(cursor, column)).ToArray();
-                while (cursor.MoveNext())
-                {
-                    writer.WriteLine(string.Join(",", getters.Select(get => get())));
-                    rows++;
-                }
-            }
-            File.Move(temporary, file.FullName, overwrite: true);
-            return rows;
+            if ((rows & 1023) == 0)
+                token.ThrowIfCancellationRequested();
+            writer.WriteLine(string.Join(",", cells.Select(c => c.Read())));
+            rows++;
         }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        return rows;
     }
 
-    private static Func<string> Cell(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>An output column's CSV headers and a reader of its cells for the current row.</summary>
+    private sealed record OutputCells(IReadOnlyList<string> Headers, Func<string> Read);
+
+    private static OutputCells Cell(DataViewRowCursor cursor, DataViewSchema.Column column, TaskColumn task)
     {
+        string[] one = [column.Name];
         if (column.Type == BooleanDataViewType.Instance)
         {
             var getter = cursor.GetGetter<bool>(column);
-            return () => { bool value = false; getter(ref value); return value ? "true" : "false"; };
+            return new(one, () => { bool value = false; getter(ref value); return value ? "true" : "false"; });
         }
         if (column.Type is KeyDataViewType)
         {
+            // The predicted class: its name, or its 0-based index when the classes are unnamed (labels given as indices).
             var key = cursor.GetGetter<uint>(column);
-            return () => { uint value = 0; key(ref value); return value.ToString(CultureInfo.InvariantCulture); };
+            var names = task.ClassNames;
+            return new(one, () =>
+            {
+                uint value = 0;
+                key(ref value);
+                return value == 0 ? "" : names is null ? (value - 1).ToString(CultureInfo.InvariantCulture) : Quote(names[(int)value - 1]);
+            });
         }
-        if (column.Type is VectorDataViewType)
+        if (column.Type is VectorDataViewType vector)
         {
-            var vector = cursor.GetGetter<VBuffer<float>>(column);
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
             var buffer = default(VBuffer<float>);
-            return () => { vector(ref buffer); return string.Join(";", buffer.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))); };
+            var headers = Enumerable.Range(0, vector.Size).Select(c => $"{column.Name}.{task.ClassNames?[c] ?? c.ToString(CultureInfo.InvariantCulture)}").ToArray();
+            return new(headers, () => { getter(ref buffer); return string.Join(",", buffer.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))); });
         }
         var single = cursor.GetGetter<float>(column);
-        return () => { float value = 0; single(ref value); return value.ToString("R", CultureInfo.InvariantCulture); };
+        return new(one, () => { float value = 0; single(ref value); return value.ToString("R", CultureInfo.InvariantCulture); });
     }
+
+    /// <summary>A CSV field: quoted when it holds a separator, a quote or a line break.</summary>
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

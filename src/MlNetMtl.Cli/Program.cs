@@ -1,3 +1,3 @@
 using MlNetMtl.Cli;
 
-return CliApp.Create().Parse(args).Invoke();
+return CliApp.Run(args);

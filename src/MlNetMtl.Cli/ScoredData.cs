@@ -4,13 +4,51 @@ using Microsoft.ML;
 namespace MlNetMtl.Cli;
 
 /// <summary>A saved model applied to a data file: what <c>evaluate</c> and <c>predict</c> start from.</summary>
-internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model, IDataView Scored)
+internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model, IDataView Scored, string ModelPath, string DataPath)
 {
-    public static ScoredData Load(ParseResult parse, Option<FileInfo> modelOption, DataOptionSet data)
+    /// <summary>Loads the model and the data file, and checks the file holds every column the model reads (and, with <paramref name="needLabels"/>, every label).</summary>
+    public static ScoredData Load(CommandRun run, Option<FileInfo> modelOption, DataOptionSet data, bool needLabels)
     {
-        var ml = new MLContext();
-        var loaded = ml.MultiTask().LoadModel(parse.GetValue(modelOption)!.FullName, out var schema);
-        var model = MultiTaskTransformer.FindIn(loaded) ?? throw new ArgumentException("The model holds no MlNetMtl multi-task transformer.");
-        return new ScoredData(ml, model, loaded.Transform(data.LoadForModel(ml, parse, schema)));
+        string modelPath = CliPaths.Input(run.Parse.GetValue(modelOption)!, "--model");
+        string dataPath = data.DatasetPath(run.Parse);
+        var ml = run.Context(seed: null);
+        var loaded = ml.MultiTask().LoadModel(modelPath, out var schema);
+        var model = MultiTaskTransformer.FindIn(loaded) ?? throw new ArgumentException($"--model '{modelPath}' holds no MlNetMtl multi-task transformer.");
+        var input = data.LoadForModel(ml, run.Parse, schema);
+        var optional = model.Tasks.SelectMany(t => new[] { t.LabelColumnName, t.WeightColumnName }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (needLabels)
+        {
+            var missing = model.Tasks.Where(t => input.Schema.GetColumnOrNull(t.LabelColumnName) is null).ToArray();
+            if (missing.Length > 0)
+                throw new ArgumentException($"'{dataPath}' lacks the label column(s) {string.Join(", ", missing.Select(t => $"'{t.LabelColumnName}' (task '{t.Name}')"))}, so it cannot be evaluated.");
+        }
+        RequireInputs(loaded, schema, input.Schema, optional, dataPath);
+        return new ScoredData(ml, model, loaded.Transform(input), modelPath, dataPath);
+    }
+
+    /// <summary>Names the columns the model reads that the file lacks (labels and unused columns may be absent).</summary>
+    private static void RequireInputs(ITransformer model, DataViewSchema trained, DataViewSchema file, HashSet<string> optional, string path)
+    {
+        var absent = trained.Where(c => !c.IsHidden && file.GetColumnOrNull(c.Name) is null && !optional.Contains(c.Name)).ToArray();
+        if (absent.Length == 0)
+            return;
+        // A column is needed when the model's schema fails without it (an ignored column, say, is not).
+        var needed = absent.Where(column =>
+        {
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumns(file);
+            builder.AddColumns(absent.Where(c => c.Index != column.Index));
+            try
+            {
+                model.GetOutputSchema(builder.ToSchema());
+                return true;
+            }
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException)
+            {
+                return false;
+            }
+        }).Select(c => c.Name).ToArray();
+        if (needed.Length > 0)
+            throw new ArgumentException($"'{path}' lacks column(s) {string.Join(", ", needed)}, which the model reads (its header has {string.Join(", ", file.Select(c => c.Name))}).");
     }
 }

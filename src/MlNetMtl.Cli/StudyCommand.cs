@@ -20,9 +20,9 @@ internal static class StudyCommand
         command.Options.Add(correlations);
         command.Options.Add(seeds);
         command.Options.Add(rows);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
+            var console = run.Output;
             var options = new CorrelationStudy.Options
             {
                 Correlations = parse.GetValue(correlations)!.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
@@ -32,7 +32,7 @@ internal static class StudyCommand
             };
             console.Line($"MMoE (8 experts × 16, towers 8) vs shared-bottom [{CorrelationStudy.ParameterMatchedSharedBottom(options.Dimension).BottomWidths[0]}] (towers 8), " +
                          $"d={options.Dimension}, {options.TrainRows:N0} training rows, {options.Seeds} seeds per cell:");
-            var results = CorrelationStudy.Run(options, new Progress<CorrelationStudy.Result>(r => console.Line($"  p={r.Correlation:F2} {r.Model}: {r.MeanLoss:F4}")));
+            var results = CorrelationStudy.Run(options, new Progress<CorrelationStudy.Result>(r => console.Line($"  p={r.Correlation:F2} {r.Model}: {r.MeanLoss:F4}")), run.Token);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("p", "MMoE MSE", "Shared-bottom MSE", "parameters (MMoE / SB)");
             foreach (var group in results.GroupBy(r => r.Correlation))
             {

@@ -9,7 +9,8 @@ internal sealed class SyntheticDataOptions
 {
     public Option<int> Dimension { get; } = new("--dimension") { Description = "Input dimension d.", DefaultValueFactory = _ => 100 };
     public Option<double> Correlation { get; } = new("--correlation") { Description = "Task correlation p in [-1, 1].", DefaultValueFactory = _ => 0.9 };
-    public Option<TaskKind> Kind { get; } = new("--kind") { Description = "Binary (labels thresholded at the median) or Regression.", DefaultValueFactory = _ => TaskKind.Binary };
+    public Option<TaskKind> Kind { get; } = new("--kind") { Description = "Binary (labels thresholded at the median), Regression, or Multiclass (cut into --classes classes of equal share).", DefaultValueFactory = _ => TaskKind.Binary };
+    public Option<int> Classes { get; } = new("--classes") { Description = "Classes of each multiclass task.", DefaultValueFactory = _ => new SyntheticTaskOptions().ClassCount };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generator, the split and training.", DefaultValueFactory = _ => 42 };
 
     public void AddTo(Command command)
@@ -17,6 +18,7 @@ internal sealed class SyntheticDataOptions
         command.Options.Add(Dimension);
         command.Options.Add(Correlation);
         command.Options.Add(Kind);
+        command.Options.Add(Classes);
         command.Options.Add(Seed);
     }
 
@@ -25,6 +27,7 @@ internal sealed class SyntheticDataOptions
         Dimension = parse.GetValue(Dimension),
         Correlation = parse.GetValue(Correlation),
         Kind = parse.GetValue(Kind),
+        ClassCount = parse.GetValue(Classes),
         Seed = parse.GetValue(Seed),
     });
 }

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Microsoft.ML;
+using System.Diagnostics;
 using MlNetMtl.Datasets;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Cli;
 
-/// <summary><c>mlnet-mtl train</c>: featurize a data file, train a shared-bottom model, optionally evaluate it, save it as a .zip.</summary>
+/// <summary><c>mlnet-mtl train</c>: featurize a data file, train a multi-task model, optionally evaluate it, save it as a .zip.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -14,11 +14,11 @@ internal static class TrainCommand
         var data = new DataOptionSet();
         var training = new TrainingOptionSet(defaultEpochs: 20);
         var test = new Option<FileInfo>("--test-dataset") { Description = "A file in the same format to evaluate the trained model on." };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "The model file to write.", DefaultValueFactory = _ => new FileInfo("model.zip") };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "The model file to write (replaced only once the new model is complete).", DefaultValueFactory = _ => new FileInfo("model.zip") };
         var warmStart = new Option<FileInfo>("--warm-start") { Description = "A saved model to continue from (same architecture and features); new tasks get fresh towers." };
         var pretrained = new Option<FileInfo>("--pretrained") { Description = "A text file of pretrained vectors (one per line) for the first layer's rows of a block of feature slots." };
         var pretrainedStart = new Option<int>("--pretrained-first-slot") { Description = "The feature slot of the first pretrained vector.", DefaultValueFactory = _ => 0 };
-        var freeze = new Option<FreezeMode>("--freeze") { Description = "None, Shared (fine-tune towers only) or WarmStarted (train only new tasks).", DefaultValueFactory = _ => FreezeMode.None };
+        var freeze = new Option<FreezeMode>("--freeze") { Description = "None, Shared (fine-tune towers only) or WarmStarted (train only new tasks); needs --warm-start.", DefaultValueFactory = _ => FreezeMode.None };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         training.AddTo(command);
@@ -28,33 +28,51 @@ internal static class TrainCommand
         command.Options.Add(freeze);
         command.Options.Add(pretrained);
         command.Options.Add(pretrainedStart);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
-            var console = new CliOutput();
-            var ml = new MLContext(parse.GetValue(training.Seed));
+            // Every path is checked before the minutes of training that would otherwise be lost.
+            string datasetPath = data.DatasetPath(parse);
+            string? testPath = parse.GetValue(test) is { } testFile ? CliPaths.Input(testFile, "--test-dataset") : null;
+            string? startPath = parse.GetValue(warmStart) is { } startFile ? CliPaths.Input(startFile, "--warm-start") : null;
+            string? vectorsPath = parse.GetValue(pretrained) is { } vectors ? CliPaths.Input(vectors, "--pretrained") : null;
+            string path = CliPaths.Output(parse.GetValue(output)!, "--output", datasetPath, testPath, startPath, vectorsPath);
+            if (parse.GetValue(freeze) != FreezeMode.None && startPath is null)
+                throw new ArgumentException($"--freeze {parse.GetValue(freeze)} needs --warm-start: frozen layers would keep their random initialisation.");
+
+            var ml = run.Context(parse.GetValue(training.Seed));
             var dataset = data.LoadForTraining(ml, parse);
-            console.Line($"Tasks: {string.Join(", ", dataset.Tasks.Select(t => $"{t.Name} ({t.Kind}, label '{t.LabelColumnName}')"))}.");
-            var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, console.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray()));
-            if (parse.GetValue(warmStart) is { } startFile)
-                options.WarmStart = MultiTaskTransformer.FindIn(ml.MultiTask().LoadModel(startFile.FullName, out _))
-                    ?? throw new ArgumentException($"'{startFile.FullName}' holds no MlNetMtl multi-task transformer.");
+            run.Notes(dataset.Notes);
+            run.Progress($"Tasks: {string.Join(", ", dataset.Tasks.Select(Describe))}.");
+            var progress = run.Verbosity == Verbosity.Quiet ? null : run.Output.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray());
+            var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress);
+            if (startPath is not null)
+                options.WarmStart = MultiTaskTransformer.FindIn(ml.MultiTask().LoadModel(startPath, out _))
+                    ?? throw new ArgumentException($"--warm-start '{startPath}' holds no MlNetMtl multi-task transformer.");
             options.Freeze = parse.GetValue(freeze);
-            if (parse.GetValue(pretrained) is { } vectors)
-                options.Pretrained = PretrainedVectors.FromFile(vectors.FullName, parse.GetValue(pretrainedStart));
+            if (vectorsPath is not null)
+                options.Pretrained = PretrainedVectors.FromFile(vectorsPath, parse.GetValue(pretrainedStart));
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
-            console.Line($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
-            if (parse.GetValue(test) is { } testFile)
+            run.Progress($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
+            if (testPath is not null)
             {
-                var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testFile.FullName, dataset.Data.Schema);
-                console.Line($"Test set {testFile.Name}:");
-                console.Metrics(ml.MultiTask().Evaluate(model.Transform(testData), dataset.Tasks));
+                var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testPath, dataset.Data.Schema);
+                run.Output.Line($"Test set {Path.GetFileName(testPath)}:");
+                run.Output.Metrics(ml.MultiTask().Evaluate(model.Transform(testData), MultiTaskTransformer.FindIn(model)!));
             }
-            string path = parse.GetValue(output)!.FullName;
+            run.Token.ThrowIfCancellationRequested();
             ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);
-            console.Line($"Saved the model to {path}.");
+            run.Output.Line($"Saved the model to {path}.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>"income (Binary, label 'income', positive '>50K')".</summary>
+    internal static string Describe(TaskColumn task)
+    {
+        string detail = task.PositiveValue is { } positive ? $", positive '{positive}'"
+            : task.ClassNames is { } classes ? $", {classes.Count} classes: {string.Join(", ", classes.Take(8))}{(classes.Count > 8 ? ", …" : "")}" : "";
+        return $"{task.Name} ({task.Kind}, label '{task.LabelColumnName}'{detail})";
     }
 }

@@ -20,54 +20,94 @@ internal static class ExperimentCommand
     {
         var data = new DataOptionSet();
         var chain = new Option<string>("--chain") { Description = "Tasks that form a funnel, in order, e.g. click>purchase: adds ESMM (two tasks) and AITM to the search." };
-        var group = new Option<string>("--group-col") { Description = "A user or session column: GAUC per binary task, and the train/test split keeps each group on one side." };
-        var validation = new Option<FileInfo>("--validation-dataset") { Description = "Rows that score the trials (default: 15% of the training rows)." };
+        var group = new Option<string>("--group-col") { Description = "A user or session column: GAUC of each binary task on the test rows (the split is --split-by's)." };
+        var splitBy = new Option<string>("--split-by")
+        {
+            Description = "How test and validation rows are held out: random, group (whole groups of --group-col; cold-start users), group:COLUMN, or time:COLUMN (the latest rows by a numeric time; train on the past).",
+            DefaultValueFactory = _ => "random",
+        };
+        var validation = new Option<FileInfo>("--validation-dataset") { Description = "Rows that score the trials (default: 15% of the training rows, held out as --split-by says)." };
         var test = new Option<FileInfo>("--test-dataset") { Description = "Rows for the leaderboard (default: --split of the data set)." };
         var split = new Option<double>("--split") { Description = "Share of the data set held out as the test set when no --test-dataset is given.", DefaultValueFactory = _ => 0.2 };
         var time = new Option<int>("--train-time") { Description = "Seconds for the search (the baselines and outputs come after).", DefaultValueFactory = _ => 60 };
-        var metric = new Option<string>("--metric") { Description = "What the search maximises: mean-auc (default), mean-rmse, auc:<task> or rmse:<task>." };
+        var metric = new Option<string>("--metric")
+        {
+            Description = "What the search optimises: mean-score (default: mean over tasks of AUC, macro AUC or R²), mean-auc, mean-rmse, auc:TASK, rmse:TASK, r2:TASK or accuracy:TASK.",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the split, the search and training.", DefaultValueFactory = _ => 42 };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write (replaced when the run succeeds; untouched when it fails).", DefaultValueFactory = _ => new DirectoryInfo("mlnet-mtl-experiment") };
-        var verbosity = new Option<Verbosity>("--verbosity", "-v") { Description = "Quiet, Normal or Detailed (every epoch).", DefaultValueFactory = _ => Verbosity.Normal };
+        var output = new Option<DirectoryInfo>("--output", "-o")
+        {
+            Description = "The folder to write, only once the run succeeds: a new or empty folder, or one an earlier experiment wrote (its files are replaced).",
+            DefaultValueFactory = _ => new DirectoryInfo("mlnet-mtl-experiment"),
+        };
+        var force = new Option<bool>("--force") { Description = "Write into a folder that holds other files, beside them (files of the outputs' names are replaced; nothing else is touched)." };
         var epochs = new Option<int>("--max-epochs") { Description = "Most epochs of a trial (early stopping ends most trials sooner).", DefaultValueFactory = _ => 30 };
         var baselines = new Option<bool>("--baselines") { Description = "Train the single-task LightGBM and FastTree baselines for the leaderboard.", DefaultValueFactory = _ => true };
-        var threads = new Option<int>("--threads") { Description = "Threads per trial.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Threads per trial, 1 to 256.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("experiment", "Search multi-task models within a time budget; write the best model, C# to use and retrain it, every trial and a report.");
         data.AddTo(command, withTasks: true);
-        foreach (var option in new Option[] { chain, group, validation, test, split, time, metric, seed, output, verbosity, epochs, baselines, threads })
+        foreach (var option in new Option[] { chain, group, splitBy, validation, test, split, time, metric, seed, output, force, epochs, baselines, threads })
             command.Options.Add(option);
-        command.SetAction(parse => CliApp.Guard(() =>
+        command.SetAction(parse => CliApp.Guard(parse, run =>
         {
+            var (kind, column) = ParseSplit(parse.GetValue(splitBy)!, parse.GetValue(group));
             var settings = new ExperimentSettings
             {
-                Dataset = parse.GetValue(data.Dataset)!.FullName,
+                Dataset = data.DatasetPath(parse),
                 Format = parse.GetValue(data.Format),
                 Tasks = data.ParseTasks(parse),
                 Chain = parse.GetValue(chain) is { Length: > 0 } c ? c.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
                 GroupColumn = parse.GetValue(group),
                 Ignore = data.IgnoredColumns(parse),
                 Roles = data.ParseRoles(parse),
-                ValidationDataset = parse.GetValue(validation)?.FullName,
-                TestDataset = parse.GetValue(test)?.FullName,
+                TextFeatures = parse.GetValue(data.TextFeatures),
+                HashBits = parse.GetValue(data.HashBits),
+                ValidationDataset = parse.GetValue(validation) is { } v ? CliPaths.Input(v, "--validation-dataset") : null,
+                TestDataset = parse.GetValue(test) is { } t ? CliPaths.Input(t, "--test-dataset") : null,
                 TestFraction = parse.GetValue(split) is > 0 and < 1 and var f ? f : throw new ArgumentException("--split must be between 0 and 1."),
+                SplitBy = kind,
+                SplitColumn = column,
                 TrainTime = TimeSpan.FromSeconds(parse.GetValue(time) is > 0 and var s ? s : throw new ArgumentException("--train-time must be at least 1 second.")),
                 Metric = parse.GetValue(metric),
                 Seed = parse.GetValue(seed),
                 Output = parse.GetValue(output)!.FullName,
-                Verbosity = parse.GetValue(verbosity),
+                Force = parse.GetValue(force),
+                Verbosity = run.Verbosity,
                 MaxEpochs = parse.GetValue(epochs) is > 0 and var e ? e : throw new ArgumentException("--max-epochs must be at least 1."),
                 Baselines = parse.GetValue(baselines),
                 Threads = parse.GetValue(threads),
             };
-            return Run(settings, new CliOutput());
+            return Run(settings, run);
         }));
         return command;
     }
 
-    public static int Run(ExperimentSettings settings, CliOutput output)
+    /// <summary>--split-by random | group[:COLUMN] | time:COLUMN.</summary>
+    private static (SplitKind Kind, string? Column) ParseSplit(string text, string? groupColumn)
     {
-        var ml = new MLContext(settings.Seed);
-        var data = ExperimentData.Load(ml, settings, output);
+        var parts = text.Split(':', 2, StringSplitOptions.TrimEntries);
+        return parts[0].ToLowerInvariant() switch
+        {
+            "random" when parts.Length == 1 => (SplitKind.Random, null),
+            "group" when parts.Length == 2 && parts[1].Length > 0 => (SplitKind.Group, parts[1]),
+            "group" when parts.Length == 1 => groupColumn is not null ? (SplitKind.Group, groupColumn)
+                : throw new ArgumentException("--split-by group holds whole groups of --group-col out; give --group-col, or --split-by group:COLUMN."),
+            "time" when parts.Length == 2 && parts[1].Length > 0 => (SplitKind.Time, parts[1]),
+            _ => throw new ArgumentException($"--split-by '{text}' is not random, group, group:COLUMN or time:COLUMN."),
+        };
+    }
+
+    /// <summary>The files an experiment writes, by name, before they exist (to check the output folder).</summary>
+    private static IEnumerable<string> OutputNames(IEnumerable<TaskColumn> tasks) =>
+        new[] { "model.zip", "Model.consumption.cs", "Model.training.cs", "trials.csv", "report.md", "task_weights.png", "gates.png", StagedFolder.ManifestName }
+            .Concat(tasks.SelectMany(t => new[] { $"roc_{ExperimentReport.FileName(t.Name)}.png", $"loss_{ExperimentReport.FileName(t.Name)}.png" }));
+
+    public static int Run(ExperimentSettings settings, CommandRun run)
+    {
+        var output = run.Output;
+        StagedFolder.Check(settings.Output, settings.Force, OutputNames(settings.Tasks), settings.Inputs);
+        var ml = run.Context(settings.Seed);
+        var data = ExperimentData.Load(ml, settings, run);
         var metric = ExperimentMetric.Parse(settings.Metric, data.Tasks);
         var template = new MultiTaskNetworkTrainerOptions
         {
@@ -82,24 +122,29 @@ internal static class ExperimentCommand
         var space = new SearchSpace(data.Chain && data.Tasks.Count >= 2, settings.Seed, esmm: data.Chain && data.Tasks.Count == 2);
 
         using var folder = new StagedFolder(settings.Output);
-        output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"Searching for {settings.TrainTime.TotalSeconds:F0} s over {string.Join(", ", space.Architectures)} × loss weightings × widths, learning rates, dropout; metric {metric.Name} on the validation rows."));
+        run.Progress(string.Create(CultureInfo.InvariantCulture,
+            $"Searching for {settings.TrainTime.TotalSeconds:F0} s over {string.Join(", ", space.Architectures)} × loss weightings × widths, learning rates, dropout; metric {metric.Name} ({metric.Description}) on the validation rows."));
         var clock = Stopwatch.StartNew();
         TrialResult? best = null;
-        var trials = new ExperimentSearch(ml, template, metric, space).Run(data.Train, data.Validation, settings.TrainTime,
+        var search = new ExperimentSearch(ml, template, metric, space);
+        var trials = search.Run(data.Train, data.Validation, settings.TrainTime,
             trial =>
             {
                 if (trial.Status == TrialStatus.Completed && (best is null || metric.Better(trial.Score, best.Score)))
                     best = trial;
                 if (settings.Verbosity != Verbosity.Quiet)
                     output.Line(TrialLine(trial, best, metric, settings.TrainTime - clock.Elapsed));
-            });
+            }, run.Token);
+        if (search.StoppedEarly is { } reason)
+            output.Line($"Stopped the search: {reason}.");
         if (best is null)
         {
-            var first = trials[0];
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"The {settings.TrainTime.TotalSeconds:F0} s budget ended before any trial finished (trial 1, {first.Settings.Architecture}, ran {first.Elapsed.TotalSeconds:F1} s" +
-                $"{(first.Error is null ? "" : $" and failed: {first.Error}")}). Give a longer --train-time; nothing was written."));
+            var last = trials[^1];
+            throw new InvalidOperationException(search.StoppedEarly is not null
+                ? $"No trial succeeded: {search.StoppedEarly}. Nothing was written."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"The {settings.TrainTime.TotalSeconds:F0} s budget ended before any trial finished (trial 1, {trials[0].Settings.Architecture}, ran {trials[0].Elapsed.TotalSeconds:F1} s" +
+                    $"{(last.Error is null ? "" : $"; trial {last.Number} failed: {last.Error}")}). Give a longer --train-time; nothing was written."));
         }
 
         var board = Leaderboard.Build(ml, data, trials, metric, settings.Baselines,
@@ -110,6 +155,7 @@ internal static class ExperimentCommand
             : new Dictionary<string, GroupAucResult>();
         PrintLeaderboard(output, board, metric, groupAucs);
 
+        run.Token.ThrowIfCancellationRequested();
         var model = data.Featurizer.Append(board.Best.Model!);
         ml.MultiTask().SaveModel(model, data.Dataset.Data.Schema, folder.File("model.zip"));
         var bestOptions = board.Best.Settings.ApplyTo(template.Clone());
@@ -117,6 +163,7 @@ internal static class ExperimentCommand
         File.WriteAllText(folder.File("Model.training.cs"), CodeGenerator.Training(settings, data, board.Best.Settings, bestOptions));
         TrialLog.Write(folder.File("trials.csv"), trials, data.Tasks, metric);
         var images = ExperimentReport.Write(ml, folder, settings, data, board, trials, metric, groupAucs);
+        run.Token.ThrowIfCancellationRequested();
         folder.Commit();
         output.Line($"Wrote {settings.Output}: model.zip, Model.consumption.cs, Model.training.cs, trials.csv, report.md, {string.Join(", ", images)}.");
         return 0;
@@ -145,6 +192,7 @@ internal static class ExperimentCommand
             table.AddRow([row.Rank > 0 ? row.Rank.ToString(CultureInfo.InvariantCulture) : "", Markup.Escape(row.Model), F(row.ValidationScore),
                 .. board.Tasks.Select(t => row.Test.TryGetValue(t.Name, out double v) ? F(v) : "-")]);
         table.AddRow(["", "[bold]Δ best multi-task − best single-task[/]", "", .. board.Tasks.Select(t => Markup.Escape(board.DeltaText(t)))]);
+        table.Caption($"validation {Markup.Escape(metric.Name)}: {Markup.Escape(metric.Description)}");
         output.Console.Write(table);
         foreach (var (task, gauc) in groupAucs)
             output.Line(string.Create(CultureInfo.InvariantCulture, $"GAUC {task}: {gauc.Value:F4} over {gauc.GroupsUsed:N0} groups ({gauc.GroupsSkipped:N0} with one class skipped)"));

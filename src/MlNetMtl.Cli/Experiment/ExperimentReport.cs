@@ -177,7 +177,7 @@ internal static class ExperimentReport
         return data.GetColumn<float>(column).ToArray();
     }
 
-    private static string FileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
+    internal static string FileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("F4", CultureInfo.InvariantCulture);
 }

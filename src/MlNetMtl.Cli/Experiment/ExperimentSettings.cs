@@ -1,17 +1,7 @@
 using MlNetMtl.Datasets;
+using MlNetMtl.Experiments;
 
 namespace MlNetMtl.Cli.Experiment;
-
-/// <summary>How much the experiment prints.</summary>
-internal enum Verbosity
-{
-    /// <summary>The leaderboard and the outputs only.</summary>
-    Quiet,
-    /// <summary>Also the inferred columns and one line per trial.</summary>
-    Normal,
-    /// <summary>Also one line per epoch of every trial.</summary>
-    Detailed,
-}
 
 /// <summary>The parsed options of <c>mlnet-mtl experiment</c>.</summary>
 internal sealed record ExperimentSettings
@@ -20,21 +10,33 @@ internal sealed record ExperimentSettings
     public DataFormat Format { get; init; }
     public IReadOnlyList<TaskColumn> Tasks { get; init; } = [];
     public IReadOnlyList<string>? Chain { get; init; }
+    /// <summary>A user or session column for GAUC; it decides nothing about the split.</summary>
     public string? GroupColumn { get; init; }
     public IReadOnlyList<string> Ignore { get; init; } = [];
     public IReadOnlyDictionary<string, ColumnRole> Roles { get; init; } = new Dictionary<string, ColumnRole>();
+    /// <summary>The featurization's knobs that are not roles: text slots and hash bits (null: inferred).</summary>
+    public int TextFeatures { get; init; } = new FeatureSpec().TextFeatures;
+    public int? HashBits { get; init; }
     public string? ValidationDataset { get; init; }
     public string? TestDataset { get; init; }
     /// <summary>Share of the rows held out for testing when no test file is given (Model Builder's 80/20).</summary>
     public double TestFraction { get; init; } = 0.2;
     /// <summary>Share of the training rows that score the trials when no validation file is given.</summary>
     public double ValidationFraction { get; init; } = 0.15;
+    /// <summary>How the test and validation rows are held out; <see cref="SplitColumn"/> names the group or time column.</summary>
+    public SplitKind SplitBy { get; init; } = SplitKind.Random;
+    public string? SplitColumn { get; init; }
     public TimeSpan TrainTime { get; init; } = TimeSpan.FromSeconds(60);
     public string? Metric { get; init; }
     public int Seed { get; init; } = 42;
     public required string Output { get; init; }
+    /// <summary>Write into a folder that holds files an experiment did not write (beside them).</summary>
+    public bool Force { get; init; }
     public Verbosity Verbosity { get; init; } = Verbosity.Normal;
     public int MaxEpochs { get; init; } = 30;
     public bool Baselines { get; init; } = true;
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The input files, which the output must never replace.</summary>
+    public IEnumerable<string> Inputs => new[] { Dataset, ValidationDataset, TestDataset }.OfType<string>();
 }

@@ -27,8 +27,15 @@ public static class CsvDataset
         Load(ml, ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), ignoreColumns, roles), tasks);
 
     /// <summary>Reads a file whose columns' roles are already inferred (and perhaps shown to the user).</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="schema">The file's inferred columns.</param>
+    /// <param name="tasks">The tasks, whose label columns have the role Label.</param>
+    /// <param name="features">
+    /// The featurization, when not the one the roles imply (<see cref="InferredSchema.Features"/>) — e.g. that one with
+    /// other <see cref="FeatureSpec.TextFeatures"/> or <see cref="FeatureSpec.HashBits"/>.
+    /// </param>
     /// <exception cref="ArgumentException">A task's label column is not a label of <paramref name="schema"/>, a label does not fit its task, an overridden role does not fit its column, or no feature column is left.</exception>
-    public static LoadedDataset Load(MLContext ml, InferredSchema schema, IReadOnlyList<TaskColumn> tasks)
+    public static LoadedDataset Load(MLContext ml, InferredSchema schema, IReadOnlyList<TaskColumn> tasks, FeatureSpec? features = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
         var byName = schema.Columns.ToDictionary(c => c.Name);
@@ -41,7 +48,7 @@ public static class CsvDataset
         }).ToArray();
         foreach (var column in schema.Columns.Where(c => c.Role is not (ColumnRole.Label or ColumnRole.Ignore)))
             CheckRole(column, schema.Path, notes);
-        var features = schema.Features(schema.Rows);
+        features ??= schema.Features(schema.Rows);
         if (!features.Columns.Any())
             throw new ArgumentException($"'{schema.Path}' has no feature columns left after the labels and ignored columns.", nameof(schema));
         var data = new CsvDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved))).ToArray(), schema.Rows,

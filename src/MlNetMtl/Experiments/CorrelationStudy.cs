@@ -36,6 +36,20 @@ public static class CorrelationStudy
         public int TestRows { get; init; } = 2_000;
         /// <summary>Maximum epochs (early stopping on 10% validation, patience 5). Default 60.</summary>
         public int Epochs { get; init; } = 60;
+
+        internal void Validate()
+        {
+            if (Correlations is not { Length: > 0 } || Correlations.Any(p => !(p >= -1 && p <= 1)))
+                throw new ArgumentOutOfRangeException(nameof(Correlations), "Correlations must list at least one correlation, each in [-1, 1].");
+            if (Seeds < 1)
+                throw new ArgumentOutOfRangeException(nameof(Seeds), Seeds, "Seeds must be at least 1: each cell averages over that many seeds.");
+            if (Dimension < 2)
+                throw new ArgumentOutOfRangeException(nameof(Dimension), Dimension, "Dimension must be at least 2.");
+            if (TrainRows < 10 || TestRows < 1)
+                throw new ArgumentOutOfRangeException(nameof(TrainRows), TrainRows, "TrainRows must be at least 10 and TestRows at least 1.");
+            if (Epochs < 1)
+                throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        }
     }
 
     /// <summary>The MMoE of the paper's experiment: 8 experts of 16 units, a gate per task, towers of 8.</summary>
@@ -51,8 +65,11 @@ public static class CorrelationStudy
     }
 
     /// <summary>Runs the study, reporting each finished cell.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (it is named).</exception>
     public static IReadOnlyList<Result> Run(Options options, IProgress<Result>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var models = new (string Name, NetworkOptions Network)[] { ("MMoE", Mmoe), ("Shared-bottom", ParameterMatchedSharedBottom(options.Dimension)) };
         var results = new List<Result>();
         foreach (double p in options.Correlations)

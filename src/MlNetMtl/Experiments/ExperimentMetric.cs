@@ -4,58 +4,98 @@ using MlNetMtl.Evaluation;
 namespace MlNetMtl.Experiments;
 
 /// <summary>
-/// The number an experiment optimises, from a model's per-task metrics: <c>mean-auc</c> (the default: mean AUC of the
-/// binary tasks), <c>mean-rmse</c> (mean RMSE of the regression tasks), or one task's <c>auc:task</c> / <c>rmse:task</c>.
+/// The number an experiment maximises or minimises, from a model's per-task metrics. The default, <c>mean-score</c>, covers
+/// every task on one scale where higher is better and 1 is perfect: AUC for a binary task, macro one-vs-rest AUC for a
+/// multiclass task, R² for a regression task, averaged. (AUC and R² both measure how much better than a constant guess the
+/// model ranks or fits; neither depends on the label's units, so tasks of different kinds weigh alike.) Also
+/// <c>mean-auc</c> (the binary tasks), <c>mean-rmse</c> (the regression tasks), and one task's <c>auc:task</c>,
+/// <c>rmse:task</c>, <c>r2:task</c> or <c>accuracy:task</c>.
 /// </summary>
 public sealed class ExperimentMetric
 {
+    private const string Forms = "mean-score, mean-auc, mean-rmse, auc:<task>, rmse:<task>, r2:<task> or accuracy:<task>";
     private readonly string? _task;
-    private readonly bool _auc;
+    private readonly Kind _kind;
 
-    private ExperimentMetric(string name, string? task, bool auc)
+    private enum Kind { Score, Auc, Rmse, RSquared, Accuracy }
+
+    private ExperimentMetric(string name, string? task, Kind kind)
     {
         Name = name;
         _task = task;
-        _auc = auc;
+        _kind = kind;
     }
 
-    /// <summary>The metric as written, e.g. <c>mean-auc</c>.</summary>
+    /// <summary>The metric as written, e.g. <c>mean-score</c>.</summary>
     public string Name { get; }
 
-    /// <summary>True for AUC (higher is better), false for RMSE.</summary>
-    public bool HigherIsBetter => _auc;
+    /// <summary>What the metric is, in words, for a leaderboard's legend.</summary>
+    public string Description => (_kind, _task) switch
+    {
+        (Kind.Score, _) => "mean over tasks of AUC (binary), macro AUC (multiclass) and R² (regression); higher is better",
+        (Kind.Auc, null) => "mean AUC of the binary tasks; higher is better",
+        (Kind.Rmse, null) => "mean RMSE of the regression tasks; lower is better",
+        (Kind.Rmse, _) => $"RMSE of task {_task}; lower is better",
+        _ => $"{(_kind switch { Kind.Auc => "AUC", Kind.RSquared => "R²", _ => "accuracy" })} of task {_task}; higher is better",
+    };
 
-    /// <summary>Parses a metric for <paramref name="tasks"/>; null or empty takes mean-auc, or mean-rmse when no task is binary.</summary>
+    /// <summary>True unless the metric is an RMSE.</summary>
+    public bool HigherIsBetter => _kind != Kind.Rmse;
+
+    /// <summary>Parses a metric for <paramref name="tasks"/>; null or empty takes mean-score.</summary>
     /// <exception cref="ArgumentException">Unknown metric, unknown task, or a metric that does not fit the task's kind (the valid forms are listed).</exception>
     public static ExperimentMetric Parse(string? text, IReadOnlyList<TaskColumn> tasks)
     {
-        bool anyBinary = tasks.Any(t => t.Kind == TaskKind.Binary), anyRegression = tasks.Any(t => t.Kind == TaskKind.Regression);
-        text = string.IsNullOrWhiteSpace(text) ? anyBinary ? "mean-auc" : "mean-rmse" : text.Trim().ToLowerInvariant();
-        const string forms = "mean-auc, mean-rmse, auc:<task> or rmse:<task>";
+        text = string.IsNullOrWhiteSpace(text) ? "mean-score" : text.Trim().ToLowerInvariant();
         switch (text)
         {
+            case "mean-score":
+                return new(text, null, Kind.Score);
             case "mean-auc":
-                return anyBinary ? new(text, null, true) : throw new ArgumentException($"--metric mean-auc needs a binary task; these tasks are {Kinds(tasks)}.");
+                return tasks.Any(t => t.Kind == TaskKind.Binary) ? new(text, null, Kind.Auc) : throw new ArgumentException($"--metric mean-auc needs a binary task; these tasks are {Kinds(tasks)}.");
             case "mean-rmse":
-                return anyRegression ? new(text, null, false) : throw new ArgumentException($"--metric mean-rmse needs a regression task; these tasks are {Kinds(tasks)}.");
+                return tasks.Any(t => t.Kind == TaskKind.Regression) ? new(text, null, Kind.Rmse) : throw new ArgumentException($"--metric mean-rmse needs a regression task; these tasks are {Kinds(tasks)}.");
         }
         var parts = text.Split(':', 2);
-        if (parts.Length != 2 || parts[0] is not ("auc" or "rmse"))
-            throw new ArgumentException($"--metric '{text}' is not one of {forms}.");
+        var kind = parts.Length != 2 ? (Kind?)null : parts[0] switch { "auc" => Kind.Auc, "rmse" => Kind.Rmse, "r2" => Kind.RSquared, "accuracy" => Kind.Accuracy, _ => null };
+        if (kind is null)
+            throw new ArgumentException($"--metric '{text}' is not one of {Forms}.");
         var task = tasks.FirstOrDefault(t => t.Name.Equals(parts[1], StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"--metric '{text}': no task named '{parts[1]}' ({string.Join(", ", tasks.Select(t => t.Name))}).");
-        var wanted = parts[0] == "auc" ? TaskKind.Binary : TaskKind.Regression;
-        if (task.Kind != wanted)
-            throw new ArgumentException($"--metric '{text}': task '{task.Name}' is {task.Kind.ToString().ToLowerInvariant()}; use {(task.Kind == TaskKind.Binary ? "auc" : "rmse")}:{task.Name}.");
-        return new($"{parts[0]}:{task.Name}", task.Name, parts[0] == "auc");
+        var fits = kind switch
+        {
+            Kind.Auc => task.Kind is TaskKind.Binary or TaskKind.Multiclass,
+            Kind.Accuracy => task.Kind is TaskKind.Binary or TaskKind.Multiclass,
+            _ => task.Kind == TaskKind.Regression,
+        };
+        if (!fits)
+            throw new ArgumentException($"--metric '{text}': task '{task.Name}' is {task.Kind.ToString().ToLowerInvariant()}; use {(task.Kind == TaskKind.Regression ? $"rmse:{task.Name} or r2:{task.Name}" : $"auc:{task.Name}")}.");
+        return new($"{parts[0]}:{task.Name}", task.Name, kind.Value);
     }
 
     /// <summary>The metric's value for a model's metrics.</summary>
     public double Of(MultiTaskMetrics metrics)
     {
-        var chosen = metrics.Where(m => _task is null ? m.Kind == (_auc ? TaskKind.Binary : TaskKind.Regression) : m.Task == _task);
-        return chosen.Average(m => _auc ? m.Binary!.AreaUnderRocCurve : m.Regression!.RootMeanSquaredError);
+        if (_task is not null)
+            return Value(metrics[_task], _kind);
+        var chosen = _kind switch
+        {
+            Kind.Auc => metrics.Where(m => m.Kind == TaskKind.Binary),
+            Kind.Rmse => metrics.Where(m => m.Kind == TaskKind.Regression),
+            _ => metrics,
+        };
+        return chosen.Average(m => Value(m, _kind == Kind.Score ? ScoreOf(m.Kind) : _kind));
     }
+
+    private static Kind ScoreOf(TaskKind kind) => kind == TaskKind.Regression ? Kind.RSquared : Kind.Auc;
+
+    private static double Value(TaskMetrics m, Kind kind) => kind switch
+    {
+        Kind.Auc => m.Binary?.AreaUnderRocCurve ?? m.MacroAuc ?? double.NaN,
+        Kind.Rmse => m.Regression!.RootMeanSquaredError,
+        Kind.RSquared => m.Regression!.RSquared,
+        _ => m.Binary?.Accuracy ?? m.Multiclass!.MicroAccuracy,
+    };
 
     /// <summary>Whether <paramref name="candidate"/> beats <paramref name="best"/>.</summary>
     public bool Better(double candidate, double best) => HigherIsBetter ? candidate > best : candidate < best;

@@ -1,31 +1,44 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using MlNetMtl.Evaluation;
 
 namespace MlNetMtl.Experiments;
 
 /// <summary>
 /// Runs trials from a <see cref="SearchSpace"/> until a time budget is spent: each trains a multi-task network on the
 /// training rows (early stopping on a held-out part of them) and is scored with the experiment metric on the
-/// validation rows. A trial still running when the budget ends is stopped and not scored. To bound memory, only the
-/// <see cref="ModelsKeptPerArchitecture"/> best models of each architecture are kept; the other trials keep their scores.
+/// validation rows. The data are checked once before the first trial, so a data error ends the search at once with
+/// its own message; a trial that fails for its settings (it diverged, say) is logged and the search goes on, unless
+/// <see cref="MaxFailuresInARow"/> fail in a row. A trial still running when the budget ends is stopped and not scored.
+/// To bound memory, only the <see cref="ModelsKeptPerArchitecture"/> best models of each architecture are kept; the
+/// other trials keep their scores.
 /// </summary>
 public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOptions template, ExperimentMetric metric, SearchSpace space)
 {
     /// <summary>Trained models kept per architecture (the best ones); a leaderboard shows at most this many of one architecture.</summary>
     public const int ModelsKeptPerArchitecture = 5;
 
+    /// <summary>Failed trials in a row that stop the search (their settings are not the problem any more).</summary>
+    public const int MaxFailuresInARow = 5;
+
+    /// <summary>Why the search stopped before its budget, or null when it ran out of time.</summary>
+    public string? StoppedEarly { get; private set; }
+
     /// <summary>Runs trials until <paramref name="budget"/> has passed; returns every trial in order.</summary>
     /// <param name="train">Featurized training rows.</param>
     /// <param name="validation">Featurized validation rows (for the score).</param>
     /// <param name="budget">Wall-clock time for all trials.</param>
     /// <param name="finished">Told when a trial ends.</param>
-    /// <exception cref="ArgumentException">A data error that would fail every trial (a bad label, a missing column): the first trial's error.</exception>
-    public IReadOnlyList<TrialResult> Run(IDataView train, IDataView validation, TimeSpan budget, Action<TrialResult>? finished = null)
+    /// <param name="cancellationToken">Stops the search (the running trial between mini-batches) with an <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">A data error that would fail every trial (a bad label, a missing column, a value that is not finite, validation rows of one class).</exception>
+    public IReadOnlyList<TrialResult> Run(IDataView train, IDataView validation, TimeSpan budget, Action<TrialResult>? finished = null, CancellationToken cancellationToken = default)
     {
+        CheckData(train, validation, cancellationToken);
         var results = new List<TrialResult>();
         TrialResult? best = null;
-        var clock = Stopwatch.StartNew();
-        using var deadline = new CancellationTokenSource(budget);
+        int failuresInARow = 0;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget);
         while (!deadline.IsCancellationRequested)
         {
             int number = results.Count + 1;
@@ -38,18 +51,16 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
                 var model = ml.MultiTask().Network(options).Fit(train, null, deadline.Token);
                 var metrics = ml.MultiTask().Evaluate(model.Transform(validation), model);
                 result = new TrialResult(number, settings, TrialStatus.Completed, metric.Of(metrics), metrics, trialClock.Elapsed, model);
+                failuresInARow = 0;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 result = new TrialResult(number, settings, TrialStatus.OutOfTime, double.NaN, null, trialClock.Elapsed, null);
-            }
-            catch (ArgumentException) when (number == 1)
-            {
-                throw; // bad data: every trial would fail the same way
             }
             catch (Exception error) when (error is InvalidOperationException or ArgumentException)
             {
                 result = new TrialResult(number, settings, TrialStatus.Failed, double.NaN, null, trialClock.Elapsed, null, error.Message);
+                failuresInARow++;
             }
             results.Add(result);
             DropWeakModels(results, result.Settings.Architecture);
@@ -59,8 +70,32 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
                 space.Best(result.Settings);
             }
             finished?.Invoke(result);
+            if (failuresInARow >= MaxFailuresInARow)
+            {
+                StoppedEarly = $"{failuresInARow} trials in a row failed (the last: {result.Error})";
+                break;
+            }
         }
+        cancellationToken.ThrowIfCancellationRequested();
         return results;
+    }
+
+    /// <summary>Reads the rows once as every trial will, so that an error of the data is told before any trial, with its own message.</summary>
+    private void CheckData(IDataView train, IDataView validation, CancellationToken cancellationToken)
+    {
+        var tasks = TaskClasses.Resolve(train, template.Tasks.ToArray());
+        TrainingDataReader.Read(train, template.FeatureColumnName, tasks, template.WeightColumnName, cancellationToken);
+        foreach (var task in tasks)
+        {
+            try
+            {
+                MultiTaskEvaluator.CheckEvaluable(task, new TaskLabelView(validation, task).CountLabels());
+            }
+            catch (ArgumentException error)
+            {
+                throw new ArgumentException($"The validation rows cannot score the trials: {error.Message}", error);
+            }
+        }
     }
 
     /// <summary>Forgets the models of <paramref name="architecture"/>'s trials beyond its best <see cref="ModelsKeptPerArchitecture"/>.</summary>

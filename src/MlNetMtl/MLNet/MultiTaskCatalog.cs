@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Evaluation;
+using MlNetMtl.IO;
 using MlNetMtl.Networks;
 using MlNetMtl.Persistence;
 
@@ -88,21 +89,8 @@ public sealed class MultiTaskCatalog
     /// <paramref name="path"/> and moved into place only when complete, so a failed save leaves no partial file
     /// (and an existing file untouched).
     /// </summary>
-    public void SaveModel(ITransformer model, DataViewSchema inputSchema, string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            _context.Model.Save(model, inputSchema, temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    public void SaveModel(ITransformer model, DataViewSchema inputSchema, string path) =>
+        AtomicFile.Write(path, (string temporary) => _context.Model.Save(model, inputSchema, temporary));
 
     /// <summary>Loads a model saved by <see cref="SaveModel"/> or <c>mlContext.Model.Save</c>.</summary>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
@@ -161,5 +149,5 @@ public sealed class MultiTaskCatalog
 
     /// <summary>The tasks of a data set, as trainer task columns whose label columns bear the tasks' names.</summary>
     public static TaskColumn[] TaskColumns(IEnumerable<TaskDefinition> tasks) =>
-        tasks.Select(t => new TaskColumn(t.Name, t.Name, t.Kind, t.LossWeight)).ToArray();
+        tasks.Select(t => new TaskColumn(t.Name, t.Name, t.Kind, t.LossWeight, classCount: t.ClassCount)).ToArray();
 }

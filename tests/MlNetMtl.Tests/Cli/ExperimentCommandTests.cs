@@ -52,7 +52,7 @@ public class ExperimentCommandTests
         Assert.That(_console, Does.Contain("Δ best multi-task − best single-task"));
         Assert.That(_console, Does.Match(@"[+-]0\.\d{4} AUC \((multi|single)-task better\)"));
         var trials = File.ReadAllLines(Path.Combine(_output, "trials.csv"));
-        Assert.That(trials[0], Does.StartWith("trial,architecture,weighting,settings,status,mean-auc"));
+        Assert.That(trials[0], Does.StartWith("trial,architecture,weighting,settings,status,mean-score"), "the default metric covers every task");
         Assert.That(trials.Length, Is.GreaterThanOrEqualTo(3), "at least the first trials ran");
         Assert.That(trials.Skip(1).Count(l => l.Contains(",Completed,")), Is.GreaterThanOrEqualTo(1));
         string report = File.ReadAllText(Path.Combine(_output, "report.md"));

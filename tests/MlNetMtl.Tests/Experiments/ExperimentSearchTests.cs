@@ -49,10 +49,11 @@ public class ExperimentSearchTests
     }
 
     [Test]
-    public void TheMetric_DefaultsToMeanAuc_AndRejectsWhatDoesNotFit()
+    public void TheMetric_DefaultsToTheMeanScoreOfEveryTask_AndRejectsWhatDoesNotFit()
     {
-        Assert.That(ExperimentMetric.Parse(null, Tasks).Name, Is.EqualTo("mean-auc"));
-        Assert.That(ExperimentMetric.Parse(null, [Impressions.Watch]).Name, Is.EqualTo("mean-rmse"));
+        Assert.That(ExperimentMetric.Parse(null, Tasks).Name, Is.EqualTo("mean-score"));
+        Assert.That(ExperimentMetric.Parse(null, [Impressions.Watch]).Name, Is.EqualTo("mean-score"));
+        Assert.That(ExperimentMetric.Parse(null, Tasks).HigherIsBetter, Is.True);
         Assert.That(ExperimentMetric.Parse("RMSE:watch", Tasks).HigherIsBetter, Is.False);
         Assert.That(() => ExperimentMetric.Parse("auc:watch", Tasks), Throws.ArgumentException.With.Message.Contains("use rmse:watch"));
         Assert.That(() => ExperimentMetric.Parse("auc:nope", Tasks), Throws.ArgumentException.With.Message.Contains("no task named 'nope'"));
@@ -70,7 +71,7 @@ public class ExperimentSearchTests
         var train = ml.Data.Cache(featurizer.Transform(raw));
         var validation = ml.Data.Cache(featurizer.Transform(ml.Data.LoadFromEnumerable(Impressions.Generate(300, 2))));
         var template = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 2, Threads = 1 };
-        var metric = ExperimentMetric.Parse(null, Tasks);
+        var metric = ExperimentMetric.Parse("mean-auc", Tasks);
         var seen = new List<TrialResult>();
 
         var trials = new ExperimentSearch(ml, template, metric, new SearchSpace(chain: false, seed: 1)).Run(train, validation, TimeSpan.FromSeconds(6), seen.Add);

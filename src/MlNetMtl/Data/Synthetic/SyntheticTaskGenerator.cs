@@ -6,7 +6,8 @@ namespace MlNetMtl.Data.Synthetic;
 /// <summary>
 /// The MMoE paper's synthetic generator: u₁ ⊥ u₂ unit vectors; w₁ = c·u₁, w₂ = c·(p·u₁ + √(1−p²)·u₂);
 /// x ~ N(0, I_d); y_t = w_tᵀx + Σᵢ sin(αᵢ·w_tᵀx + βᵢ) + ε_t with αᵢ, βᵢ ~ N(0, 1) shared by both tasks and
-/// ε_t ~ N(0, σ²). The binary variant thresholds y_t at a quantile of its distribution.
+/// ε_t ~ N(0, σ²). The binary variant thresholds y_t at a quantile of its distribution; the multiclass variant cuts it
+/// at k − 1 quantiles into k classes of equal share.
 /// </summary>
 public sealed class SyntheticTaskGenerator
 {
@@ -15,6 +16,7 @@ public sealed class SyntheticTaskGenerator
     private readonly double[][] _weights;
     private readonly double[] _alpha;
     private readonly double[] _beta;
+    private readonly double[][] _cuts;
 
     /// <summary>Draws the task weights and sine parameters from <see cref="SyntheticTaskOptions.Seed"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (it is named).</exception>
@@ -28,7 +30,14 @@ public sealed class SyntheticTaskGenerator
         _weights = [u1.Select(v => c * v).ToArray(), u1.Select((v, i) => c * (p * v + q * u2[i])).ToArray()];
         _alpha = Enumerable.Range(0, _options.SineTerms).Select(_ => Normal.Sample(random, 0, 1)).ToArray();
         _beta = Enumerable.Range(0, _options.SineTerms).Select(_ => Normal.Sample(random, 0, 1)).ToArray();
-        Thresholds = _options.Kind == TaskKind.Binary ? EstimateThresholds(random) : [];
+        double[] quantiles = _options.Kind switch
+        {
+            TaskKind.Binary => [_options.ThresholdQuantile],
+            TaskKind.Multiclass => Enumerable.Range(1, _options.ClassCount - 1).Select(c => (double)c / _options.ClassCount).ToArray(),
+            _ => [],
+        };
+        _cuts = quantiles.Length == 0 ? [[], []] : EstimateQuantiles(random, quantiles);
+        Thresholds = _options.Kind == TaskKind.Binary ? _cuts.Select(c => c[0]).ToArray() : [];
     }
 
     /// <summary>The two tasks' names, as in the generated data sets.</summary>
@@ -59,10 +68,10 @@ public sealed class SyntheticTaskGenerator
             for (int t = 0; t < 2; t++)
             {
                 double y = Response(Dot(_weights[t], x)) + Normal.Sample(random, 0, _options.NoiseStdDev);
-                labels[t][r] = _options.Kind == TaskKind.Binary ? (y > Thresholds[t] ? 1f : 0f) : (float)y;
+                labels[t][r] = _options.Kind == TaskKind.Regression ? (float)y : _cuts[t].Count(cut => y > cut); // binary: 0/1; multiclass: 0 … k−1
             }
         }
-        var tasks = TaskNames.Select(name => new TaskDefinition(name, _options.Kind)).ToArray();
+        var tasks = TaskNames.Select(name => new TaskDefinition(name, _options.Kind, classCount: _options.Kind == TaskKind.Multiclass ? _options.ClassCount : 0)).ToArray();
         return new MultiTaskDataset(new DenseFeatures(features, rows, d), tasks, labels);
     }
 
@@ -75,19 +84,19 @@ public sealed class SyntheticTaskGenerator
         return y;
     }
 
-    /// <summary>w_tᵀx ~ N(0, ‖w_t‖²), so the quantile of y_t is estimated from one-dimensional draws.</summary>
-    private double[] EstimateThresholds(Random random)
+    /// <summary>w_tᵀx ~ N(0, ‖w_t‖²), so the quantiles of y_t are estimated from one-dimensional draws.</summary>
+    private double[][] EstimateQuantiles(Random random, double[] quantiles)
     {
-        var thresholds = new double[2];
+        var cuts = new double[2][];
         var sample = new double[ThresholdSample];
         for (int t = 0; t < 2; t++)
         {
             double norm = Math.Sqrt(Dot(_weights[t], _weights[t]));
             for (int i = 0; i < sample.Length; i++)
                 sample[i] = Response(Normal.Sample(random, 0, norm)) + Normal.Sample(random, 0, _options.NoiseStdDev);
-            thresholds[t] = Statistics.Quantile(sample, _options.ThresholdQuantile);
+            cuts[t] = quantiles.Select(q => Statistics.Quantile(sample, q)).ToArray();
         }
-        return thresholds;
+        return cuts;
     }
 
     /// <summary>Two orthonormal vectors by Gram–Schmidt on Gaussian draws.</summary>

@@ -21,7 +21,7 @@ public sealed class SyntheticTaskOptions
     /// <summary>Standard deviation of the label noise ε. Default 0.01.</summary>
     public double NoiseStdDev { get; init; } = 0.01;
 
-    /// <summary>Regression keeps y; binary thresholds it (see <see cref="ThresholdQuantile"/>). Default regression.</summary>
+    /// <summary>Regression keeps y; binary thresholds it (see <see cref="ThresholdQuantile"/>); multiclass cuts it into <see cref="ClassCount"/> classes. Default regression.</summary>
     public TaskKind Kind { get; init; } = TaskKind.Regression;
 
     /// <summary>
@@ -29,6 +29,9 @@ public sealed class SyntheticTaskOptions
     /// positive. Default 0.5 (the median).
     /// </summary>
     public double ThresholdQuantile { get; init; } = 0.5;
+
+    /// <summary>For multiclass tasks: the number of classes k, cut at the 1/k … (k−1)/k quantiles of y so the classes are equally frequent. Default 3.</summary>
+    public int ClassCount { get; init; } = 3;
 
     /// <summary>Seed of the task weights and sine parameters (the data rows have their own seed). Default 1.</summary>
     public int Seed { get; init; } = 1;
@@ -47,5 +50,7 @@ public sealed class SyntheticTaskOptions
             throw new ArgumentOutOfRangeException(nameof(ThresholdQuantile), ThresholdQuantile, "ThresholdQuantile must be in (0, 1).");
         if (!Enum.IsDefined(Kind))
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown task kind.");
+        if (Kind == TaskKind.Multiclass && ClassCount is < 2 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(ClassCount), ClassCount, "ClassCount must be between 2 and 100.");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetMtl.Data;
 
 namespace MlNetMtl.Evaluation;
@@ -25,14 +26,53 @@ internal static class MultiTaskEvaluator
                 TaskKind.Binary => new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, data.ColumnName,
                     OutputColumnNames.Score(task.Name), OutputColumnNames.Probability(task.Name), OutputColumnNames.PredictedLabel(task.Name)), null),
                 TaskKind.Multiclass => new TaskMetrics(task.Name, task.Kind, null, null, context.MulticlassClassification.Evaluate(data, data.ColumnName,
-                    OutputColumnNames.Score(task.Name), OutputColumnNames.PredictedLabel(task.Name))),
+                    OutputColumnNames.Score(task.Name), OutputColumnNames.PredictedLabel(task.Name)), MacroAuc(data, task)),
                 _ => new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, data.ColumnName, OutputColumnNames.Score(task.Name))),
             });
         }
         return new MultiTaskMetrics(results);
     }
 
-    private static void CheckEvaluable(TaskColumn task, (long Positive, long Negative) counts)
+    /// <summary>The mean over classes of the AUC of "this class" against the rest, ranked by the class's probability.</summary>
+    private static double MacroAuc(TaskLabelView data, TaskColumn task)
+    {
+        var scores = new List<float[]>();
+        var classes = new List<uint>();
+        var scoreColumn = data.Schema[OutputColumnNames.Score(task.Name)];
+        var labelColumn = data.Schema[data.ColumnName];
+        using (var cursor = data.GetRowCursor([scoreColumn, labelColumn]))
+        {
+            var score = cursor.GetGetter<VBuffer<float>>(scoreColumn);
+            var label = cursor.GetGetter<uint>(labelColumn);
+            var buffer = default(VBuffer<float>);
+            uint key = 0;
+            while (cursor.MoveNext())
+            {
+                score(ref buffer);
+                label(ref key);
+                scores.Add(buffer.DenseValues().ToArray());
+                classes.Add(key - 1);
+            }
+        }
+        var aucs = new List<double>();
+        var column = new float[scores.Count];
+        var isClass = new float[scores.Count];
+        for (int c = 0; c < task.ClassCount; c++)
+        {
+            for (int r = 0; r < scores.Count; r++)
+            {
+                column[r] = scores[r][c];
+                isClass[r] = classes[r] == c ? 1f : 0f;
+            }
+            double auc = RankingMetrics.Auc(column, isClass);
+            if (!double.IsNaN(auc))
+                aucs.Add(auc);
+        }
+        return aucs.Count == 0 ? double.NaN : aucs.Average();
+    }
+
+    /// <summary>Throws unless the task's rows hold a label, and both classes for a binary task.</summary>
+    internal static void CheckEvaluable(TaskColumn task, (long Positive, long Negative) counts)
     {
         if (counts.Positive + counts.Negative == 0)
             throw new ArgumentException($"Task '{task.Name}': no row holds a label in column '{task.LabelColumnName}', so the task cannot be evaluated.");

@@ -6,8 +6,14 @@ using MlNetMtl.Data;
 namespace MlNetMtl.Evaluation;
 
 /// <summary>One task's metrics from ML.NET's evaluator: the one of <see cref="Binary"/>, <see cref="Regression"/> or <see cref="Multiclass"/> of its kind is set.</summary>
+/// <param name="Task">The task's name.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Binary">A binary task's metrics.</param>
+/// <param name="Regression">A regression task's metrics.</param>
+/// <param name="Multiclass">A multiclass task's metrics.</param>
+/// <param name="MacroAuc">A multiclass task's one-vs-rest AUC averaged over the classes that occur (NaN when none can be scored).</param>
 public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryClassificationMetrics? Binary, RegressionMetrics? Regression,
-    MulticlassClassificationMetrics? Multiclass = null)
+    MulticlassClassificationMetrics? Multiclass = null, double? MacroAuc = null)
 {
     /// <summary>Multiclass: F1 of each class weighted by its share of the rows (support), from the confusion matrix.</summary>
     public double? WeightedF1 => Multiclass is null ? null : Evaluation.WeightedF1.FromConfusion(Multiclass.ConfusionMatrix.Counts);
@@ -17,7 +23,7 @@ public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryCla
 public sealed class MultiTaskMetrics(IReadOnlyList<TaskMetrics> tasks) : IReadOnlyList<TaskMetrics>
 {
     /// <summary>The table's column headers.</summary>
-    /// <remarks>For multiclass tasks Accuracy is the micro accuracy and F1 the weighted F1.</remarks>
+    /// <remarks>For multiclass tasks AUC is the macro one-vs-rest AUC, Accuracy the micro accuracy and F1 the weighted F1.</remarks>
     public static IReadOnlyList<string> Headers { get; } = ["Task", "Kind", "AUC", "Accuracy", "Precision", "Recall", "F1", "Log-loss", "RMSE", "MAE", "R²"];
 
     /// <summary>The metrics of the task named <paramref name="task"/>.</summary>
@@ -38,7 +44,7 @@ public sealed class MultiTaskMetrics(IReadOnlyList<TaskMetrics> tasks) : IReadOn
         var b = t.Binary;
         var r = t.Regression;
         var m = t.Multiclass;
-        return new[] { t.Task, t.Kind.ToString(), F(b?.AreaUnderRocCurve), F(b?.Accuracy ?? m?.MicroAccuracy), F(b?.PositivePrecision), F(b?.PositiveRecall),
+        return new[] { t.Task, t.Kind.ToString(), F(b?.AreaUnderRocCurve ?? t.MacroAuc), F(b?.Accuracy ?? m?.MicroAccuracy), F(b?.PositivePrecision), F(b?.PositiveRecall),
             F(b?.F1Score ?? t.WeightedF1), F(b?.LogLoss ?? m?.LogLoss), F(r?.RootMeanSquaredError), F(r?.MeanAbsoluteError), F(r?.RSquared) };
     });
 
