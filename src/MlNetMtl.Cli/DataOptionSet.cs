@@ -66,6 +66,10 @@ internal sealed class DataOptionSet
     /// <summary>The featurization of an inferred file, with --text-features and --hash-bits.</summary>
     public FeatureSpec Features(ParseResult parse, InferredSchema schema)
     {
+        if (parse.GetValue(TextFeatures) < FeatureSpec.MinTextFeaturesPerColumn)
+            throw new ArgumentException($"--text-features must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");
+        if (parse.GetValue(HashBits) is < 1 or > 30)
+            throw new ArgumentException("--hash-bits must be between 1 and 30.");
         var spec = schema.Features(schema.Rows);
         return spec with { TextFeatures = parse.GetValue(TextFeatures), HashBits = parse.GetValue(HashBits) ?? spec.HashBits };
     }

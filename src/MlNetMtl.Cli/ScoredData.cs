@@ -41,11 +41,11 @@ internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model,
             try
             {
                 model.GetOutputSchema(builder.ToSchema());
-                return true;
+                return false;
             }
             catch (Exception error) when (error is ArgumentException or InvalidOperationException)
             {
-                return false;
+                return true;
             }
         }).Select(c => c.Name).ToArray();
         if (needed.Length > 0)

@@ -38,24 +38,32 @@ internal static class ResourceCheck
         long modelBytes = parameters * sizeof(float);
         if (modelBytes > MultiTaskModelFormat.MaxBodyBytes)
             throw new ArgumentException(FormattableString.Invariant(
-                $"The model would hold {parameters:N0} parameters ({modelBytes / GiB:F1} GiB); a model file holds at most {MultiTaskModelFormat.MaxBodyBytes / GiB:F1} GiB. ") +
+                $"The model would hold {parameters:N0} parameters ({Size(modelBytes)}); a model file holds at most {Size(MultiTaskModelFormat.MaxBodyBytes)}. ") +
                 Remedy(feature, width, "or narrow the first layer"));
         long needed = parameters * BytesPerParameter(threads) + dataBytes;
         if (needed <= limitBytes)
             return;
-        string network = FormattableString.Invariant($"{parameters:N0} parameters for {width:N0} input slots ({parameters * BytesPerParameter(threads) / GiB:F1} GiB with gradients, optimizer state and {threads} thread(s))");
-        string rows = dataBytes > 0 ? FormattableString.Invariant($", plus {dataBytes / GiB:F1} GiB of rows") : "";
-        throw new ArgumentException(FormattableString.Invariant($"Training would need about {needed / GiB:F1} GiB — {network}{rows} — over the memory limit of {limitBytes / GiB:F1} GiB ") +
+        string network = FormattableString.Invariant($"{parameters:N0} parameters for {width:N0} input slots ({Size(parameters * BytesPerParameter(threads))} with gradients, optimizer state and {threads} thread(s))");
+        string rows = dataBytes > 0 ? $", plus {Size(dataBytes)} of rows" : "";
+        throw new ArgumentException($"Training would need about {Size(needed)} — {network}{rows} — over the memory limit of {Size(limitBytes)} " +
             "(MemoryLimitMegabytes; --memory-limit on the command line). " + Remedy(feature, width, "or raise the limit"));
     }
 
     private static string Remedy(DataViewSchema.Column feature, int width, string alternative)
     {
-        var widest = SlotGroups(feature).OrderByDescending(g => g.Slots).Take(Widest).ToArray();
-        string inputs = widest.Length == 0 ? ""
-            : $"The widest inputs of feature column '{feature.Name}' ({width:N0} slots): {string.Join(", ", widest.Select(g => string.Create(CultureInfo.InvariantCulture, $"'{g.Name}' {g.Slots:N0}")))}. ";
+        // Inputs of one kind (the text columns, say) are summed, so that two hundred narrow columns show as the wide input they are together.
+        var families = SlotGroups(feature).GroupBy(g => g.Name.Split('.')[0]).Select(f => (Members: f.OrderByDescending(g => g.Slots).ToArray(), Slots: f.Sum(g => g.Slots)))
+            .OrderByDescending(f => f.Slots).Take(Widest).ToArray();
+        string Describe((string Name, int Slots)[] members, int slots) => members.Length == 1
+            ? FormattableString.Invariant($"'{members[0].Name}' {slots:N0}")
+            : FormattableString.Invariant($"'{members[0].Name.Split('.')[0]}.*' {slots:N0} over {members.Length:N0} inputs (the widest '{members[0].Name}' {members[0].Slots:N0})");
+        string inputs = families.Length == 0 ? ""
+            : FormattableString.Invariant($"The widest inputs of feature column '{feature.Name}' ({width:N0} slots): ") + string.Join(", ", families.Select(f => Describe(f.Members, f.Slots))) + ". ";
         return inputs + $"Give them fewer slots (text: TextFeatures, --text-features; ids: HashBits, --hash-bits), {alternative}.";
     }
+
+    private static string Size(long bytes) =>
+        bytes >= GiB ? FormattableString.Invariant($"{bytes / GiB:F1} GiB") : FormattableString.Invariant($"{Math.Max(1, bytes / (1024 * 1024)):N0} MiB");
 
     /// <summary>
     /// The feature slots grouped by the part of their slot name that names the input: the first two dot-separated

@@ -33,7 +33,7 @@ internal static class TrainingDataReader
         var sharedWeightColumn = weightColumn is null ? (DataViewSchema.Column?)null : data.Schema[weightColumn];
         var needed = labelColumns.Append(feature).Concat(taskWeightColumns.Append(sharedWeightColumn).OfType<DataViewSchema.Column>()).DistinctBy(c => c.Index);
 
-        var features = new FeatureCollector(featureColumn, ((VectorDataViewType)feature.Type).Size);
+        var features = new FeatureCollector(feature);
         var labels = tasks.Select(_ => new List<float>()).ToArray();
         var taskWeights = taskWeightColumns.Select(c => c is null ? null : new List<float>()).ToArray();
         var sharedWeights = sharedWeightColumn is null ? null : new List<float>();
@@ -80,7 +80,7 @@ internal static class TrainingDataReader
     {
         ColumnRules.CheckFeatureOnly(data.Schema, featureColumn);
         var feature = data.Schema[featureColumn];
-        var features = new FeatureCollector(featureColumn, ((VectorDataViewType)feature.Type).Size);
+        var features = new FeatureCollector(feature);
         using var cursor = data.GetRowCursor([feature]);
         var getter = cursor.GetGetter<VBuffer<float>>(feature);
         var buffer = default(VBuffer<float>);
@@ -93,8 +93,9 @@ internal static class TrainingDataReader
     }
 
     /// <summary>Collects feature rows as compressed rows of their non-zeros, checking every value.</summary>
-    private sealed class FeatureCollector(string column, int dimension)
+    private sealed class FeatureCollector(DataViewSchema.Column column)
     {
+        private readonly int _dimension = ((VectorDataViewType)column.Type).Size;
         private readonly List<int> _rowStarts = [0];
         private readonly List<int> _indices = [];
         private readonly List<float> _values = [];
@@ -110,7 +111,11 @@ internal static class TrainingDataReader
             {
                 float value = stored[i];
                 if (!float.IsFinite(value))
-                    throw new ArgumentException($"Feature column '{column}', row {Rows}, slot {(buffer.IsDense ? i : positions[i])}: the value is {value}; features must be finite (replace missing values first, e.g. with ReplaceMissingValues).");
+                {
+                    int slot = buffer.IsDense ? i : positions[i];
+                    throw new ArgumentException($"Feature column '{column.Name}', row {Rows}, slot {slot}{SlotName(slot)}: the value is {value}; features must be finite " +
+                        "(replace missing values first, e.g. with ReplaceMissingValues).");
+                }
                 if (value == 0f)
                     continue;
                 _indices.Add(buffer.IsDense ? i : positions[i]);
@@ -120,16 +125,27 @@ internal static class TrainingDataReader
             return Rows - 1;
         }
 
+        /// <summary>" ('Numeric.Standardized.age')": the slot's name, which names the input it came from, when the column has slot names.</summary>
+        private string SlotName(int slot)
+        {
+            if (column.Annotations.Schema.GetColumnOrNull("SlotNames") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+                return "";
+            var names = default(VBuffer<ReadOnlyMemory<char>>);
+            column.GetSlotNames(ref names);
+            string name = names.GetItemOrDefault(slot).ToString();
+            return name.Length == 0 ? "" : $" ('{name}')";
+        }
+
         /// <summary>Dense rows when at least <see cref="DenseThreshold"/> of the values are stored, else sparse.</summary>
         public FeatureMatrix ToMatrix()
         {
-            if (Rows > 0 && (double)_values.Count / ((double)Rows * dimension) < DenseThreshold)
-                return new SparseFeatures(_rowStarts.ToArray(), _indices.ToArray(), _values.ToArray(), dimension);
-            var dense = new float[(long)Rows * dimension];
+            if (Rows > 0 && (double)_values.Count / ((double)Rows * _dimension) < DenseThreshold)
+                return new SparseFeatures(_rowStarts.ToArray(), _indices.ToArray(), _values.ToArray(), _dimension);
+            var dense = new float[(long)Rows * _dimension];
             for (int r = 0; r < Rows; r++)
                 for (int p = _rowStarts[r]; p < _rowStarts[r + 1]; p++)
-                    dense[(long)r * dimension + _indices[p]] = _values[p];
-            return new DenseFeatures(dense, Rows, dimension);
+                    dense[(long)r * _dimension + _indices[p]] = _values[p];
+            return new DenseFeatures(dense, Rows, _dimension);
         }
     }
 

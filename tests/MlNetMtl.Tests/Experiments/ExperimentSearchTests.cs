@@ -93,4 +93,45 @@ public class ExperimentSearchTests
             Assert.That(kept.Min(t => t.Score), Is.GreaterThanOrEqualTo(group.Where(t => t.Model is null).Select(t => t.Score).DefaultIfEmpty(0).Max()), "the best are kept");
         }
     }
+
+    private static (MLContext Ml, IDataView Train, IDataView Validation) Featurized(Func<int, Impression, Impression>? edit = null)
+    {
+        var ml = new MLContext(seed: 1);
+        var raw = ml.Data.LoadFromEnumerable(Impressions.Generate(600, 1).Select((r, i) => edit?.Invoke(i, r) ?? r).ToList());
+        var featurizer = Impressions.CategoryAndAge(ml).Fit(raw);
+        return (ml, ml.Data.Cache(featurizer.Transform(raw)), ml.Data.Cache(featurizer.Transform(ml.Data.LoadFromEnumerable(Impressions.Generate(300, 2)))));
+    }
+
+    [Test]
+    public void MeanScore_AveragesEachTasksAucAndRSquared()
+    {
+        var (ml, train, validation) = Featurized();
+        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 2, Threads = 1 }).Fit(train);
+        var metrics = ml.MultiTask().Evaluate(model.Transform(validation), model);
+        double expected = (metrics["click"].Binary!.AreaUnderRocCurve + metrics["watch"].Regression!.RSquared) / 2;
+        Assert.That(ExperimentMetric.Parse(null, Tasks).Of(metrics), Is.EqualTo(expected).Within(1e-12));
+        Assert.That(ExperimentMetric.Parse("r2:watch", Tasks).Of(metrics), Is.EqualTo(metrics["watch"].Regression!.RSquared));
+    }
+
+    [Test]
+    public void ADataError_EndsTheSearchBeforeAnyTrial()
+    {
+        var (ml, train, validation) = Featurized((i, r) => { if (i == 9) r.Watch = float.PositiveInfinity; return r; });
+        var trials = new List<TrialResult>();
+        var search = new ExperimentSearch(ml, new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 1, Threads = 1 }, ExperimentMetric.Parse(null, Tasks), new SearchSpace(false, 1));
+        Assert.That(() => search.Run(train, validation, TimeSpan.FromSeconds(30), trials.Add), Throws.ArgumentException.With.Message.Contains("row 9: the label is Infinity"));
+        Assert.That(trials, Is.Empty);
+    }
+
+    [Test]
+    public void TrialsFailingInARow_StopTheSearch()
+    {
+        var (ml, train, validation) = Featurized();
+        var failing = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 1, Threads = 1, EarlyStoppingTask = "nope" };
+        var search = new ExperimentSearch(ml, failing, ExperimentMetric.Parse(null, Tasks), new SearchSpace(false, 1));
+        var trials = search.Run(train, validation, TimeSpan.FromMinutes(2));
+        Assert.That(trials, Has.Count.EqualTo(ExperimentSearch.MaxFailuresInARow));
+        Assert.That(trials.Select(t => t.Status), Is.All.EqualTo(TrialStatus.Failed));
+        Assert.That(search.StoppedEarly, Does.Contain("5 trials in a row failed").And.Contain("EarlyStoppingTask 'nope'"));
+    }
 }

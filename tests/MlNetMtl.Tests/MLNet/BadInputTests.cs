@@ -59,6 +59,15 @@ public class BadInputTests
             Throws.ArgumentException.With.Message.Contains("'Features', row 3, slot 1"));
 
     [Test]
+    public void NanInAUsersColumn_IsNamedThroughTheFeatureSlotsName()
+    {
+        var rows = _ml.Data.LoadFromEnumerable(Impressions.Generate(30, 1).Select((r, i) => { if (i == 4) r.Income = float.NaN; return r; }).ToList());
+        var pipeline = _ml.Transforms.Concatenate("Features", nameof(Impression.Age), nameof(Impression.Income))
+            .Append(_ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1 }));
+        Assert.That(() => pipeline.Fit(rows), Throws.ArgumentException.With.Message.Contains("'Features', row 4, slot 1 ('Income'): the value is NaN"));
+    }
+
+    [Test]
     public void BinaryFloatLabelOtherThanZeroOne_IsNamed() =>
         Assert.That(() => Fit(Data(i => new Row { Watch = i }), "Features", new TaskColumn("w", nameof(Row.Watch))),
             Throws.ArgumentException.With.Message.Contains("row 2: 2 is not 0 or 1"));

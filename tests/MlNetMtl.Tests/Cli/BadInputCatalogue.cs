@@ -1,0 +1,135 @@
+namespace MlNetMtl.Tests.Cli;
+
+/// <summary>
+/// The bad-input catalogue: one row per way a user's first try can go wrong — the file, the command line, the fragment
+/// of the one-line message that must name the real cause, and the exit code — run through the real CLI process. Every
+/// row also checks that the message is one line (no stack trace, no wrapper's text) and that nothing in the user's
+/// folder was created, changed or deleted. In a command line, <c>@name</c> is a file of <see cref="CatalogueFiles"/>.
+/// </summary>
+[NonParallelizable]
+public class BadInputCatalogue
+{
+    /// <summary>One row: what the user ran, what they must read.</summary>
+    /// <param name="Name">The case.</param>
+    /// <param name="CommandLine">The arguments, space-separated; <c>@name</c> is a catalogue file.</param>
+    /// <param name="Message">A fragment of the error line.</param>
+    /// <param name="Exit">The exit code.</param>
+    /// <param name="WorkingDirectory">A catalogue folder to run in (for <c>-o .</c>), or null.</param>
+    public sealed record Case(string Name, string CommandLine, string Message, int Exit = 1, string? WorkingDirectory = null)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly Case[] Cases =
+    [
+        // Labels as the user means them
+        new("a two-valued text label without its positive value", "train -d @adult.csv --task income:income:binary -o @out.zip",
+            "holds two values, '<=50K', '>50K', which are not boolean words (true/false, yes/no, y/n, t/f, 1/0). Name the positive value: --task income:income:binary:positive=>50K"),
+        new("the same in an experiment: no trial runs", "experiment -d @adult.csv --task income:income:binary --train-time 60 -o @exp", "Name the positive value: --task income:income:binary:positive=>50K"),
+        new("a positive value the label never holds", "train -d @adult.csv --task income:income:binary:positive=>50k -o @out.zip", "the positive value '>50k' is not in label column 'income'"),
+        new("positive= on a regression task", "train -d @clicks.csv --task watch:watch:regression:positive=1 -o @out.zip", "positive= names the positive value of a binary task; this task is regression"),
+        new("empty label cells", "train -d @clicks-gaps.csv --task click:click:binary -o @out.zip", "has 2 missing cells (empty, ?, NA, NaN …) among 600 rows of"),
+        new("empty label cells: the remedy", "train -d @clicks-gaps.csv --task click:click:binary -o @out.zip", "the first at line 10; fill them, or train the task without those rows (MissingLabelPolicy.Mask; --missing-labels mask"),
+        new("a label column with no label at all", "train -d @clicks-nolabels.csv --task click:click:binary --missing-labels mask -o @out.zip", "every one of the 600 cells of label column 'click'"),
+        new("a binary label that is 2", "train -d @clicks-twos.csv --task click:click:binary -o @out.zip", "Label column 'click' of binary task 'click', line 13 of"),
+        new("a regression label that is text", "train -d @clicks-textwatch.csv --task watch:watch:regression -o @out.zip", "line 16 of"),
+        new("a regression label that is text: why", "train -d @clicks-textwatch.csv --task watch:watch:regression -o @out.zip", "'long' is not a number; a regression label must be numeric"),
+        new("a multiclass label of one class", "train -d @onecolor.csv --task color:color:multiclass -o @out.zip", "holds one class only ('red'); a multiclass task needs at least two"),
+        new("a class the model never saw", "evaluate -m @colors.zip -d @colors-purple.csv", "'purple' is not one of its 3 classes (blue, green, red)"),
+        new("a test set of one class", "evaluate -m @clicks.zip -d @clicks-negatives.csv", "Binary task 'click': the 600 evaluated rows are all negative in label column 'click'"),
+        new("a label that does not parse when evaluating", "evaluate -m @clicks.zip -d @clicks-badlabel.csv", "line 8, column 'click': 'maybe' is not a number, which the model reads in this column"),
+        new("a test file without the label", "evaluate -m @clicks.zip -d @clicks-nolabel.csv", "lacks the label column(s) 'click' (task 'click'), so it cannot be evaluated"),
+
+        // One reading of a CSV
+        new("text after 6,000 numbers, declared numeric", "train -d @late.csv --task label:label:binary --role amount=numeric -o @out.zip", "Column 'amount' is set numeric, but line 6002 of"),
+        new("a record wider than the header", "train -d @ragged.csv --task label:label:binary -o @out.zip", "line 3: the record has 4 fields; the header has 3"),
+        new("a quote never closed", "train -d @unterminated.csv --task label:label:binary -o @out.zip", "line 3: a quoted field is opened and never closed"),
+        new("an empty file", "train -d @empty.csv --task label:label:binary -o @out.zip", "is empty"),
+        new("a header without rows", "train -d @header.csv --task label:label:binary -o @out.zip", "has a header but no data rows"),
+        new("a label column not in the header", "train -d @clicks.csv --task click:Clicked:binary -o @out.zip", "Column 'Clicked' is not in the header of"),
+        new("a task kind that does not exist", "train -d @clicks.csv --task click:click:ranking -o @out.zip", "kind 'ranking' is not binary, regression or multiclass"),
+        new("a task weight that is not a number", "train -d @clicks.csv --task click:click:binary:heavy -o @out.zip", "'heavy' is neither a weight nor positive=VALUE"),
+        new("a role that does not exist", "train -d @clicks.csv --task click:click:binary --role age=date -o @out.zip", "--role 'age=date' must be column=numeric|boolean|categorical|id|text|ignore"),
+        new("a prediction file with text in a numeric column", "predict -m @clicks.zip -d @clicks-badnumber.csv -o @predictions.csv", "line 5, column 'age': 'old' is not a number, which the model reads in this column"),
+        new("a prediction file without a feature column", "predict -m @clicks.zip -d @clicks-noage.csv -o @predictions.csv", "lacks column(s) age, which the model reads"),
+
+        // Conflicts
+        new("--freeze without --warm-start", "train -d @clicks.csv --task click:click:binary --freeze Shared -o @out.zip", "--freeze Shared needs --warm-start"),
+        new("one column as two tasks' label", "train -d @clicks.csv --task a:click:binary --task b:click:regression -o @out.zip", "'a' and 'b' both learn from column 'click'"),
+        new("a label also ignored", "train -d @clicks.csv --task click:click:binary --ignore-cols click -o @out.zip", "Column 'click' is a task's label and also in the ignored columns"),
+        new("ESMM with one task", "train -d @clicks.csv --task click:click:binary --architecture ESMM -o @out.zip", "ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got click (Binary)"),
+        new("a thousand threads", "train -d @clicks.csv --task click:click:binary --threads 1000 -o @out.zip", "Threads must be between 1 and 256"),
+        new("zero seeds", "study --seeds 0", "Seeds must be at least 1"),
+        new("a layer width that is not a number", "train -d @clicks.csv --task click:click:binary --bottom 64,x -o @out.zip", "'x' in '64,x' is not a layer width"),
+        new("too little memory for the run", "train -d @clicks.csv --task click:click:binary --memory-limit 1 -o @out.zip", "over the memory limit of 1 MiB (MemoryLimitMegabytes; --memory-limit on the command line)"),
+        new("too few text features", "train -d @clicks.csv --task click:click:binary --text-features 10 -o @out.zip", "--text-features must be at least 64"),
+
+        // Paths, checked before any training
+        new("a data file that does not exist", "train -d @nope.csv --task click:click:binary -o @out.zip", "--dataset"),
+        new("a data file that does not exist: which", "train -d @nope.csv --task click:click:binary -o @out.zip", "nope.csv': no such file"),
+        new("a folder as the data file", "train -d @afolder.csv --task click:click:binary -o @out.zip", "afolder.csv' is a folder; give a file"),
+        new("a test file that does not exist", "train -d @clicks.csv --task click:click:binary --test-dataset @nope.csv -o @out.zip", "--test-dataset"),
+        new("an output folder that does not exist", "train -d @clicks.csv --task click:click:binary -o @missing/m.zip", "the folder"),
+        new("an output folder that does not exist: which", "train -d @clicks.csv --task click:click:binary -o @missing/m.zip", "missing' does not exist"),
+        new("an output folder that cannot be written", "train -d @clicks.csv --task click:click:binary -o /sys/mlnet-mtl-model.zip", "the folder '/sys' cannot be written"),
+        new("a warm start that does not exist", "train -d @clicks.csv --task click:click:binary --warm-start @nope.zip -o @out.zip", "--warm-start"),
+        new("train writing over its data", "train -d @clicks.csv --task click:click:binary -o @clicks.csv", "is one of this command's input files"),
+        new("predict writing over its input", "predict -m @clicks.zip -d @clicks.csv -o @clicks.csv", "is one of this command's input files; write the output to another file"),
+        new("predict writing over the model", "predict -m @clicks.zip -d @clicks.csv -o @clicks.zip", "is one of this command's input files; write the output to another file"),
+        new("generate into a missing folder", "generate -o @missing/g.csv", "missing' does not exist"),
+
+        // Model files
+        new("a model without its input schema", "evaluate -m @noschema.zip -d @clicks.csv", "lacks its input schema (the zip entry 'Schema')"),
+        new("a damaged model", "evaluate -m @damaged.zip -d @clicks.csv", "is not a readable model"),
+        new("a file that is not a model", "predict -m @notamodel.zip -d @clicks.csv -o @predictions.csv", "notamodel.zip' is not a readable model"),
+        new("a model that does not exist", "evaluate -m @nope.zip -d @clicks.csv", "--model"),
+        new("a group column not in the data", "evaluate -m @clicks.zip -d @clicks.csv --group-col team", "--group-col 'team' is not a column"),
+
+        // The experiment's folder and search
+        new("an output folder with the user's files", "experiment -d @clicks.csv --task click:click:binary --train-time 5 -o @userdir",
+            "holds 3 entries an experiment did not write (clicks.csv, notes.txt, trials.csv); choose a new or empty folder, or add --force"),
+        new("-o . in the user's folder", "experiment -d clicks.csv --task click:click:binary --train-time 5 -o .", "holds 3 entries an experiment did not write", WorkingDirectory: "userdir"),
+        new("--force would replace the input", "experiment -d trials.csv --task click:click:binary --train-time 5 -o . --force",
+            "would replace the input file", WorkingDirectory: "userdir"),
+        new("an output that is a file", "experiment -d @clicks.csv --task click:click:binary --train-time 5 -o @afile", "afile' is a file; the experiment writes a folder"),
+        new("a time split on a column that is not there", "experiment -d @clicks.csv --task click:click:binary --split-by time:day -o @exp", "--split-by 'day' is not a column of the data"),
+        new("a group split without a group", "experiment -d @clicks.csv --task click:click:binary --split-by group -o @exp", "--split-by group holds whole groups of --group-col out"),
+        new("a time split on text", "experiment -d @clicks.csv --task click:click:binary --split-by time:category -o @exp", "A time split needs a numeric time column"),
+        new("a metric of the wrong kind", "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --metric auc:watch -o @exp", "use rmse:watch or r2:watch"),
+    ];
+
+    private string _directory = null!;
+
+    [OneTimeSetUp]
+    public void WriteFiles()
+    {
+        _directory = Directory.CreateTempSubdirectory("mlnet-mtl-catalogue-").FullName;
+        CatalogueFiles.Write(_directory);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteFiles() => Directory.Delete(_directory, recursive: true);
+
+    private static IEnumerable<TestCaseData> Rows() => Cases.Select(c => new TestCaseData(c).SetName($"Catalogue: {c.Name}"));
+
+    [TestCaseSource(nameof(Rows))]
+    public void TheCause_IsOneLine_AndNothingOfTheUsersChanges(Case row)
+    {
+        var before = Snapshot();
+        var args = row.CommandLine.Split(' ').Select(a => a.StartsWith('@') ? Path.Combine(_directory, a[1..]) : a).ToArray();
+        var (exit, output, error) = CliProcess.RunSeparately(row.WorkingDirectory is null ? null : Path.Combine(_directory, row.WorkingDirectory), args);
+        var errorLines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(row.Exit), output + error);
+            Assert.That(errorLines, Has.Length.EqualTo(1), "one line on standard error:\n" + error);
+            Assert.That(errorLines.FirstOrDefault(), Does.StartWith("error: ").And.Contain(row.Message));
+            Assert.That(Snapshot(), Is.EqualTo(before), "no file of the user's folder created, changed or deleted");
+        });
+    }
+
+    /// <summary>Every file under the folder with its size and last write time, and every folder (a folder's own time changes when a probe file comes and goes).</summary>
+    private SortedDictionary<string, (long, DateTime)> Snapshot() =>
+        new(Directory.EnumerateFileSystemEntries(_directory, "*", SearchOption.AllDirectories).ToDictionary(
+            p => Path.GetRelativePath(_directory, p), p => File.Exists(p) ? (new FileInfo(p).Length, File.GetLastWriteTimeUtc(p)) : (-1L, DateTime.MinValue)), StringComparer.Ordinal);
+}

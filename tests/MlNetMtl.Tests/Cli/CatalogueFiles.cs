@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace MlNetMtl.Tests.Cli;
+
+/// <summary>
+/// The files of the bad-input catalogue, written once into a temporary folder: small, generated, each with the one
+/// defect its case is about (or none), and models trained on them by the real CLI.
+/// </summary>
+internal static class CatalogueFiles
+{
+    /// <summary>Writes every file into <paramref name="folder"/>.</summary>
+    public static void Write(string folder)
+    {
+        string Path(string name) => System.IO.Path.Combine(folder, name);
+        var clicks = Clicks(600, seed: 1);
+        File.WriteAllLines(Path("clicks.csv"), clicks);
+        File.WriteAllLines(Path("clicks-negatives.csv"), clicks.Select((l, i) => i == 0 ? l : ReplaceCell(l, 4, "0")));
+        File.WriteAllLines(Path("clicks-badlabel.csv"), clicks.Select((l, i) => i == 7 ? ReplaceCell(l, 4, "maybe") : l));
+        File.WriteAllLines(Path("clicks-badnumber.csv"), clicks.Select((l, i) => i == 4 ? ReplaceCell(l, 2, "old") : l));
+        File.WriteAllLines(Path("clicks-gaps.csv"), clicks.Select((l, i) => i is 9 or 20 ? ReplaceCell(l, 4, "") : l));
+        File.WriteAllLines(Path("clicks-twos.csv"), clicks.Select((l, i) => i == 12 ? ReplaceCell(l, 4, "2") : l));
+        File.WriteAllLines(Path("clicks-textwatch.csv"), clicks.Select((l, i) => i == 15 ? ReplaceCell(l, 5, "long") : l));
+        File.WriteAllLines(Path("clicks-noage.csv"), clicks.Select(l => DropCell(l, 2)));
+        File.WriteAllLines(Path("clicks-nolabel.csv"), clicks.Select(l => DropCell(l, 4)));
+        File.WriteAllLines(Path("clicks-nolabels.csv"), clicks.Select((l, i) => i == 0 ? l : ReplaceCell(l, 4, "?")));
+        File.WriteAllLines(Path("adult.csv"), Adult(400));
+        File.WriteAllLines(Path("colors.csv"), Colors(600, seed: 2));
+        File.WriteAllLines(Path("colors-purple.csv"), Colors(100, seed: 3).Select((l, i) => i == 6 ? ReplaceCell(l, 2, "purple") : l));
+        File.WriteAllLines(Path("onecolor.csv"), Colors(100, seed: 4).Select((l, i) => i == 0 ? l : ReplaceCell(l, 2, "red")));
+        File.WriteAllLines(Path("late.csv"), new[] { "amount,label" }.Concat(Enumerable.Range(0, 6_000).Select(r => $"{r % 150},{r % 2}")).Append("unknown,1"));
+        File.WriteAllText(Path("ragged.csv"), "a,b,label\n1,2,0\n3,4,5,1\n");
+        File.WriteAllText(Path("unterminated.csv"), "a,b,label\n1,2,0\n3,\"open,1\n5,6,1\n");
+        File.WriteAllText(Path("empty.csv"), "");
+        File.WriteAllText(Path("header.csv"), "a,b,label\n");
+        File.WriteAllText(Path("notamodel.zip"), "this is not a model");
+        File.WriteAllText(Path("afile"), "a plain file");
+        Directory.CreateDirectory(Path("userdir"));
+        File.WriteAllText(Path("userdir/notes.txt"), "the user's own notes");
+        File.WriteAllLines(Path("userdir/clicks.csv"), clicks);
+        File.WriteAllLines(Path("userdir/trials.csv"), clicks); // a user's data file that happens to bear an output's name
+        Directory.CreateDirectory(Path("afolder.csv"));
+
+        Train(folder, "clicks.zip", "clicks.csv", "--task", "click:click:binary", "--task", "watch:watch:regression", "--ignore-cols", "user");
+        Train(folder, "colors.zip", "colors.csv", "--task", "color:color:multiclass", "--task", "click:click:binary");
+        var model = File.ReadAllBytes(Path("clicks.zip"));
+        File.WriteAllBytes(Path("noschema.zip"), WithoutEntry(model, "Schema"));
+        var damaged = (byte[])model.Clone();
+        damaged[damaged.Length / 2] ^= 0x55;
+        File.WriteAllBytes(Path("damaged.zip"), damaged);
+    }
+
+    private static void Train(string folder, string model, string data, params string[] tasks)
+    {
+        var (exit, output, error) = CliProcess.RunSeparately(folder, ["train", "-d", data, .. tasks, "--epochs", "2", "--bottom", "16", "--tower", "8", "-o", model]);
+        Assert.That(exit, Is.EqualTo(0), output + error);
+    }
+
+    /// <summary>user,category,age,income,click,watch — clicks depend on the category and age.</summary>
+    private static List<string> Clicks(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var lines = new List<string> { "user,category,age,income,click,watch" };
+        for (int r = 0; r < rows; r++)
+        {
+            int category = random.Next(4);
+            double age = 18 + random.NextDouble() * 60;
+            bool click = random.NextDouble() < (category < 2 ? 0.7 : 0.2) + (age - 48) / 200;
+            lines.Add(string.Join(',', $"u{r % 50}", $"c{category}", F(age), F(random.NextDouble() * 1e5), click ? "1" : "0", F(category + age / 50 + random.NextDouble())));
+        }
+        return lines;
+    }
+
+    /// <summary>Rows written as UCI Adult is: ", " between fields, the label as text.</summary>
+    private static IEnumerable<string> Adult(int rows)
+    {
+        var random = new Random(5);
+        yield return "age, workclass, hours-per-week, income";
+        for (int r = 0; r < rows; r++)
+        {
+            int age = 18 + random.Next(60);
+            yield return $"{age}, {(random.Next(3) == 0 ? "Private" : "Self-emp")}, {20 + random.Next(40)}, {(age + random.Next(30) > 60 ? ">50K" : "<=50K")}";
+        }
+    }
+
+    /// <summary>x1,x2,color,click — the color depends on x1.</summary>
+    private static IEnumerable<string> Colors(int rows, int seed)
+    {
+        var random = new Random(seed);
+        string[] names = ["red", "green", "blue"];
+        yield return "x1,x2,color,click";
+        for (int r = 0; r < rows; r++)
+        {
+            double x1 = random.NextDouble(), x2 = random.NextDouble();
+            yield return string.Join(',', F(x1), F(x2), names[x1 < 0.33 ? 0 : x1 < 0.66 ? 1 : 2], x2 > 0.5 ? "1" : "0");
+        }
+    }
+
+    private static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string ReplaceCell(string line, int column, string value)
+    {
+        var cells = line.Split(',');
+        cells[column] = value;
+        return string.Join(',', cells);
+    }
+
+    private static string DropCell(string line, int column) => string.Join(',', line.Split(',').Where((_, i) => i != column));
+
+    private static byte[] WithoutEntry(byte[] zipBytes, string entry)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zipBytes);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+            zip.GetEntry(entry)!.Delete();
+        return stream.ToArray();
+    }
+}
