@@ -113,6 +113,32 @@ public class ModelIntegrityTests
     }
 
     [Test]
+    public void AnEntryWhoseContentDisagreesWithItsCrc_IsReportedAsDamage()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 5));
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-crc-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.MultiTask().SaveModel(model, data.Schema, path);
+            var bytes = File.ReadAllBytes(path);
+            // Flip the stored CRC-32 of the "Schema" entry in its local header (offset 14) and central directory record (offset 16).
+            foreach (var (signature, nameLengthAt, nameAt, crcAt) in new[] { (0x04034b50u, 26, 30, 14), (0x02014b50u, 28, 46, 16) })
+                for (int i = 0; i + nameAt < bytes.Length; i++)
+                    if (BitConverter.ToUInt32(bytes, i) == signature && System.Text.Encoding.ASCII.GetString(bytes, i + nameAt, BitConverter.ToUInt16(bytes, i + nameLengthAt)) == "Schema")
+                        bytes[i + crcAt] ^= 0xFF;
+            File.WriteAllBytes(path, bytes);
+            var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
+            Assert.That(error!.Message, Does.Contain("entry 'Schema' fails its CRC check"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void BytesFlippedAnywhereInAModelFile_NeverLoadAsAnotherModel()
     {
         var ml = new MLContext(seed: 1);

@@ -13,6 +13,8 @@ namespace MlNetMtl.Persistence;
 internal static class MultiTaskModelFormat
 {
     private const string Magic = "MlNetMtl.MultiTaskTransformer";
+    /// <summary>The magic as it appears in the entry's bytes (after its length prefix), to recognise our entry.</summary>
+    public static ReadOnlySpan<byte> MagicBytes => "MlNetMtl.MultiTaskTransformer"u8;
     private const int WrittenVersion = 3;
     private const int OldestReadableVersion = 2;
     /// <summary>The largest body a model file may hold (a .NET array's limit).</summary>
@@ -20,14 +22,53 @@ internal static class MultiTaskModelFormat
 
     public static void Write(MultiTaskTransformer transformer, BinaryWriter writer)
     {
-        using var body = new MemoryStream();
-        using (var bodyWriter = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        // The body is serialized twice — once to measure and hash it, once into the file — rather than held in memory whole.
+        using var measure = new MeasuringStream();
+        var buffered = new BufferedStream(measure, 1 << 16); // not disposed: that would dispose the hash it feeds
+        using (var bodyWriter = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
             WriteBody(transformer, bodyWriter);
+        buffered.Flush();
+        if (measure.Length > MaxBodyBytes)
+            throw new InvalidOperationException($"The model's {measure.Length:N0} bytes are more than a model file holds ({MaxBodyBytes:N0}).");
         writer.Write(Magic);
         writer.Write(WrittenVersion);
-        writer.Write(body.Length);
-        writer.Write(body.GetBuffer(), 0, (int)body.Length);
-        writer.Write(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)));
+        writer.Write(measure.Length);
+        writer.Flush();
+        using (var bodyWriter = new BinaryWriter(writer.BaseStream, System.Text.Encoding.UTF8, leaveOpen: true))
+            WriteBody(transformer, bodyWriter);
+        writer.Write(measure.Hash());
+    }
+
+    /// <summary>A stream that keeps nothing but the count and the SHA-256 of what is written to it.</summary>
+    private sealed class MeasuringStream : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _length;
+
+        public byte[] Hash() => _hash.GetHashAndReset();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.AppendData(buffer);
+            _length += buffer.Length;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _hash.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private static void WriteBody(MultiTaskTransformer transformer, BinaryWriter writer)
