@@ -66,7 +66,15 @@ internal static class CodeGenerator
                     break;
                 default:
                     Output(code, OutputColumnNames.Score(task.Name), "float[]", names, " = [];");
-                    Output(code, OutputColumnNames.PredictedLabel(task.Name), "uint", names);
+                    string predicted = Output(code, OutputColumnNames.PredictedLabel(task.Name), "uint", names);
+                    if (task.ClassNames is { } classes)
+                    {
+                        string list = Property(task.Name + " classes", names);
+                        code.AppendLine($"    /// <summary>The classes of task {Literal(task.Name)}, in the order of its scores; the predicted label is 1 + the index of one.</summary>");
+                        code.AppendLine($"    public static string[] {list} {{ get; }} = [{string.Join(", ", classes.Select(Literal))}];");
+                        code.AppendLine($"    /// <summary>The predicted class of task {Literal(task.Name)}, by name.</summary>");
+                        code.AppendLine($"    [NoColumn] public string {Property(task.Name + " predicted class", names)} => {predicted} == 0 ? \"\" : {list}[{predicted} - 1];");
+                    }
                     break;
             }
         }
@@ -130,6 +138,7 @@ internal static class CodeGenerator
         code.AppendLine($"            Text = {List(spec.Text)},");
         code.AppendLine($"            BinNumeric = {(spec.BinNumeric ? "true" : "false")},");
         code.AppendLine($"            HashBits = {spec.HashBits},");
+        code.AppendLine($"            TextFeatures = {spec.TextFeatures},");
         code.AppendLine("        };");
         code.AppendLine("        var options = new MultiTaskNetworkTrainerOptions");
         code.AppendLine("        {");
@@ -149,13 +158,13 @@ internal static class CodeGenerator
         code.AppendLine($"            Epochs = {options.Epochs},");
         code.AppendLine($"            EarlyStoppingPatience = {options.EarlyStoppingPatience},");
         code.AppendLine($"            Weighting = LossWeighting.Create({Literal(best.Weighting)}),");
-        code.AppendLine($"            Seed = {options.Seed},");
+        code.AppendLine($"            Seed = {options.Seed ?? settings.Seed},");
         code.AppendLine("        };");
         code.AppendLine("        return Featurization.Pipeline(ml, features).Append(ml.MultiTask().Network(options));");
         code.AppendLine("    }");
         code.AppendLine();
         code.AppendLine("    /// <summary>Trains on <paramref name=\"path\"/> and saves the model (atomically) to <paramref name=\"modelPath\"/>.</summary>");
-        code.AppendLine("    public static ITransformer Train(string path, string modelPath, int seed = " + options.Seed + ")");
+        code.AppendLine("    public static ITransformer Train(string path, string modelPath, int seed = " + (options.Seed ?? settings.Seed) + ")");
         code.AppendLine("    {");
         code.AppendLine("        var ml = new MLContext(seed);");
         code.AppendLine("        var data = LoadData(ml, path);");
@@ -179,10 +188,16 @@ internal static class CodeGenerator
     };
 
     private static string Task(TaskColumn task) =>
-        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, TaskKind.{task.Kind}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels})";
+        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, TaskKind.{task.Kind}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels}" +
+        (task.PositiveValue is { } positive ? $", positiveValue: {Literal(positive)})" : ")");
 
-    private static void Output(StringBuilder code, string column, string type, HashSet<string> names, string initial = "") =>
-        code.AppendLine($"    [ColumnName({Literal(column)})] public {type} {Property(column, names)} {{ get; set; }}{initial}");
+    /// <summary>Writes an output property; returns its name.</summary>
+    private static string Output(StringBuilder code, string column, string type, HashSet<string> names, string initial = "")
+    {
+        string property = Property(column, names);
+        code.AppendLine($"    [ColumnName({Literal(column)})] public {type} {property} {{ get; set; }}{initial}");
+        return property;
+    }
 
     /// <summary>A C# property name for a column name: its letters and digits in Pascal case, unique, never starting with a digit.</summary>
     internal static string Property(string column, HashSet<string> taken)

@@ -128,5 +128,17 @@ public class ExperimentCsvTests
         string consumption = File.ReadAllText(Path.Combine(_directory, "out", "Model.consumption.cs"));
         Assert.That(consumption, Does.Contain("[ColumnName(\"segment.Score\")] public float[] SegmentScore").And.Contain("public uint SegmentPredictedLabel"));
         Assert.That(File.ReadAllLines(Path.Combine(_directory, "out", "trials.csv"))[0], Does.Contain("segment accuracy"));
+
+        // The generated code names the predicted class as the CLI does.
+        var assembly = GeneratedCode.Compile(Path.Combine(_directory, "out", "Model.consumption.cs"), Path.Combine(_directory, "out", "Model.training.cs"));
+        var input = Activator.CreateInstance(assembly.GetType("MlNetMtl.Generated.ModelInput")!)!;
+        input.GetType().GetProperty("X1")!.SetValue(input, 0.9f);
+        input.GetType().GetProperty("X2")!.SetValue(input, 0.2f);
+        input.GetType().GetProperty("Color")!.SetValue(input, "blue");
+        var model = assembly.GetType("MlNetMtl.Generated.Model")!;
+        model.GetProperty("ModelPath")!.SetValue(null, Path.Combine(_directory, "out", "model.zip"));
+        var prediction = model.GetMethod("Predict")!.Invoke(null, [input])!;
+        Assert.That(prediction.GetType().GetProperty("SegmentClasses")!.GetValue(null), Is.EqualTo(new[] { "high", "low", "mid" }));
+        Assert.That(prediction.GetType().GetProperty("SegmentPredictedClass")!.GetValue(prediction), Is.EqualTo("high"), "x1 = 0.9 is the high segment");
     }
 }
