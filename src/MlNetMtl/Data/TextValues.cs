@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace MlNetMtl.Data;
 
@@ -28,42 +29,24 @@ public static class TextValues
     }
 
     /// <summary>
-    /// Reads <paramref name="cell"/> as a number: invariant culture, surrounding spaces allowed, <c>inf</c>, <c>-inf</c>,
-    /// <c>Infinity</c> and <c>∞</c> (any case) as ±∞. A missing cell is not a number.
+    /// Reads <paramref name="cell"/> as a number of type <typeparamref name="T"/> (Single or Double), rounded once from
+    /// the text: invariant culture, surrounding spaces allowed, <c>inf</c>, <c>-inf</c>, <c>Infinity</c> and <c>∞</c>
+    /// (any case) as ±∞, a number beyond the type's range as ±∞. A missing cell is not a number.
     /// </summary>
-    public static bool TryParseNumber(ReadOnlySpan<char> cell, out double value)
+    public static bool TryParseNumber<T>(ReadOnlySpan<char> cell, out T value) where T : IBinaryFloatingPointIeee754<T>
     {
         cell = cell.Trim();
-        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            return !double.IsNaN(value);
-        return TryParseInfinity(cell, out value);
-    }
-
-    /// <summary>
-    /// As <see cref="TryParseNumber(ReadOnlySpan{char}, out double)"/>, rounded once, straight to the nearest Single
-    /// (a number beyond ±3.4e38 becomes ±∞).
-    /// </summary>
-    public static bool TryParseNumber(ReadOnlySpan<char> cell, out float value)
-    {
-        cell = cell.Trim();
-        if (float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            return !float.IsNaN(value);
-        bool infinite = TryParseInfinity(cell, out double infinity);
-        value = (float)infinity;
-        return infinite;
-    }
-
-    private static bool TryParseInfinity(ReadOnlySpan<char> cell, out double value)
-    {
+        if (T.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value!))
+            return !T.IsNaN(value);
         bool negative = cell.StartsWith("-");
         var magnitude = negative ? cell[1..] : cell;
         foreach (string word in InfinityWords)
             if (magnitude.Equals(word, StringComparison.OrdinalIgnoreCase))
             {
-                value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+                value = negative ? T.NegativeInfinity : T.PositiveInfinity;
                 return true;
             }
-        value = double.NaN;
+        value = T.NaN;
         return false;
     }
 

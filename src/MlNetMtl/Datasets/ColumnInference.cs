@@ -8,7 +8,7 @@ namespace MlNetMtl.Datasets;
 /// Infers each column's role from a delimited file's header and every row, as Model Builder does: numbers are
 /// numeric (or ids, when named like one), two-valued columns boolean, text with few distinct values categorical,
 /// long multi-word text free text, other text ids. A column is numeric only if every present value in the whole
-/// file is a number (<see cref="TextValues.TryParseNumber(ReadOnlySpan{char}, out double)"/>), so the loader never
+/// file is a number (<see cref="TextValues.TryParseNumber{T}"/>), so the loader never
 /// meets a value that does not fit. Labels and ignored columns are given; any role can be overridden.
 /// </summary>
 public static class ColumnInference

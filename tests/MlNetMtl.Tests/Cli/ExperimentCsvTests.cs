@@ -8,16 +8,8 @@ namespace MlNetMtl.Tests.Cli;
 /// clear message, exit code 1, and no output folder (finished or partial) left behind.
 /// </summary>
 [NonParallelizable]
-public class ExperimentCsvTests
+public class ExperimentCsvTests : TemporaryFolderTests
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-bad-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     /// <summary>Clicks and purchases (a purchase only after a click), a user id, a category and a price.</summary>
     private string Funnel(string name, int rows, Func<int, string?>? clickOverride = null)
     {
@@ -31,17 +23,17 @@ public class ExperimentCsvTests
             bool purchase = click && random.NextDouble() < price / 150;
             lines.Add(string.Join(',', $"u{r % 60}", $"c{category}", price.ToString("F2", CultureInfo.InvariantCulture), clickOverride?.Invoke(r) ?? (click ? "1" : "0"), purchase ? "1" : "0"));
         }
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllLines(path, lines);
         return path;
     }
 
     private (int Exit, string Output) Experiment(string data, params string[] more) =>
-        CliProcess.Run(["experiment", "-d", data, "-o", Path.Combine(_directory, "out"), .. more]);
+        CliProcess.Run(["experiment", "-d", data, "-o", Path.Combine(Folder, "out"), .. more]);
 
     private void AssertNothingWritten()
     {
-        Assert.That(Directory.GetDirectories(_directory), Is.Empty, "no output folder, finished or partial");
+        Assert.That(Directory.GetDirectories(Folder), Is.Empty, "no output folder, finished or partial");
     }
 
     [Test]
@@ -65,12 +57,12 @@ public class ExperimentCsvTests
     [Test]
     public void AnEmptyFile_IsNamed()
     {
-        string empty = Path.Combine(_directory, "empty.csv");
+        string empty = Path.Combine(Folder, "empty.csv");
         File.WriteAllText(empty, "");
         var (exit, output) = Experiment(empty, "--task", "click:click:binary");
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("error:").And.Contain("is empty"));
-        Assert.That(Directory.GetDirectories(_directory), Is.Empty);
+        Assert.That(Directory.GetDirectories(Folder), Is.Empty);
     }
 
     [Test]
@@ -91,7 +83,7 @@ public class ExperimentCsvTests
         Assert.That(output, Does.Contain("SharedBottom, MMoE, PLE, ESMM, AITM"));
         Assert.That(output, Does.Contain("Columns of f.csv").And.Contain("Categorical").And.Contain("Numeric"));
         Assert.That(output, Does.Contain("GAUC click:").And.Contain("groups"));
-        var trials = File.ReadAllLines(Path.Combine(_directory, "out", "trials.csv"));
+        var trials = File.ReadAllLines(Path.Combine(Folder, "out", "trials.csv"));
         Assert.That(trials.Any(l => l.Contains(",ESMM,")) || trials.Length < 5, "ESMM is tried among the first trials");
     }
 
@@ -118,25 +110,25 @@ public class ExperimentCsvTests
             lines.Add(string.Join(',', x1.ToString("F3", CultureInfo.InvariantCulture), x2.ToString("F3", CultureInfo.InvariantCulture), color, segments[segment],
                 x2 + 0.2 * random.NextDouble() > 0.6 ? 1 : 0));
         }
-        string path = Path.Combine(_directory, "segments.csv");
+        string path = Path.Combine(Folder, "segments.csv");
         File.WriteAllLines(path, lines);
 
         var (exit, output) = Experiment(path, "--task", "segment:segment:multiclass", "--task", "click:click:binary", "--train-time", "8", "--max-epochs", "8");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("segment accuracy").And.Contain("click AUC"));
         Assert.That(output, Does.Contain("baseline LightGBM single-task click").And.Not.Contain("single-task segment"), "baselines are per binary/regression task");
-        string consumption = File.ReadAllText(Path.Combine(_directory, "out", "Model.consumption.cs"));
+        string consumption = File.ReadAllText(Path.Combine(Folder, "out", "Model.consumption.cs"));
         Assert.That(consumption, Does.Contain("[ColumnName(\"segment.Score\")] public float[] SegmentScore").And.Contain("public uint SegmentPredictedLabel"));
-        Assert.That(File.ReadAllLines(Path.Combine(_directory, "out", "trials.csv"))[0], Does.Contain("segment accuracy"));
+        Assert.That(File.ReadAllLines(Path.Combine(Folder, "out", "trials.csv"))[0], Does.Contain("segment accuracy"));
 
         // The generated code names the predicted class as the CLI does.
-        var assembly = GeneratedCode.Compile(Path.Combine(_directory, "out", "Model.consumption.cs"), Path.Combine(_directory, "out", "Model.training.cs"));
+        var assembly = GeneratedCode.Compile(Path.Combine(Folder, "out", "Model.consumption.cs"), Path.Combine(Folder, "out", "Model.training.cs"));
         var input = Activator.CreateInstance(assembly.GetType("MlNetMtl.Generated.ModelInput")!)!;
         input.GetType().GetProperty("X1")!.SetValue(input, 0.9f);
         input.GetType().GetProperty("X2")!.SetValue(input, 0.2f);
         input.GetType().GetProperty("Color")!.SetValue(input, "blue");
         var model = assembly.GetType("MlNetMtl.Generated.Model")!;
-        model.GetProperty("ModelPath")!.SetValue(null, Path.Combine(_directory, "out", "model.zip"));
+        model.GetProperty("ModelPath")!.SetValue(null, Path.Combine(Folder, "out", "model.zip"));
         var prediction = model.GetMethod("Predict")!.Invoke(null, [input])!;
         Assert.That(prediction.GetType().GetProperty("SegmentClasses")!.GetValue(null), Is.EqualTo(new[] { "high", "low", "mid" }));
         Assert.That(prediction.GetType().GetProperty("SegmentPredictedClass")!.GetValue(prediction), Is.EqualTo("high"), "x1 = 0.9 is the high segment");

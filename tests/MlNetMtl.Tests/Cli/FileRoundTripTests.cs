@@ -7,16 +7,8 @@ namespace MlNetMtl.Tests.Cli;
 /// with spaces and line breaks inside quotes give the predictions of the clean file with 0/1 labels and class indices.
 /// </summary>
 [NonParallelizable]
-public class FileRoundTripTests
+public class FileRoundTripTests : TemporaryFolderTests
 {
-    private string _directory = null!;
-
-    [OneTimeSetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-roundtrip-").FullName;
-
-    [OneTimeTearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     private static readonly string[] Tiers = ["bronze", "gold", "silver"]; // class names sort so; the clean file writes their indices
 
     /// <summary>One set of rows written two ways: <paramref name="exported"/> as exports write them, else plainly.</summary>
@@ -36,14 +28,14 @@ public class FileRoundTripTests
                 ? $"\" {number} \",\"{city}\",\"seen on\nthe app, twice\",{(rich ? ">50K" : "<=50K")},{Tiers[tier]}"
                 : $"{number},{city},seen,{(rich ? 1 : 0)},{tier}");
         }
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllLines(path, lines);
         return path;
     }
 
     private string[] TrainAndPredict(string data, string name, params string[] tasks)
     {
-        string model = Path.Combine(_directory, name + ".zip"), predictions = Path.Combine(_directory, name + "-predictions.csv");
+        string model = Path.Combine(Folder, name + ".zip"), predictions = Path.Combine(Folder, name + "-predictions.csv");
         var trained = CliProcess.Run(["train", "-d", data, .. tasks, "--ignore-cols", "note", "--epochs", "3", "--bottom", "16", "--tower", "8", "--threads", "1", "-o", model]);
         Assert.That(trained.Exit, Is.EqualTo(0), trained.Output);
         var predicted = CliProcess.Run("predict", "-m", model, "-d", data, "-o", predictions);

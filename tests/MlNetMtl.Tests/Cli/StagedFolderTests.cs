@@ -3,16 +3,8 @@ using MlNetMtl.Cli.Experiment;
 namespace MlNetMtl.Tests.Cli;
 
 /// <summary>The experiment's output folder: written whole or not at all, and never at the cost of the user's files.</summary>
-public class StagedFolderTests
+public class StagedFolderTests : TemporaryFolderTests
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-staged-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     private static void Run(string target, params string[] files)
     {
         using var folder = new StagedFolder(target);
@@ -24,17 +16,17 @@ public class StagedFolderTests
     [Test]
     public void ANewFolder_AppearsWhole_WithItsManifest()
     {
-        string target = Path.Combine(_directory, "out");
+        string target = Path.Combine(Folder, "out");
         StagedFolder.Check(target, force: false, ["model.zip"], []);
         Run(target, "model.zip", "report.md");
         Assert.That(Directory.GetFiles(target).Select(Path.GetFileName), Is.EquivalentTo(new[] { "model.zip", "report.md", StagedFolder.ManifestName }));
-        Assert.That(Directory.GetDirectories(_directory), Has.Length.EqualTo(1), "no staging folder left");
+        Assert.That(Directory.GetDirectories(Folder), Has.Length.EqualTo(1), "no staging folder left");
     }
 
     [Test]
     public void AnEarlierExperimentsFolder_IsReplacedFileForFile()
     {
-        string target = Path.Combine(_directory, "out");
+        string target = Path.Combine(Folder, "out");
         Run(target, "model.zip", "roc_old.png");
         StagedFolder.Check(target, force: false, ["model.zip"], []);
         Run(target, "model.zip", "roc_new.png");
@@ -44,7 +36,7 @@ public class StagedFolderTests
     [Test]
     public void AFolderWithTheUsersFiles_IsRefused_AndForcedKeepsThem()
     {
-        string target = Path.Combine(_directory, "mine");
+        string target = Path.Combine(Folder, "mine");
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "data.csv"), "the user's data");
         Assert.That(() => StagedFolder.Check(target, force: false, ["model.zip"], []), Throws.ArgumentException.With.Message.Contains("holds 1 entry an experiment did not write (data.csv)"));
@@ -58,17 +50,17 @@ public class StagedFolderTests
     [Test]
     public void AnOutputThatWouldReplaceAnInput_IsRefusedEvenForced()
     {
-        string input = Path.Combine(_directory, "trials.csv");
+        string input = Path.Combine(Folder, "trials.csv");
         File.WriteAllText(input, "rows");
-        Assert.That(() => StagedFolder.Check(_directory, force: true, ["trials.csv"], [input]), Throws.ArgumentException.With.Message.Contains("would replace the input file"));
+        Assert.That(() => StagedFolder.Check(Folder, force: true, ["trials.csv"], [input]), Throws.ArgumentException.With.Message.Contains("would replace the input file"));
     }
 
     [Test]
     public void AFailedRun_LeavesNothing()
     {
-        string target = Path.Combine(_directory, "out");
+        string target = Path.Combine(Folder, "out");
         using (var folder = new StagedFolder(target))
             File.WriteAllText(folder.File("model.zip"), "half");
-        Assert.That(Directory.EnumerateFileSystemEntries(_directory), Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(Folder), Is.Empty);
     }
 }

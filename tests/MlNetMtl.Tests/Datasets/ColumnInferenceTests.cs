@@ -3,16 +3,8 @@ using MlNetMtl.Datasets;
 
 namespace MlNetMtl.Tests.Datasets;
 
-public class ColumnInferenceTests
+public class ColumnInferenceTests : TemporaryFolderTests
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-infer-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     /// <summary>A hand-made file with one column of each kind (300 rows; quoted commas in the review text).</summary>
     private string HandMade()
     {
@@ -27,7 +19,7 @@ public class ColumnInferenceTests
                 cities[random.Next(4)], random.Next(2) == 0 ? "yes" : "no", $"\"{review}, really\"", $"SKU-{random.Next(5_000)}",
                 random.Next(2), (random.NextDouble() * 50).ToString("F1", System.Globalization.CultureInfo.InvariantCulture), ""));
         }
-        string path = Path.Combine(_directory, "shop.csv");
+        string path = Path.Combine(Folder, "shop.csv");
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -72,13 +64,13 @@ public class ColumnInferenceTests
     [Test]
     public void BadFiles_AreReportedClearly()
     {
-        string empty = Path.Combine(_directory, "empty.csv");
+        string empty = Path.Combine(Folder, "empty.csv");
         File.WriteAllText(empty, "");
         Assert.That(() => ColumnInference.Infer(empty, []), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("empty"));
-        string headerOnly = Path.Combine(_directory, "header.csv");
+        string headerOnly = Path.Combine(Folder, "header.csv");
         File.WriteAllText(headerOnly, "a,b\n");
         Assert.That(() => ColumnInference.Infer(headerOnly, []), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("no data rows"));
         Assert.That(() => ColumnInference.Infer(HandMade(), ["nope"]), Throws.ArgumentException.With.Message.Contains("'nope' is not in the header"));
-        Assert.That(() => ColumnInference.Infer(Path.Combine(_directory, "missing.csv"), []), Throws.InstanceOf<FileNotFoundException>());
+        Assert.That(() => ColumnInference.Infer(Path.Combine(Folder, "missing.csv"), []), Throws.InstanceOf<FileNotFoundException>());
     }
 }

@@ -12,19 +12,11 @@ namespace MlNetMtl.Tests.Datasets;
 /// with spaces, line breaks inside quotes, infinities, text after many numbers, thousands of columns — and a value that
 /// does not fit is reported with its line, never read as missing.
 /// </summary>
-public class CsvReadingTests
+public class CsvReadingTests : TemporaryFolderTests
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("mlnet-mtl-csv-").FullName;
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     private string Write(string name, IEnumerable<string> lines)
     {
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllText(path, string.Join("\n", lines) + "\n", new UTF8Encoding(false));
         return path;
     }
@@ -69,8 +61,8 @@ public class CsvReadingTests
 
         var model = Train(ml, clean);
         Assert.That(Weights(Train(ml, messy)), Is.EqualTo(Weights(model)), "the same rows train the same model");
-        var fromClean = model.Transform(CsvDataset.LoadForSchema(ml, Path.Combine(_directory, "clean.csv"), clean.Data.Schema)).GetColumn<float>("click.Score").ToArray();
-        var fromMessy = model.Transform(CsvDataset.LoadForSchema(ml, Path.Combine(_directory, "messy.csv"), clean.Data.Schema)).GetColumn<float>("click.Score").ToArray();
+        var fromClean = model.Transform(CsvDataset.LoadForSchema(ml, Path.Combine(Folder, "clean.csv"), clean.Data.Schema)).GetColumn<float>("click.Score").ToArray();
+        var fromMessy = model.Transform(CsvDataset.LoadForSchema(ml, Path.Combine(Folder, "messy.csv"), clean.Data.Schema)).GetColumn<float>("click.Score").ToArray();
         Assert.That(fromMessy, Is.EqualTo(fromClean));
     }
 
@@ -129,7 +121,7 @@ public class CsvReadingTests
     [TestCase("a,label\n", "has a header but no data rows")]
     public void BrokenFiles_AreNamedWithTheirLine(string content, string message)
     {
-        string path = Path.Combine(_directory, "broken.csv");
+        string path = Path.Combine(Folder, "broken.csv");
         File.WriteAllText(path, content);
         Assert.That(() => ColumnInference.Infer(path, []), Throws.InstanceOf<InvalidDataException>().With.Message.Contains(message));
     }
@@ -166,7 +158,7 @@ public class CsvReadingTests
     {
         var ml = new MLContext(seed: 1);
         var train = CsvDataset.Load(ml, Shop("train.csv", 200, messy: false), [new TaskColumn("click", "click")], ["note"]);
-        var lines = File.ReadAllLines(Path.Combine(_directory, "train.csv"));
+        var lines = File.ReadAllLines(Path.Combine(Folder, "train.csv"));
         lines[7] = "heavy" + lines[7][lines[7].IndexOf(',')..];
         string path = Write("bad.csv", lines);
         var model = Train(ml, train);

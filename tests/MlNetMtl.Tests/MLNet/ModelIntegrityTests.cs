@@ -91,20 +91,17 @@ public class ModelIntegrityTests
         }
     }
 
-    [Test]
-    public void AModelFileWithoutItsSchemaEntry_IsNamedAsSuch()
+    /// <summary>A small click model saved to a temporary file, for a test to damage; the file is deleted after.</summary>
+    private static void WithSavedModel(int seed, Action<string, IDataView, ITransformer> test)
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 2));
+        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, seed));
         var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-noschema-{Guid.NewGuid():N}.zip");
+        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-integrity-{Guid.NewGuid():N}.zip");
         try
         {
             ml.MultiTask().SaveModel(model, data.Schema, path);
-            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
-                zip.Entries.Where(e => e.FullName.StartsWith("Schema", StringComparison.Ordinal)).ToList().ForEach(e => e.Delete());
-            var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
-            Assert.That(error!.Message, Does.Contain(path).And.Contain("input schema"));
+            test(path, data, model);
         }
         finally
         {
@@ -113,46 +110,38 @@ public class ModelIntegrityTests
     }
 
     [Test]
-    public void AnEntryWhoseContentDisagreesWithItsCrc_IsReportedAsDamage()
+    public void AModelFileWithoutItsSchemaEntry_IsNamedAsSuch() => WithSavedModel(2, (path, _, _) =>
     {
-        var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 5));
-        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-crc-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.MultiTask().SaveModel(model, data.Schema, path);
-            var bytes = File.ReadAllBytes(path);
-            // Flip the stored CRC-32 of the "Schema" entry in its local header (offset 14) and central directory record (offset 16).
-            foreach (var (signature, nameLengthAt, nameAt, crcAt) in new[] { (0x04034b50u, 26, 30, 14), (0x02014b50u, 28, 46, 16) })
-                for (int i = 0; i + nameAt < bytes.Length; i++)
-                    if (BitConverter.ToUInt32(bytes, i) == signature && System.Text.Encoding.ASCII.GetString(bytes, i + nameAt, BitConverter.ToUInt16(bytes, i + nameLengthAt)) == "Schema")
-                        bytes[i + crcAt] ^= 0xFF;
-            File.WriteAllBytes(path, bytes);
-            var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
-            Assert.That(error!.Message, Does.Contain("entry 'Schema' fails its CRC check"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            zip.GetEntry("Schema")!.Delete();
+        var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("input schema"));
+    });
 
     [Test]
-    public void BytesFlippedAnywhereInAModelFile_NeverLoadAsAnotherModel()
+    public void AnEntryWhoseContentDisagreesWithItsCrc_IsReportedAsDamage() => WithSavedModel(5, (path, _, _) =>
     {
-        var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, 3));
-        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-flip-{Guid.NewGuid():N}.zip");
+        var bytes = File.ReadAllBytes(path);
+        // Flip the stored CRC-32 of the "Schema" entry in its local header (offset 14) and central directory record (offset 16).
+        foreach (var (signature, nameLengthAt, nameAt, crcAt) in new[] { (0x04034b50u, 26, 30, 14), (0x02014b50u, 28, 46, 16) })
+            for (int i = 0; i + nameAt < bytes.Length; i++)
+                if (BitConverter.ToUInt32(bytes, i) == signature && System.Text.Encoding.ASCII.GetString(bytes, i + nameAt, BitConverter.ToUInt16(bytes, i + nameLengthAt)) == "Schema")
+                    bytes[i + crcAt] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => new MLContext().MultiTask().LoadModel(path, out _));
+        Assert.That(error!.Message, Does.Contain("entry 'Schema' fails its CRC check"));
+    });
+
+    [Test]
+    public void BytesFlippedAnywhereInAModelFile_NeverLoadAsAnotherModel() => WithSavedModel(3, (path, data, model) =>
+    {
         string damaged = path + ".damaged.zip";
+        var expected = model.Transform(data).GetColumn<float>("click.Score").ToArray();
+        var bytes = File.ReadAllBytes(path);
+        var random = new Random(4);
+        var silent = new List<int>();
         try
         {
-            ml.MultiTask().SaveModel(model, data.Schema, path);
-            var expected = model.Transform(data).GetColumn<float>("click.Score").ToArray();
-            var bytes = File.ReadAllBytes(path);
-            var random = new Random(4);
-            var silent = new List<int>();
             for (int trial = 0; trial < 60; trial++)
             {
                 int at = random.Next(bytes.Length);
@@ -169,12 +158,11 @@ public class ModelIntegrityTests
                 {
                 }
             }
-            Assert.That(silent, Is.Empty, "damaged files that loaded and predicted differently");
         }
         finally
         {
-            File.Delete(path);
             File.Delete(damaged);
         }
-    }
+        Assert.That(silent, Is.Empty, "damaged files that loaded and predicted differently");
+    });
 }

@@ -109,29 +109,21 @@ internal sealed class CsvDataView : IDataView
             Delegate getter = definition.Kind switch
             {
                 CsvColumnKind.Text => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = _file.String(index).AsMemory()),
-                CsvColumnKind.Double => (ValueGetter<double>)((ref double value) => value = ReadDouble(definition, index)),
+                CsvColumnKind.Double => (ValueGetter<double>)((ref double value) => value = ReadNumber<double>(definition, index)),
                 CsvColumnKind.Flag => (ValueGetter<float>)((ref float value) => value = ReadFlag(definition, index)),
-                _ => (ValueGetter<float>)((ref float value) => value = ReadSingle(definition, index)),
+                _ => (ValueGetter<float>)((ref float value) => value = ReadNumber<float>(definition, index)),
             };
             return getter as ValueGetter<TValue>
                 ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
         }
 
-        private float ReadSingle(CsvColumn column, int index)
+        /// <summary>A number; NaN for a missing cell and for ±∞ (read as missing); an error for anything else.</summary>
+        private T ReadNumber<T>(CsvColumn column, int index) where T : System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             var cell = _file.Chars(index);
             if (TextValues.IsMissing(cell))
-                return float.NaN;
-            return TextValues.TryParseNumber(cell, out float value) ? float.IsFinite(value) ? value : float.NaN
-                : throw NotFitting(column, cell, "a number");
-        }
-
-        private double ReadDouble(CsvColumn column, int index)
-        {
-            var cell = _file.Chars(index);
-            if (TextValues.IsMissing(cell))
-                return double.NaN;
-            return TextValues.TryParseNumber(cell, out double value) ? double.IsFinite(value) ? value : double.NaN
+                return T.NaN;
+            return TextValues.TryParseNumber(cell, out T value) ? T.IsFinite(value) ? value : T.NaN
                 : throw NotFitting(column, cell, "a number");
         }
 
