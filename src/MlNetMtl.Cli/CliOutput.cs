@@ -7,16 +7,19 @@ namespace MlNetMtl.Cli;
 /// <summary>What the commands print, through a Spectre console bound to the current standard output.</summary>
 internal sealed class CliOutput
 {
+    private readonly TextWriter _out = System.Console.Out;
+
     public CliOutput()
     {
-        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
         if (System.Console.IsOutputRedirected)
             Console.Profile.Width = 200; // a log file or pipe: do not wrap lines at the default 80 columns
     }
 
     public IAnsiConsole Console { get; }
 
-    public void Line(string text) => Console.WriteLine(text);
+    /// <summary>A line of plain text, never wrapped (a log or a pipe keeps it whole).</summary>
+    public void Line(string text) => _out.WriteLine(text);
 
     /// <summary>The per-task metrics as a table.</summary>
     public void Metrics(MultiTaskMetrics metrics)

@@ -108,8 +108,11 @@ internal sealed class DataOptionSet
     /// <summary>Loads a training file with its tasks and featurizer; a Csv file's roles are inferred from all its rows.</summary>
     public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse) => LoadForTraining(ml, parse, out _);
 
-    /// <summary>As <see cref="LoadForTraining(MLContext, ParseResult)"/>, also giving a Csv file's inferred columns (null for other formats).</summary>
-    public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse, out InferredSchema? inferred)
+    /// <summary>
+    /// As <see cref="LoadForTraining(MLContext, ParseResult)"/>, also giving a Csv file's inferred columns (null for other
+    /// formats), which <paramref name="inferredRoles"/> sees before the file is loaded (so they are shown even when loading fails).
+    /// </summary>
+    public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse, out InferredSchema? inferred, Action<InferredSchema>? inferredRoles = null)
     {
         string path = DatasetPath(parse);
         var format = parse.GetValue(Format);
@@ -122,6 +125,7 @@ internal sealed class DataOptionSet
         if (tasks.Length == 0)
             throw new ArgumentException("Give at least one --task name:labelColumn:kind for a Csv file.");
         inferred = ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), IgnoredColumns(parse), ParseRoles(parse));
+        inferredRoles?.Invoke(inferred);
         return CsvDataset.Load(ml, inferred, tasks, Features(parse, inferred));
     }
 

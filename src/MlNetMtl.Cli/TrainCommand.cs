@@ -40,7 +40,7 @@ internal static class TrainCommand
                 throw new ArgumentException($"--freeze {parse.GetValue(freeze)} needs --warm-start: frozen layers would keep their random initialisation.");
 
             var ml = run.Context(parse.GetValue(training.Seed));
-            var dataset = data.LoadForTraining(ml, parse);
+            var dataset = data.LoadForTraining(ml, parse, out _, run.Verbosity == Verbosity.Quiet ? null : run.Output.ColumnRoles);
             run.Notes(dataset.Notes);
             run.Progress($"Tasks: {string.Join(", ", dataset.Tasks.Select(Describe))}.");
             var progress = run.Verbosity == Verbosity.Quiet ? null : run.Output.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray());

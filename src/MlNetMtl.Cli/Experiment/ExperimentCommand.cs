@@ -123,7 +123,8 @@ internal static class ExperimentCommand
 
         using var folder = new StagedFolder(settings.Output);
         run.Progress(string.Create(CultureInfo.InvariantCulture,
-            $"Searching for {settings.TrainTime.TotalSeconds:F0} s over {string.Join(", ", space.Architectures)} × loss weightings × widths, learning rates, dropout; metric {metric.Name} ({metric.Description}) on the validation rows."));
+            $"Searching for {settings.TrainTime.TotalSeconds:F0} s over {string.Join(", ", space.Architectures)} × loss weightings × widths, learning rates, dropout; metric {metric.Name} ({metric.Description}) on the validation rows, " +
+            $"test and validation rows held out {HeldOut(settings)}."));
         var clock = Stopwatch.StartNew();
         TrialResult? best = null;
         var search = new ExperimentSearch(ml, template, metric, space);
@@ -168,6 +169,15 @@ internal static class ExperimentCommand
         output.Line($"Wrote {settings.Output}: model.zip, Model.consumption.cs, Model.training.cs, trials.csv, report.md, {string.Join(", ", images)}.");
         return 0;
     }
+
+    /// <summary>"at random", "by whole groups of user", "as the latest by time_ms", or from the files given.</summary>
+    private static string HeldOut(ExperimentSettings settings) =>
+        (settings.TestDataset, settings.ValidationDataset) is (not null, not null) ? "in the files given" : settings.SplitBy switch
+        {
+            SplitKind.Group => $"by whole groups of {settings.SplitColumn}",
+            SplitKind.Time => $"as the latest by {settings.SplitColumn}",
+            _ => "at random",
+        };
 
     private static string TrialLine(TrialResult trial, TrialResult? best, ExperimentMetric metric, TimeSpan left)
     {

@@ -98,6 +98,31 @@ public class BadInputCatalogue
         new("a metric of the wrong kind", "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --metric auc:watch -o @exp", "use rmse:watch or r2:watch"),
     ];
 
+    /// <summary>
+    /// What used to go wrong without a word, now right and said: the fragment is looked for on standard output, the exit
+    /// code is 0, and standard error is empty. <c>@run/</c> is a fresh folder for the row's outputs.
+    /// </summary>
+    private static readonly Case[] Outcomes =
+    [
+        new("a quoted number with a leading space is a number", "train -d @quoted.csv --task label:label:binary --epochs 1 -o @run/m.zip", "numbers, 7 distinct", 0),
+        new("inf, -Infinity and 1e39 are numbers read as missing, and said so", "train -d @ratio.csv --task label:label:binary --epochs 1 -o @run/m.zip",
+            "note: Column 'ratio': 3 infinite value(s) (the first, 'inf', at line 5) are read as missing and replaced by the column's mean.", 0),
+        new("text after 6,000 numbers makes the column text, and says where", "train -d @late.csv --task label:label:binary --epochs 1 -o @run/m.zip",
+            "'unknown' at line 6002 is not a number", 0),
+        new("line breaks inside quotes keep one row per record", "predict -m @clicks.zip -d @multiline.csv -o @run/p.csv", "Wrote 600 rows of predictions", 0),
+        new("a text label with its positive value trains", "train -d @adult.csv --task income:income:binary:positive=>50K --epochs 1 -o @run/m.zip",
+            "note: Task 'income': label '>50K' is positive; '<=50K' negative.", 0),
+        new("empty label cells masked", "train -d @clicks-gaps.csv --task click:click:binary --missing-labels mask --epochs 1 -o @run/m.zip", "Saved the model", 0),
+        new("multiclass: train with a test set", "train -d @colors.csv --task color:color:multiclass --epochs 1 --test-dataset @colors.csv -o @run/m.zip", "│ color │ Multiclass │", 0),
+        new("multiclass: evaluate", "evaluate -m @colors.zip -d @colors.csv", "│ color │ Multiclass │", 0),
+        new("multiclass: predict writes class names", "predict -m @colors.zip -d @colors.csv -o @run/p.csv", "Wrote 600 rows of predictions (color, click)", 0),
+        new("multiclass: demo", "demo --kind Multiclass --rows 2000 --epochs 2 --dimension 10 -o @run/demo.zip", "identical predictions on all 500 test rows", 0),
+        new("multiclass: generate", "generate --kind Multiclass --rows 50 -o @run/g.csv", "2 multiclass labels", 0),
+        new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
+            "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",
+            "metric mean-score (mean over tasks of AUC (binary), macro AUC (multiclass) and R² (regression); higher is better) on the validation rows, test and validation rows held out at random", 0),
+    ];
+
     private string _directory = null!;
 
     [OneTimeSetUp]
@@ -126,6 +151,27 @@ public class BadInputCatalogue
             Assert.That(errorLines.FirstOrDefault(), Does.StartWith("error: ").And.Contain(row.Message));
             Assert.That(Snapshot(), Is.EqualTo(before), "no file of the user's folder created, changed or deleted");
         });
+    }
+
+    private static IEnumerable<TestCaseData> OutcomeRows() => Outcomes.Select(c => new TestCaseData(c).SetName($"Outcome: {c.Name}"));
+
+    [TestCaseSource(nameof(OutcomeRows))]
+    public void WhatWasSilent_IsRightAndSaid(Case row)
+    {
+        string run = Path.Combine(_directory, "run");
+        Directory.CreateDirectory(run);
+        try
+        {
+            var args = row.CommandLine.Split(' ').Select(a => a.StartsWith('@') ? Path.Combine(_directory, a[1..]) : a).ToArray();
+            var (exit, output, error) = CliProcess.RunSeparately(null, args);
+            Assert.That(exit, Is.EqualTo(row.Exit), output + error);
+            Assert.That(error, Is.Empty);
+            Assert.That(output, Does.Contain(row.Message));
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
     }
 
     /// <summary>Every file under the folder with its size and last write time, and every folder (a folder's own time changes when a probe file comes and goes).</summary>

@@ -29,6 +29,10 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("colors-purple.csv"), Colors(100, seed: 3).Select((l, i) => i == 6 ? ReplaceCell(l, 2, "purple") : l));
         File.WriteAllLines(Path("onecolor.csv"), Colors(100, seed: 4).Select((l, i) => i == 0 ? l : ReplaceCell(l, 2, "red")));
         File.WriteAllLines(Path("late.csv"), new[] { "amount,label" }.Concat(Enumerable.Range(0, 6_000).Select(r => $"{r % 150},{r % 2}")).Append("unknown,1"));
+        File.WriteAllLines(Path("ratio.csv"), new[] { "ratio,label" }.Concat(Enumerable.Range(0, 40).Select(r =>
+            $"{(r switch { 3 => "inf", 9 => "-Infinity", 17 => "1e39", _ => (r * 0.5).ToString(CultureInfo.InvariantCulture) })},{r % 2}")));
+        File.WriteAllLines(Path("quoted.csv"), new[] { "fnlwgt,label" }.Concat(Enumerable.Range(0, 70).Select(r => $"\" {77516 + r % 7}\",{r % 2}")));
+        File.WriteAllLines(Path("multiline.csv"), clicks.Select((l, i) => l + (i == 0 ? ",note" : $",\"seen on\nthe app, {i}\"")));
         File.WriteAllText(Path("ragged.csv"), "a,b,label\n1,2,0\n3,4,5,1\n");
         File.WriteAllText(Path("unterminated.csv"), "a,b,label\n1,2,0\n3,\"open,1\n5,6,1\n");
         File.WriteAllText(Path("empty.csv"), "");
