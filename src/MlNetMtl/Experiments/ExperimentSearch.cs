@@ -80,9 +80,10 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
         return results;
     }
 
-    /// <summary>Reads the rows once as every trial will, so that an error of the data is told before any trial, with its own message.</summary>
+    /// <summary>Checks the template and reads the rows once as every trial will, so that an error of either is told before any trial, with its own message.</summary>
     private void CheckData(IDataView train, IDataView validation, CancellationToken cancellationToken)
     {
+        _ = ml.MultiTask().Network(template); // the template's own options (threads, tasks) fail every trial alike
         var tasks = TaskClasses.Resolve(train, template.Tasks.ToArray());
         TrainingDataReader.Read(train, template.FeatureColumnName, tasks, template.WeightColumnName, cancellationToken);
         foreach (var task in tasks)

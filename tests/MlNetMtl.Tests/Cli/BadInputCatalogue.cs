@@ -95,6 +95,7 @@ public class BadInputCatalogue
         new("a time split on a column that is not there", "experiment -d @clicks.csv --task click:click:binary --split-by time:day -o @exp", "--split-by 'day' is not a column of the data"),
         new("a group split without a group", "experiment -d @clicks.csv --task click:click:binary --split-by group -o @exp", "--split-by group holds whole groups of --group-col out"),
         new("a time split on text", "experiment -d @clicks.csv --task click:click:binary --split-by time:category -o @exp", "A time split needs a numeric time column"),
+        new("a thousand threads per trial", "experiment -d @clicks.csv --task click:click:binary --threads 1000 -o @exp", "Threads must be between 1 and 256"),
         new("a metric of the wrong kind", "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --metric auc:watch -o @exp", "use rmse:watch or r2:watch"),
     ];
 
