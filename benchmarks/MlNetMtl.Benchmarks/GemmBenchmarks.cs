@@ -1,7 +1,7 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using System.Numerics.Tensors;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Benchmarks;

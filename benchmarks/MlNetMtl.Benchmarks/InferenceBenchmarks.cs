@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 using MlNetMtl.Networks;
 
 namespace MlNetMtl.Benchmarks;

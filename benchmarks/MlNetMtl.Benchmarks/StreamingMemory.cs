@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetMtl;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Benchmarks;
 

@@ -1,4 +1,4 @@
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet.Evaluation;
 using MlNetMtl.Training;
 using Spectre.Console;
 

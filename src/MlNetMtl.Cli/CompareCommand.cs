@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
 using Spectre.Console;
 
 namespace MlNetMtl.Cli;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

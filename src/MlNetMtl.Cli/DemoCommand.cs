@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

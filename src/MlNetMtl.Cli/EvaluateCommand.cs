@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.ML;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

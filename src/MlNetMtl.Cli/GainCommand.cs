@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Microsoft.ML;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 
@@ -23,7 +23,7 @@ internal static class GainCommand
             var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
             var report = ml.MultiTask().MultiTaskGain(train, testFeatures, options,
-                new Progress<Evaluation.TaskGain>(g => console.Line($"  {g.Task}: multi-task {g.MultiTask:F4}, single-task {g.SingleTask:F4}")));
+                new Progress<MLNet.Evaluation.TaskGain>(g => console.Line($"  {g.Task}: multi-task {g.MultiTask:F4}, single-task {g.SingleTask:F4}")));
             console.Line($"{options.Architecture} against single-task {report.SingleTaskArchitecture}:");
             console.Line(report.ToTable());
             return 0;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using MlNetMtl.IO;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.IO;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

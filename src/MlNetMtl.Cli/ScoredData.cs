@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Microsoft.ML;
 using System.Diagnostics;
+using Microsoft.ML;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Cli;

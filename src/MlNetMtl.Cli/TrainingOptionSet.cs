@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MlNetMtl.MLNet;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Cli;

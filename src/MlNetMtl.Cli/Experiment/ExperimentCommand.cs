@@ -3,8 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 using Spectre.Console;
 
 namespace MlNetMtl.Cli.Experiment;

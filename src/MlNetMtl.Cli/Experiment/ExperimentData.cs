@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli.Experiment;
 

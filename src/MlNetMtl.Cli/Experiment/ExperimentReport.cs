@@ -3,8 +3,9 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 using ScottPlot;
 using RankingMetrics = MlNetMtl.Evaluation.RankingMetrics;
 

@@ -1,5 +1,6 @@
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli.Experiment;
 

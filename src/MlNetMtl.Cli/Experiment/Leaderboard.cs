@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.ML;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 
 namespace MlNetMtl.Cli.Experiment;
 

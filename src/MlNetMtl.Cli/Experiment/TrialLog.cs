@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli.Experiment;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Datasets;
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets.Csv;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Datasets;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// The column access shared by <see cref="MultiTaskCursor"/> and <see cref="MultiTaskRow"/>: input columns pass
@@ -46,12 +46,12 @@ internal sealed class AppendedColumns
             : multiclass
                 ? (ValueGetter<uint>)((ref uint value) => value = (uint)ArgMax(scorer.Outputs(task)) + 1)
                 : kind switch
-        {
-            MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
-            MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
-            MultiTaskMapping.OutputKind.Auxiliary => (ValueGetter<float>)((ref float value) => value = scorer.Auxiliary(task)),
-            _ => (ValueGetter<bool>)((ref bool value) => value = scorer.Score(task) > 0f),
-        };
+                {
+                    MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
+                    MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
+                    MultiTaskMapping.OutputKind.Auxiliary => (ValueGetter<float>)((ref float value) => value = scorer.Auxiliary(task)),
+                    _ => (ValueGetter<bool>)((ref bool value) => value = scorer.Score(task) > 0f),
+                };
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
     }

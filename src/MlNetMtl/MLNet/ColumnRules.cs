@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// What the trainer accepts in its input columns, checked against a <see cref="DataViewSchema"/> (at fit and

@@ -1,7 +1,7 @@
 using Microsoft.ML;
-using MlNetMtl.Persistence;
+using MlNetMtl.MLNet.Persistence;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// One token that is cancelled when the caller's token is, or when the <see cref="MLContext"/>'s execution is cancelled

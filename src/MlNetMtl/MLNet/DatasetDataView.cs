@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// A <see cref="MultiTaskDataset"/> as an <see cref="IDataView"/>: a <c>Features</c> column (known-size Single

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML.Runtime;
 using MlNetMtl.Training;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>Writes each epoch's report to an ML.NET channel (so it reaches <c>MLContext.Log</c>), then passes it on to the user's progress.</summary>
 internal sealed class EpochLog(IChannel channel, IReadOnlyList<TaskColumn> tasks, IProgress<EpochReport>? next) : IProgress<EpochReport>

@@ -1,11 +1,11 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
 using MlNetMtl.IO;
+using MlNetMtl.MLNet.Evaluation;
+using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
-using MlNetMtl.Persistence;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// The multi-task entry point of an <see cref="MLContext"/>: <c>mlContext.MultiTask()</c>. Creating it also

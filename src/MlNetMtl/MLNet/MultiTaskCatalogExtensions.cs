@@ -1,6 +1,6 @@
-using MlNetMtl;
+using Microsoft.ML;
 
-namespace Microsoft.ML;
+namespace MlNetMtl.MLNet;
 
 /// <summary>Adds <c>mlContext.MultiTask()</c>, MlNetMtl's entry point, to <see cref="MLContext"/>.</summary>
 public static class MultiTaskCatalogExtensions

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>A cursor over the transformed data: moves the input cursor and appends the tasks' columns lazily.</summary>
 internal sealed class MultiTaskCursor : DataViewRowCursor

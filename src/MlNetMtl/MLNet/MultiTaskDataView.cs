@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// The lazy output of <see cref="MultiTaskTransformer.Transform"/>: nothing is computed until a cursor reads an

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// A trained network bound to one input schema: the output schema (every input column, hidden ones included so

@@ -2,11 +2,11 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
-using MlNetMtl.Persistence;
 using MlNetMtl.Training;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// The ML.NET estimator of a multi-task network (architecture chosen in its options). <see cref="Fit(IDataView)"/> reads the feature and

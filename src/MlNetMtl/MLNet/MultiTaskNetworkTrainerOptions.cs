@@ -3,7 +3,7 @@ using MlNetMtl.Networks;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Weighting;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>The architectures the multi-task trainer offers.</summary>
 public enum NetworkArchitecture

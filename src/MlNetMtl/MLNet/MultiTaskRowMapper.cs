@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>The row-to-row form of the transformer, which <c>PredictionEngine</c> needs.</summary>
 internal sealed class MultiTaskRowMapper(MultiTaskMapping mapping) : IRowToRowMapper

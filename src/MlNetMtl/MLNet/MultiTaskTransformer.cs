@@ -1,10 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
-using MlNetMtl.Persistence;
 using MlNetMtl.Training;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// A trained multi-task model as an ML.NET transformer: appends each task's columns (see

@@ -1,6 +1,6 @@
 using MlNetMtl.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// The names of the columns a multi-task transformer appends for each task <c>T</c>:

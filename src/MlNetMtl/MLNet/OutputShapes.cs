@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// Builds the <see cref="SchemaShape.Column"/>s of our output columns with public API only: that struct's

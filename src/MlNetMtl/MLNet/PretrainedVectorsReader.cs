@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Training;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>Reads pretrained vectors (one per row) from a known-size Single vector column of an <see cref="IDataView"/>.</summary>
 public static class PretrainedVectorsReader

@@ -1,11 +1,10 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
-using MlNetMtl.Persistence;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// Estimates a training run's memory and model size from the feature width and the network's shape before anything

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Numerics;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>
 /// Scores the current row of an input row or cursor at most once per position, only when an appended column is

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>The classes of multiclass tasks: read from a key label's type and values, or from a text label's distinct values.</summary>
 internal static class TaskClasses

@@ -1,6 +1,6 @@
 using MlNetMtl.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>One task of a multi-task trainer: its name, the label column it learns from, its kind and loss weight.</summary>
 public sealed record TaskColumn

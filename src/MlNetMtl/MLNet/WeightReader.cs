@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl;
+namespace MlNetMtl.MLNet;
 
 /// <summary>Reads a row-weight column (Single or Double), checking every weight is finite and ≥ 0.</summary>
 internal static class WeightReader

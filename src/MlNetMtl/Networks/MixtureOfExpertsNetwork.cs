@@ -1,5 +1,4 @@
 using MlNetMtl.Data;
-using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks;
 

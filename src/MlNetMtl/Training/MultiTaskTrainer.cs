@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 

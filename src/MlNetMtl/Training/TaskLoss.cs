@@ -12,11 +12,11 @@ internal static class TaskLoss
     /// </summary>
     public static double Evaluate(TaskDefinition task, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient,
         TaskImbalance? imbalance = null) => task.Kind switch
-    {
-        TaskKind.Binary when imbalance is { UsesFocalLoss: true } => FocalLoss.Evaluate(outputs, labels, weights, gradient, imbalance.FocalGamma, imbalance.FocalAlpha),
-        TaskKind.Binary => Losses.BinaryCrossEntropyWithLogits(outputs, labels, weights, gradient),
-        TaskKind.Regression => Losses.SquaredError(outputs, labels, weights, gradient),
-        TaskKind.Multiclass => Losses.SoftmaxCrossEntropy(outputs, labels, weights, gradient, labels.Length, task.ClassCount),
-        _ => throw new ArgumentOutOfRangeException(nameof(task), task.Kind, "Unknown task kind."),
-    };
+        {
+            TaskKind.Binary when imbalance is { UsesFocalLoss: true } => FocalLoss.Evaluate(outputs, labels, weights, gradient, imbalance.FocalGamma, imbalance.FocalAlpha),
+            TaskKind.Binary => Losses.BinaryCrossEntropyWithLogits(outputs, labels, weights, gradient),
+            TaskKind.Regression => Losses.SquaredError(outputs, labels, weights, gradient),
+            TaskKind.Multiclass => Losses.SoftmaxCrossEntropy(outputs, labels, weights, gradient, labels.Length, task.ClassCount),
+            _ => throw new ArgumentOutOfRangeException(nameof(task), task.Kind, "Unknown task kind."),
+        };
 }

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Cli;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 using MlNetMtl.Tests.MLNet;
 
 namespace MlNetMtl.Tests.Cli;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.Datasets;
 

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.Datasets;
 

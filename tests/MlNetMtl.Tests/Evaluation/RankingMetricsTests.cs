@@ -1,5 +1,4 @@
 using MlNetMtl.Evaluation;
-using MlNetMtl.Tests.Numerics;
 
 namespace MlNetMtl.Tests.Evaluation;
 

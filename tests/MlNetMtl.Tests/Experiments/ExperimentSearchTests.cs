@@ -1,6 +1,6 @@
 using Microsoft.ML;
-using MlNetMtl.Data;
 using MlNetMtl.Experiments;
+using MlNetMtl.MLNet;
 using MlNetMtl.Tests.MLNet;
 
 namespace MlNetMtl.Tests.Experiments;

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Experiments;
-using MlNetMtl.Tests.MLNet;
 
 namespace MlNetMtl.Tests.Experiments;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.MLNet;
 

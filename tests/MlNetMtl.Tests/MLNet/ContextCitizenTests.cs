@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetMtl.MLNet;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Tests.MLNet;

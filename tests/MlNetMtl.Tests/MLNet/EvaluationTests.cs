@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.MLNet;
 

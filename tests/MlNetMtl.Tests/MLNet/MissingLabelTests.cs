@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.MLNet;
 

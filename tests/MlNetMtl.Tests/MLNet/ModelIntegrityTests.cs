@@ -3,7 +3,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
-using MlNetMtl.Persistence;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Persistence;
 
 namespace MlNetMtl.Tests.MLNet;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.MLNet;
 

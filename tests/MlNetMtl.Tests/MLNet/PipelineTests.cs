@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Tests.MLNet;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;

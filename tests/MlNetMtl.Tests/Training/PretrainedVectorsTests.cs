@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
 using MlNetMtl.Networks;
 using MlNetMtl.Training;
 
@@ -13,7 +13,7 @@ public class PretrainedVectorsTests
 
     /// <summary>"LLM" embeddings of the items: the label of an item is whether its embedding's first component is positive.</summary>
     private static PretrainedVectors Embeddings(int firstColumn) =>
-        new(Enumerable.Range(0, Items * Width).Select(i => (float)Math.Sin(i * 12.9898 + 78.233) ).ToArray(), Items, Width, firstColumn);
+        new(Enumerable.Range(0, Items * Width).Select(i => (float)Math.Sin(i * 12.9898 + 78.233)).ToArray(), Items, Width, firstColumn);
 
     /// <summary>Rows with a one-hot item id (after one other feature), labelled by the item's embedding.</summary>
     private static MultiTaskDataset Rows(IEnumerable<int> items, PretrainedVectors embeddings)

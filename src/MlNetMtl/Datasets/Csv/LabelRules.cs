@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Datasets.Csv;
 

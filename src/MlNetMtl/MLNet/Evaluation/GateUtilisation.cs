@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>How much each task relies on each expert of a mixture-of-experts model: mean gate weight over a data set.</summary>
 /// <param name="Tasks">Task names (rows).</param>

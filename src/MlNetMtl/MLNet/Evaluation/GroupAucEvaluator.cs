@@ -1,8 +1,8 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using RankingMetrics = MlNetMtl.Evaluation.RankingMetrics;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>Group AUC (GAUC): impression-weighted mean of per-group AUC.</summary>
 /// <param name="Value">Σ n_g·AUC_g / Σ n_g over the groups holding both classes; NaN when there is none.</param>

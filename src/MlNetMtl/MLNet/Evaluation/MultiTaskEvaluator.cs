@@ -1,8 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using RankingMetrics = MlNetMtl.Evaluation.RankingMetrics;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>Runs ML.NET's own evaluator on each task's output columns, over the rows that hold the task's label.</summary>
 internal static class MultiTaskEvaluator

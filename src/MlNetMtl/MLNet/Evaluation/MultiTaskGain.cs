@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.ML;
 using MlNetMtl.Data;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>One task's multi-task metric against its single-task counterpart's.</summary>
 /// <param name="Task">The task.</param>

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>One task's metrics from ML.NET's evaluator: the one of <see cref="Binary"/>, <see cref="Regression"/> or <see cref="Multiclass"/> of its kind is set.</summary>
 /// <param name="Task">The task's name.</param>

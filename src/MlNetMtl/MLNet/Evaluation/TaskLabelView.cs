@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>
 /// The rows of a data view that hold a label for one task, with that label appended as <see cref="ColumnName"/> in the

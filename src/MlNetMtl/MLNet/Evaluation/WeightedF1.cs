@@ -1,4 +1,4 @@
-namespace MlNetMtl.Evaluation;
+namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>Weighted F1: each class's F1 weighted by its support (the rows whose true class it is).</summary>
 public static class WeightedF1

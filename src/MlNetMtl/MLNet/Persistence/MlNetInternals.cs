@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
-namespace MlNetMtl.Persistence;
+namespace MlNetMtl.MLNet.Persistence;
 
 /// <summary>
 /// The one place that reaches ML.NET internals. ML.NET 5.0.1 has no public way for an outside transformer to be

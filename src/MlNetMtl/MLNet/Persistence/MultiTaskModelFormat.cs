@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using MlNetMtl.Networks;
 
-namespace MlNetMtl.Persistence;
+namespace MlNetMtl.MLNet.Persistence;
 
 /// <summary>
 /// Our own versioned payload of a <see cref="MultiTaskTransformer"/> inside an ML.NET model file. Version 3 (written)

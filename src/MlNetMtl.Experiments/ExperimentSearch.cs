@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 
 namespace MlNetMtl.Experiments;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Experiments;
 

@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 
 namespace MlNetMtl.Experiments;
 

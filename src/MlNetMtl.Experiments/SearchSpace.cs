@@ -1,3 +1,4 @@
+using MlNetMtl.MLNet;
 namespace MlNetMtl.Experiments;
 
 /// <summary>

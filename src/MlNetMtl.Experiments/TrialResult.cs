@@ -1,4 +1,5 @@
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 
 namespace MlNetMtl.Experiments;
 

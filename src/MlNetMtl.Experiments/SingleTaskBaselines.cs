@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
-using MlNetMtl.Evaluation;
+using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Evaluation;
 
 namespace MlNetMtl.Experiments;
 
