@@ -52,14 +52,14 @@ internal static class CompareCommand
                     var clock = Stopwatch.StartNew();
                     var model = ml.MultiTask().Network(options).Fit(train);
                     var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
-                    var values = metrics.Select(Experiment.Leaderboard.Headline).ToArray();
+                    var values = metrics.Select(m => m.Headline).ToArray();
                     rows.Add((label, values, clock.Elapsed));
                     console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
                 }
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();
-                var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind != TaskKind.Multiclass), LoadedDataset.FeatureColumnName,
+                var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass), LoadedDataset.FeatureColumnName,
                     new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Metric:F4}")));
                 foreach (string trainer in SingleTaskBaselines.Trainers)
                     rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == t.Name)?.Metric ?? double.NaN).ToArray(), clock.Elapsed));
@@ -67,7 +67,7 @@ internal static class CompareCommand
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Model");
             foreach (var task in dataset.Tasks)
-                table.AddColumn(new TableColumn($"{task.Name} {Experiment.Leaderboard.MetricName(task.Kind)}").RightAligned());
+                table.AddColumn(new TableColumn($"{task.Name} {task.Kind.HeadlineMetric}").RightAligned());
             foreach (var (model, metrics, _) in rows)
                 table.AddRow([Markup.Escape(model), .. metrics.Select(m => double.IsNaN(m) ? "-" : m.ToString("F4", CultureInfo.InvariantCulture))]);
             console.Console.Write(table);

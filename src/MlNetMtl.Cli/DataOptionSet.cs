@@ -164,18 +164,13 @@ internal sealed class DataOptionSet
         var parts = head.Split(':');
         if (parts.Length is < 3 or > 4 || parts.Take(3).Any(p => p.Trim().Length == 0))
             throw new ArgumentException($"--task '{text}' must be {form}.");
-        var kind = parts[2].Trim().ToLowerInvariant() switch
-        {
-            "binary" => TaskKind.Binary,
-            "regression" => TaskKind.Regression,
-            "multiclass" => TaskKind.Multiclass,
-            _ => throw new ArgumentException($"--task '{text}': kind '{parts[2]}' is not binary, regression or multiclass."),
-        };
+        var kind = TaskKind.All.FirstOrDefault(k => k.Name.Equals(parts[2].Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"--task '{text}': kind '{parts[2]}' is not {TaskKind.Names}.");
         float weight = 1f;
         if (parts.Length == 4 && !float.TryParse(parts[3], NumberStyles.Float, CultureInfo.InvariantCulture, out weight))
             throw new ArgumentException($"--task '{text}': '{parts[3]}' is neither a weight nor positive=VALUE ({form}).");
         if (positive is not null && kind != TaskKind.Binary)
-            throw new ArgumentException($"--task '{text}': positive= names the positive value of a binary task; this task is {kind.ToString().ToLowerInvariant()}.");
+            throw new ArgumentException($"--task '{text}': positive= names the positive value of a binary task; this task is {kind.Name.ToLowerInvariant()}.");
         if (positive is { Length: 0 })
             throw new ArgumentException($"--task '{text}': positive= needs the value of the positive rows, e.g. positive=yes.");
         return new TaskColumn(parts[0].Trim(), parts[1].Trim(), kind, weight, missingLabels, positiveValue: positive);

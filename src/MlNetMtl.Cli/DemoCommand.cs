@@ -71,12 +71,14 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>Every task's scores of every row (all k of a multiclass task), in order.</summary>
+    /// <summary>Every task's first output of every row (all k of a multiclass task's probabilities), in order.</summary>
     private static float[] Scores(ITransformer model, IDataView data, IEnumerable<TaskColumn> tasks)
     {
         var scored = model.Transform(data);
-        return tasks.SelectMany(task => task.Kind == Data.TaskKind.Multiclass
-            ? scored.GetColumn<float[]>(OutputColumnNames.Score(task.Name)).SelectMany(v => v)
-            : scored.GetColumn<float>(OutputColumnNames.Score(task.Name))).ToArray();
+        return tasks.SelectMany(task =>
+        {
+            string column = OutputColumnNames.Of(task.Name, task.Kind.Outputs[0]);
+            return scored.Schema[column].Type is VectorDataViewType ? scored.GetColumn<float[]>(column).SelectMany(v => v) : scored.GetColumn<float>(column);
+        }).ToArray();
     }
 }

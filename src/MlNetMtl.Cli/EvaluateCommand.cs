@@ -24,7 +24,7 @@ internal static class EvaluateCommand
             var ml = scored.Context;
             run.Output.Metrics(ml.MultiTask().Evaluate(scored.Scored, scored.Model));
             if (groupColumn is not null)
-                foreach (var task in scored.Model.Tasks.Where(t => t.Kind == Data.TaskKind.Binary))
+                foreach (var task in scored.Model.Tasks.Where(t => t.Kind.Evaluation == Data.EvaluationFamily.Binary))
                 {
                     var gauc = ml.MultiTask().GroupAuc(scored.Scored, task, groupColumn);
                     run.Output.Line($"{task.Name}: GAUC {gauc.Value:F4} over {gauc.GroupsUsed:N0} groups ({gauc.GroupsSkipped:N0} with one class skipped).");

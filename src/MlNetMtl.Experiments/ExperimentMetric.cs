@@ -53,9 +53,9 @@ public sealed class ExperimentMetric
             case "mean-score":
                 return new(text, null, Kind.Score);
             case "mean-auc":
-                return tasks.Any(t => t.Kind == TaskKind.Binary) ? new(text, null, Kind.Auc) : throw new ArgumentException($"--metric mean-auc needs a binary task; these tasks are {Kinds(tasks)}.");
+                return tasks.Any(t => t.Kind.Evaluation == EvaluationFamily.Binary) ? new(text, null, Kind.Auc) : throw new ArgumentException($"--metric mean-auc needs a binary task; these tasks are {Kinds(tasks)}.");
             case "mean-rmse":
-                return tasks.Any(t => t.Kind == TaskKind.Regression) ? new(text, null, Kind.Rmse) : throw new ArgumentException($"--metric mean-rmse needs a regression task; these tasks are {Kinds(tasks)}.");
+                return tasks.Any(t => t.Kind.Evaluation == EvaluationFamily.Regression) ? new(text, null, Kind.Rmse) : throw new ArgumentException($"--metric mean-rmse needs a regression task; these tasks are {Kinds(tasks)}.");
         }
         var parts = text.Split(':', 2);
         var kind = parts.Length != 2 ? (Kind?)null : parts[0] switch { "auc" => Kind.Auc, "rmse" => Kind.Rmse, "r2" => Kind.RSquared, "accuracy" => Kind.Accuracy, _ => null };
@@ -65,12 +65,11 @@ public sealed class ExperimentMetric
             ?? throw new ArgumentException($"--metric '{text}': no task named '{parts[1]}' ({string.Join(", ", tasks.Select(t => t.Name))}).");
         var fits = kind switch
         {
-            Kind.Auc => task.Kind is TaskKind.Binary or TaskKind.Multiclass,
-            Kind.Accuracy => task.Kind is TaskKind.Binary or TaskKind.Multiclass,
-            _ => task.Kind == TaskKind.Regression,
+            Kind.Auc or Kind.Accuracy => task.Kind.Evaluation != EvaluationFamily.Regression,
+            _ => task.Kind.Evaluation == EvaluationFamily.Regression,
         };
         if (!fits)
-            throw new ArgumentException($"--metric '{text}': task '{task.Name}' is {task.Kind.ToString().ToLowerInvariant()}; use {(task.Kind == TaskKind.Regression ? $"rmse:{task.Name} or r2:{task.Name}" : $"auc:{task.Name}")}.");
+            throw new ArgumentException($"--metric '{text}': task '{task.Name}' is {task.Kind.ToString().ToLowerInvariant()}; use {(task.Kind.Evaluation == EvaluationFamily.Regression ? $"rmse:{task.Name} or r2:{task.Name}" : $"auc:{task.Name}")}.");
         return new($"{parts[0]}:{task.Name}", task.Name, kind.Value);
     }
 
@@ -81,14 +80,12 @@ public sealed class ExperimentMetric
             return Value(metrics[_task], _kind);
         var chosen = _kind switch
         {
-            Kind.Auc => metrics.Where(m => m.Kind == TaskKind.Binary),
-            Kind.Rmse => metrics.Where(m => m.Kind == TaskKind.Regression),
+            Kind.Auc => metrics.Where(m => m.Kind.Evaluation == EvaluationFamily.Binary),
+            Kind.Rmse => metrics.Where(m => m.Kind.Evaluation == EvaluationFamily.Regression),
             _ => metrics,
         };
-        return chosen.Average(m => Value(m, _kind == Kind.Score ? ScoreOf(m.Kind) : _kind));
+        return chosen.Average(m => _kind == Kind.Score ? m.Score : Value(m, _kind));
     }
-
-    private static Kind ScoreOf(TaskKind kind) => kind == TaskKind.Regression ? Kind.RSquared : Kind.Auc;
 
     private static double Value(TaskMetrics m, Kind kind) => kind switch
     {

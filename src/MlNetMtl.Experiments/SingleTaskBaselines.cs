@@ -41,7 +41,7 @@ public static class SingleTaskBaselines
     private static double Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
     {
         string label = train.ColumnName;
-        if (task.Kind == TaskKind.Binary)
+        if (task.Kind.Evaluation == EvaluationFamily.Binary)
         {
             IEstimator<ITransformer> estimator = trainer == "LightGBM"
                 ? ml.BinaryClassification.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
@@ -57,7 +57,7 @@ public static class SingleTaskBaselines
 
     /// <summary>The task's labelled rows with its label appended as Boolean (binary) or Single (regression), whatever the label column's type.</summary>
     private static TaskLabelView Labelled(IDataView data, TaskColumn task) =>
-        task.Kind == TaskKind.Multiclass
+        task.Kind.Evaluation == EvaluationFamily.Multiclass
             ? throw new ArgumentException($"The single-task baselines are binary and regression trees; task '{task.Name}' is multiclass.", nameof(task))
             : new TaskLabelView(data, task);
 }

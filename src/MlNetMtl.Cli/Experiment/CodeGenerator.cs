@@ -50,36 +50,30 @@ internal static class CodeGenerator
         }
         code.AppendLine("}");
         code.AppendLine();
-        code.AppendLine("/// <summary>The model's outputs: per binary task a logit score, a probability and a predicted label; per regression task the value.</summary>");
+        code.AppendLine("/// <summary>The model's outputs: per binary task a logit score, a probability and a predicted label; per regression task the value; per multiclass task the class probabilities and the predicted class.</summary>");
         code.AppendLine("public sealed class ModelOutput");
         code.AppendLine("{");
         names.Clear();
         foreach (var task in tasks)
-        {
-            switch (task.Kind)
+            foreach (var output in task.Kind.Outputs)
             {
-                case TaskKind.Binary:
-                    Output(code, OutputColumnNames.Score(task.Name), "float", names);
-                    Output(code, OutputColumnNames.Probability(task.Name), "float", names);
-                    Output(code, OutputColumnNames.PredictedLabel(task.Name), "bool", names);
-                    break;
-                case TaskKind.Regression:
-                    Output(code, OutputColumnNames.Score(task.Name), "float", names);
-                    break;
-                default:
-                    Output(code, OutputColumnNames.Score(task.Name), "float[]", names, " = [];");
-                    string predicted = Output(code, OutputColumnNames.PredictedLabel(task.Name), "uint", names);
-                    if (task.ClassNames is { } classes)
-                    {
-                        string list = Property(task.Name + " classes", names);
-                        code.AppendLine($"    /// <summary>The classes of task {Literal(task.Name)}, in the order of its scores; the predicted label is 1 + the index of one.</summary>");
-                        code.AppendLine($"    public static string[] {list} {{ get; }} = [{string.Join(", ", classes.Select(Literal))}];");
-                        code.AppendLine($"    /// <summary>The predicted class of task {Literal(task.Name)}, by name.</summary>");
-                        code.AppendLine($"    [NoColumn] public string {Property(task.Name + " predicted class", names)} => {predicted} == 0 ? \"\" : {list}[{predicted} - 1];");
-                    }
-                    break;
+                string column = OutputColumnNames.Of(task.Name, output);
+                string property = output.Value switch
+                {
+                    TaskOutputValue.Decision => Output(code, column, "bool", names),
+                    TaskOutputValue.ClassProbabilities => Output(code, column, "float[]", names, " = [];"),
+                    TaskOutputValue.PredictedClass => Output(code, column, "uint", names),
+                    _ => Output(code, column, "float", names),
+                };
+                if (output.Value == TaskOutputValue.PredictedClass && task.ClassNames is { } classes)
+                {
+                    string list = Property(task.Name + " classes", names);
+                    code.AppendLine($"    /// <summary>The classes of task {Literal(task.Name)}, in the order of its scores; the predicted label is 1 + the index of one.</summary>");
+                    code.AppendLine($"    public static string[] {list} {{ get; }} = [{string.Join(", ", classes.Select(Literal))}];");
+                    code.AppendLine($"    /// <summary>The predicted class of task {Literal(task.Name)}, by name.</summary>");
+                    code.AppendLine($"    [NoColumn] public string {Property(task.Name + " predicted class", names)} => {property} == 0 ? \"\" : {list}[{property} - 1];");
+                }
             }
-        }
         foreach (var auxiliary in model.Network.AuxiliaryOutputs)
             Output(code, OutputColumnNames.Auxiliary(model.Tasks[auxiliary.Task].Name, auxiliary.Name), "float", names);
         code.AppendLine("}");
@@ -190,7 +184,7 @@ internal static class CodeGenerator
     };
 
     private static string Task(TaskColumn task) =>
-        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, TaskKind.{task.Kind}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels}" +
+        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, TaskKind.{task.Kind.Name}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels}" +
         (task.PositiveValue is { } positive ? $", positiveValue: {Literal(positive)})" : ")");
 
     /// <summary>Writes an output property; returns its name.</summary>

@@ -153,7 +153,7 @@ internal static class ExperimentCommand
             settings.Verbosity == Verbosity.Quiet ? null : new Progress<SingleTaskBaselines.Result>(r =>
                 output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Metric:F4}"))));
         var groupAucs = settings.GroupColumn is { } groupColumn
-            ? data.Tasks.Where(t => t.Kind == TaskKind.Binary).ToDictionary(t => t.Name, t => ml.MultiTask().GroupAuc(board.Best.Model!.Transform(data.Test), t, groupColumn))
+            ? data.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToDictionary(t => t.Name, t => ml.MultiTask().GroupAuc(board.Best.Model!.Transform(data.Test), t, groupColumn))
             : new Dictionary<string, GroupAucResult>();
         PrintLeaderboard(output, board, metric, groupAucs);
 
@@ -198,7 +198,7 @@ internal static class ExperimentCommand
         var table = new Table().Border(TableBorder.Rounded).Title("Leaderboard (test rows)")
             .AddColumn("Rank").AddColumn("Model").AddColumn(new TableColumn($"validation {metric.Name}").RightAligned());
         foreach (var task in board.Tasks)
-            table.AddColumn(new TableColumn($"{task.Name} {Leaderboard.MetricName(task.Kind)}").RightAligned());
+            table.AddColumn(new TableColumn($"{task.Name} {task.Kind.HeadlineMetric}").RightAligned());
         foreach (var row in board.Rows)
             table.AddRow([row.Rank > 0 ? row.Rank.ToString(CultureInfo.InvariantCulture) : "", Markup.Escape(row.Model), F(row.ValidationScore),
                 .. board.Tasks.Select(t => row.Test.TryGetValue(t.Name, out double v) ? F(v) : "-")]);

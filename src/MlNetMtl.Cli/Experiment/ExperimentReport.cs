@@ -27,7 +27,7 @@ internal static class ExperimentReport
         var images = new List<string>();
         var best = board.Best.Model!;
         var scored = best.Transform(data.Test);
-        foreach (var task in data.Tasks.Where(t => t.Kind == TaskKind.Binary))
+        foreach (var task in data.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary))
             if (Roc(scored, task, folder.File($"roc_{FileName(task.Name)}.png")) is { } roc)
                 images.Add(roc);
         foreach (var (task, t) in data.Tasks.Select((task, t) => (task, t)))
@@ -49,7 +49,7 @@ internal static class ExperimentReport
         text.AppendLine();
         text.AppendLine("## Leaderboard (test rows)");
         text.AppendLine();
-        text.AppendLine("| rank | model | validation " + metric.Name + " | " + string.Join(" | ", data.Tasks.Select(t => $"{t.Name} {Leaderboard.MetricName(t.Kind)}")) + " |");
+        text.AppendLine("| rank | model | validation " + metric.Name + " | " + string.Join(" | ", data.Tasks.Select(t => $"{t.Name} {t.Kind.HeadlineMetric}")) + " |");
         text.AppendLine("|---|---|---|" + string.Concat(data.Tasks.Select(_ => "---|")));
         foreach (var row in board.Rows)
             text.AppendLine($"| {(row.Rank > 0 ? row.Rank.ToString(CultureInfo.InvariantCulture) : "")} | {row.Model} | {F(row.ValidationScore)} | "
@@ -116,7 +116,7 @@ internal static class ExperimentReport
         IntegerEpochs(plot);
         plot.Title($"Loss per epoch, {task.Name}");
         plot.XLabel("epoch");
-        plot.YLabel(task.Kind == TaskKind.Regression ? "squared error" : "cross-entropy");
+        plot.YLabel(task.Kind.LossName);
         plot.ShowLegend();
         return Save(plot, path);
     }

@@ -50,11 +50,11 @@ internal sealed class Leaderboard
         {
             var test = ml.MultiTask().Evaluate(ranked[i].Model!.Transform(data.Test), ranked[i].Model!);
             bestTest ??= test;
-            rows.Add(new LeaderboardRow(i + 1, $"#{ranked[i].Number} {ranked[i].Settings}", ranked[i].Score, test.ToDictionary(m => m.Task, Headline)));
+            rows.Add(new LeaderboardRow(i + 1, $"#{ranked[i].Number} {ranked[i].Settings}", ranked[i].Score, test.ToDictionary(m => m.Task, m => m.Headline)));
         }
         if (baselines)
         {
-            var eligible = data.Tasks.Where(t => t.Kind != TaskKind.Multiclass).ToArray();
+            var eligible = data.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass).ToArray();
             var results = SingleTaskBaselines.Run(ml, data.Train, data.Test, eligible, Datasets.LoadedDataset.FeatureColumnName, baselineProgress);
             foreach (string trainer in SingleTaskBaselines.Trainers)
                 rows.Add(new LeaderboardRow(0, $"{trainer} (single-task)", double.NaN,
@@ -62,12 +62,6 @@ internal sealed class Leaderboard
         }
         return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!);
     }
-
-    /// <summary>AUC, RMSE or micro accuracy by task kind.</summary>
-    public static double Headline(TaskMetrics m) => m.Binary?.AreaUnderRocCurve ?? m.Regression?.RootMeanSquaredError ?? m.Multiclass!.MicroAccuracy;
-
-    /// <summary>The metric's name for a task kind.</summary>
-    public static string MetricName(TaskKind kind) => kind switch { TaskKind.Binary => "AUC", TaskKind.Regression => "RMSE", _ => "accuracy" };
 
     /// <summary>
     /// Per task: the best multi-task model's test metric minus the best single-task baseline's (for RMSE, lower is
@@ -78,11 +72,11 @@ internal sealed class Leaderboard
         var singles = Rows.Where(r => r.Rank == 0 && r.Test.ContainsKey(task.Name)).Select(r => r.Test[task.Name]).ToArray();
         if (singles.Length == 0)
             return null;
-        double bestSingle = task.Kind == TaskKind.Regression ? singles.Min() : singles.Max();
-        return Headline(BestTest[task.Name]) - bestSingle;
+        double bestSingle = task.Kind.HeadlineLowerIsBetter ? singles.Min() : singles.Max();
+        return BestTest[task.Name].Headline - bestSingle;
     }
 
     /// <summary>Δ as text, with which side it favours.</summary>
     public string DeltaText(TaskColumn task) => Delta(task) is not { } delta ? "-"
-        : string.Create(CultureInfo.InvariantCulture, $"{delta:+0.0000;-0.0000;0.0000} {MetricName(task.Kind)} ({(task.Kind == TaskKind.Regression ? delta < 0 : delta > 0) switch { true => "multi-task better", false when delta == 0 => "tie", _ => "single-task better" }})");
+        : string.Create(CultureInfo.InvariantCulture, $"{delta:+0.0000;-0.0000;0.0000} {task.Kind.HeadlineMetric} ({(task.Kind.HeadlineLowerIsBetter ? delta < 0 : delta > 0) switch { true => "multi-task better", false when delta == 0 => "tie", _ => "single-task better" }})");
 }

@@ -12,7 +12,7 @@ internal static class TrialLog
     {
         var text = new StringBuilder();
         text.AppendLine(string.Join(',', new[] { "trial", "architecture", "weighting", "settings", "status", metric.Name, "epochs", "seconds" }
-            .Concat(tasks.Select(t => $"{t.Name} {Leaderboard.MetricName(t.Kind)}")).Append("error")));
+            .Concat(tasks.Select(t => $"{t.Name} {t.Kind.HeadlineMetric}")).Append("error")));
         foreach (var trial in trials)
         {
             var cells = new List<string>
@@ -20,7 +20,7 @@ internal static class TrialLog
                 trial.Number.ToString(CultureInfo.InvariantCulture), trial.Settings.Architecture.ToString(), trial.Settings.Weighting, Quote(trial.Settings.ToString()),
                 trial.Status.ToString(), Number(trial.Score), trial.Epochs.ToString(CultureInfo.InvariantCulture), trial.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
             };
-            cells.AddRange(tasks.Select(t => trial.Validation is { } v ? Number(Leaderboard.Headline(v[t.Name])) : ""));
+            cells.AddRange(tasks.Select(t => trial.Validation is { } v ? Number(v[t.Name].Headline) : ""));
             cells.Add(Quote(trial.Error ?? ""));
             text.AppendLine(string.Join(',', cells));
         }

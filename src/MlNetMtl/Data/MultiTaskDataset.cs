@@ -83,10 +83,8 @@ public sealed class MultiTaskDataset
         if (!float.IsFinite(label))
             throw new ArgumentException($"Task '{task.Name}', row {row}: the label is {label}; labels must be finite" +
                 (float.IsNaN(label) ? " (or let the task mask missing labels)." : "."), "labels");
-        if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
-            throw new ArgumentException($"Task '{task.Name}', row {row}: binary label {label} is not 0 or 1.", "labels");
-        if (task.Kind == TaskKind.Multiclass && (label < 0 || label >= task.ClassCount || label != MathF.Floor(label)))
-            throw new ArgumentException($"Task '{task.Name}', row {row}: class {label} is not an integer in [0, {task.ClassCount}).", "labels");
+        if (task.Kind.LabelProblem(label, task.ClassCount) is { } problem)
+            throw new ArgumentException($"Task '{task.Name}', row {row}: {problem}.", "labels");
         return true;
     }
 

@@ -5,7 +5,7 @@ public sealed record TaskDefinition
 {
     /// <summary>Defines a task.</summary>
     /// <param name="name">A non-empty name, unique within the model.</param>
-    /// <param name="kind">Binary or regression.</param>
+    /// <param name="kind">Binary, regression or multiclass.</param>
     /// <param name="lossWeight">The task's fixed weight in the summed loss; finite and ≥ 0. Default 1.</param>
     /// <param name="missingLabels">What rows with a NaN label do: throw (default) or drop out of this task's loss.</param>
     /// <param name="classCount">For multiclass tasks, the number of classes k ≥ 2; ignored otherwise.</param>
@@ -16,22 +16,21 @@ public sealed record TaskDefinition
             throw new ArgumentException("A task needs a non-empty name.", nameof(name));
         if (!float.IsFinite(lossWeight) || lossWeight < 0)
             throw new ArgumentOutOfRangeException(nameof(lossWeight), lossWeight, $"Task '{name}': the loss weight must be finite and ≥ 0.");
-        if (!Enum.IsDefined(kind))
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Task '{name}': unknown task kind.");
+        ArgumentNullException.ThrowIfNull(kind);
         if (!Enum.IsDefined(missingLabels))
             throw new ArgumentOutOfRangeException(nameof(missingLabels), missingLabels, $"Task '{name}': unknown missing-label policy.");
-        if (kind == TaskKind.Multiclass && classCount < 2)
+        if (kind.HasClasses && classCount < 2)
             throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"Multiclass task '{name}' needs at least 2 classes.");
         Name = name;
         Kind = kind;
         LossWeight = lossWeight;
         MissingLabels = missingLabels;
-        ClassCount = kind == TaskKind.Multiclass ? classCount : 0;
+        ClassCount = kind.HasClasses ? classCount : 0;
     }
 
     /// <summary>The task's name.</summary>
     public string Name { get; }
-    /// <summary>Binary or regression.</summary>
+    /// <summary>Binary, regression or multiclass.</summary>
     public TaskKind Kind { get; }
     /// <summary>The task's weight in the summed training loss.</summary>
     public float LossWeight { get; }
@@ -40,7 +39,7 @@ public sealed record TaskDefinition
     /// <summary>Number of classes of a multiclass task; 0 for other kinds.</summary>
     public int ClassCount { get; }
     /// <summary>Outputs the network gives this task per row: the class count for multiclass tasks, else 1.</summary>
-    public int OutputWidth => Kind == TaskKind.Multiclass ? ClassCount : 1;
+    public int OutputWidth => Kind.OutputWidth(ClassCount);
 
     /// <summary>Checks a task list: at least one task, names unique.</summary>
     internal static void ValidateList(IReadOnlyList<TaskDefinition> tasks, string parameterName)

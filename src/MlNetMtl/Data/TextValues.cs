@@ -67,6 +67,19 @@ public static class TextValues
         return false;
     }
 
+    /// <summary>A value for a message: quoted, shortened past 60 characters, line breaks shown as ⏎.</summary>
+    public static string Quote(ReadOnlySpan<char> value)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (char c in value.Length > 60 ? value[..57] : value)
+            text.Append(c is '\n' or '\r' ? '⏎' : c);
+        return "'" + text + (value.Length > 60 ? "…'" : "'");
+    }
+
+    /// <summary>"'a', 'b', 'c'": the first few values quoted, then how many there are in all.</summary>
+    public static string QuoteList(IReadOnlyList<string> values, int listed = 6) =>
+        string.Join(", ", values.Take(listed).Select(v => Quote(v))) + (values.Count > listed ? $", … ({values.Count:N0} in all)" : "");
+
     /// <summary>The boolean words, for messages: <c>true/false, yes/no, y/n, t/f, 1/0</c>.</summary>
     public static string BooleanWords => string.Join(", ", TrueWords.Zip(FalseWords, (t, f) => $"{t}/{f}"));
 }

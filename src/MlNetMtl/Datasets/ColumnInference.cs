@@ -145,7 +145,7 @@ public static class ColumnInference
                 return (ColumnRole.Numeric, $"numbers, {distinct} distinct{infinite}");
             }
             // Mostly numbers: say which value made it text, so a stray value is easy to find (or --role name=numeric makes it an error).
-            string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({CsvFile.Quote(text.Value)} at line {text.Line} is not a number)" : "";
+            string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({TextValues.Quote(text.Value)} at line {text.Line} is not a number)" : "";
             if (_booleanWords == _values && !_moreDistinct && _distinct.Count <= 2)
                 return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct.Keys)})");
             double meanWords = (double)_words / _values, meanLength = (double)_length / _values;

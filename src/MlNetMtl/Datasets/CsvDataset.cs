@@ -45,14 +45,14 @@ public static class CsvDataset
         {
             if (!byName.TryGetValue(task.LabelColumnName, out var column) || column.Role != ColumnRole.Label)
                 throw new ArgumentException($"Task '{task.Name}': column '{task.LabelColumnName}' is not a label column of '{schema.Path}'.", nameof(tasks));
-            return LabelRules.Resolve(task, column, schema.Path, notes);
+            return LabelRules.Resolve(task, column, schema.Path, notes).Task;
         }).ToArray();
         foreach (var column in schema.Columns.Where(c => c.Role is not (ColumnRole.Label or ColumnRole.Ignore)))
             CheckRole(column, schema.Path, notes);
         features ??= schema.Features(schema.Rows);
         if (!features.Columns.Any())
             throw new ArgumentException($"'{schema.Path}' has no feature columns left after the labels and ignored columns.", nameof(schema));
-        var data = new CsvDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved))).ToArray(), schema.Rows,
+        var data = new CsvDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved, schema.Path))).ToArray(), schema.Rows,
             "which the rest of the column holds");
         return new LoadedDataset(ml, data, resolved, features, weightColumnName: null, notes);
     }
@@ -73,7 +73,7 @@ public static class CsvDataset
         var missing = schema.Columns.Select(c => c.Name).Where(n => !file.Header.Contains(n)).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)} of the training file '{Path.GetFileName(schema.Path)}'.");
-        var columns = schema.Columns.Select(c => new CsvColumn(c.Name, IndexOf(file.Header, c.Name), Kind(c, tasks))).ToArray();
+        var columns = schema.Columns.Select(c => new CsvColumn(c.Name, IndexOf(file.Header, c.Name), Kind(c, tasks, schema.Path))).ToArray();
         return new CsvDataView(path, columns, rows: null, $"which the column holds in the training file '{Path.GetFileName(schema.Path)}'");
     }
 
@@ -111,9 +111,9 @@ public static class CsvDataset
     }
 
     /// <summary>How a column is read, from its role and, for a label, its task.</summary>
-    private static CsvColumnKind Kind(InferredColumn column, IReadOnlyList<TaskColumn> tasks) => column.Role switch
+    private static CsvColumnKind Kind(InferredColumn column, IReadOnlyList<TaskColumn> tasks, string path) => column.Role switch
     {
-        ColumnRole.Label => LabelRules.Kind(tasks.First(t => t.LabelColumnName == column.Name), column),
+        ColumnRole.Label => LabelRules.Kind(tasks.First(t => t.LabelColumnName == column.Name), column, path),
         ColumnRole.Numeric => CsvColumnKind.Single,
         ColumnRole.Boolean => CsvColumnKind.Flag,
         ColumnRole.Ignore => column.NumericValues ? CsvColumnKind.Double : CsvColumnKind.Text,
@@ -127,12 +127,12 @@ public static class CsvDataset
         switch (column.Role)
         {
             case ColumnRole.Numeric when profile.FirstText is { } text:
-                throw new ArgumentException($"Column '{column.Name}' is set numeric, but line {text.Line} of '{path}' holds {CsvFile.Quote(text.Value)}, which is not a number.");
+                throw new ArgumentException($"Column '{column.Name}' is set numeric, but line {text.Line} of '{path}' holds {TextValues.Quote(text.Value)}, which is not a number.");
             case ColumnRole.Boolean when FirstNonBoolean(profile) is { } value:
-                throw new ArgumentException($"Column '{column.Name}' is set boolean, but line {value.Line} of '{path}' holds {CsvFile.Quote(value.Value)}, " +
+                throw new ArgumentException($"Column '{column.Name}' is set boolean, but line {value.Line} of '{path}' holds {TextValues.Quote(value.Value)}, " +
                     $"which is not a boolean value ({TextValues.BooleanWords}).");
             case ColumnRole.Numeric when profile.Infinite > 0:
-                notes.Add($"Column '{column.Name}': {profile.Infinite:N0} infinite value(s) (the first, {CsvFile.Quote(profile.FirstInfinite!.Value.Value)}, at line " +
+                notes.Add($"Column '{column.Name}': {profile.Infinite:N0} infinite value(s) (the first, {TextValues.Quote(profile.FirstInfinite!.Value.Value)}, at line " +
                     $"{profile.FirstInfinite.Value.Line}) are read as missing and replaced by the column's mean.");
                 break;
         }

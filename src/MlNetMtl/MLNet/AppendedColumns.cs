@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetMtl.Data;
 
 namespace MlNetMtl.MLNet;
 
@@ -32,26 +33,23 @@ internal sealed class AppendedColumns
         int slot = column.Index - _mapping.InputSchema.Count;
         if (!_active[slot])
             throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-        var (task, kind) = _mapping.Outputs[slot];
+        var (index, value) = _mapping.Outputs[slot];
         var scorer = _scorer!;
-        bool multiclass = kind != MultiTaskMapping.OutputKind.Auxiliary && _mapping.Network.Tasks[task].Kind == Data.TaskKind.Multiclass;
-        Delegate getter = multiclass && kind == MultiTaskMapping.OutputKind.Score
-            ? (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+        Delegate getter = value switch
+        {
+            null => (ValueGetter<float>)((ref float v) => v = scorer.Auxiliary(index)),
+            TaskOutputValue.Probability => (ValueGetter<float>)((ref float v) => v = Sigmoid(scorer.Score(index))),
+            TaskOutputValue.Decision => (ValueGetter<bool>)((ref bool v) => v = scorer.Score(index) > 0f),
+            TaskOutputValue.ClassProbabilities => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> v) =>
             {
-                var logits = scorer.Outputs(task);
-                var editor = VBufferEditor.Create(ref value, logits.Length);
+                var logits = scorer.Outputs(index);
+                var editor = VBufferEditor.Create(ref v, logits.Length);
                 Numerics.Softmax.Rows(logits, editor.Values, 1, logits.Length);
-                value = editor.Commit();
-            })
-            : multiclass
-                ? (ValueGetter<uint>)((ref uint value) => value = (uint)ArgMax(scorer.Outputs(task)) + 1)
-                : kind switch
-                {
-                    MultiTaskMapping.OutputKind.Score => (ValueGetter<float>)((ref float value) => value = scorer.Score(task)),
-                    MultiTaskMapping.OutputKind.Probability => (ValueGetter<float>)((ref float value) => value = Sigmoid(scorer.Score(task))),
-                    MultiTaskMapping.OutputKind.Auxiliary => (ValueGetter<float>)((ref float value) => value = scorer.Auxiliary(task)),
-                    _ => (ValueGetter<bool>)((ref bool value) => value = scorer.Score(task) > 0f),
-                };
+                v = editor.Commit();
+            }),
+            TaskOutputValue.PredictedClass => (ValueGetter<uint>)((ref uint v) => v = (uint)ArgMax(scorer.Outputs(index)) + 1),
+            _ => (ValueGetter<float>)((ref float v) => v = scorer.Score(index)),
+        };
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
     }

@@ -85,25 +85,35 @@ internal static class ColumnRules
 
     private static void CheckLabelType(TaskColumn task, DataViewType type, ulong? keyCount)
     {
-        bool numeric = type == NumberDataViewType.Single || type == NumberDataViewType.Double;
-        bool text = type is TextDataViewType;
-        bool ok = task.Kind switch
-        {
-            TaskKind.Binary => type == BooleanDataViewType.Instance || numeric || text || type is KeyDataViewType,
-            TaskKind.Multiclass => type is KeyDataViewType || text || (numeric && task.ClassCount > 0),
-            _ => numeric || text,
-        };
-        if (!ok)
-            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of {task.Kind.ToString().ToLowerInvariant()} task '{task.Name}' has type {type}; " + task.Kind switch
-            {
-                TaskKind.Binary => "it must be Boolean, Single, Double, text or a 2-value key.",
-                TaskKind.Multiclass => "it must be a key (e.g. from MapValueToKey), text class names, or Single/Double class indices with the task's class count given.",
-                _ => "it must be Single, Double or text holding numbers.",
-            });
-        if (task.Kind == TaskKind.Binary && keyCount is { } count && count != 2)
-            throw new ArgumentOutOfRangeException(nameof(task), $"Label column '{task.LabelColumnName}' of binary task '{task.Name}' is a key with {count} values; it must have 2.");
-        if (task.Kind == TaskKind.Multiclass && keyCount is { } classes && task.ClassCount > 0 && (ulong)task.ClassCount != classes)
+        var accepted = task.Kind.AcceptedLabels(task.ClassCount);
+        var given = type == BooleanDataViewType.Instance ? LabelTypes.Boolean
+            : type == NumberDataViewType.Single || type == NumberDataViewType.Double ? LabelTypes.Number
+            : type is TextDataViewType ? LabelTypes.Text
+            : type is KeyDataViewType ? (keyCount is null or 2 ? LabelTypes.Key | LabelTypes.TwoValueKey : LabelTypes.Key)
+            : LabelTypes.None;
+        if ((accepted & given) == LabelTypes.None)
+            throw new ArgumentOutOfRangeException(nameof(task), given == LabelTypes.Key && accepted.HasFlag(LabelTypes.TwoValueKey)
+                ? $"Label column '{task.LabelColumnName}' of {task.Kind.Name.ToLowerInvariant()} task '{task.Name}' is a key with {keyCount} values; it must have 2."
+                : $"Label column '{task.LabelColumnName}' of {task.Kind.Name.ToLowerInvariant()} task '{task.Name}' has type {type}; it must be {Describe(accepted)}.");
+        if (task.Kind.HasClasses && keyCount is { } classes && task.ClassCount > 0 && (ulong)task.ClassCount != classes)
             throw new ArgumentOutOfRangeException(nameof(task), $"Multiclass task '{task.Name}' says {task.ClassCount} classes but label column '{task.LabelColumnName}' is a key with {classes} values.");
+    }
+
+    /// <summary>"a key (e.g. from MapValueToKey), text or Single/Double".</summary>
+    private static string Describe(LabelTypes accepted)
+    {
+        var kinds = new List<string>();
+        if (accepted.HasFlag(LabelTypes.Key))
+            kinds.Add("a key (e.g. from MapValueToKey)");
+        if (accepted.HasFlag(LabelTypes.Boolean))
+            kinds.Add("Boolean");
+        if (accepted.HasFlag(LabelTypes.Number))
+            kinds.Add(accepted.HasFlag(LabelTypes.Key) ? "Single/Double class indices with the task's class count given" : "Single, Double");
+        if (accepted.HasFlag(LabelTypes.Text))
+            kinds.Add("text");
+        if (accepted.HasFlag(LabelTypes.TwoValueKey) && !accepted.HasFlag(LabelTypes.Key))
+            kinds.Add("a 2-value key");
+        return kinds.Count == 1 ? kinds[0] : string.Join(", ", kinds.Take(kinds.Count - 1)) + " or " + kinds[^1];
     }
 
     private static ArgumentOutOfRangeException MissingColumn(string role, string name) =>

@@ -24,7 +24,7 @@ public sealed class DatasetDataView : IDataView
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(FeatureColumnName, new VectorDataViewType(NumberDataViewType.Single, data.Features.Dimension));
         foreach (var task in data.Tasks)
-            builder.AddColumn(task.Name, task.Kind == TaskKind.Binary ? BooleanDataViewType.Instance : NumberDataViewType.Single);
+            builder.AddColumn(task.Name, task.Kind.Evaluation == EvaluationFamily.Binary ? BooleanDataViewType.Instance : NumberDataViewType.Single);
         Schema = builder.ToSchema();
     }
 
@@ -90,7 +90,7 @@ public sealed class DatasetDataView : IDataView
                     }),
                     _ => throw new NotSupportedException(data.Features.GetType().Name),
                 }
-                : data.Tasks[column.Index - 1].Kind == TaskKind.Binary
+                : data.Tasks[column.Index - 1].Kind.Evaluation == EvaluationFamily.Binary
                     ? (ValueGetter<bool>)((ref bool value) => value = data.Labels[column.Index - 1][Row] == 1f)
                     : (ValueGetter<float>)((ref float value) => value = data.Labels[column.Index - 1][Row]);
             return (ValueGetter<TValue>)getter;

@@ -30,8 +30,8 @@ internal static class LabelReader
                 return float.NaN;
             if (!float.IsFinite(label))
                 throw new ArgumentException($"Label column '{task.LabelColumnName}' of task '{task.Name}', row {row}: the label is {label}; labels must be finite.");
-            if (task.Kind == TaskKind.Binary && label != 0f && label != 1f)
-                throw new ArgumentException($"Label column '{task.LabelColumnName}' of binary task '{task.Name}', row {row}: {label} is not 0 or 1.");
+            if (task.Kind.LabelProblem(label, task.ClassCount) is { } problem)
+                throw new ArgumentException($"Label column '{task.LabelColumnName}' of {task.Kind.Name.ToLowerInvariant()} task '{task.Name}', row {row}: {problem}.");
             return label;
         };
     }
@@ -67,7 +67,7 @@ internal static class LabelReader
 
     private static Func<long, float> Text(ValueGetter<ReadOnlyMemory<char>> getter, TaskColumn task)
     {
-        var read = TextLabel(task);
+        var read = task.Kind.TextLabels(new TextLabelRules(task.Name, task.LabelColumnName, task.PositiveValue, task.ClassNames));
         ReadOnlyMemory<char> value = default;
         return row =>
         {
@@ -75,31 +75,5 @@ internal static class LabelReader
             var cell = value.Span.Trim();
             return TextValues.IsMissing(cell) ? float.NaN : read(cell, row);
         };
-    }
-
-    private delegate float CellReader(ReadOnlySpan<char> cell, long row);
-
-    /// <summary>How a task reads a present (not missing) text label.</summary>
-    private static CellReader TextLabel(TaskColumn task)
-    {
-        switch (task.Kind)
-        {
-            case TaskKind.Binary when task.PositiveValue is { } positive:
-                return (cell, _) => cell.SequenceEqual(positive) ? 1f : 0f;
-            case TaskKind.Binary:
-                return (cell, row) => TextValues.TryParseBoolean(cell, out bool value) ? value ? 1f : 0f
-                    : throw new ArgumentException($"Label column '{task.LabelColumnName}' of binary task '{task.Name}', row {row}: '{cell}' is not a boolean value " +
-                        $"({TextValues.BooleanWords}); give the task its positive value (TaskColumn positiveValue, or --task {task.Name}:{task.LabelColumnName}:binary:positive=VALUE).");
-            case TaskKind.Multiclass:
-                var classes = task.ClassNames ?? throw new ArgumentException(
-                    $"Multiclass task '{task.Name}': label column '{task.LabelColumnName}' holds text, but the task's class names are not known.");
-                var index = classes.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => (float)c.i, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-                return (cell, row) => index.TryGetValue(cell, out float found) ? found
-                    : throw new ArgumentException($"Label column '{task.LabelColumnName}' of multiclass task '{task.Name}', row {row}: '{cell}' is not one of its " +
-                        $"{classes.Count} classes ({TaskClasses.List(classes)}).");
-            default:
-                return (cell, row) => TextValues.TryParseNumber(cell, out float number) ? number
-                    : throw new ArgumentException($"Label column '{task.LabelColumnName}' of regression task '{task.Name}', row {row}: '{cell}' is not a number.");
-        }
     }
 }

@@ -11,9 +11,6 @@ namespace MlNetMtl.MLNet;
 /// </summary>
 internal sealed class MultiTaskMapping
 {
-    /// <summary>What an appended column holds.</summary>
-    public enum OutputKind { Score, Probability, PredictedLabel, Auxiliary }
-
     public MultiTaskMapping(MultiTaskTransformer transformer, DataViewSchema inputSchema)
     {
         Transformer = transformer;
@@ -34,8 +31,8 @@ internal sealed class MultiTaskMapping
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
     public DataViewSchema.Column FeatureColumn { get; }
-    /// <summary>The appended columns, in order after the input columns: (task index, or auxiliary output index; kind).</summary>
-    public IReadOnlyList<(int Task, OutputKind Kind)> Outputs { get; }
+    /// <summary>The appended columns, in order after the input columns: (task index and what the column holds; or auxiliary output index and null).</summary>
+    public IReadOnlyList<(int Index, TaskOutputValue? Value)> Outputs { get; }
 
     public bool IsAppended(DataViewSchema.Column column) => column.Index >= InputSchema.Count;
 
@@ -79,47 +76,23 @@ internal sealed class MultiTaskMapping
     private static void AddTaskColumns(DataViewSchema.Builder builder, IEnumerable<TaskColumn> tasks)
     {
         foreach (var task in tasks)
-        {
-            if (task.Kind == TaskKind.Multiclass)
-            {
-                builder.AddColumn(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, task.ClassCount), ClassAnnotations(task, slotNames: true));
-                builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), task.ClassCount), ClassAnnotations(task, slotNames: false));
-                continue;
-            }
-            builder.AddColumn(OutputColumnNames.Score(task.Name), NumberDataViewType.Single);
-            if (task.Kind == TaskKind.Binary)
-            {
-                builder.AddColumn(OutputColumnNames.Probability(task.Name), NumberDataViewType.Single);
-                builder.AddColumn(OutputColumnNames.PredictedLabel(task.Name), BooleanDataViewType.Instance);
-            }
-        }
+            foreach (var output in task.Kind.Outputs)
+                builder.AddColumn(OutputColumnNames.Of(task.Name, output), OutputTypes.Of(output.Value, task.ClassCount), ClassAnnotations(task, output.Value));
     }
 
-    /// <summary>A multiclass task's class names as the score vector's slot names, or as the predicted key's values (none when the classes are unnamed).</summary>
-    private static DataViewSchema.Annotations? ClassAnnotations(TaskColumn task, bool slotNames)
+    /// <summary>A task's class names as the slot names of its class probabilities, or as the values of its predicted class (none when unnamed).</summary>
+    private static DataViewSchema.Annotations? ClassAnnotations(TaskColumn task, TaskOutputValue value)
     {
-        if (task.ClassNames is not { } names)
+        if (task.ClassNames is not { } names || value is not (TaskOutputValue.ClassProbabilities or TaskOutputValue.PredictedClass))
             return null;
         var values = new VBuffer<ReadOnlyMemory<char>>(names.Count, names.Select(n => n.AsMemory()).ToArray());
         var annotations = new DataViewSchema.Annotations.Builder();
-        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> value) => values.CopyTo(ref value);
-        annotations.Add(slotNames ? "SlotNames" : "KeyValues", new VectorDataViewType(TextDataViewType.Instance, names.Count), getter);
+        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> v) => values.CopyTo(ref v);
+        annotations.Add(value == TaskOutputValue.ClassProbabilities ? "SlotNames" : "KeyValues", new VectorDataViewType(TextDataViewType.Instance, names.Count), getter);
         return annotations.ToAnnotations();
     }
 
-    private static (int, OutputKind)[] Layout(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary)
-    {
-        var layout = new List<(int, OutputKind)>();
-        for (int t = 0; t < tasks.Count; t++)
-        {
-            layout.Add((t, OutputKind.Score));
-            if (tasks[t].Kind == TaskKind.Binary)
-                layout.Add((t, OutputKind.Probability));
-            if (tasks[t].Kind != TaskKind.Regression)
-                layout.Add((t, OutputKind.PredictedLabel));
-        }
-        for (int a = 0; a < auxiliary.Count; a++)
-            layout.Add((a, OutputKind.Auxiliary));
-        return layout.ToArray();
-    }
+    private static (int, TaskOutputValue?)[] Layout(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<AuxiliaryOutput> auxiliary) =>
+        tasks.SelectMany((task, t) => task.Kind.Outputs.Select(o => (t, (TaskOutputValue?)o.Value)))
+            .Concat(auxiliary.Select((_, a) => (a, (TaskOutputValue?)null))).ToArray();
 }

@@ -18,18 +18,18 @@ internal static class OutputShapes
     {
         foreach (var task in tasks)
         {
-            if (task.Kind == TaskKind.Multiclass)
+            int classes = task.ClassCount > 0 ? task.ClassCount : KeyCount(input, task.LabelColumnName);
+            foreach (var output in task.Kind.Outputs)
             {
-                int classes = task.ClassCount > 0 ? task.ClassCount : KeyCount(input, task.LabelColumnName);
-                yield return Shape<VectorValue>(OutputColumnNames.Score(task.Name), new VectorDataViewType(NumberDataViewType.Single, classes));
-                yield return Shape<KeyValue>(OutputColumnNames.PredictedLabel(task.Name), new KeyDataViewType(typeof(uint), classes));
-                continue;
-            }
-            yield return Shape<SingleValue>(OutputColumnNames.Score(task.Name));
-            if (task.Kind == TaskKind.Binary)
-            {
-                yield return Shape<SingleValue>(OutputColumnNames.Probability(task.Name));
-                yield return Shape<BooleanValue>(OutputColumnNames.PredictedLabel(task.Name));
+                string name = OutputColumnNames.Of(task.Name, output);
+                var type = OutputTypes.Of(output.Value, classes);
+                yield return output.Value switch
+                {
+                    TaskOutputValue.Decision => Shape<BooleanValue>(name),
+                    TaskOutputValue.ClassProbabilities => Shape<VectorValue>(name, type),
+                    TaskOutputValue.PredictedClass => Shape<KeyValue>(name, type),
+                    _ => Shape<SingleValue>(name),
+                };
             }
         }
         foreach (var output in auxiliary)

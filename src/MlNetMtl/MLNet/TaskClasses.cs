@@ -1,18 +1,16 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Data.TaskKinds;
 
 namespace MlNetMtl.MLNet;
 
 /// <summary>The classes of multiclass tasks: read from a key label's type and values, or from a text label's distinct values.</summary>
 internal static class TaskClasses
 {
-    /// <summary>Class names shown in a message before it says how many there are in all.</summary>
-    private const int Listed = 10;
-
     /// <summary>
     /// The tasks with every multiclass task's class count (and names, where the label has them) set: a key label gives
-    /// its count and key values; a text label one pass over that column gives its distinct values, in <see cref="Order"/>.
+    /// its count and key values; a text label one pass over that column gives its distinct values, in class order.
     /// </summary>
     /// <exception cref="ArgumentException">A text label with fewer than two classes, or class names that disagree with the key type.</exception>
     public static TaskColumn[] Resolve(IDataView data, IReadOnlyList<TaskColumn> tasks)
@@ -22,7 +20,7 @@ internal static class TaskClasses
         for (int t = 0; t < resolved.Length; t++)
         {
             var task = resolved[t];
-            if (task.Kind != TaskKind.Multiclass || data.Schema.GetColumnOrNull(task.LabelColumnName) is not { } label)
+            if (!task.Kind.HasClasses || data.Schema.GetColumnOrNull(task.LabelColumnName) is not { } label)
                 continue;
             if (label.Type is KeyDataViewType key)
             {
@@ -48,19 +46,6 @@ internal static class TaskClasses
         return resolved;
     }
 
-    /// <summary>Class names sorted as numbers when every one is a number, else ordinally.</summary>
-    public static string[] Order(IEnumerable<string> names)
-    {
-        var list = names.ToArray();
-        return list.All(n => TextValues.TryParseNumber(n, out double _))
-            ? list.OrderBy(n => { TextValues.TryParseNumber(n, out double v); return v; }).ThenBy(n => n, StringComparer.Ordinal).ToArray()
-            : list.OrderBy(n => n, StringComparer.Ordinal).ToArray();
-    }
-
-    /// <summary>"a, b, c" — the first few names, then how many there are in all.</summary>
-    public static string List(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(Listed)) + (names.Count > Listed ? $", … {names.Count:N0} in all" : "");
-
     /// <summary>The text values of a key column's type, or null when it has none.</summary>
     private static string[]? KeyNames(DataViewSchema.Column column)
     {
@@ -71,7 +56,7 @@ internal static class TaskClasses
         return values.DenseValues().Select(v => v.ToString()).ToArray();
     }
 
-    /// <summary>The distinct present values of text columns, each in <see cref="Order"/>.</summary>
+    /// <summary>The distinct present values of text columns, each in class order (<see cref="MulticlassTaskKind.Order"/>).</summary>
     private static IReadOnlyList<string>[] DistinctTexts(IDataView data, string[] columns)
     {
         var schemaColumns = columns.Select(c => data.Schema[c]).ToArray();
@@ -89,6 +74,6 @@ internal static class TaskClasses
                         sets[c].Add(cell.ToString());
                 }
         }
-        return sets.Select(s => (IReadOnlyList<string>)Order(s)).ToArray();
+        return sets.Select(s => (IReadOnlyList<string>)MulticlassTaskKind.Order(s)).ToArray();
     }
 }

@@ -14,7 +14,7 @@ public sealed record TaskColumn
     /// Single/Double class indices 0 … k−1 with <paramref name="classCount"/> given. Missing cells (empty, ?, NA, NaN …)
     /// are missing labels.
     /// </param>
-    /// <param name="kind">Binary, regression or multiclass.</param>
+    /// <param name="kind">Binary (the default), regression or multiclass.</param>
     /// <param name="lossWeight">The task's weight in the summed training loss. Default 1.</param>
     /// <param name="missingLabels">
     /// Rows whose label is missing — NaN, a missing text cell, a key of 0, or <paramref name="missingLabelValue"/> — are an
@@ -25,13 +25,14 @@ public sealed record TaskColumn
     /// <param name="classCount">Multiclass: the number of classes; 0 (default) reads it from the label (its key type, or its distinct text values).</param>
     /// <param name="positiveValue">Binary task with a text label: the value that is the positive class (every other value is negative), e.g. ">50K".</param>
     /// <param name="classNames">Multiclass: the classes' names in output order; null (default) reads them from the label at training.</param>
-    public TaskColumn(string name, string labelColumnName, TaskKind kind = TaskKind.Binary, float lossWeight = 1f,
+    public TaskColumn(string name, string labelColumnName, TaskKind? kind = null, float lossWeight = 1f,
         MissingLabelPolicy missingLabels = MissingLabelPolicy.Error, float? missingLabelValue = null, string? weightColumnName = null, int classCount = 0,
         string? positiveValue = null, IReadOnlyList<string>? classNames = null)
     {
+        kind ??= TaskKind.Binary;
         if (classNames is not null)
         {
-            if (kind != TaskKind.Multiclass)
+            if (!kind.HasClasses)
                 throw new ArgumentException($"Task '{name}' is {kind.ToString().ToLowerInvariant()}; only a multiclass task has class names.", nameof(classNames));
             if (classCount != 0 && classCount != classNames.Count)
                 throw new ArgumentException($"Multiclass task '{name}' says {classCount} classes but names {classNames.Count}.", nameof(classNames));
@@ -40,7 +41,7 @@ public sealed record TaskColumn
                 throw new ArgumentException($"Multiclass task '{name}' names class '{repeated.Key}' twice.", nameof(classNames));
             classCount = classNames.Count;
         }
-        _ = new TaskDefinition(name, kind, lossWeight, missingLabels, kind == TaskKind.Multiclass && classCount == 0 ? 2 : classCount); // validates
+        _ = new TaskDefinition(name, kind, lossWeight, missingLabels, kind.HasClasses && classCount == 0 ? 2 : classCount); // validates
         if (string.IsNullOrWhiteSpace(labelColumnName))
             throw new ArgumentException($"Task '{name}' needs a label column name.", nameof(labelColumnName));
         if (missingLabelValue is { } sentinel && !float.IsFinite(sentinel))
@@ -56,7 +57,7 @@ public sealed record TaskColumn
         MissingLabels = missingLabels;
         MissingLabelValue = missingLabelValue;
         WeightColumnName = string.IsNullOrWhiteSpace(weightColumnName) ? null : weightColumnName;
-        ClassCount = kind == TaskKind.Multiclass ? classCount : 0;
+        ClassCount = kind.HasClasses ? classCount : 0;
         PositiveValue = positiveValue?.Trim();
         ClassNames = classNames?.ToArray();
     }
@@ -84,12 +85,12 @@ public sealed record TaskColumn
 
     /// <summary>The task as the network sees it.</summary>
     /// <exception cref="InvalidOperationException">A multiclass task whose class count is not known yet.</exception>
-    internal TaskDefinition Definition => Kind == TaskKind.Multiclass && ClassCount == 0
+    internal TaskDefinition Definition => Kind.HasClasses && ClassCount == 0
         ? throw new InvalidOperationException($"Multiclass task '{Name}': the class count is read from label column '{LabelColumnName}' at Fit.")
         : new TaskDefinition(Name, Kind, LossWeight, MissingLabels, ClassCount);
 
     /// <summary>A definition good for checks of names and weights (a placeholder class count for an unresolved multiclass task).</summary>
-    internal TaskDefinition DefinitionForChecks => new(Name, Kind, LossWeight, MissingLabels, Kind == TaskKind.Multiclass && ClassCount == 0 ? 2 : ClassCount);
+    internal TaskDefinition DefinitionForChecks => new(Name, Kind, LossWeight, MissingLabels, Kind.HasClasses && ClassCount == 0 ? 2 : ClassCount);
 
     /// <summary>The same task with its classes set (names may be null for unnamed classes).</summary>
     internal TaskColumn WithClasses(int classCount, IReadOnlyList<string>? classNames) =>

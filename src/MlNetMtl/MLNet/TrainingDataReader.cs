@@ -151,7 +151,7 @@ internal static class TrainingDataReader
 
     private static void CheckBothClasses(TaskColumn task, List<float> labels)
     {
-        if (task.Kind != TaskKind.Binary)
+        if (task.Kind.Evaluation != EvaluationFamily.Binary)
             return;
         bool positive = labels.Contains(1f), negative = labels.Contains(0f);
         if (!positive || !negative)

@@ -22,7 +22,7 @@ public static class NetworkSerializer
         foreach (var task in network.Tasks)
         {
             writer.Write(task.Name);
-            writer.Write((int)task.Kind);
+            writer.Write(task.Kind.Code);
             writer.Write(task.LossWeight);
             writer.Write((int)task.MissingLabels);
             writer.Write(task.ClassCount);
@@ -60,7 +60,7 @@ public static class NetworkSerializer
                 throw new InvalidDataException($"Network header is corrupt (input width {inputs}, {taskCount} tasks).");
             var tasks = new TaskDefinition[taskCount];
             for (int t = 0; t < taskCount; t++)
-                tasks[t] = new TaskDefinition(reader.ReadString(), (TaskKind)reader.ReadInt32(), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32(), reader.ReadInt32());
+                tasks[t] = new TaskDefinition(reader.ReadString(), TaskKind.FromCode(reader.ReadInt32()), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32(), reader.ReadInt32());
             var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, NetworkOptions.Read(reader));
 
             int count = reader.ReadInt32();

@@ -1,9 +1,8 @@
 using MlNetMtl.Data;
-using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Training;
 
-/// <summary>The loss of each task kind on the network's raw outputs.</summary>
+/// <summary>A task's loss on the network's raw outputs: its kind's, or the focal loss its imbalance settings ask for.</summary>
 internal static class TaskLoss
 {
     /// <summary>
@@ -11,12 +10,8 @@ internal static class TaskLoss
     /// weight 0 contribute nothing).
     /// </summary>
     public static double Evaluate(TaskDefinition task, ReadOnlySpan<float> outputs, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, Span<float> gradient,
-        TaskImbalance? imbalance = null) => task.Kind switch
-        {
-            TaskKind.Binary when imbalance is { UsesFocalLoss: true } => FocalLoss.Evaluate(outputs, labels, weights, gradient, imbalance.FocalGamma, imbalance.FocalAlpha),
-            TaskKind.Binary => Losses.BinaryCrossEntropyWithLogits(outputs, labels, weights, gradient),
-            TaskKind.Regression => Losses.SquaredError(outputs, labels, weights, gradient),
-            TaskKind.Multiclass => Losses.SoftmaxCrossEntropy(outputs, labels, weights, gradient, labels.Length, task.ClassCount),
-            _ => throw new ArgumentOutOfRangeException(nameof(task), task.Kind, "Unknown task kind."),
-        };
+        TaskImbalance? imbalance = null) =>
+        imbalance is { UsesFocalLoss: true } // imbalance settings are checked to be on binary tasks only
+            ? FocalLoss.Evaluate(outputs, labels, weights, gradient, imbalance.FocalGamma, imbalance.FocalAlpha)
+            : task.Kind.Loss(outputs, labels, weights, gradient, task.ClassCount);
 }

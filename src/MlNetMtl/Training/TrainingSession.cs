@@ -85,7 +85,7 @@ internal sealed class TrainingSession : IDisposable
                 bestEpoch = epoch;
                 continue;
             }
-            double criterion = _stoppingTask is null ? mean : _tasks[_stoppingTask.Value].Kind == TaskKind.Binary ? -metric : metric;
+            double criterion = _stoppingTask is null ? mean : _tasks[_stoppingTask.Value].Kind.Stopping == StoppingMetric.Auc ? -metric : metric;
             if (double.IsNaN(criterion))
                 criterion = mean; // e.g. AUC of a validation split with one class only
             if (criterion < bestLoss)
@@ -215,7 +215,7 @@ internal sealed class TrainingSession : IDisposable
             var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
             if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
                 throw new InvalidOperationException($"Validation loss of task '{_tasks[failed].Name}' is not finite: training diverged.");
-            if (_stoppingTask is { } task && _tasks[task].Kind == TaskKind.Binary)
+            if (_stoppingTask is { } task && _tasks[task].Kind.Stopping == StoppingMetric.Auc)
             {
                 var outputs = _workspace.TaskOutputs(task, count);
                 for (int r = 0; r < count; r++)
@@ -227,12 +227,11 @@ internal sealed class TrainingSession : IDisposable
             }
         }
         var losses = Means(sums, weights);
-        double metric = _stoppingTask switch
+        double metric = _stoppingTask is not { } stopping ? double.NaN : _tasks[stopping].Kind.Stopping switch
         {
-            null => double.NaN,
-            int task when _tasks[task].Kind == TaskKind.Binary => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
-            int task when _tasks[task].Kind == TaskKind.Regression => Math.Sqrt(losses[task]),
-            int task => losses[task],
+            StoppingMetric.Auc => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
+            StoppingMetric.RootMeanLoss => Math.Sqrt(losses[stopping]),
+            _ => losses[stopping],
         };
         return (losses, metric);
     }

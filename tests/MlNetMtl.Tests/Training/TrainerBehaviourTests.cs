@@ -7,8 +7,8 @@ namespace MlNetMtl.Tests.Training;
 
 public class TrainerBehaviourTests
 {
-    private static MultiTaskDataset Small(int rows, int seed, TaskKind kind = TaskKind.Binary) =>
-        new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = kind }).Generate(rows, seed);
+    private static MultiTaskDataset Small(int rows, int seed, TaskKind? kind = null) =>
+        new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = kind ?? TaskKind.Binary }).Generate(rows, seed);
 
     private static byte[] Bits(MultiTaskNetwork network) =>
         network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();

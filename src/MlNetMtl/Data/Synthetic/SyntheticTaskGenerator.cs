@@ -30,12 +30,9 @@ public sealed class SyntheticTaskGenerator
         _weights = [u1.Select(v => c * v).ToArray(), u1.Select((v, i) => c * (p * v + q * u2[i])).ToArray()];
         _alpha = Enumerable.Range(0, _options.SineTerms).Select(_ => Normal.Sample(random, 0, 1)).ToArray();
         _beta = Enumerable.Range(0, _options.SineTerms).Select(_ => Normal.Sample(random, 0, 1)).ToArray();
-        double[] quantiles = _options.Kind switch
-        {
-            TaskKind.Binary => [_options.ThresholdQuantile],
-            TaskKind.Multiclass => Enumerable.Range(1, _options.ClassCount - 1).Select(c => (double)c / _options.ClassCount).ToArray(),
-            _ => [],
-        };
+        // Binary labels cut y at one quantile, k classes at the k − 1 quantiles 1/k … (k−1)/k; regression keeps y.
+        double[] quantiles = _options.Kind.HasClasses ? Enumerable.Range(1, _options.ClassCount - 1).Select(c => (double)c / _options.ClassCount).ToArray()
+            : _options.Kind == TaskKind.Binary ? [_options.ThresholdQuantile] : [];
         _cuts = quantiles.Length == 0 ? [[], []] : EstimateQuantiles(random, quantiles);
         Thresholds = _options.Kind == TaskKind.Binary ? _cuts.Select(c => c[0]).ToArray() : [];
     }
@@ -68,10 +65,10 @@ public sealed class SyntheticTaskGenerator
             for (int t = 0; t < 2; t++)
             {
                 double y = Response(Dot(_weights[t], x)) + Normal.Sample(random, 0, _options.NoiseStdDev);
-                labels[t][r] = _options.Kind == TaskKind.Regression ? (float)y : _cuts[t].Count(cut => y > cut); // binary: 0/1; multiclass: 0 … k−1
+                labels[t][r] = _cuts[t].Length == 0 ? (float)y : _cuts[t].Count(cut => y > cut); // binary: 0/1; multiclass: 0 … k−1
             }
         }
-        var tasks = TaskNames.Select(name => new TaskDefinition(name, _options.Kind, classCount: _options.Kind == TaskKind.Multiclass ? _options.ClassCount : 0)).ToArray();
+        var tasks = TaskNames.Select(name => new TaskDefinition(name, _options.Kind, classCount: _options.Kind.HasClasses ? _options.ClassCount : 0)).ToArray();
         return new MultiTaskDataset(new DenseFeatures(features, rows, d), tasks, labels);
     }
 

@@ -48,9 +48,8 @@ public sealed class SyntheticTaskOptions
             throw new ArgumentOutOfRangeException(nameof(NoiseStdDev), NoiseStdDev, "NoiseStdDev must be finite and ≥ 0.");
         if (!(ThresholdQuantile > 0 && ThresholdQuantile < 1))
             throw new ArgumentOutOfRangeException(nameof(ThresholdQuantile), ThresholdQuantile, "ThresholdQuantile must be in (0, 1).");
-        if (!Enum.IsDefined(Kind))
-            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown task kind.");
-        if (Kind == TaskKind.Multiclass && ClassCount is < 2 or > 100)
+        ArgumentNullException.ThrowIfNull(Kind, nameof(Kind));
+        if (Kind.HasClasses && ClassCount is < 2 or > 100)
             throw new ArgumentOutOfRangeException(nameof(ClassCount), ClassCount, "ClassCount must be between 2 and 100.");
     }
 }

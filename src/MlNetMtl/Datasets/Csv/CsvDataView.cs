@@ -137,7 +137,7 @@ internal sealed class CsvDataView : IDataView
         }
 
         private InvalidDataException NotFitting(CsvColumn column, ReadOnlySpan<char> cell, string expected) =>
-            new($"'{_view._path}', line {_file.Line}, column '{column.Name}': {CsvFile.Quote(cell)} is not {expected}, {_view._expectation}.");
+            new($"'{_view._path}', line {_file.Line}, column '{column.Name}': {TextValues.Quote(cell)} is not {expected}, {_view._expectation}.");
 
         protected override void Dispose(bool disposing)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using CsvHelper;
 
 namespace MlNetMtl.Datasets.Csv;
@@ -93,13 +92,4 @@ internal sealed class CsvFile : IDisposable
     public string String(int column) => _reader.GetString(column);
 
     public void Dispose() => _reader.Dispose();
-
-    /// <summary>A value for a message: quoted, shortened past 60 characters, line breaks shown as ⏎.</summary>
-    public static string Quote(ReadOnlySpan<char> value)
-    {
-        var text = new StringBuilder();
-        foreach (char c in value.Length > 60 ? value[..57] : value)
-            text.Append(c is '\n' or '\r' ? '⏎' : c);
-        return "'" + text + (value.Length > 60 ? "…'" : "'");
-    }
 }

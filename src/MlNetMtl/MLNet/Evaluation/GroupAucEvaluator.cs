@@ -15,7 +15,7 @@ internal static class GroupAucEvaluator
 {
     public static GroupAucResult Evaluate(IDataView scored, TaskColumn task, string groupColumnName)
     {
-        if (task.Kind != TaskKind.Binary)
+        if (task.Kind.Evaluation != EvaluationFamily.Binary)
             throw new ArgumentException($"Group AUC needs a binary task; '{task.Name}' is {task.Kind}.", nameof(task));
         var score = scored.Schema.GetColumnOrNull(OutputColumnNames.Score(task.Name))
             ?? throw new ArgumentOutOfRangeException(nameof(scored), $"Column '{OutputColumnNames.Score(task.Name)}' is not in the scored data.");

@@ -22,13 +22,14 @@ internal static class MultiTaskEvaluator
                 throw new ArgumentException($"Label column '{task.LabelColumnName}' of task '{task.Name}' is not in the data, so the task cannot be evaluated.", nameof(scored));
             var data = new TaskLabelView(scored, task);
             CheckEvaluable(task, data.CountLabels());
-            results.Add(task.Kind switch
+            string Column(TaskOutputValue value) => OutputColumnNames.Of(task.Name, task.Kind, value);
+            results.Add(task.Kind.Evaluation switch
             {
-                TaskKind.Binary => new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, data.ColumnName,
-                    OutputColumnNames.Score(task.Name), OutputColumnNames.Probability(task.Name), OutputColumnNames.PredictedLabel(task.Name)), null),
-                TaskKind.Multiclass => new TaskMetrics(task.Name, task.Kind, null, null, context.MulticlassClassification.Evaluate(data, data.ColumnName,
-                    OutputColumnNames.Score(task.Name), OutputColumnNames.PredictedLabel(task.Name)), MacroAuc(data, task)),
-                _ => new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, data.ColumnName, OutputColumnNames.Score(task.Name))),
+                EvaluationFamily.Binary => new TaskMetrics(task.Name, task.Kind, context.BinaryClassification.Evaluate(data, data.ColumnName,
+                    Column(TaskOutputValue.Score), Column(TaskOutputValue.Probability), Column(TaskOutputValue.Decision)), null),
+                EvaluationFamily.Multiclass => new TaskMetrics(task.Name, task.Kind, null, null, context.MulticlassClassification.Evaluate(data, data.ColumnName,
+                    Column(TaskOutputValue.ClassProbabilities), Column(TaskOutputValue.PredictedClass)), MacroAuc(data, task)),
+                _ => new TaskMetrics(task.Name, task.Kind, null, context.Regression.Evaluate(data, data.ColumnName, Column(TaskOutputValue.Score))),
             });
         }
         return new MultiTaskMetrics(results);
@@ -39,7 +40,7 @@ internal static class MultiTaskEvaluator
     {
         var scores = new List<float[]>();
         var classes = new List<uint>();
-        var scoreColumn = data.Schema[OutputColumnNames.Score(task.Name)];
+        var scoreColumn = data.Schema[OutputColumnNames.Of(task.Name, task.Kind, TaskOutputValue.ClassProbabilities)];
         var labelColumn = data.Schema[data.ColumnName];
         using (var cursor = data.GetRowCursor([scoreColumn, labelColumn]))
         {
@@ -77,7 +78,7 @@ internal static class MultiTaskEvaluator
     {
         if (counts.Positive + counts.Negative == 0)
             throw new ArgumentException($"Task '{task.Name}': no row holds a label in column '{task.LabelColumnName}', so the task cannot be evaluated.");
-        if (task.Kind == TaskKind.Binary && (counts.Positive == 0 || counts.Negative == 0))
+        if (task.Kind.Evaluation == EvaluationFamily.Binary && (counts.Positive == 0 || counts.Negative == 0))
             throw new ArgumentException($"Binary task '{task.Name}': the {counts.Positive + counts.Negative:N0} evaluated rows are all {(counts.Positive == 0 ? "negative" : "positive")} " +
                 $"in label column '{task.LabelColumnName}'; AUC and the other binary metrics need both classes.");
     }

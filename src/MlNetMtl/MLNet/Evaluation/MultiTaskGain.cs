@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.ML;
-using MlNetMtl.Data;
 
 namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>One task's multi-task metric against its single-task counterpart's.</summary>
 /// <param name="Task">The task.</param>
-/// <param name="Metric">"AUC" (binary), "RMSE" (regression) or "Accuracy" (multiclass, micro).</param>
+/// <param name="Metric">The kind's headline metric: "AUC" (binary), "RMSE" (regression) or "accuracy" (multiclass, micro).</param>
 /// <param name="MultiTask">The metric of the multi-task model.</param>
 /// <param name="SingleTask">The metric of the same architecture trained on this task alone.</param>
 /// <param name="RelativeGain">(−1)^l·(M − M_single)/M_single with l = 1 when lower is better (RMSE): positive is better.</param>
@@ -43,17 +42,14 @@ internal static class MultiTaskGainEvaluator
             var alone = options.With([task], single);
             double singleMetric = Metrics(ml, ml.MultiTask().Network(alone).Fit(train), test)[task.Name];
             double multiMetric = multi[task.Name];
-            double sign = task.Kind == TaskKind.Regression ? -1 : 1;
-            var gain = new TaskGain(task.Name, MetricName(task.Kind), multiMetric, singleMetric, sign * (multiMetric - singleMetric) / singleMetric);
+            double sign = task.Kind.HeadlineLowerIsBetter ? -1 : 1;
+            var gain = new TaskGain(task.Name, task.Kind.HeadlineMetric, multiMetric, singleMetric, sign * (multiMetric - singleMetric) / singleMetric);
             gains.Add(gain);
             progress?.Report(gain);
         }
         return new MultiTaskGainReport(gains, gains.Average(g => g.RelativeGain), single);
     }
 
-    private static string MetricName(TaskKind kind) => kind switch { TaskKind.Binary => "AUC", TaskKind.Regression => "RMSE", _ => "Accuracy" };
-
     private static Dictionary<string, double> Metrics(MLContext ml, MultiTaskTransformer model, IDataView test) =>
-        ml.MultiTask().Evaluate(model.Transform(test), model).ToDictionary(m => m.Task,
-            m => m.Binary?.AreaUnderRocCurve ?? m.Regression?.RootMeanSquaredError ?? m.Multiclass!.MicroAccuracy);
+        ml.MultiTask().Evaluate(model.Transform(test), model).ToDictionary(m => m.Task, m => m.Headline);
 }

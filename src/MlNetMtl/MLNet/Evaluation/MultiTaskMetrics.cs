@@ -17,6 +17,15 @@ public sealed record TaskMetrics(string Task, TaskKind Kind, CalibratedBinaryCla
 {
     /// <summary>Multiclass: F1 of each class weighted by its share of the rows (support), from the confusion matrix.</summary>
     public double? WeightedF1 => Multiclass is null ? null : Evaluation.WeightedF1.FromConfusion(Multiclass.ConfusionMatrix.Counts);
+
+    /// <summary>The task kind's headline metric (<see cref="TaskKind.HeadlineMetric"/>): AUC, RMSE or micro accuracy.</summary>
+    public double Headline => Binary?.AreaUnderRocCurve ?? Regression?.RootMeanSquaredError ?? Multiclass!.MicroAccuracy;
+
+    /// <summary>
+    /// A score on one scale for every task, higher better and 1 perfect: AUC (binary), macro one-vs-rest AUC (multiclass)
+    /// or R² (regression); what the experiment's default metric averages.
+    /// </summary>
+    public double Score => Binary?.AreaUnderRocCurve ?? Regression?.RSquared ?? MacroAuc ?? double.NaN;
 }
 
 /// <summary>Every task's metrics, in task order, with a printable table.</summary>

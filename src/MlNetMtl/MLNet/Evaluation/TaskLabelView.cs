@@ -6,7 +6,7 @@ namespace MlNetMtl.MLNet.Evaluation;
 
 /// <summary>
 /// The rows of a data view that hold a label for one task, with that label appended as <see cref="ColumnName"/> in the
-/// type ML.NET's evaluators and trainers take — Boolean (binary), Single (regression), a k-value key (multiclass) —
+/// type the task's ML.NET evaluator (and a trainer of that family) takes — Boolean, Single, or a k-value key —
 /// whatever the label column's own type (text, numbers, Boolean, key). What a task is evaluated, and a single-task
 /// baseline trained, on.
 /// </summary>
@@ -25,10 +25,10 @@ internal sealed class TaskLabelView : IDataView
         ColumnName = $"{task.Name}.Label";
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(source.Schema);
-        builder.AddColumn(ColumnName, task.Kind switch
+        builder.AddColumn(ColumnName, task.Kind.Evaluation switch
         {
-            TaskKind.Binary => BooleanDataViewType.Instance,
-            TaskKind.Multiclass => new KeyDataViewType(typeof(uint), task.ClassCount),
+            EvaluationFamily.Binary => BooleanDataViewType.Instance,
+            EvaluationFamily.Multiclass => new KeyDataViewType(typeof(uint), task.ClassCount),
             _ => NumberDataViewType.Single,
         });
         Schema = builder.ToSchema();
@@ -60,7 +60,7 @@ internal sealed class TaskLabelView : IDataView
             float label = read(row);
             if (float.IsNaN(label))
                 continue;
-            if (_task.Kind == TaskKind.Binary && label == 1f)
+            if (_task.Kind.Evaluation == EvaluationFamily.Binary && label == 1f)
                 positive++;
             else
                 negative++;
@@ -95,10 +95,10 @@ internal sealed class TaskLabelView : IDataView
         {
             if (column.Index < _view._source.Schema.Count)
                 return _source.GetGetter<TValue>(_source.Schema[column.Index]);
-            Delegate getter = _view._task.Kind switch
+            Delegate getter = _view._task.Kind.Evaluation switch
             {
-                TaskKind.Binary => (ValueGetter<bool>)((ref bool value) => value = _label == 1f),
-                TaskKind.Multiclass => (ValueGetter<uint>)((ref uint value) => value = (uint)_label + 1),
+                EvaluationFamily.Binary => (ValueGetter<bool>)((ref bool value) => value = _label == 1f),
+                EvaluationFamily.Multiclass => (ValueGetter<uint>)((ref uint value) => value = (uint)_label + 1),
                 _ => (ValueGetter<float>)((ref float value) => value = _label),
             };
             return getter as ValueGetter<TValue>

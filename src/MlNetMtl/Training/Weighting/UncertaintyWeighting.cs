@@ -32,7 +32,7 @@ public sealed class UncertaintyWeighting : LossWeighting
         double total = 0;
         for (int t = 0; t < tasks.Count; t++)
         {
-            double c = tasks[t].Kind == TaskKind.Regression ? 2 : 1;
+            double c = tasks[t].Kind.UncertaintyScale;
             double weight = Math.Exp(-logVariances[t]) / c;
             if (double.IsNaN(losses[t]))
             {
@@ -73,7 +73,7 @@ public sealed class UncertaintyWeighting : LossWeighting
         private void UpdateWeights()
         {
             for (int t = 0; t < _tasks.Count; t++)
-                Weights[t] = (float)(Math.Exp(-_logVariances[t]) / (_tasks[t].Kind == TaskKind.Regression ? 2 : 1));
+                Weights[t] = (float)(Math.Exp(-_logVariances[t]) / _tasks[t].Kind.UncertaintyScale);
         }
     }
 }
