@@ -51,7 +51,8 @@ public class InferenceBenchmarks
         var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
         {
             Tasks = [new TaskColumn("click", nameof(Row.Click)), new TaskColumn("like", nameof(Row.Like))],
-            BottomWidths = [256, 128], TowerWidths = [64], Epochs = 1, ValidationFraction = 0,
+            Network = new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] },
+            Training = new() { Epochs = 1, ValidationFraction = 0 },
         }).Fit(ml.Data.LoadFromEnumerable(rows));
         _engine = ml.Model.CreatePredictionEngine<Row, Scores>(model);
         _input = new Row { Features = _row };

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Benchmarks;
 
@@ -50,8 +51,9 @@ internal static class StreamingMemory
         ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
         {
             Tasks = [new TaskColumn("a", "A", TaskKind.Binary), new TaskColumn("b", "B", TaskKind.Binary)],
-            BottomWidths = [128, 64], TowerWidths = [32], Epochs = 1, BatchSize = 256,
             ShuffleBufferRows = mode == "streaming" ? BufferRows : null,
+            Network = new SharedBottomOptions { BottomWidths = [128, 64], TowerWidths = [32] },
+            Training = new() { Epochs = 1, BatchSize = 256 },
         }).Fit(data);
         using var self = Process.GetCurrentProcess();
         self.Refresh();

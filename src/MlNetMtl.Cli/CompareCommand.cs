@@ -5,6 +5,8 @@ using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
+using MlNetMtl.Training.Weighting;
 using Spectre.Console;
 
 namespace MlNetMtl.Cli;
@@ -18,10 +20,10 @@ internal static class CompareCommand
     public static Command Create()
     {
         var data = new DataOptionSet();
-        var training = new TrainingOptionSet(defaultEpochs: 20);
+        var training = new TrainingOptionSet();
         var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
-        var architectures = new Option<string>("--architectures") { Description = "Comma-separated architectures to train.", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
-        var weightings = new Option<string>("--weightings") { Description = "Comma-separated loss weightings to train each architecture with (fixed, uncertainty, dwa, rlw, validation, gradnorm, pcgrad, mgda, cagrad).", DefaultValueFactory = _ => "fixed" };
+        var architectures = new Option<string>("--architectures") { Description = $"Comma-separated architectures to train ({string.Join(", ", Architectures.Names)}).", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
+        var weightings = new Option<string>("--weightings") { Description = $"Comma-separated loss weightings to train each architecture with ({string.Join(", ", LossWeighting.Names)}).", DefaultValueFactory = _ => "fixed" };
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
         data.AddTo(command, withTasks: true);
@@ -35,7 +37,7 @@ internal static class CompareCommand
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             var console = run.Output;
-            var ml = run.Context(parse.GetValue(training.Seed));
+            var ml = run.Context(training.Seed(parse));
             var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
@@ -43,12 +45,14 @@ internal static class CompareCommand
             foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 foreach (string weightingName in weightingNames)
                 {
-                    var architecture = Enum.TryParse<NetworkArchitecture>(name, ignoreCase: true, out var parsed) ? parsed
-                        : throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Enum.GetNames<NetworkArchitecture>())}.");
-                    var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null);
-                    options.Architecture = architecture;
-                    options.Weighting = Training.Weighting.LossWeighting.Create(weightingName);
-                    string label = weightingNames.Length > 1 ? $"{architecture} + {weightingName}" : architecture.ToString();
+                    string architecture = Architectures.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Architectures.Names)}.");
+                    string weighting = LossWeighting.Names.FirstOrDefault(n => n.Equals(weightingName, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"'{weightingName}' in --weightings is not one of {string.Join(", ", LossWeighting.Names)}.");
+                    // A setting given on the command line applies to the architectures and weightings that have it.
+                    var options = new TrainerRecipe(architecture, weighting, training.Given(parse))
+                        .ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null));
+                    string label = weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture;
                     var clock = Stopwatch.StartNew();
                     var model = ml.MultiTask().Network(options).Fit(train);
                     var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Cli;
 
@@ -16,13 +18,13 @@ internal static class DemoCommand
     public static Command Create()
     {
         var data = new SyntheticDataOptions();
-        var training = new TrainingOptionSet(defaultEpochs: 15);
+        var training = new TrainingOptionSet();
         var rows = new Option<int>("--rows") { Description = "Training rows (a quarter as many again are generated for the held-out test).", DefaultValueFactory = _ => 20_000 };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to save the model (default: a file in the temporary folder)." };
         var command = new Command("demo", "Generate two-task data, train, evaluate, save, reload: the whole job on built-in data.");
         data.AddTo(command);
         training.AddTo(command);
-        command.Options.Remove(training.Seed);
+        command.Options.Remove(training.Of("seed")); // the generator's --seed seeds training too
         command.Options.Add(rows);
         command.Options.Add(output);
         command.SetAction(parse => CliApp.Guard(parse, run =>
@@ -39,20 +41,15 @@ internal static class DemoCommand
             var ml = run.Context(seed);
             var progress = run.Verbosity == Verbosity.Quiet ? null : console.EpochProgress(train.Tasks.Select(t => t.Name).ToArray());
             var options = training.Create(parse, DatasetDataView.FeatureColumnName, train.Tasks, progress);
-            options.Seed = seed;
-            string experts = $"[{string.Join(", ", options.ExpertWidths)}]";
-            string body = options.Architecture switch
-            {
-                NetworkArchitecture.SharedBottom => $"shared bottom [{string.Join(", ", options.BottomWidths)}]",
-                NetworkArchitecture.PLE => $"{options.Levels} levels of {options.TaskExperts} experts per task and {options.SharedExperts} shared experts {experts}",
-                _ => $"{options.ExpertCount} experts {experts} with {(options.Architecture == NetworkArchitecture.MMoE ? "a gate per task" : "one shared gate")}",
-            };
-            console.Line($"{options.Architecture}: {body}, towers [{string.Join(", ", options.TowerWidths)}] → 1 output per task; " +
-                         $"{options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, up to {options.Epochs} epochs.");
+            options.Training = options.Training with { Seed = seed };
+            var network = options.Network;
+            var trainingOptions = options.Training;
+            console.Line($"{network.Name}: {Describe(network)} → 1 output per task; " +
+                         $"{trainingOptions.Optimizer} lr {trainingOptions.LearningRate}, batch {trainingOptions.BatchSize}, up to {trainingOptions.Epochs} epochs, {trainingOptions.Weighting.Name} loss weights.");
             var clock = Stopwatch.StartNew();
             var model = ml.MultiTask().Network(options).Fit(train, null, run.Token);
             var best = model.TrainingHistory[model.BestEpoch - 1];
-            string criterion = options.EarlyStoppingTask is null ? $"mean validation loss {best.MeanValidationLoss:F4}" : $"{options.EarlyStoppingTask} validation metric {best.ValidationMetric:F4}";
+            string criterion = options.Training.EarlyStoppingTask is null ? $"mean validation loss {best.MeanValidationLoss:F4}" : $"{options.Training.EarlyStoppingTask} validation metric {best.ValidationMetric:F4}";
             console.Line($"Trained {model.TrainingHistory.Count} epochs in {clock.Elapsed.TotalSeconds:F1} s; kept epoch {best.Epoch} ({criterion}).");
 
             var scored = model.Transform(test);
@@ -70,6 +67,10 @@ internal static class DemoCommand
         }));
         return command;
     }
+
+    /// <summary>The network's settings as the command line names them: <c>bottom 256,128, tower 64, dropout 0</c>.</summary>
+    private static string Describe(NetworkOptions network) =>
+        string.Join(", ", Setting.Of(network.GetType()).Select(s => $"{s.Flag} {Setting.Format(s.Get(network))}"));
 
     /// <summary>Every task's first output of every row (all k of a multiclass task's probabilities), in order.</summary>
     private static float[] Scores(ITransformer model, IDataView data, IEnumerable<TaskColumn> tasks)

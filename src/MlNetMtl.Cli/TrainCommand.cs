@@ -13,20 +13,18 @@ internal static class TrainCommand
     public static Command Create()
     {
         var data = new DataOptionSet();
-        var training = new TrainingOptionSet(defaultEpochs: 20);
+        var training = new TrainingOptionSet();
         var test = new Option<FileInfo>("--test-dataset") { Description = "A file in the same format to evaluate the trained model on." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The model file to write (replaced only once the new model is complete).", DefaultValueFactory = _ => new FileInfo("model.zip") };
         var warmStart = new Option<FileInfo>("--warm-start") { Description = "A saved model to continue from (same architecture and features); new tasks get fresh towers." };
         var pretrained = new Option<FileInfo>("--pretrained") { Description = "A text file of pretrained vectors (one per line) for the first layer's rows of a block of feature slots." };
         var pretrainedStart = new Option<int>("--pretrained-first-slot") { Description = "The feature slot of the first pretrained vector.", DefaultValueFactory = _ => 0 };
-        var freeze = new Option<FreezeMode>("--freeze") { Description = "None, Shared (fine-tune towers only) or WarmStarted (train only new tasks); needs --warm-start.", DefaultValueFactory = _ => FreezeMode.None };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         training.AddTo(command);
         command.Options.Add(test);
         command.Options.Add(output);
         command.Options.Add(warmStart);
-        command.Options.Add(freeze);
         command.Options.Add(pretrained);
         command.Options.Add(pretrainedStart);
         command.SetAction(parse => CliApp.Guard(parse, run =>
@@ -37,21 +35,22 @@ internal static class TrainCommand
             string? startPath = parse.GetValue(warmStart) is { } startFile ? CliPaths.Input(startFile, "--warm-start") : null;
             string? vectorsPath = parse.GetValue(pretrained) is { } vectors ? CliPaths.Input(vectors, "--pretrained") : null;
             string path = CliPaths.Output(parse.GetValue(output)!, "--output", datasetPath, testPath, startPath, vectorsPath);
-            if (parse.GetValue(freeze) != FreezeMode.None && startPath is null)
-                throw new ArgumentException($"--freeze {parse.GetValue(freeze)} needs --warm-start: frozen layers would keep their random initialisation.");
+            var recipe = training.Recipe(parse);
+            var freeze = recipe.Values.TryGet(TrainerSettings.Find("freeze")!, out var mode) ? (FreezeMode)mode! : FreezeMode.None;
+            if (freeze != FreezeMode.None && startPath is null)
+                throw new ArgumentException($"--freeze {freeze} needs --warm-start: frozen layers would keep their random initialisation.");
 
-            var ml = run.Context(parse.GetValue(training.Seed));
+            var ml = run.Context(training.Seed(parse));
             var dataset = data.LoadForTraining(ml, parse, out _, run.Verbosity == Verbosity.Quiet ? null : run.Output.ColumnRoles);
             run.Notes(dataset.Notes);
             run.Progress($"Tasks: {string.Join(", ", dataset.Tasks.Select(Describe))}.");
             var progress = run.Verbosity == Verbosity.Quiet ? null : run.Output.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray());
-            var options = training.Create(parse, LoadedDataset.FeatureColumnName, dataset.Tasks, progress);
+            var options = recipe.ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress));
             if (startPath is not null)
                 options.WarmStart = MultiTaskTransformer.FindIn(ml.MultiTask().LoadModel(startPath, out _))
                     ?? throw new ArgumentException($"--warm-start '{startPath}' holds no MlNetMtl multi-task transformer.");
-            options.Freeze = parse.GetValue(freeze);
             if (vectorsPath is not null)
-                options.Pretrained = PretrainedVectors.FromFile(vectorsPath, parse.GetValue(pretrainedStart));
+                options.Training = options.Training with { Pretrained = PretrainedVectors.FromFile(vectorsPath, parse.GetValue(pretrainedStart)) };
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             run.Progress($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");

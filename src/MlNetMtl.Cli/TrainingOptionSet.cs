@@ -1,78 +1,135 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Text.RegularExpressions;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
+using MlNetMtl.Settings;
 using MlNetMtl.Training;
+using MlNetMtl.Training.Weighting;
 
 namespace MlNetMtl.Cli;
 
-/// <summary>The network and training options shared by the commands that train.</summary>
-internal sealed class TrainingOptionSet(int defaultEpochs)
+/// <summary>
+/// The options of the commands that train, derived from the declarations: <c>--architecture</c> and <c>--weighting</c>
+/// from the plug-ins found, and one option per declared setting (<see cref="TrainerSettings.All"/>) with the
+/// setting's documentation and its declared default. A setting not given keeps the default of the part that owns it.
+/// </summary>
+internal sealed partial class TrainingOptionSet
 {
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs (early stopping on validation loss).", DefaultValueFactory = _ => defaultEpochs };
-    public Option<NetworkArchitecture> Architecture { get; } = new("--architecture") { Description = "SharedBottom, MMoE, OMoE, PLE, ESMM (two binary tasks: click, click-and-convert) or AITM (binary tasks in funnel order).", DefaultValueFactory = _ => NetworkArchitecture.SharedBottom };
-    public Option<int> Levels { get; } = new("--levels") { Description = "Extraction levels (PLE; 1 = CGC).", DefaultValueFactory = _ => 2 };
-    public Option<int> SharedExperts { get; } = new("--shared-experts") { Description = "Shared experts per level (PLE).", DefaultValueFactory = _ => 2 };
-    public Option<int> TaskExperts { get; } = new("--task-experts") { Description = "Experts of each task per level (PLE).", DefaultValueFactory = _ => 2 };
-    public Option<string> Bottom { get; } = new("--bottom") { Description = "Shared bottom widths, comma-separated (SharedBottom).", DefaultValueFactory = _ => "256,128" };
-    public Option<int> Experts { get; } = new("--experts") { Description = "Number of experts (MMoE, OMoE).", DefaultValueFactory = _ => 8 };
-    public Option<string> ExpertWidths { get; } = new("--expert-widths") { Description = "Widths of each expert's layers, comma-separated (MMoE, OMoE, PLE).", DefaultValueFactory = _ => "64" };
-    public Option<string> Tower { get; } = new("--tower") { Description = "Tower hidden widths, comma-separated (empty for a linear head).", DefaultValueFactory = _ => "64" };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per mini-batch.", DefaultValueFactory = _ => 256 };
-    public Option<float> LearningRate { get; } = new("--learning-rate") { Description = "Step size.", DefaultValueFactory = _ => 1e-3f };
-    public Option<OptimizerKind> Optimizer { get; } = new("--optimizer") { Description = "Adam or SgdMomentum.", DefaultValueFactory = _ => OptimizerKind.Adam };
-    public Option<float> Dropout { get; } = new("--dropout") { Description = "Dropout rate of hidden units during training.", DefaultValueFactory = _ => 0f };
-    public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 weight decay on weights.", DefaultValueFactory = _ => 0f };
-    public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without validation improvement before stopping (0: never).", DefaultValueFactory = _ => 3 };
-    public Option<string> Weighting { get; } = new("--weighting") { Description = "Loss weighting: fixed, uncertainty, dwa, rlw, validation, gradnorm, pcgrad, mgda or cagrad.", DefaultValueFactory = _ => "fixed" };
-    public Option<int> WarmupSteps { get; } = new("--warmup-steps") { Description = "Steps of linear learning-rate warm-up.", DefaultValueFactory = _ => 0 };
-    public Option<LearningRateDecay> Decay { get; } = new("--decay") { Description = "Learning-rate decay after warm-up: Constant, Step or Cosine.", DefaultValueFactory = _ => LearningRateDecay.Constant };
-    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Largest global gradient norm per step (0: no clipping).", DefaultValueFactory = _ => 0f };
-    public Option<string> StoppingTask { get; } = new("--early-stopping-task") { Description = "Stop on this task's validation AUC (binary) or RMSE (regression) instead of the mean loss." };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of data generation, initialisation and shuffling.", DefaultValueFactory = _ => 42 };
-    public Option<int?> ShuffleBuffer { get; } = new("--shuffle-buffer-rows") { Description = "Stream the training rows through a shuffle buffer of this many rows instead of loading them all." };
-    public Option<int> Threads { get; } = new("--threads") { Description = "Threads sharing each mini-batch, 1 to 256 (default: the processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
-    public Option<int?> MemoryLimit { get; } = new("--memory-limit") { Description = "Most memory training may need, in MiB; a larger run stops before training and names the widest inputs (default: 80% of the memory)." };
+    public TrainingOptionSet()
+    {
+        Architecture = new("--architecture") { Description = $"The architecture: {string.Join(", ", Architectures.Names)}. [default: {Architectures.Names[0]}]" };
+        Weighting = new("--weighting") { Description = $"The loss weighting: {string.Join(", ", LossWeighting.Names)}. [default: {LossWeighting.Names[0]}]" };
+        Settings = TrainerSettings.All.Select(s => (s, Create(s))).ToArray();
+    }
+
+    public Option<string> Architecture { get; }
+    public Option<string> Weighting { get; }
+
+    /// <summary>One option per setting.</summary>
+    public IReadOnlyList<(Setting Setting, Option<string> Option)> Settings { get; }
+
+    /// <summary>The option of the setting called <paramref name="flag"/>.</summary>
+    public Option<string> Of(string flag) => Settings.Single(s => s.Setting.Flag == flag).Option;
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Architecture, Epochs, Bottom, Experts, ExpertWidths, Levels, SharedExperts, TaskExperts, Tower, BatchSize, LearningRate, Optimizer, Dropout, WeightDecay, Patience, Weighting, WarmupSteps, Decay, ClipNorm, StoppingTask, Seed, Threads, MemoryLimit, ShuffleBuffer })
+        command.Options.Add(Architecture);
+        command.Options.Add(Weighting);
+        foreach (var (_, option) in Settings)
             command.Options.Add(option);
     }
 
-    public MultiTaskNetworkTrainerOptions Create(ParseResult parse, string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) => new()
+    /// <summary>The settings given on the command line (the rest are left to their declared defaults).</summary>
+    public SettingValues Given(ParseResult parse)
     {
-        FeatureColumnName = featureColumn,
-        Tasks = tasks.ToList(),
-        Architecture = parse.GetValue(Architecture),
-        BottomWidths = Widths(parse.GetValue(Bottom)!),
-        ExpertCount = parse.GetValue(Experts),
-        ExpertWidths = Widths(parse.GetValue(ExpertWidths)!),
-        Levels = parse.GetValue(Levels),
-        SharedExperts = parse.GetValue(SharedExperts),
-        TaskExperts = parse.GetValue(TaskExperts),
-        TowerWidths = Widths(parse.GetValue(Tower)!),
-        Dropout = parse.GetValue(Dropout),
-        Epochs = parse.GetValue(Epochs),
-        BatchSize = parse.GetValue(BatchSize),
-        LearningRate = parse.GetValue(LearningRate),
-        Optimizer = parse.GetValue(Optimizer),
-        WeightDecay = parse.GetValue(WeightDecay),
-        EarlyStoppingPatience = parse.GetValue(Patience),
-        Weighting = Training.Weighting.LossWeighting.Create(parse.GetValue(Weighting) ?? "fixed"),
-        Schedule = new LearningRateSchedule { WarmupSteps = parse.GetValue(WarmupSteps), Decay = parse.GetValue(Decay) },
-        GradientClipNorm = parse.GetValue(ClipNorm),
-        EarlyStoppingTask = parse.GetValue(StoppingTask),
-        Seed = parse.GetValue(Seed),
-        Threads = parse.GetValue(Threads),
-        ShuffleBufferRows = parse.GetValue(ShuffleBuffer),
-        MemoryLimitMegabytes = parse.GetValue(MemoryLimit),
-        Progress = progress,
-    };
+        var values = SettingValues.None;
+        foreach (var (setting, option) in Settings)
+            if (parse.GetResult(option) is { Implicit: false } && command(parse).Options.Contains(option))
+                values = values.With(setting, setting.Parse(parse.GetValue(option)!));
+        return values;
+        static Command command(ParseResult parse) => parse.CommandResult.Command;
+    }
 
-    private static int[] Widths(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(w => int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out int width)
-                ? width
-                : throw new ArgumentException($"'{w}' in '{text}' is not a layer width."))
+    /// <summary>The architecture given (its name as declared), or null.</summary>
+    public string? ArchitectureGiven(ParseResult parse) => parse.GetValue(Architecture) is { } a ? Checked(a, "--architecture", Architectures.Create).Name : null;
+
+    /// <summary>The loss weighting given (its name as declared), or null.</summary>
+    public string? WeightingGiven(ParseResult parse) => parse.GetValue(Weighting) is { } w ? Checked(w, "--weighting", LossWeighting.Create).Name : null;
+
+    /// <summary>The architecture, the weighting and the settings given, checked against each other.</summary>
+    public TrainerRecipe Recipe(ParseResult parse)
+    {
+        var recipe = new TrainerRecipe(ArchitectureGiven(parse) ?? Architectures.Names[0], WeightingGiven(parse) ?? LossWeighting.Names[0], Given(parse));
+        recipe.CheckValuesApply();
+        return recipe;
+    }
+
+    /// <summary>The seed the command's context runs with: <c>--seed</c>, or <see cref="TrainerOptions.DefaultSeed"/>.</summary>
+    public int Seed(ParseResult parse) => Given(parse).TryGet(TrainerSettings.Find("seed")!, out var seed) && seed is int value ? value : TrainerOptions.DefaultSeed;
+
+    /// <summary>Options for <paramref name="tasks"/> over <paramref name="featureColumn"/> with the recipe of the command line.</summary>
+    public MultiTaskNetworkTrainerOptions Create(ParseResult parse, string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) =>
+        Recipe(parse).ApplyTo(Template(featureColumn, tasks, progress));
+
+    /// <summary>Options with the columns, tasks and progress of a command and everything else at its default.</summary>
+    public static MultiTaskNetworkTrainerOptions Template(string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) =>
+        new() { FeatureColumnName = featureColumn, Tasks = tasks.ToList(), Progress = progress };
+
+    private static T Checked<T>(string text, string flag, Func<string, T> create)
+    {
+        try
+        {
+            return create(text);
+        }
+        catch (ArgumentException error)
+        {
+            throw new ArgumentException($"{flag} '{text}': {error.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static Option<string> Create(Setting setting)
+    {
+        var option = new Option<string>("--" + setting.Flag) { Description = Help(setting), HelpName = HelpName(setting) };
+        if (setting.Flag == "epochs")
+            option.Aliases.Add("--max-epochs");
+        return option;
+    }
+
+    /// <summary>The documentation without its "Default …" sentence, then the architectures or weightings that have the setting and its declared default(s).</summary>
+    private static string Help(Setting setting)
+    {
+        var sentence = DefaultSentence().Match(setting.Description);
+        string text = (sentence.Success ? setting.Description[..sentence.Index] : setting.Description).Trim();
+        if (TrainerSettings.IsNetworkSetting(setting) && TrainerSettings.ArchitecturesWith(setting) is { } names && names.Count < Architectures.Names.Count)
+            text += $" ({string.Join(", ", names)})";
+        if (TrainerSettings.IsWeightingSetting(setting))
+            text += $" (--weighting {string.Join(", ", TrainerSettings.WeightingsWith(setting))})";
+        // "Default null: what happens instead" says more than "none", "Default: the processor count" more than this machine's.
+        string shown = setting.Flag == "seed" ? $"{TrainerOptions.DefaultSeed}"
+            : sentence.Groups["instead"].Success ? sentence.Groups["instead"].Value.TrimEnd('.') : Defaults(setting);
+        return $"{text} [default: {shown}]";
+    }
+
+    /// <summary>The declared default; where an architecture's options start from another, each: <c>64; AITM 64,32</c>.</summary>
+    private static string Defaults(Setting setting)
+    {
+        var owners = TrainerSettings.IsNetworkSetting(setting) ? Architectures.Types.Where(setting.AppliesTo).ToArray()
+            : TrainerSettings.IsWeightingSetting(setting) ? LossWeighting.Types.Where(setting.AppliesTo).ToArray()
+            : [setting.Owner];
+        var defaults = owners.Select(t => (Name: Architectures.Types.Contains(t) ? Architectures.Create(Architectures.Names[Architectures.Types.ToList().IndexOf(t)]).Name : "", Value: Setting.Format(setting.DefaultOf(t))))
             .ToArray();
+        string common = defaults.GroupBy(d => d.Value).OrderByDescending(g => g.Count()).First().Key;
+        return string.Join("; ", new[] { common }.Concat(defaults.Where(d => d.Value != common).Select(d => $"{d.Name} {d.Value}")));
+    }
+
+    private static string HelpName(Setting setting)
+    {
+        var type = Nullable.GetUnderlyingType(setting.ValueType) ?? setting.ValueType;
+        return type == typeof(int[]) ? "WIDTHS" : type.IsEnum ? string.Join("|", Enum.GetNames(type)) : type == typeof(bool) ? "true|false"
+            : type == typeof(string) ? "NAME" : type == typeof(int) ? "N" : "X";
+    }
+
+    /// <summary>The documentation's last sentence when it starts "Default" (a dot not followed by a space does not end it: 0.6, ML.NET).</summary>
+    [GeneratedRegex(@"\s*Default(?:(?: null)?: (?<instead>(?:[^.]|\.(?=\S))*)| (?:[^.]|\.(?=\S))*|\b)\.?\s*$")]
+    private static partial Regex DefaultSentence();
 }

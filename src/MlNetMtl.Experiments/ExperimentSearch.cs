@@ -101,7 +101,7 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
     }
 
     /// <summary>Forgets the models of <paramref name="architecture"/>'s trials beyond its best <see cref="ModelsKeptPerArchitecture"/>.</summary>
-    private void DropWeakModels(List<TrialResult> results, NetworkArchitecture architecture)
+    private void DropWeakModels(List<TrialResult> results, string architecture)
     {
         var weak = results.Select((r, i) => (r, i))
             .Where(x => x.r.Model is not null && x.r.Settings.Architecture == architecture)

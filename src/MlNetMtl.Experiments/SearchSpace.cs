@@ -1,96 +1,99 @@
 using MlNetMtl.MLNet;
+using MlNetMtl.Settings;
+using MlNetMtl.Training.Weighting;
+
 namespace MlNetMtl.Experiments;
 
 /// <summary>
-/// The trials an experiment tries, in order: first each candidate architecture with settings that work well on
-/// tabular and recommender data; then, alternately, a random combination of architecture, loss weighting, widths,
-/// learning rate, dropout and batch size (exploration) and the best trial so far with one of those changed
-/// (exploitation). Draws come from a seeded generator, so a seed replays the same sequence for the same results.
+/// The trials an experiment tries, in order: first each candidate architecture at its declared defaults; then,
+/// alternately, a random recipe (exploration) and the best one so far with one setting changed (exploitation). The
+/// architectures, weightings and settings searched, and the values tried, are those their declarations give
+/// (<see cref="SettingAttribute.Search"/>); a setting given on the command line is fixed for every trial. Draws come from
+/// a seeded generator, so a seed replays the same sequence for the same results.
 /// </summary>
 public sealed class SearchSpace
 {
-    private static readonly string[] Weightings = ["fixed", "uncertainty", "gradnorm", "dwa", "rlw", "pcgrad", "cagrad", "mgda"];
-    private static readonly int[][] Bottoms = [[128], [256, 128], [512, 256], [256, 128, 64]];
-    private static readonly int[][] ExpertShapes = [[64], [128, 64], [256, 128]];
-    private static readonly int[] ExpertCounts = [2, 4, 6, 8];
-    private static readonly int[][] Towers = [[32], [64], [128, 64]];
-    private static readonly float[] LearningRates = [3e-4f, 1e-3f, 3e-3f];
-    private static readonly float[] Dropouts = [0f, 0.2f, 0.5f];
-    private static readonly int[] BatchSizes = [128, 256, 512];
-
-    private readonly NetworkArchitecture[] _architectures;
+    private readonly string[] _architectures;
+    private readonly string[]? _weightings;
+    private readonly SettingValues _given;
     private readonly Random _random;
+    private readonly HashSet<TrainerRecipe> _tried = [];
     private int _next;
-    private TrialSettings? _best;
-    private readonly HashSet<string> _tried = [];
+    private TrainerRecipe? _best;
 
-    /// <summary>Tells the space the best settings so far (the base of later variations).</summary>
-    public void Best(TrialSettings settings) => _best = settings;
-
-    /// <param name="chain">True when the tasks form a funnel (click → conversion …): AITM becomes a candidate.</param>
+    /// <param name="tasks">How many tasks the experiment has.</param>
+    /// <param name="chain">True when the tasks form a funnel (click → conversion …): the funnel architectures (ESMM, AITM) become candidates.</param>
     /// <param name="seed">Seeds the random part.</param>
-    /// <param name="esmm">True when the chain is exactly click → conversion: ESMM becomes a candidate.</param>
-    public SearchSpace(bool chain, int seed, bool esmm = false)
+    /// <param name="given">Settings given by the user: fixed for every trial (default none).</param>
+    /// <param name="architecture">An architecture given by the user: the only one tried (default: every one the tasks suit).</param>
+    /// <param name="weighting">A loss weighting given by the user: the only one tried (default: every searched one).</param>
+    public SearchSpace(int tasks, bool chain, int seed, SettingValues? given = null, string? architecture = null, string? weighting = null)
     {
-        NetworkArchitecture[] common = [NetworkArchitecture.SharedBottom, NetworkArchitecture.MMoE, NetworkArchitecture.PLE];
-        _architectures = [.. common, .. chain && esmm ? [NetworkArchitecture.ESMM] : Array.Empty<NetworkArchitecture>(), .. chain ? [NetworkArchitecture.AITM] : Array.Empty<NetworkArchitecture>()];
+        _architectures = architecture is not null ? [Networks.Architectures.Create(architecture).Name]
+            : Networks.Architectures.Names.Where(name => Networks.Architectures.Create(name).SearchedFor(tasks, chain)).ToArray();
+        _weightings = weighting is not null ? [LossWeighting.Create(weighting).Name] : null;
+        _given = given ?? SettingValues.None;
         _random = new Random(seed);
     }
 
     /// <summary>The candidate architectures.</summary>
-    public IReadOnlyList<NetworkArchitecture> Architectures => _architectures;
+    public IReadOnlyList<string> Architectures => _architectures;
 
-    /// <summary>The next trial's settings, never one already tried (unless 50 draws find nothing new).</summary>
-    public TrialSettings Next()
+    /// <summary>The settings the search varies for <paramref name="architecture"/> with <paramref name="weighting"/> (those with candidate values, not given by the user).</summary>
+    public IReadOnlyList<Setting> Searched(string architecture, string weighting)
+    {
+        var network = Networks.Architectures.Create(architecture).GetType();
+        var loss = LossWeighting.Create(weighting).GetType();
+        return TrainerSettings.All.Where(s => s.Candidates.Count > 0 && !_given.Contains(s)
+            && (!TrainerSettings.IsNetworkSetting(s) || s.AppliesTo(network))
+            && (!TrainerSettings.IsWeightingSetting(s) || s.AppliesTo(loss))).ToArray();
+    }
+
+    /// <summary>The weightings tried with <paramref name="architecture"/>.</summary>
+    public IReadOnlyList<string> Weightings(string architecture) => _weightings
+        ?? (Networks.Architectures.Create(architecture).SearchedWeightings is { } suited ? suited
+            : LossWeighting.Names.Where(name => LossWeighting.Create(name).Searched).ToArray());
+
+    /// <summary>Tells the space the best recipe so far (the base of later variations).</summary>
+    public void Best(TrainerRecipe recipe) => _best = recipe;
+
+    /// <summary>The next trial's recipe (the given settings included), never one already tried (unless 50 draws find nothing new).</summary>
+    public TrainerRecipe Next()
     {
         int index = _next++;
-        TrialSettings candidate;
+        TrainerRecipe candidate;
         int draws = 0;
         do
-            candidate = index < _architectures.Length
-                ? new TrialSettings { Architecture = _architectures[index], Dropout = 0.2f }
+            candidate = index < _architectures.Length ? Defaults(_architectures[index])
                 : _best is not null && index % 2 == 1 ? Vary(_best) : Random();
-        while (!_tried.Add(candidate.ToString()) && ++draws < 50);
+        while (!_tried.Add(candidate) && ++draws < 50);
         return candidate;
     }
 
-    private TrialSettings Random()
+    private TrainerRecipe Defaults(string architecture) => new(architecture, Weightings(architecture)[0], _given);
+
+    private TrainerRecipe Random()
     {
-        var architecture = Pick(_architectures);
-        return new TrialSettings
-        {
-            Architecture = architecture,
-            // ESMM's CTCVR product and AITM's calibrator are their own way of relating the tasks: keep their losses plain or uncertainty-weighted.
-            Weighting = architecture is NetworkArchitecture.ESMM or NetworkArchitecture.AITM ? Pick(["fixed", "uncertainty"]) : Pick(Weightings),
-            BottomWidths = Pick(Bottoms),
-            Experts = Pick(ExpertCounts),
-            ExpertWidths = Pick(ExpertShapes),
-            TowerWidths = Pick(Towers),
-            LearningRate = Pick(LearningRates),
-            Dropout = Pick(Dropouts),
-            BatchSize = Pick(BatchSizes),
-        };
+        string architecture = Pick(_architectures);
+        string weighting = Pick(Weightings(architecture));
+        var values = Searched(architecture, weighting).Aggregate(_given, (v, setting) => v.With(setting, Pick(setting.Candidates)));
+        return new TrainerRecipe(architecture, weighting, values);
     }
 
-    /// <summary><paramref name="best"/> with one setting drawn anew (a different value where there is one).</summary>
-    private TrialSettings Vary(TrialSettings best)
+    /// <summary><paramref name="best"/> with its weighting or one setting drawn anew (a different value where there is one).</summary>
+    private TrainerRecipe Vary(TrainerRecipe best)
     {
+        var settings = Searched(best.Architecture, best.Weighting);
         for (int attempt = 0; attempt < 10; attempt++)
         {
-            var varied = _random.Next(7) switch
-            {
-                0 => best with { Weighting = best.Architecture is NetworkArchitecture.ESMM or NetworkArchitecture.AITM ? Pick(["fixed", "uncertainty"]) : Pick(Weightings) },
-                1 => best with { BottomWidths = Pick(Bottoms), ExpertWidths = Pick(ExpertShapes) },
-                2 => best with { Experts = Pick(ExpertCounts) },
-                3 => best with { TowerWidths = Pick(Towers) },
-                4 => best with { LearningRate = Pick(LearningRates) },
-                5 => best with { Dropout = Pick(Dropouts) },
-                _ => best with { BatchSize = Pick(BatchSizes) },
-            };
-            if (varied.ToString() != best.ToString())
+            int which = _random.Next(settings.Count + 1);
+            var varied = which == settings.Count
+                ? best with { Weighting = Pick(Weightings(best.Architecture)) }
+                : best with { Values = best.Values.With(settings[which], Pick(settings[which].Candidates)) };
+            if (!varied.Equals(best))
                 return varied;
         }
-        return best with { Dropout = best.Dropout == 0.5f ? 0.2f : 0.5f };
+        return Random();
     }
 
     private T Pick<T>(IReadOnlyList<T> values) => values[_random.Next(values.Count)];

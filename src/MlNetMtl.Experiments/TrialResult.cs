@@ -23,7 +23,7 @@ public enum TrialStatus
 /// <param name="Elapsed">Training and scoring time.</param>
 /// <param name="Model">The trained model (null unless completed, and once dropped to bound memory).</param>
 /// <param name="Error">Why it failed, or null.</param>
-public sealed record TrialResult(int Number, TrialSettings Settings, TrialStatus Status, double Score, MultiTaskMetrics? Validation, TimeSpan Elapsed,
+public sealed record TrialResult(int Number, TrainerRecipe Settings, TrialStatus Status, double Score, MultiTaskMetrics? Validation, TimeSpan Elapsed,
     MultiTaskTransformer? Model, string? Error = null)
 {
     /// <summary>Epochs trained (0 unless completed); kept when the model is dropped.</summary>

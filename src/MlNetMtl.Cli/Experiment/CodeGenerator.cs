@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
-using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Cli.Experiment;
 
@@ -102,7 +103,7 @@ internal static class CodeGenerator
     }
 
     /// <summary>Loading, featurization and training of the best trial, with every setting written out.</summary>
-    public static string Training(ExperimentSettings settings, ExperimentData data, TrialSettings best, MultiTaskNetworkTrainerOptions options)
+    public static string Training(ExperimentSettings settings, ExperimentData data, TrainerRecipe best, MultiTaskNetworkTrainerOptions options)
     {
         var spec = data.Dataset.Features;
         var code = new StringBuilder();
@@ -112,6 +113,8 @@ internal static class CodeGenerator
         code.AppendLine("using MlNetMtl.Data;");
         code.AppendLine("using MlNetMtl.Datasets;");
         code.AppendLine("using MlNetMtl.MLNet;");
+        code.AppendLine("using MlNetMtl.Networks;");
+        code.AppendLine("using MlNetMtl.Training;");
         code.AppendLine("using MlNetMtl.Training.Weighting;");
         code.AppendLine();
         code.AppendLine($"namespace {Namespace};");
@@ -140,27 +143,16 @@ internal static class CodeGenerator
         code.AppendLine("        {");
         code.AppendLine($"            FeatureColumnName = {Literal(options.FeatureColumnName)},");
         code.AppendLine($"            Tasks = [{string.Join(", ", data.Tasks.Select(Task))}],");
-        code.AppendLine($"            Architecture = NetworkArchitecture.{options.Architecture},");
-        code.AppendLine($"            BottomWidths = {Ints(options.BottomWidths)},");
-        code.AppendLine($"            ExpertCount = {options.ExpertCount},");
-        code.AppendLine($"            ExpertWidths = {Ints(options.ExpertWidths)},");
-        code.AppendLine($"            Levels = {options.Levels},");
-        code.AppendLine($"            SharedExperts = {options.SharedExperts},");
-        code.AppendLine($"            TaskExperts = {options.TaskExperts},");
-        code.AppendLine($"            TowerWidths = {Ints(options.TowerWidths)},");
-        code.AppendLine($"            Dropout = {Float(options.Dropout)},");
-        code.AppendLine($"            LearningRate = {Float(options.LearningRate)},");
-        code.AppendLine($"            BatchSize = {options.BatchSize},");
-        code.AppendLine($"            Epochs = {options.Epochs},");
-        code.AppendLine($"            EarlyStoppingPatience = {options.EarlyStoppingPatience},");
-        code.AppendLine($"            Weighting = LossWeighting.Create({Literal(best.Weighting)}),");
-        code.AppendLine($"            Seed = {options.Seed ?? settings.Seed},");
+        code.AppendLine($"            Network = {Initializer(options.Network, "            ")},");
+        code.AppendLine($"            Training = {Initializer(options.Training, "            ", $"Weighting = {Initializer(options.Training.Weighting, "                ")}")},");
+        foreach (string line in Assignments(options))
+            code.AppendLine($"            {line},");
         code.AppendLine("        };");
         code.AppendLine("        return Featurization.Pipeline(ml, features).Append(ml.MultiTask().Network(options));");
         code.AppendLine("    }");
         code.AppendLine();
         code.AppendLine("    /// <summary>Trains on <paramref name=\"path\"/> and saves the model (atomically) to <paramref name=\"modelPath\"/>.</summary>");
-        code.AppendLine("    public static ITransformer Train(string path, string modelPath, int seed = " + (options.Seed ?? settings.Seed) + ")");
+        code.AppendLine("    public static ITransformer Train(string path, string modelPath, int seed = " + (options.Training.Seed ?? settings.Seed) + ")");
         code.AppendLine("    {");
         code.AppendLine("        var ml = new MLContext(seed);");
         code.AppendLine("        var data = LoadData(ml, path);");
@@ -225,7 +217,25 @@ internal static class CodeGenerator
 
     private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Literal)) + "]";
 
-    private static string Ints(IEnumerable<int> values) => "[" + string.Join(", ", values) + "]";
+    /// <summary><c>new T { Setting = value, … }</c> with every setting of <paramref name="options"/> written out (null ones left out), its groups nested.</summary>
+    private static string Initializer(object options, string indent, params string[] more)
+    {
+        var lines = Assignments(options, indent + "    ").Concat(more).ToArray();
+        return lines.Length == 0 ? $"new {options.GetType().Name}()"
+            : $"new {options.GetType().Name}\n{indent}{{\n" + string.Concat(lines.Select(l => $"{indent}    {l},\n")) + indent + "}";
+    }
+
+    /// <summary><c>Name = value</c> of each declared setting and group of <paramref name="options"/>, in declaration order.</summary>
+    private static IEnumerable<string> Assignments(object options, string indent = "")
+    {
+        foreach (var property in options.GetType().GetProperties().OrderBy(p => p.DeclaringType == options.GetType() ? 1 : 0).ThenBy(p => p.MetadataToken))
+        {
+            if (property.GetCustomAttribute<SettingAttribute>() is not null && property.GetValue(options) is { } value)
+                yield return $"{property.Name} = {Setting.CSharp(value)}";
+            else if (property.GetCustomAttribute<SettingGroupAttribute>() is not null)
+                yield return $"{property.Name} = {Initializer(property.GetValue(options)!, indent)}";
+        }
+    }
 
     private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }

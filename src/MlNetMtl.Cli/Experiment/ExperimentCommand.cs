@@ -35,23 +35,25 @@ internal static class ExperimentCommand
         {
             Description = "What the search optimises: mean-score (default: mean over tasks of AUC, macro AUC or R²), mean-auc, mean-rmse, auc:TASK, rmse:TASK, r2:TASK or accuracy:TASK.",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of the split, the search and training.", DefaultValueFactory = _ => 42 };
         var output = new Option<DirectoryInfo>("--output", "-o")
         {
             Description = "The folder to write, only once the run succeeds: a new or empty folder, or one an earlier experiment wrote (its files are replaced).",
             DefaultValueFactory = _ => new DirectoryInfo("mlnet-mtl-experiment"),
         };
         var force = new Option<bool>("--force") { Description = "Write into a folder that holds other files, beside them (files of the outputs' names are replaced; nothing else is touched)." };
-        var epochs = new Option<int>("--max-epochs") { Description = "Most epochs of a trial (early stopping ends most trials sooner).", DefaultValueFactory = _ => 30 };
         var baselines = new Option<bool>("--baselines") { Description = "Train the single-task LightGBM and FastTree baselines for the leaderboard.", DefaultValueFactory = _ => true };
-        var threads = new Option<int>("--threads") { Description = "Threads per trial, 1 to 256.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("experiment", "Search multi-task models within a time budget; write the best model, C# to use and retrain it, every trial and a report.");
+        var training = new TrainingOptionSet();
+        var command = new Command("experiment", "Search multi-task models within a time budget; write the best model, C# to use and retrain it, every trial and a report. " +
+            "A training setting, architecture or weighting given here is fixed for every trial; the others are searched or kept at their defaults.");
         data.AddTo(command, withTasks: true);
-        foreach (var option in new Option[] { chain, group, splitBy, validation, test, split, time, metric, seed, output, force, epochs, baselines, threads })
+        foreach (var option in new Option[] { chain, group, splitBy, validation, test, split, time, metric, output, force, baselines })
             command.Options.Add(option);
+        training.AddTo(command);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             var (kind, column) = ParseSplit(parse.GetValue(splitBy)!, parse.GetValue(group));
+            if (training.ArchitectureGiven(parse) is not null)
+                training.Recipe(parse); // one architecture: every setting given must be one of its own, or the training's
             var settings = new ExperimentSettings
             {
                 Dataset = data.DatasetPath(parse),
@@ -70,13 +72,14 @@ internal static class ExperimentCommand
                 SplitColumn = column,
                 TrainTime = TimeSpan.FromSeconds(parse.GetValue(time) is > 0 and var s ? s : throw new ArgumentException("--train-time must be at least 1 second.")),
                 Metric = parse.GetValue(metric),
-                Seed = parse.GetValue(seed),
+                Seed = training.Seed(parse),
+                Given = training.Given(parse),
+                Architecture = training.ArchitectureGiven(parse),
+                Weighting = training.WeightingGiven(parse),
                 Output = parse.GetValue(output)!.FullName,
                 Force = parse.GetValue(force),
                 Verbosity = run.Verbosity,
-                MaxEpochs = parse.GetValue(epochs) is > 0 and var e ? e : throw new ArgumentException("--max-epochs must be at least 1."),
                 Baselines = parse.GetValue(baselines),
-                Threads = parse.GetValue(threads),
             };
             return Run(settings, run);
         }));
@@ -113,14 +116,11 @@ internal static class ExperimentCommand
         var template = new MultiTaskNetworkTrainerOptions
         {
             Tasks = data.Tasks.ToList(),
-            Epochs = settings.MaxEpochs,
-            EarlyStoppingPatience = 4,
-            Seed = settings.Seed,
-            Threads = settings.Threads,
             WeightColumnName = data.Dataset.WeightColumnName,
             Progress = settings.Verbosity == Verbosity.Detailed ? output.EpochProgress(data.Tasks.Select(t => t.Name).ToList()) : null,
         };
-        var space = new SearchSpace(data.Chain && data.Tasks.Count >= 2, settings.Seed, esmm: data.Chain && data.Tasks.Count == 2);
+        template.Training = template.Training with { Seed = settings.Seed };
+        var space = new SearchSpace(data.Tasks.Count, data.Chain, settings.Seed, settings.Given, settings.Architecture, settings.Weighting);
 
         using var folder = new StagedFolder(settings.Output);
         run.Progress(string.Create(CultureInfo.InvariantCulture,
@@ -160,7 +160,7 @@ internal static class ExperimentCommand
         run.Token.ThrowIfCancellationRequested();
         var model = data.Featurizer.Append(board.Best.Model!);
         ml.MultiTask().SaveModel(model, data.Dataset.Data.Schema, folder.File("model.zip"));
-        var bestOptions = board.Best.Settings.ApplyTo(template.Clone());
+        var bestOptions = board.Best.Settings.ApplyTo(template);
         File.WriteAllText(folder.File("Model.consumption.cs"), CodeGenerator.Consumption(data.Dataset.Data.Schema, data.Dataset.Features, data.Tasks, board.Best.Model!));
         File.WriteAllText(folder.File("Model.training.cs"), CodeGenerator.Training(settings, data, board.Best.Settings, bestOptions));
         TrialLog.Write(folder.File("trials.csv"), trials, data.Tasks, metric);

@@ -1,6 +1,8 @@
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
+using MlNetMtl.Settings;
+using MlNetMtl.Training;
 
 namespace MlNetMtl.Cli.Experiment;
 
@@ -29,14 +31,18 @@ internal sealed record ExperimentSettings
     public string? SplitColumn { get; init; }
     public TimeSpan TrainTime { get; init; } = TimeSpan.FromSeconds(60);
     public string? Metric { get; init; }
-    public int Seed { get; init; } = 42;
+    public int Seed { get; init; } = TrainerOptions.DefaultSeed;
+    /// <summary>Training settings given on the command line: fixed for every trial.</summary>
+    public SettingValues Given { get; init; } = SettingValues.None;
+    /// <summary>The one architecture to search, or null for every one the tasks suit.</summary>
+    public string? Architecture { get; init; }
+    /// <summary>The one loss weighting to search, or null for every searched one.</summary>
+    public string? Weighting { get; init; }
     public required string Output { get; init; }
     /// <summary>Write into a folder that holds files an experiment did not write (beside them).</summary>
     public bool Force { get; init; }
     public Verbosity Verbosity { get; init; } = Verbosity.Normal;
-    public int MaxEpochs { get; init; } = 30;
     public bool Baselines { get; init; } = true;
-    public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The input files, which the output must never replace.</summary>
     public IEnumerable<string> Inputs => new[] { Dataset, ValidationDataset, TestDataset }.OfType<string>();

@@ -29,7 +29,11 @@ public sealed class MultiTaskCatalog
 
     /// <summary>An MMoE trainer (one gate per task over <paramref name="expertCount"/> experts) with default options otherwise.</summary>
     public MultiTaskNetworkTrainer Mmoe(string featureColumnName, int expertCount, params TaskColumn[] tasks) =>
-        new(_context, new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList(), Architecture = NetworkArchitecture.MMoE, ExpertCount = expertCount });
+        Network(featureColumnName, new MmoeOptions { ExpertCount = expertCount }, tasks);
+
+    /// <summary>A trainer of the architecture <paramref name="network"/> describes (e.g. <c>new PleOptions { Levels = 1 }</c>), trained with default options.</summary>
+    public MultiTaskNetworkTrainer Network(string featureColumnName, NetworkOptions network, params TaskColumn[] tasks) =>
+        new(_context, new MultiTaskNetworkTrainerOptions { FeatureColumnName = featureColumnName, Tasks = tasks.ToList(), Network = network });
 
     /// <summary>A trainer with every option given, the architecture included.</summary>
     public MultiTaskNetworkTrainer Network(MultiTaskNetworkTrainerOptions options) => new(_context, options);

@@ -31,7 +31,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         _tasks = options.Tasks.ToArray();
     }
 
-    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="MultiTaskNetworkTrainerOptions.ValidationFraction"/> of it for early stopping.</summary>
+    /// <summary>Trains on <paramref name="input"/>, holding out <see cref="TrainerOptions.ValidationFraction"/> of it for early stopping.</summary>
     /// <exception cref="ArgumentException">A column is missing or of the wrong type, a value is NaN, a binary label is not 0/1 or has one class only (the column is named).</exception>
     public MultiTaskTransformer Fit(IDataView input) => Fit(input, null);
 
@@ -50,12 +50,12 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var tasks = TaskClasses.Resolve(trainData, _tasks);
         ColumnRules.Check(trainData.Schema, _options.FeatureColumnName, tasks);
         IHost host = ((IHostEnvironment)_context).Register(nameof(MultiTaskNetworkTrainer));
-        int seed = _options.Seed ?? MlNetInternals.Seed(_context) ?? host.Rand.Next();
-        var network = _options.NetworkOptions();
-        var training = _options.TrainingOptions(seed);
+        int seed = _options.Training.Seed ?? MlNetInternals.Seed(_context) ?? host.Rand.Next();
+        var network = _options.Network;
+        var training = _options.TrainingFor(seed);
         var feature = trainData.Schema[_options.FeatureColumnName];
         long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), ((VectorDataViewType)feature.Type).Size);
-        ResourceCheck.Check(feature, parameters, _options.Threads, dataBytes: 0, _options.MemoryLimitBytes);
+        ResourceCheck.Check(feature, parameters, training.Threads, dataBytes: 0, _options.MemoryLimitBytes);
 
         using var cancellation = new ContextCancellation(_context, cancellationToken);
         using var channel = host.Start("Training");
@@ -66,13 +66,13 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         TrainingResult result;
         if (_options.ShuffleBufferRows is { } bufferRows)
         {
-            ResourceCheck.Check(feature, parameters, _options.Threads, Bytes(validation), _options.MemoryLimitBytes);
+            ResourceCheck.Check(feature, parameters, training.Threads, Bytes(validation), _options.MemoryLimitBytes);
             result = trainer.Fit(new DataViewRowStream(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName), bufferRows, validation, progress, token);
         }
         else
         {
             var rows = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
-            ResourceCheck.Check(feature, parameters, _options.Threads, Bytes(rows) + Bytes(validation), _options.MemoryLimitBytes);
+            ResourceCheck.Check(feature, parameters, training.Threads, Bytes(rows) + Bytes(validation), _options.MemoryLimitBytes);
             result = trainer.Fit(rows, validation, progress, token);
         }
         channel.Info(MessageSensitivity.None, $"Trained {result.Epochs.Count} epochs; kept epoch {result.BestEpoch} (seed {seed}).");
@@ -85,7 +85,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
           + (long)data.Rows * data.Tasks.Count * sizeof(float);
 
     /// <summary>The architecture's outputs beyond one per task (ESMM's pCVR).</summary>
-    private IReadOnlyList<AuxiliaryOutput> Auxiliary => _options.NetworkOptions().AuxiliaryOutputs(_tasks.Select(t => t.DefinitionForChecks).ToArray());
+    private IReadOnlyList<AuxiliaryOutput> Auxiliary => _options.Network.AuxiliaryOutputs(_tasks.Select(t => t.DefinitionForChecks).ToArray());
 
     /// <summary>The input columns followed by each task's output columns; checks the feature and label columns first.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;
 
@@ -11,15 +12,16 @@ namespace MlNetMtl.Networks;
 /// </summary>
 public sealed class AitmOptions : BottomOptions
 {
-    internal const string Name = "AITM";
+    internal const string SavedName = "AITM";
 
-    /// <summary>Options with AITM's default encoders: <see cref="BottomOptions.TowerWidths"/> [64, 32], whose last width is the one the AIT module attends in.</summary>
+    /// <summary>Options with AITM's default encoders: <see cref="NetworkOptions.TowerWidths"/> [64, 32], whose last width is the one the AIT module attends in.</summary>
     public AitmOptions() => TowerWidths = [64, 32];
 
-    /// <summary>Weight α of the calibrator loss. Default 0.6 (the paper's choice).</summary>
+    /// <summary>Weight α of AITM's calibrator loss, which keeps a later funnel step no likelier than an earlier one. Default 0.6 (the paper's).</summary>
+    [Setting("calibrator-weight", NotSearched = "the paper's value; the search compares AITM with the other architectures")]
     public float CalibratorWeight { get; init; } = 0.6f;
 
-    internal override string Architecture => Name;
+    internal override string Architecture => SavedName;
 
     private protected override bool TowersMayBeEmpty => false;
 
@@ -44,6 +46,14 @@ public sealed class AitmOptions : BottomOptions
 
     private protected override void WriteMoreSizes(BinaryWriter writer) => writer.Write(CalibratorWeight);
 
-    internal static AitmOptions ReadSizes(BinaryReader reader, float dropout) =>
-        new() { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), CalibratorWeight = reader.ReadSingle() };
+    internal override NetworkOptions ReadSizes(BinaryReader reader, float dropout) =>
+        new AitmOptions { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader), CalibratorWeight = reader.ReadSingle() };
+
+    /// <summary>The search tries AITM for tasks in funnel order.</summary>
+    internal override bool SearchedFor(int tasks, bool chain) => chain && tasks >= 2;
+
+    /// <summary>AITM's calibrator relates the tasks itself: the search weights its losses fixed or by uncertainty only.</summary>
+    internal override IReadOnlyList<string>? SearchedWeightings => ["fixed", "uncertainty"];
+
+    internal override NetworkOptions SingleTaskCounterpart => SharedBottomOfTheSameSizes;
 }

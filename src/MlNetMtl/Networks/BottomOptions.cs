@@ -1,3 +1,5 @@
+using MlNetMtl.Settings;
+
 namespace MlNetMtl.Networks;
 
 /// <summary>Options of the architectures whose tasks read one shared bottom MLP: shared-bottom, ESMM, AITM.</summary>
@@ -5,21 +7,18 @@ public abstract class BottomOptions : NetworkOptions
 {
     private protected BottomOptions() { }
 
-    /// <summary>Widths of the shared bottom's ReLU layers, first to last. Must not be empty. Default [256, 128].</summary>
+    /// <summary>Widths of the shared bottom's ReLU layers, first to last, comma-separated. Default 256,128.</summary>
+    [Setting("bottom", Search = ["128", "256,128", "512,256", "256,128,64"])]
     public int[] BottomWidths { get; init; } = [256, 128];
-
-    /// <summary>Widths of each tower's hidden ReLU layers; a final linear output follows (AITM: its encoder, see there). Default [64].</summary>
-    public int[] TowerWidths { get; init; } = [64];
-
-    /// <summary>Whether the towers may have no hidden layer (a linear head).</summary>
-    private protected virtual bool TowersMayBeEmpty => true;
 
     internal override void Validate()
     {
         base.Validate();
         CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
-        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: TowersMayBeEmpty);
     }
+
+    /// <summary>A shared bottom of these sizes (the single-task counterpart of ESMM and AITM).</summary>
+    private protected NetworkOptions SharedBottomOfTheSameSizes => new SharedBottomOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout };
 
     private protected override void WriteSizes(BinaryWriter writer)
     {

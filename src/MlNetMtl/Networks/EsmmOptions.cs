@@ -14,9 +14,9 @@ namespace MlNetMtl.Networks;
 /// </remarks>
 public sealed class EsmmOptions : BottomOptions
 {
-    internal const string Name = "ESMM";
+    internal const string SavedName = "ESMM";
 
-    internal override string Architecture => Name;
+    internal override string Architecture => SavedName;
 
     internal override IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs(IReadOnlyList<TaskDefinition> tasks)
     {
@@ -45,6 +45,14 @@ public sealed class EsmmOptions : BottomOptions
             throw new ArgumentException($"ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
     }
 
-    internal static EsmmOptions ReadSizes(BinaryReader reader, float dropout) =>
-        new() { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader) };
+    internal override NetworkOptions ReadSizes(BinaryReader reader, float dropout) =>
+        new EsmmOptions { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader) };
+
+    /// <summary>The search tries ESMM for a funnel of exactly two tasks (click, then conversion).</summary>
+    internal override bool SearchedFor(int tasks, bool chain) => chain && tasks == 2;
+
+    /// <summary>ESMM's CTCVR product relates the tasks itself: the search weights its losses fixed or by uncertainty only.</summary>
+    internal override IReadOnlyList<string>? SearchedWeightings => ["fixed", "uncertainty"];
+
+    internal override NetworkOptions SingleTaskCounterpart => SharedBottomOfTheSameSizes;
 }

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;
 
@@ -7,17 +8,41 @@ public abstract class NetworkOptions
 {
     private protected NetworkOptions() { }
 
-    /// <summary>Probability of zeroing a hidden ReLU unit during training (inverted dropout; never at prediction). In [0, 1). Default 0.</summary>
+    /// <summary>Probability of zeroing a hidden unit during training (inverted dropout; never at prediction), in [0, 1). Default 0.</summary>
+    [Setting("dropout", Search = ["0", "0.2", "0.5"])]
     public float Dropout { get; init; }
+
+    /// <summary>Widths of each task tower's hidden ReLU layers, comma-separated; a linear output follows (empty: a linear head; AITM: its encoder, whose last width it attends in). Default 64 (AITM 64,32).</summary>
+    [Setting("tower", Search = ["32", "64", "128,64"])]
+    public int[] TowerWidths { get; init; } = [64];
+
+    /// <summary>The architecture's name, as <see cref="Architectures.Create"/> takes it: <c>SharedBottom</c>, <c>MMoE</c>, <c>OMoE</c>, <c>PLE</c>, <c>ESMM</c>, <c>AITM</c>.</summary>
+    public virtual string Name => Architecture;
 
     /// <summary>The architecture's name as saved in model files.</summary>
     internal abstract string Architecture { get; }
+
+    /// <summary>Whether the towers may have no hidden layer (a linear head).</summary>
+    private protected virtual bool TowersMayBeEmpty => true;
+
+    /// <summary>A copy, to change settings of (the properties are init-only).</summary>
+    public NetworkOptions Copy() => (NetworkOptions)MemberwiseClone();
+
+    /// <summary>Whether the experiment's search tries this architecture for <paramref name="tasks"/> tasks that do (<paramref name="chain"/>) or do not form a funnel. Default: always.</summary>
+    internal virtual bool SearchedFor(int tasks, bool chain) => true;
+
+    /// <summary>The loss weightings the search pairs with this architecture; null for every one. Default null.</summary>
+    internal virtual IReadOnlyList<string>? SearchedWeightings => null;
+
+    /// <summary>What one task trains alone with, to measure multi-task gain: these options, or for an architecture that needs several tasks a shared bottom of its sizes.</summary>
+    internal virtual NetworkOptions SingleTaskCounterpart => this;
 
     /// <summary>Throws when a size or rate is out of range, naming the option.</summary>
     internal virtual void Validate()
     {
         if (!(Dropout >= 0 && Dropout < 1))
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: TowersMayBeEmpty);
     }
 
     /// <summary>Throws when the architecture cannot serve <paramref name="tasks"/> (their number or kinds); any tasks by default.</summary>
@@ -45,18 +70,13 @@ public abstract class NetworkOptions
     {
         string architecture = reader.ReadString();
         float dropout = reader.ReadSingle();
-        return architecture switch
-        {
-            SharedBottomOptions.Name => SharedBottomOptions.ReadSizes(reader, dropout),
-            MmoeOptions.Name => MmoeOptions.ReadSizes(reader, dropout),
-            PleOptions.Name => PleOptions.ReadSizes(reader, dropout),
-            EsmmOptions.Name => EsmmOptions.ReadSizes(reader, dropout),
-            AitmOptions.Name => AitmOptions.ReadSizes(reader, dropout),
-            _ => throw new InvalidDataException($"Unknown network architecture '{architecture}' in the model file."),
-        };
+        return Architectures.ReadSizes(architecture, reader, dropout);
     }
 
     private protected abstract void WriteSizes(BinaryWriter writer);
+
+    /// <summary>Reads the sizes <see cref="WriteSizes"/> wrote, as new options of this architecture.</summary>
+    internal abstract NetworkOptions ReadSizes(BinaryReader reader, float dropout);
 
     private protected static void CheckWidths(int[]? widths, string name, bool allowEmpty)
     {

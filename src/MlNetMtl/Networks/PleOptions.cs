@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;
 
@@ -7,26 +8,23 @@ namespace MlNetMtl.Networks;
 /// experts of every task and shared experts. A task's gate mixes its own and the shared experts; on inner levels a
 /// shared gate mixes all of them for the next level's shared experts. One level is CGC (customized gate control).
 /// </summary>
-public sealed class PleOptions : NetworkOptions
+public sealed class PleOptions : ExpertOptions
 {
-    internal const string Name = "PLE";
+    internal const string SavedName = "PLE";
 
-    /// <summary>Extraction levels; 1 is CGC. Default 2.</summary>
+    /// <summary>Extraction levels (1 is CGC). Default 2.</summary>
+    [Setting("levels", Search = ["1", "2"])]
     public int Levels { get; init; } = 2;
 
     /// <summary>Shared experts per level. Default 2.</summary>
+    [Setting("shared-experts", Search = ["1", "2", "3"])]
     public int SharedExperts { get; init; } = 2;
 
-    /// <summary>Task-specific experts per task per level. Default 2.</summary>
+    /// <summary>Experts of each task per level. Default 2.</summary>
+    [Setting("task-experts", Search = ["1", "2", "3"])]
     public int TaskExperts { get; init; } = 2;
 
-    /// <summary>Widths of each expert's ReLU layers; the last is the width the gates mix. Default [64].</summary>
-    public int[] ExpertWidths { get; init; } = [64];
-
-    /// <summary>Widths of each tower's hidden ReLU layers; a final linear layer of width 1 follows. Default [32].</summary>
-    public int[] TowerWidths { get; init; } = [32];
-
-    internal override string Architecture => Name;
+    internal override string Architecture => SavedName;
 
     internal override void Validate()
     {
@@ -39,8 +37,6 @@ public sealed class PleOptions : NetworkOptions
             throw new ArgumentOutOfRangeException(nameof(TaskExperts), TaskExperts, "TaskExperts must be between 0 and 256.");
         if (SharedExperts + TaskExperts == 0)
             throw new ArgumentException("PLE needs at least one expert: SharedExperts and TaskExperts are both 0.", nameof(SharedExperts));
-        CheckWidths(ExpertWidths, nameof(ExpertWidths), allowEmpty: false);
-        CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: true);
     }
 
     internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks) => new PleNetwork(inputDimension, tasks, this);
@@ -54,7 +50,7 @@ public sealed class PleOptions : NetworkOptions
         WriteInts(writer, TowerWidths);
     }
 
-    internal static PleOptions ReadSizes(BinaryReader reader, float dropout) => new()
+    internal override NetworkOptions ReadSizes(BinaryReader reader, float dropout) => new PleOptions
     {
         Dropout = dropout,
         Levels = reader.ReadInt32(),

@@ -1,3 +1,5 @@
+using MlNetMtl.Settings;
+
 namespace MlNetMtl.Training;
 
 /// <summary>How the learning rate decays after warm-up.</summary>
@@ -15,18 +17,25 @@ public enum LearningRateDecay
 /// The learning rate at each optimizer step: linear warm-up from 0 over <see cref="WarmupSteps"/>, then
 /// <see cref="Decay"/>. The defaults keep the rate constant.
 /// </summary>
-public sealed class LearningRateSchedule
+/// <remarks>The search keeps the schedule constant: its trials are short, and a schedule is tuned for a known run length.</remarks>
+public sealed record LearningRateSchedule
 {
+    private const string ConstantInTheSearch = "trials are short and a schedule is tuned for a known run length";
+
     /// <summary>Steps over which the rate rises linearly from 0 to the base rate. Default 0 (no warm-up).</summary>
+    [Setting("warmup-steps", NotSearched = ConstantInTheSearch)]
     public int WarmupSteps { get; init; }
 
     /// <summary>What follows warm-up. Default <see cref="LearningRateDecay.Constant"/>.</summary>
+    [Setting("decay", NotSearched = ConstantInTheSearch)]
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Constant;
 
     /// <summary>For <see cref="LearningRateDecay.Step"/>: epochs between reductions. Default 10.</summary>
+    [Setting("step-epochs", NotSearched = ConstantInTheSearch)]
     public int StepEpochs { get; init; } = 10;
 
     /// <summary>For <see cref="LearningRateDecay.Step"/>: the factor of each reduction. Default 0.1.</summary>
+    [Setting("step-factor", NotSearched = ConstantInTheSearch)]
     public float StepFactor { get; init; } = 0.1f;
 
     internal void Validate()

@@ -42,7 +42,7 @@ public sealed class MultiTaskTrainer
         train = _network.PrepareData(train);
         validation = validation is null ? null : _network.PrepareData(validation);
 
-        var random = new Random(_training.Seed);
+        var random = new Random(_training.SeedOrDefault);
         var (trainRows, heldOutRows) = Split(train.Rows, validation is null ? _training.ValidationFraction : 0, random);
         if (trainRows.Length == 0)
             throw new ArgumentException($"No training rows remain (the data set has {train.Rows} rows).", nameof(train));
@@ -70,7 +70,7 @@ public sealed class MultiTaskTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuffleBufferRows);
-        var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.Seed, cancellationToken);
+        var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault, cancellationToken);
         if (scan.AllRows is { } all)
             return Fit(all, validation, progress, cancellationToken);
         if (_network is EsmmOptions)
@@ -84,14 +84,14 @@ public sealed class MultiTaskTrainer
         using var epochs = new ShuffledStream(train, scan.Buffer, capacity, scan.TrainingRows, scan.IsHeldOut);
         var positiveWeights = tasks.Select((task, t) => PositiveWeight(task, scan.Positives[t], scan.Labelled[t])).ToArray();
         return Train(tasks, train.Dimension, scan.Buffer.IsSparse ? scan.MeanValuesPerRow : null, epochs, validationSet, validationRows, positiveWeights,
-            new Random(_training.Seed), progress, cancellationToken);
+            new Random(_training.SeedOrDefault), progress, cancellationToken);
     }
 
     private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,
         MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
         CancellationToken cancellationToken)
     {
-        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.Seed, firstLayerFanIn);
+        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
         if (_training.Pretrained is { } pretrained)
             LoadPretrained(network, pretrained);

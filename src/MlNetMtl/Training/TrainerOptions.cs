@@ -1,62 +1,81 @@
 using MlNetMtl.Networks;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training;
 
-/// <summary>How a multi-task network is trained. Every property has a documented default.</summary>
-public sealed class TrainerOptions
+/// <summary>
+/// How a multi-task network is trained. Every property has a documented default; each setting is declared here once
+/// (<see cref="SettingAttribute"/>) and the command line, the experiment's search and generated code derive from it.
+/// </summary>
+public sealed record TrainerOptions
 {
+    private const string OptimizerConstant = "an optimizer constant: the default is the standard one";
     /// <summary>Maximum passes over the training rows. Default 20.</summary>
+    [Setting("epochs", NotSearched = "a trial's most epochs; early stopping ends most trials sooner")]
     public int Epochs { get; init; } = 20;
 
     /// <summary>Rows per mini-batch. Default 256.</summary>
+    [Setting("batch-size", Search = ["128", "256", "512"])]
     public int BatchSize { get; init; } = 256;
 
     /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    [Setting("optimizer", NotSearched = "the searched learning rates are Adam's")]
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     /// <summary>Step size. Default 1e-3 (suits Adam; SGD usually wants 1e-2 to 1e-1).</summary>
+    [Setting("learning-rate", Search = ["0.0003", "0.001", "0.003"])]
     public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Adam's first-moment decay β₁. Default 0.9.</summary>
+    [Setting("adam-beta1", NotSearched = OptimizerConstant)]
     public float Beta1 { get; init; } = 0.9f;
 
     /// <summary>Adam's second-moment decay β₂. Default 0.999.</summary>
+    [Setting("adam-beta2", NotSearched = OptimizerConstant)]
     public float Beta2 { get; init; } = 0.999f;
 
     /// <summary>Adam's ε. Default 1e-8.</summary>
+    [Setting("adam-epsilon", NotSearched = OptimizerConstant)]
     public float Epsilon { get; init; } = 1e-8f;
 
     /// <summary>Momentum μ of <see cref="OptimizerKind.SgdMomentum"/>. Default 0.9.</summary>
+    [Setting("momentum", NotSearched = OptimizerConstant)]
     public float Momentum { get; init; } = 0.9f;
 
     /// <summary>
     /// L2 weight decay λ added to weight gradients (λ·w; biases are not decayed). With sparse input rows the
     /// first layer's rows are decayed only in the steps that touch them. Default 0.
     /// </summary>
+    [Setting("weight-decay", NotSearched = "the search regularises with dropout")]
     public float WeightDecay { get; init; }
 
     /// <summary>
     /// Fraction of the training rows held out (after a seeded shuffle) for validation and early stopping when no
     /// validation set is given; 0 trains on every row for all epochs. Default 0.1.
     /// </summary>
+    [Setting("validation-fraction", NotSearched = "the experiment holds out validation rows of its own")]
     public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary>
     /// Epochs without improvement of the mean validation loss before training stops; the best epoch's weights are
     /// restored at the end. 0 never stops early (the best weights are still restored). Default 3.
     /// </summary>
+    [Setting("patience", NotSearched = "how long a trial waits for its validation score to improve, not a model's shape")]
     public int EarlyStoppingPatience { get; init; } = 3;
 
     /// <summary>The learning rate over the run: warm-up and decay. Default constant.</summary>
+    [SettingGroup]
     public LearningRateSchedule Schedule { get; init; } = new();
 
     /// <summary>Largest global L2 norm of the gradient per step; larger gradients are scaled down to it. 0 = no clipping. Default 0.</summary>
+    [Setting("clip-norm", NotSearched = "a guard against exploding gradients, not a model's shape")]
     public float GradientClipNorm { get; init; }
 
     /// <summary>
     /// The task whose validation metric drives early stopping and the choice of the best epoch — AUC for a binary
     /// task, RMSE for regression, loss for multiclass — or null for the loss-weighted mean validation loss. Default null.
     /// </summary>
+    [Setting("early-stopping-task", NotSearched = "it names one of your tasks")]
     public string? EarlyStoppingTask { get; init; }
 
     /// <summary>
@@ -64,33 +83,49 @@ public sealed class TrainerOptions
     /// (same architecture and input width). Its tasks may be a subset of this run's: a new task gets a fresh
     /// tower (and gate). Null trains from a seeded initialisation. Default null.
     /// </summary>
+    [NotASetting("a trained network, given in code (on the command line: train --warm-start MODEL)")]
     public MultiTaskNetwork? WarmStart { get; init; }
 
     /// <summary>Pretrained vectors that initialise a block of the input layer's weight rows (after any warm start). Default none.</summary>
+    [NotASetting("vectors given in code (on the command line: train --pretrained FILE)")]
     public PretrainedVectors? Pretrained { get; init; }
 
     /// <summary>Which parameters stay fixed. Default <see cref="FreezeMode.None"/>.</summary>
+    [Setting("freeze", NotSearched = "it needs a warm start")]
     public FreezeMode Freeze { get; init; }
 
     /// <summary>Imbalance handling of binary tasks by task name: positive weight, focal loss, negative downsampling. Default none.</summary>
+    [NotASetting("per task: TaskImbalance objects by task name, given in code")]
     public IReadOnlyDictionary<string, TaskImbalance> Imbalance { get; init; } = new Dictionary<string, TaskImbalance>();
 
     /// <summary>How the tasks' losses are weighted step by step (<see cref="Weighting.LossWeighting.Create"/> by name). Default fixed weights.</summary>
+    [NotASetting("the loss-weighting plug-in: --weighting NAME (its parameters are settings of their own)")]
     public Weighting.LossWeighting Weighting { get; init; } = new Weighting.FixedWeighting();
 
     /// <summary>
     /// Threads that share each mini-batch (synchronous data parallelism: the batch is split into contiguous shards
     /// whose gradients are summed in a fixed order). A fixed seed gives the same weights run after run for a given
     /// thread count; different thread counts differ by float rounding (and by their dropout masks). Gradient-based
-    /// weightings (gradnorm, pcgrad, mgda, cagrad) run on one thread. Default <see cref="Environment.ProcessorCount"/>.
+    /// weightings (gradnorm, pcgrad, mgda, cagrad) run on one thread. Default: the processor count.
     /// </summary>
+    [Setting("threads", NotSearched = "the machine's, not the model's")]
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The most threads a run may use.</summary>
     public const int MaxThreads = 256;
 
-    /// <summary>Seed of initialisation, shuffling, the validation split and dropout. Default 42.</summary>
-    public int Seed { get; init; } = 42;
+    /// <summary>
+    /// Seed of initialisation, shuffling, the validation split and dropout. Default null: the seed of the MLContext
+    /// the trainer was made from when trained through ML.NET, otherwise <see cref="DefaultSeed"/>.
+    /// </summary>
+    [Setting("seed", NotSearched = "the run's seed, kept for every trial so that trials differ only in their settings")]
+    public int? Seed { get; init; }
+
+    /// <summary>The seed of a run without one: 42.</summary>
+    public const int DefaultSeed = 42;
+
+    /// <summary>The seed a run uses.</summary>
+    internal int SeedOrDefault => Seed ?? DefaultSeed;
 
     /// <summary>Throws when an option is out of range, naming it.</summary>
     internal void Validate()

@@ -45,7 +45,7 @@ internal sealed class TrainingSession : IDisposable
         _validationBatches = validation is null ? null : ReferenceEquals(validation, _trainBatches.Data) ? _trainBatches : new BatchGatherer(validation, capacity);
         _weighting = options.Weighting.Start(_tasks, options);
         _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
-        _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.Seed) : null;
+        _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.SeedOrDefault) : null;
         _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
         _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
         _positiveWeights = positiveWeights;

@@ -13,6 +13,7 @@ public class LayeringTests
     private static readonly (string Layer, string[] Namespaces)[] Layers =
     [
         ("files", ["MlNetMtl.IO"]),
+        ("settings", ["MlNetMtl.Settings"]),
         ("kernels", ["MlNetMtl.Numerics"]),
         ("data", ["MlNetMtl.Data"]),
         ("metrics", ["MlNetMtl.Evaluation"]),

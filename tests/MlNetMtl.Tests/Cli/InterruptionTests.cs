@@ -132,11 +132,11 @@ public class InterruptionTests
         File.WriteAllLines(small, File.ReadLines(_data).Take(1_500));
         var first = CliProcess.Run("experiment", "-d", small, "--task", "click:click:binary", "--train-time", "3", "--max-epochs", "2", "--baselines", "false", "-o", folder);
         Assert.That(first.Exit, Is.EqualTo(0), first.Output);
-        var before = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToDictionary(Path.GetFileName, Hash);
+        var before = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToDictionary(p => Path.GetFileName(p)!, Hash);
         var (exit, output) = Interrupt(line => line.Contains("trial   1"),
             "experiment", "-d", _data, "--task", "click:click:binary", "--train-time", "120", "--baselines", "false", "-o", folder);
         Assert.That(exit, Is.EqualTo(130), output);
-        Assert.That(Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToDictionary(Path.GetFileName, Hash), Is.EqualTo(before));
+        Assert.That(Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToDictionary(p => Path.GetFileName(p)!, Hash), Is.EqualTo(before));
         Assert.That(Leftovers(), Is.Empty);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.Datasets;
 
@@ -46,7 +47,9 @@ public class CsvReadingTests : TemporaryFolderTests
     private static ITransformer Train(MLContext ml, LoadedDataset data) =>
         data.Featurizer.Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
         {
-            Tasks = data.Tasks.ToList(), Epochs = 2, BottomWidths = [8], TowerWidths = [4], Threads = 1, Seed = 2,
+            Tasks = data.Tasks.ToList(),
+            Network = new SharedBottomOptions { BottomWidths = [8], TowerWidths = [4] },
+            Training = new() { Epochs = 2, Threads = 1, Seed = 2 },
         })).Fit(data.Data);
 
     [Test]

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
+using MlNetMtl.Settings;
 using MlNetMtl.Tests.MLNet;
 
 namespace MlNetMtl.Tests.Experiments;
@@ -12,14 +13,16 @@ public class ExperimentSearchTests
     [Test]
     public void TheSpace_StartsWithEachArchitecture_ThenReplaysForASeed()
     {
-        var space = new SearchSpace(chain: true, seed: 5, esmm: true);
+        var space = new SearchSpace(tasks: 2, chain: true, seed: 5);
         var first = Enumerable.Range(0, 5).Select(_ => space.Next()).ToArray();
-        Assert.That(first.Select(s => s.Architecture), Is.EqualTo(new[] { NetworkArchitecture.SharedBottom, NetworkArchitecture.MMoE, NetworkArchitecture.PLE, NetworkArchitecture.ESMM, NetworkArchitecture.AITM }));
-        Assert.That(new SearchSpace(chain: false, seed: 5).Architectures, Has.Count.EqualTo(3));
+        Assert.That(first.Select(s => s.Architecture), Is.EqualTo(new[] { "SharedBottom", "MMoE", "PLE", "ESMM", "AITM" }));
+        Assert.That(first.Select(s => s.Values.Count), Is.All.EqualTo(0), "the first trials are the declared defaults");
+        Assert.That(new SearchSpace(tasks: 2, chain: false, seed: 5).Architectures, Has.Count.EqualTo(3));
+        Assert.That(new SearchSpace(tasks: 3, chain: true, seed: 5).Architectures, Is.EqualTo(new[] { "SharedBottom", "MMoE", "PLE", "AITM" }), "ESMM is for two tasks");
 
         string[] Sequence(int seed)
         {
-            var s = new SearchSpace(chain: false, seed);
+            var s = new SearchSpace(2, chain: false, seed);
             return Enumerable.Range(0, 12).Select(_ => s.Next().ToString()).ToArray();
         }
         Assert.That(Sequence(9), Is.EqualTo(Sequence(9)));
@@ -30,21 +33,20 @@ public class ExperimentSearchTests
     [Test]
     public void AfterABest_EveryOtherTrialChangesOneOfItsSettings()
     {
-        var space = new SearchSpace(chain: false, seed: 3);
+        var space = new SearchSpace(2, chain: false, seed: 3);
         for (int i = 0; i < 3; i++)
             space.Next();
-        var best = new TrialSettings { Architecture = NetworkArchitecture.MMoE, Weighting = "uncertainty", Experts = 6, LearningRate = 3e-3f, Dropout = 0.5f };
+        var values = SettingValues.None.With(Find("experts"), 6).With(Find("learning-rate"), 3e-3f).With(Find("dropout"), 0.5f);
+        var best = new TrainerRecipe("MMoE", "uncertainty", values);
         space.Best(best);
         var varied = Enumerable.Range(0, 10).Select(_ => space.Next()).Where((_, i) => i % 2 == 0).ToArray(); // trials 4, 6, … vary the best
-        foreach (var settings in varied)
+        foreach (var recipe in varied)
         {
-            int changed = new[]
-            {
-                settings.Architecture != best.Architecture, settings.Weighting != best.Weighting, !settings.BottomWidths.SequenceEqual(best.BottomWidths) || !settings.ExpertWidths.SequenceEqual(best.ExpertWidths),
-                settings.Experts != best.Experts, !settings.TowerWidths.SequenceEqual(best.TowerWidths), settings.LearningRate != best.LearningRate,
-                settings.Dropout != best.Dropout, settings.BatchSize != best.BatchSize,
-            }.Count(c => c);
-            Assert.That(changed, Is.EqualTo(1), settings.ToString());
+            var flags = TrainerSettings.All.Where(s => recipe.Values.Contains(s) || best.Values.Contains(s));
+            int changed = flags.Count(s => !recipe.Values.TryGet(s, out var a) | !best.Values.TryGet(s, out var b) || !Setting.Same(a, b))
+                + (recipe.Architecture != best.Architecture ? 1 : 0) + (recipe.Weighting != best.Weighting ? 1 : 0);
+            Assert.That(changed, Is.EqualTo(1), recipe.ToString());
+            Assert.That(recipe.Architecture, Is.EqualTo("MMoE"));
         }
     }
 
@@ -70,11 +72,11 @@ public class ExperimentSearchTests
         var featurizer = featurize.Fit(raw);
         var train = ml.Data.Cache(featurizer.Transform(raw));
         var validation = ml.Data.Cache(featurizer.Transform(ml.Data.LoadFromEnumerable(Impressions.Generate(300, 2))));
-        var template = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 2, Threads = 1 };
+        var template = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Training = new() { Epochs = 2, Threads = 1 } };
         var metric = ExperimentMetric.Parse("mean-auc", Tasks);
         var seen = new List<TrialResult>();
 
-        var trials = new ExperimentSearch(ml, template, metric, new SearchSpace(chain: false, seed: 1)).Run(train, validation, TimeSpan.FromSeconds(6), seen.Add);
+        var trials = new ExperimentSearch(ml, template, metric, new SearchSpace(2, chain: false, seed: 1)).Run(train, validation, TimeSpan.FromSeconds(6), seen.Add);
 
         Assert.That(seen, Is.EqualTo(trials).Using<TrialResult>((a, b) => a.Number == b.Number), "every trial is reported as it ends");
         Assert.That(trials.Select(t => t.Number), Is.EqualTo(Enumerable.Range(1, trials.Count)));
@@ -94,6 +96,8 @@ public class ExperimentSearchTests
         }
     }
 
+    private static Setting Find(string flag) => TrainerSettings.Find(flag)!;
+
     private static (MLContext Ml, IDataView Train, IDataView Validation) Featurized(Func<int, Impression, Impression>? edit = null)
     {
         var ml = new MLContext(seed: 1);
@@ -106,7 +110,7 @@ public class ExperimentSearchTests
     public void MeanScore_AveragesEachTasksAucAndRSquared()
     {
         var (ml, train, validation) = Featurized();
-        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 2, Threads = 1 }).Fit(train);
+        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Training = new() { Epochs = 2, Threads = 1 } }).Fit(train);
         var metrics = ml.MultiTask().Evaluate(model.Transform(validation), model);
         double expected = (metrics["click"].Binary!.AreaUnderRocCurve + metrics["watch"].Regression!.RSquared) / 2;
         Assert.That(ExperimentMetric.Parse(null, Tasks).Of(metrics), Is.EqualTo(expected).Within(1e-12));
@@ -118,7 +122,7 @@ public class ExperimentSearchTests
     {
         var (ml, train, validation) = Featurized((i, r) => { if (i == 9) r.Watch = float.PositiveInfinity; return r; });
         var trials = new List<TrialResult>();
-        var search = new ExperimentSearch(ml, new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 1, Threads = 1 }, ExperimentMetric.Parse(null, Tasks), new SearchSpace(false, 1));
+        var search = new ExperimentSearch(ml, new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Training = new() { Epochs = 1, Threads = 1 } }, ExperimentMetric.Parse(null, Tasks), new SearchSpace(2, false, 1));
         Assert.That(() => search.Run(train, validation, TimeSpan.FromSeconds(30), trials.Add), Throws.ArgumentException.With.Message.Contains("row 9: the label is Infinity"));
         Assert.That(trials, Is.Empty);
     }
@@ -127,8 +131,8 @@ public class ExperimentSearchTests
     public void TrialsFailingInARow_StopTheSearch()
     {
         var (ml, train, validation) = Featurized();
-        var failing = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Epochs = 1, Threads = 1, EarlyStoppingTask = "nope" };
-        var search = new ExperimentSearch(ml, failing, ExperimentMetric.Parse(null, Tasks), new SearchSpace(false, 1));
+        var failing = new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Training = new() { Epochs = 1, Threads = 1, EarlyStoppingTask = "nope" } };
+        var search = new ExperimentSearch(ml, failing, ExperimentMetric.Parse(null, Tasks), new SearchSpace(2, false, 1));
         var trials = search.Run(train, validation, TimeSpan.FromMinutes(2));
         Assert.That(trials, Has.Count.EqualTo(ExperimentSearch.MaxFailuresInARow));
         Assert.That(trials.Select(t => t.Status), Is.All.EqualTo(TrialStatus.Failed));

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -7,20 +9,20 @@ namespace MlNetMtl.Tests.MLNet;
 [NonParallelizable]
 public class ArchitectureTests
 {
-    [TestCase(NetworkArchitecture.SharedBottom)]
-    [TestCase(NetworkArchitecture.MMoE)]
-    [TestCase(NetworkArchitecture.OMoE)]
-    [TestCase(NetworkArchitecture.PLE)]
-    public void Architecture_FitsEvaluatesAndRoundTrips(NetworkArchitecture architecture)
+    [TestCase("SharedBottom")]
+    [TestCase("MMoE")]
+    [TestCase("OMoE")]
+    [TestCase("PLE")]
+    public void Architecture_FitsEvaluatesAndRoundTrips(string architecture)
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
         var test = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 2));
-        var options = new MultiTaskNetworkTrainerOptions
-        {
-            Tasks = [Impressions.Click, Impressions.Watch], Architecture = architecture, Epochs = 30, LearningRate = 3e-3f,
-            BottomWidths = [32], ExpertCount = 4, ExpertWidths = [16], TowerWidths = [8], Levels = 2, SharedExperts = 2, TaskExperts = 1,
-        };
+        // Each architecture takes the sizes it has; the others are ignored.
+        var values = new[] { ("epochs", "30"), ("learning-rate", "0.003"), ("bottom", "32"), ("experts", "4"), ("expert-widths", "16"), ("tower", "8"),
+            ("levels", "2"), ("shared-experts", "2"), ("task-experts", "1") }
+            .Aggregate(SettingValues.None, (v, s) => v.With(TrainerSettings.Find(s.Item1)!, TrainerSettings.Find(s.Item1)!.Parse(s.Item2)));
+        var options = new TrainerRecipe(architecture, "fixed", values).ApplyTo(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch] });
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var scored = model.Transform(test);
         var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
@@ -54,7 +56,7 @@ public class ArchitectureTests
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
-        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Architecture = NetworkArchitecture.ESMM, Epochs = 15, BottomWidths = [32], TowerWidths = [8], LearningRate = 3e-3f };
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Network = new EsmmOptions { BottomWidths = [32], TowerWidths = [8] }, Training = new() { Epochs = 15, LearningRate = 3e-3f } };
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var scored = model.Transform(train);
         var pCtr = Impressions.Column(scored, "click.Probability");
@@ -76,7 +78,7 @@ public class ArchitectureTests
         foreach (var row in rows.Where(r => !r.Click))
             row.Purchase = 0f; // the funnel over every impression: no click, no purchase
         var train = ml.Data.LoadFromEnumerable(rows);
-        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Architecture = NetworkArchitecture.AITM, Epochs = 15, BottomWidths = [32], TowerWidths = [16, 8], LearningRate = 3e-3f };
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Purchase], Network = new AitmOptions { BottomWidths = [32], TowerWidths = [16, 8] }, Training = new() { Epochs = 15, LearningRate = 3e-3f } };
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var scored = model.Transform(train);
         var pClick = Impressions.Column(scored, "click.Probability");
@@ -106,7 +108,7 @@ public class ArchitectureTests
         Assert.That(utilisation.ToTable(), Does.Contain("expert.4").And.Contain("watch"));
         Assert.That(utilisation.Experts, Has.Count.EqualTo(5));
 
-        var ple = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Architecture = NetworkArchitecture.PLE, Epochs = 2 }).Fit(featurized);
+        var ple = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Network = new PleOptions(), Training = new() { Epochs = 2 } }).Fit(featurized);
         var pleUtilisation = ml.MultiTask().GateUtilisation(featurized, ple);
         Assert.That(pleUtilisation.Experts, Is.EqualTo(new[] { "level1.click.expert0", "level1.click.expert1", "level1.watch.expert0", "level1.watch.expert1", "level1.shared.expert0", "level1.shared.expert1" }));
         Assert.That(pleUtilisation.MeanWeights[0][2], Is.EqualTo(0), "click's gate does not mix watch's experts");

@@ -24,7 +24,7 @@ public class BadInputTests
         _ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => make?.Invoke(i) ?? new Row { Click = i % 2 == 0, Watch = i }));
 
     private MultiTaskTransformer Fit(IDataView data, string feature, params TaskColumn[] tasks) =>
-        _ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { FeatureColumnName = feature, Tasks = tasks, Epochs = 1 }).Fit(data);
+        _ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { FeatureColumnName = feature, Tasks = tasks, Training = new() { Epochs = 1 } }).Fit(data);
 
     private static readonly TaskColumn Click = new("clk", nameof(Row.Click));
 
@@ -64,7 +64,7 @@ public class BadInputTests
     {
         var rows = _ml.Data.LoadFromEnumerable(Impressions.Generate(30, 1).Select((r, i) => { if (i == 4) r.Income = float.NaN; return r; }).ToList());
         var pipeline = _ml.Transforms.Concatenate("Features", nameof(Impression.Age), nameof(Impression.Income))
-            .Append(_ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1 }));
+            .Append(_ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Training = new() { Epochs = 1 } }));
         Assert.That(() => pipeline.Fit(rows), Throws.ArgumentException.With.Message.Contains("'Features', row 4, slot 1 ('Income'): the value is NaN"));
     }
 

@@ -20,7 +20,7 @@ public class ColumnPruningTests
             .Append(_ml.Transforms.Concatenate("Features", "CategoryOneHot", nameof(Impression.Age)))
             .Fit(_data);
         _features = _ml.Data.Cache(featurizer.Transform(_data));
-        _transformer = _ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Epochs = 2 }).Fit(_features);
+        _transformer = _ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Training = new() { Epochs = 2 } }).Fit(_features);
     }
 
     [Test]

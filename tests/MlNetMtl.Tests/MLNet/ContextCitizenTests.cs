@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Tests.MLNet;
@@ -9,7 +10,9 @@ public class ContextCitizenTests
 {
     private static MultiTaskNetworkTrainerOptions Options(int epochs = 2, IProgress<EpochReport>? progress = null) => new()
     {
-        Tasks = [Impressions.Click, Impressions.Watch], Epochs = epochs, EarlyStoppingPatience = 0, BottomWidths = [8], TowerWidths = [4], Threads = 1, Progress = progress,
+        Tasks = [Impressions.Click, Impressions.Watch], Progress = progress,
+        Network = new SharedBottomOptions { BottomWidths = [8], TowerWidths = [4] },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, Threads = 1 },
     };
 
     private static float[] Weights(ITransformer model) =>
@@ -25,7 +28,7 @@ public class ContextCitizenTests
         Assert.That(Weights(Fit(new MLContext(seed: 3), Options())), Is.EqualTo(first), "the same context seed gives the same model");
         Assert.That(Weights(Fit(new MLContext(seed: 4), Options())), Is.Not.EqualTo(first), "another context seed gives another model");
         var explicitSeed = Options();
-        explicitSeed.Seed = 11;
+        explicitSeed.Training = explicitSeed.Training with { Seed = 11 };
         Assert.That(Weights(Fit(new MLContext(seed: 4), explicitSeed)), Is.EqualTo(Weights(Fit(new MLContext(seed: 3), explicitSeed))), "an explicit seed wins over the context's");
     }
 

@@ -15,7 +15,7 @@ public class EvaluationTests
         var data = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 10, Kind = TaskKind.Binary }).Generate(3000, 1);
         var regression = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 10 }).Generate(3000, 1);
         var view = new DatasetDataView(data);
-        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = view.Tasks, Epochs = 3 }).Fit(view);
+        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = view.Tasks, Training = new() { Epochs = 3 } }).Fit(view);
         var scored = model.Transform(view);
         var metrics = ml.MultiTask().Evaluate(scored, model);
 
@@ -25,7 +25,7 @@ public class EvaluationTests
         Assert.That(metrics["task1"].Binary!.Accuracy, Is.EqualTo(accuracy).Within(1e-9));
 
         var regressionView = new DatasetDataView(regression);
-        var regressionModel = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = regressionView.Tasks, Epochs = 3 }).Fit(regressionView);
+        var regressionModel = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = regressionView.Tasks, Training = new() { Epochs = 3 } }).Fit(regressionView);
         var regressionScored = regressionModel.Transform(regressionView);
         var values = Impressions.Column(regressionScored, "task2.Score");
         double rmse = Math.Sqrt(values.Zip(regression.Labels[1], (p, y) => ((double)p - y) * ((double)p - y)).Average());

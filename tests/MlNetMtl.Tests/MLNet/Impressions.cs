@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -52,7 +53,7 @@ internal static class Impressions
     /// <summary>OneHot → Normalize → Concatenate → cache → the multi-task trainer.</summary>
     public static IEstimator<ITransformer> Pipeline(MLContext ml, MultiTaskNetworkTrainerOptions? options = null)
     {
-        options ??= new MultiTaskNetworkTrainerOptions { Tasks = [Click, Watch], Epochs = 30, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f };
+        options ??= new MultiTaskNetworkTrainerOptions { Tasks = [Click, Watch], Network = new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, Training = new() { Epochs = 30, LearningRate = 3e-3f } };
         return ml.Transforms.Categorical.OneHotEncoding("CategoryOneHot", nameof(Impression.Category))
             .Append(ml.Transforms.NormalizeMinMax("AgeNorm", nameof(Impression.Age)))
             .Append(ml.Transforms.NormalizeMinMax("IncomeNorm", nameof(Impression.Income)))

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -36,7 +37,7 @@ public class InputFormsTests
 
         var click = new TaskColumn("click", "ClickedKey");          // key 1 = "no" (negative), key 2 = "yes" (positive), by value order
         var rating = new TaskColumn("rating", nameof(Row.Rating), MlNetMtl.Data.TaskKind.Regression);
-        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [click, rating], Epochs = 10, BottomWidths = [32], TowerWidths = [16], LearningRate = 1e-2f })
+        var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [click, rating], Network = new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, Training = new() { Epochs = 10, LearningRate = 1e-2f } })
             .Fit(featurized);
 
         var scored = model.Transform(featurized);

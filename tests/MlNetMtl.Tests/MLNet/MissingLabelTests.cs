@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -16,7 +17,7 @@ public class MissingLabelTests
                 rows[i].Watch = -1f; // "not watched": no watch-time label
         var data = ml.Data.LoadFromEnumerable(rows);
         var watch = new TaskColumn("watch", nameof(Impression.Watch), TaskKind.Regression, missingLabels: MissingLabelPolicy.Mask, missingLabelValue: -1f);
-        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, watch], Epochs = 20, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f }).Fit(data);
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, watch], Network = new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, Training = new() { Epochs = 20, LearningRate = 3e-3f } }).Fit(data);
         var scored = model.Transform(data);
         var metrics = ml.MultiTask().Evaluate(scored, [Impressions.Click, watch]);
 
@@ -34,7 +35,7 @@ public class MissingLabelTests
         var rows = Impressions.Generate(100, 1);
         rows[4].Watch = rows[9].Watch = -1f;
         var watch = new TaskColumn("watch", nameof(Impression.Watch), TaskKind.Regression, missingLabelValue: -1f);
-        var pipeline = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [watch], Epochs = 1 });
+        var pipeline = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [watch], Training = new() { Epochs = 1 } });
         Assert.That(() => pipeline.Fit(ml.Data.LoadFromEnumerable(rows)),
             Throws.ArgumentException.With.Message.Contains("'Watch'").And.Message.Contains("2 missing labels of 100 rows").And.Message.Contains("first at row 4"));
     }
@@ -44,12 +45,12 @@ public class MissingLabelTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Impressions.Generate(500, 1));
-        var weighted = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 2, WeightColumnName = nameof(Impression.Income) };
+        var weighted = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], WeightColumnName = nameof(Impression.Income), Training = new() { Epochs = 2 } };
         Assert.That(Impressions.Pipeline(ml, weighted).Fit(data), Is.Not.Null);
 
-        var badShared = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, WeightColumnName = nameof(Impression.Category) };
+        var badShared = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], WeightColumnName = nameof(Impression.Category), Training = new() { Epochs = 1 } };
         Assert.That(() => Impressions.Pipeline(ml, badShared).Fit(data), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("weight column 'Category'"));
-        var badTask = new MultiTaskNetworkTrainerOptions { Tasks = [new TaskColumn("click", nameof(Impression.Click), weightColumnName: "Nope")], Epochs = 1 };
+        var badTask = new MultiTaskNetworkTrainerOptions { Tasks = [new TaskColumn("click", nameof(Impression.Click), weightColumnName: "Nope")], Training = new() { Epochs = 1 } };
         Assert.That(() => Impressions.Pipeline(ml, badTask).Fit(data), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("weight (task 'click') column 'Nope'"));
     }
 }
@@ -61,7 +62,7 @@ public class WeightingOptionTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 1));
-        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Epochs = 3, Weighting = MlNetMtl.Training.Weighting.LossWeighting.Create("uncertainty") };
+        var options = new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Training = new() { Epochs = 3, Weighting = MlNetMtl.Training.Weighting.LossWeighting.Create("uncertainty") } };
         var model = MultiTaskTransformer.FindIn(Impressions.Pipeline(ml, options).Fit(data))!;
         Assert.That(model.TrainingHistory.Select(e => e.TaskWeights.Count), Is.All.EqualTo(2));
         Assert.That(model.TrainingHistory[^1].TaskWeights[1], Is.Not.EqualTo(1.0), "learned weights move away from 1");

@@ -5,6 +5,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Persistence;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -24,7 +25,7 @@ public class ModelIntegrityTests
             new TaskColumn("watch", nameof(Impression.Watch), TaskKind.Regression, lossWeight: 0.5f),
             new TaskColumn("segment", nameof(Impression.Category), TaskKind.Multiclass),
         };
-        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = tasks, Epochs = 1, BottomWidths = [4], TowerWidths = [2], Threads = 1 }).Fit(data);
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = tasks, Network = new SharedBottomOptions { BottomWidths = [4], TowerWidths = [2] }, Training = new() { Epochs = 1, Threads = 1 } }).Fit(data);
         return MultiTaskTransformer.FindIn(model)!;
     }
 
@@ -97,7 +98,7 @@ public class ModelIntegrityTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Impressions.Generate(200, seed));
-        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Epochs = 1, BottomWidths = [4], TowerWidths = [2] }).Fit(data);
+        var model = Impressions.Pipeline(ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click], Network = new SharedBottomOptions { BottomWidths = [4], TowerWidths = [2] }, Training = new() { Epochs = 1 } }).Fit(data);
         string path = Path.Combine(Path.GetTempPath(), $"mlnet-mtl-integrity-{Guid.NewGuid():N}.zip");
         try
         {

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 using MlNetMtl.Tests.Training;
 
 namespace MlNetMtl.Tests.MLNet;
@@ -30,7 +31,7 @@ public class MulticlassTests
         var level = new TaskColumn("level", "LevelKey", TaskKind.Multiclass);
         var high = new TaskColumn("high", nameof(Row.High));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("LevelKey", nameof(Row.Level))
-            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [level, high], Epochs = 20, BottomWidths = [64, 32], TowerWidths = [16], LearningRate = 3e-3f }));
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [level, high], Network = new SharedBottomOptions { BottomWidths = [64, 32], TowerWidths = [16] }, Training = new() { Epochs = 20, LearningRate = 3e-3f } }));
         var model = pipeline.Fit(train);
         var scored = model.Transform(train);
 
@@ -80,7 +81,7 @@ public class MulticlassTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows(MulticlassLearningTests.FourClassData(50, 1)));
-        var trainer = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new TaskColumn("level", nameof(Row.High), TaskKind.Multiclass)], Epochs = 1 });
+        var trainer = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new TaskColumn("level", nameof(Row.High), TaskKind.Multiclass)], Training = new() { Epochs = 1 } });
         Assert.That(() => trainer.Fit(data), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("must be a key"));
     }
 }

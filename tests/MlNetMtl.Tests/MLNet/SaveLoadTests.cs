@@ -16,7 +16,7 @@ public class SaveLoadTests
     {
         _ml = new MLContext(seed: 1);
         _train = _ml.Data.LoadFromEnumerable(Impressions.Generate(2000, 1));
-        _model = Impressions.Pipeline(_ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Epochs = 5 }).Fit(_train);
+        _model = Impressions.Pipeline(_ml, new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch], Training = new() { Epochs = 5 } }).Fit(_train);
         _directory = Directory.CreateTempSubdirectory("mlnet-mtl-").FullName;
     }
 

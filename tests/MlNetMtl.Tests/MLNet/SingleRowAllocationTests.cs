@@ -67,7 +67,8 @@ public class SingleRowAllocationTests
         var model = ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
         {
             Tasks = [new TaskColumn("click", nameof(Row.Click)), new TaskColumn("watch", nameof(Row.Watch), TaskKind.Regression)],
-            BottomWidths = [16], TowerWidths = [8], Epochs = 1, ValidationFraction = 0,
+            Network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] },
+            Training = new() { Epochs = 1, ValidationFraction = 0 },
         }).Fit(ml.Data.LoadFromEnumerable(rows));
         var engine = ml.Model.CreatePredictionEngine<Row, Scores>(model);
         var output = new Scores();

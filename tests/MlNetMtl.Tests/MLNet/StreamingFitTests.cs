@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -7,8 +8,9 @@ public class StreamingFitTests
 {
     private static MultiTaskNetworkTrainerOptions Options(int? buffer) => new()
     {
-        Tasks = [Impressions.Click, Impressions.Watch], Epochs = 8, BottomWidths = [32], TowerWidths = [16], LearningRate = 3e-3f,
-        Threads = 1, ShuffleBufferRows = buffer,
+        Tasks = [Impressions.Click, Impressions.Watch], ShuffleBufferRows = buffer,
+        Network = new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] },
+        Training = new() { Epochs = 8, LearningRate = 3e-3f, Threads = 1 },
     };
 
     [Test]

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -49,7 +50,7 @@ public class TextLabelTests
     }
 
     private static MultiTaskTransformer Fit(MLContext ml, IDataView data, params TaskColumn[] tasks) =>
-        ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = tasks, Epochs = 3, BottomWidths = [16], TowerWidths = [8], Threads = 1, Seed = 5 }).Fit(data);
+        ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = tasks, Network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] }, Training = new() { Epochs = 3, Threads = 1, Seed = 5 } }).Fit(data);
 
     private static float[] Weights(MultiTaskTransformer model) => model.Network.Parameters.SelectMany(p => p.Values.ToArray()).ToArray();
 
@@ -170,11 +171,11 @@ public class TextLabelTests
         var ml = new MLContext(seed: 1);
         Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click"), new("b", "Click", TaskKind.Regression)] }),
             Throws.ArgumentException.With.Message.Contains("Tasks 'a' and 'b' both learn from label column 'Click'"));
-        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Freeze = MlNetMtl.Training.FreezeMode.Shared }),
+        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Training = new() { Freeze = MlNetMtl.Training.FreezeMode.Shared } }),
             Throws.ArgumentException.With.Message.Contains("Freeze = Shared needs a WarmStart network"));
-        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Architecture = NetworkArchitecture.ESMM }),
+        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Network = new EsmmOptions() }),
             Throws.ArgumentException.With.Message.Contains("ESMM needs exactly two binary tasks"));
-        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Threads = 1000 }),
+        Assert.That(() => ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [new("a", "Click")], Training = new() { Threads = 1000 } }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("Threads must be between 1 and 256"));
         Assert.That(() => new TaskColumn("a", "Watch", TaskKind.Regression, positiveValue: "x"), Throws.ArgumentException.With.Message.Contains("only a binary task has a positive value"));
     }

@@ -15,8 +15,8 @@ public sealed record TaskGain(string Task, string Metric, double MultiTask, doub
 /// <summary>What training the tasks together gained over training each alone (LibMTL's Δp).</summary>
 /// <param name="Tasks">Per-task results.</param>
 /// <param name="MeanRelativeGain">Δp = mean over tasks of <see cref="TaskGain.RelativeGain"/> (× 100 for percent).</param>
-/// <param name="SingleTaskArchitecture">The architecture of the single-task models (shared-bottom for ESMM and AITM, which need two tasks).</param>
-public sealed record MultiTaskGainReport(IReadOnlyList<TaskGain> Tasks, double MeanRelativeGain, NetworkArchitecture SingleTaskArchitecture)
+/// <param name="SingleTaskArchitecture">The architecture name of the single-task models (shared-bottom for ESMM and AITM, which need two tasks).</param>
+public sealed record MultiTaskGainReport(IReadOnlyList<TaskGain> Tasks, double MeanRelativeGain, string SingleTaskArchitecture)
 {
     /// <summary>The report as a text table.</summary>
     public string ToTable()
@@ -35,7 +35,7 @@ internal static class MultiTaskGainEvaluator
     public static MultiTaskGainReport Measure(MLContext ml, IDataView train, IDataView test, MultiTaskNetworkTrainerOptions options, IProgress<TaskGain>? progress)
     {
         var multi = Metrics(ml, ml.MultiTask().Network(options).Fit(train), test);
-        var single = options.Architecture is NetworkArchitecture.ESMM or NetworkArchitecture.AITM ? NetworkArchitecture.SharedBottom : options.Architecture;
+        var single = options.Network.SingleTaskCounterpart;
         var gains = new List<TaskGain>();
         foreach (var task in options.Tasks)
         {
@@ -47,7 +47,7 @@ internal static class MultiTaskGainEvaluator
             gains.Add(gain);
             progress?.Report(gain);
         }
-        return new MultiTaskGainReport(gains, gains.Average(g => g.RelativeGain), single);
+        return new MultiTaskGainReport(gains, gains.Average(g => g.RelativeGain), single.Name);
     }
 
     private static Dictionary<string, double> Metrics(MLContext ml, MultiTaskTransformer model, IDataView test) =>

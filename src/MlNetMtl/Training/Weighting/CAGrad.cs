@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -14,6 +15,7 @@ public sealed class CAGrad : GradientWeighting
     public override string Name => "cagrad";
 
     /// <summary>The conflict-aversion radius c ≥ 0. Default 0.4 (the authors' choice for multi-task supervised learning).</summary>
+    [Setting("cagrad-c", NotSearched = NotSearchedReason)]
     public float C { get; init; } = 0.4f;
 
     internal override void Validate()

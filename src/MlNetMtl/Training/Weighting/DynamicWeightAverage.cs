@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -13,6 +14,7 @@ public sealed class DynamicWeightAverage : LossWeighting
     public override string Name => "dwa";
 
     /// <summary>Temperature T: larger spreads the weights less. Default 2 (the paper's).</summary>
+    [Setting("dwa-temperature", NotSearched = NotSearchedReason)]
     public float Temperature { get; init; } = 2f;
 
     internal override void Validate()

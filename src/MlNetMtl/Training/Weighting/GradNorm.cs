@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -16,9 +17,11 @@ public sealed class GradNorm : GradientWeighting
     public override string Name => "gradnorm";
 
     /// <summary>The restoring-force asymmetry α. Default 1.5.</summary>
+    [Setting("gradnorm-alpha", NotSearched = NotSearchedReason)]
     public float Alpha { get; init; } = 1.5f;
 
     /// <summary>Step size of the weights. Default 0.025 (the paper's).</summary>
+    [Setting("gradnorm-learning-rate", NotSearched = NotSearchedReason)]
     public float WeightLearningRate { get; init; } = 0.025f;
 
     internal override void Validate()

@@ -15,24 +15,36 @@ public abstract class LossWeighting
     /// <summary>The strategy's name as <see cref="Create"/> accepts it.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fixed", "uncertainty", "dwa", "rlw", "validation", "gradnorm", "pcgrad", "mgda", "cagrad"];
+    /// <summary>The names <see cref="Create"/> accepts: every weighting of this library, found by reflection (adding one is adding its file).</summary>
+    public static IReadOnlyList<string> Names => Prototypes.Value.Select(p => p.Name).ToArray();
+
+    /// <summary>The weighting types, in the order of <see cref="Names"/>.</summary>
+    public static IReadOnlyList<Type> Types => Prototypes.Value.Select(p => p.GetType()).ToArray();
+
+    /// <summary>The classic weightings first, in this order; others follow by name.</summary>
+    private static readonly string[] Order = ["fixed", "uncertainty", "dwa", "rlw", "validation", "gradnorm", "pcgrad", "mgda", "cagrad"];
+
+    private static readonly Lazy<LossWeighting[]> Prototypes = new(() => typeof(LossWeighting).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(LossWeighting)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
+        .Select(t => (LossWeighting)Activator.CreateInstance(t)!)
+        .OrderBy(w => Array.IndexOf(Order, w.Name) is var i and >= 0 ? i : int.MaxValue).ThenBy(w => w.Name, StringComparer.Ordinal)
+        .ToArray());
 
     /// <summary>The strategy called <paramref name="name"/> (case-insensitive) with its default parameters.</summary>
     /// <exception cref="ArgumentException">No strategy has that name (the known names are listed).</exception>
-    public static LossWeighting Create(string name) => (name ?? throw new ArgumentNullException(nameof(name))).ToLowerInvariant() switch
+    public static LossWeighting Create(string name)
     {
-        "fixed" => new FixedWeighting(),
-        "uncertainty" => new UncertaintyWeighting(),
-        "dwa" => new DynamicWeightAverage(),
-        "rlw" => new RandomLossWeighting(),
-        "validation" => new ValidationDrivenWeighting(),
-        "gradnorm" => new GradNorm(),
-        "pcgrad" => new PCGrad(),
-        "mgda" => new Mgda(),
-        "cagrad" => new CAGrad(),
-        _ => throw new ArgumentException($"Unknown loss weighting '{name}'; choose one of {string.Join(", ", Names)}.", nameof(name)),
-    };
+        ArgumentNullException.ThrowIfNull(name);
+        var prototype = Prototypes.Value.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Unknown loss weighting '{name}'; choose one of {string.Join(", ", Names)}.", nameof(name));
+        return (LossWeighting)Activator.CreateInstance(prototype.GetType())!;
+    }
+
+    /// <summary>Why the experiment's search keeps weightings' own parameters at their defaults.</summary>
+    private protected const string NotSearchedReason = "the search varies the weighting; its parameters keep the values of its paper";
+
+    /// <summary>Whether the experiment's search tries this weighting. Default true.</summary>
+    internal virtual bool Searched => true;
 
     /// <summary>Throws when a parameter is out of range, naming it.</summary>
     internal virtual void Validate() { }

@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -17,6 +18,7 @@ public sealed class Mgda : GradientWeighting
     public override string Name => "mgda";
 
     /// <summary>True: MGDA-UB on the shared representation's gradients where the architecture has one. Default true.</summary>
+    [Setting("mgda-upper-bound", NotSearched = NotSearchedReason)]
     public bool UpperBound { get; init; } = true;
 
     internal override GradientWeightingState StartGradient(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) => new State(tasks.Count, UpperBound);

@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -16,6 +17,7 @@ public sealed class UncertaintyWeighting : LossWeighting
     public override string Name => "uncertainty";
 
     /// <summary>The log-variances' learning rate as a multiple of the network's. Default 10 (they are few and start far from their optimum).</summary>
+    [Setting("uncertainty-learning-rate-scale", NotSearched = NotSearchedReason)]
     public float LearningRateScale { get; init; } = 10f;
 
     internal override void Validate()

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Settings;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -14,6 +15,7 @@ public sealed class ValidationDrivenWeighting : LossWeighting
     public override string Name => "validation";
 
     /// <summary>Temperature T. Default 2.</summary>
+    [Setting("validation-temperature", NotSearched = NotSearchedReason)]
     public float Temperature { get; init; } = 2f;
 
     internal override void Validate()
@@ -24,4 +26,7 @@ public sealed class ValidationDrivenWeighting : LossWeighting
 
     internal override WeightingState Start(IReadOnlyList<TaskDefinition> tasks, TrainerOptions training) =>
         new DynamicWeightAverage.State(tasks.Count, Temperature, useValidation: true);
+
+    /// <summary>Not searched: it weights the tasks by the validation losses of the rows that also score the trials.</summary>
+    internal override bool Searched => false;
 }
