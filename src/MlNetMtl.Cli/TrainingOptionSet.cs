@@ -51,10 +51,10 @@ internal sealed partial class TrainingOptionSet
     }
 
     /// <summary>The architecture given (its name as declared), or null.</summary>
-    public string? ArchitectureGiven(ParseResult parse) => parse.GetValue(Architecture) is { } a ? Checked(a, "--architecture", Architectures.Create).Name : null;
+    public string? ArchitectureGiven(ParseResult parse) => parse.GetValue(Architecture) is { } a ? OneOf(a, "--architecture", Architectures.Names) : null;
 
     /// <summary>The loss weighting given (its name as declared), or null.</summary>
-    public string? WeightingGiven(ParseResult parse) => parse.GetValue(Weighting) is { } w ? Checked(w, "--weighting", LossWeighting.Create).Name : null;
+    public string? WeightingGiven(ParseResult parse) => parse.GetValue(Weighting) is { } w ? OneOf(w, "--weighting", LossWeighting.Names) : null;
 
     /// <summary>The architecture, the weighting and the settings given, checked against each other.</summary>
     public TrainerRecipe Recipe(ParseResult parse)
@@ -75,17 +75,10 @@ internal sealed partial class TrainingOptionSet
     public static MultiTaskNetworkTrainerOptions Template(string featureColumn, IEnumerable<TaskColumn> tasks, IProgress<EpochReport>? progress) =>
         new() { FeatureColumnName = featureColumn, Tasks = tasks.ToList(), Progress = progress };
 
-    private static T Checked<T>(string text, string flag, Func<string, T> create)
-    {
-        try
-        {
-            return create(text);
-        }
-        catch (ArgumentException error)
-        {
-            throw new ArgumentException($"{flag} '{text}': {error.Message.Split(" (Parameter")[0]}");
-        }
-    }
+    /// <summary>The name among <paramref name="names"/> that <paramref name="text"/> is (any case).</summary>
+    private static string OneOf(string text, string flag, IReadOnlyList<string> names) =>
+        names.FirstOrDefault(n => n.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"{flag} '{text}' is not one of {string.Join(", ", names)}.");
 
     private static Option<string> Create(Setting setting)
     {

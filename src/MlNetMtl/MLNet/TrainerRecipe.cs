@@ -47,24 +47,41 @@ public sealed record TrainerRecipe(string Architecture, string Weighting, Settin
     }
 
     /// <summary>
+    /// This recipe without the values that change nothing: values of settings the architecture and weighting do not
+    /// have, and values equal to the default of the part that owns them; the rest in declaration order.
+    /// </summary>
+    public TrainerRecipe Effective()
+    {
+        object[] parts = [Architectures.Create(Architecture), LossWeighting.Create(Weighting), new Training.TrainerOptions(), new MultiTaskNetworkTrainerOptions()];
+        var values = SettingValues.None;
+        foreach (var setting in TrainerSettings.All)
+            if (Values.TryGet(setting, out var value) && parts.FirstOrDefault(p => setting.AppliesTo(p.GetType())) is { } owner && !Setting.Same(setting.Get(owner), value))
+                values = values.With(setting, value);
+        return this with { Values = values };
+    }
+
+    /// <summary>
     /// One line: the architecture and its values, the weighting and its values, then the other values, e.g.
     /// <c>MMoE experts 4, expert-widths 128,64; fixed; learning-rate 0.001, dropout 0.2</c>.
     /// </summary>
     public override string ToString()
     {
+        var effective = Effective();
+        string architecture = effective.Architecture, weighting = effective.Weighting;
+        var values = effective.Values;
         static string Join(IEnumerable<KeyValuePair<Setting, object?>> values) => string.Concat(values.Select(v => $" {v.Key.Flag} {Setting.Format(v.Value)},")).TrimEnd(',');
-        var network = Values.Where(v => TrainerSettings.IsNetworkSetting(v.Key));
-        var weighting = Values.Where(v => TrainerSettings.IsWeightingSetting(v.Key));
-        var other = Values.Where(v => !TrainerSettings.IsNetworkSetting(v.Key) && !TrainerSettings.IsWeightingSetting(v.Key)).ToArray();
-        return $"{Architecture}{Join(network)}; {Weighting}{Join(weighting)}" + (other.Length > 0 ? ";" + Join(other) : "");
+        var networkValues = values.Where(v => TrainerSettings.IsNetworkSetting(v.Key));
+        var weightingValues = values.Where(v => TrainerSettings.IsWeightingSetting(v.Key));
+        var other = values.Where(v => !TrainerSettings.IsNetworkSetting(v.Key) && !TrainerSettings.IsWeightingSetting(v.Key)).ToArray();
+        return $"{architecture}{Join(networkValues)}; {weighting}{Join(weightingValues)}" + (other.Length > 0 ? ";" + Join(other) : "");
     }
 
-    /// <summary>Equal recipes train the same model: same names (any case) and the same values, in any order.</summary>
+    /// <summary>Equal recipes train the same model: the same names (any case) and the same <see cref="Effective"/> values, in any order.</summary>
     public bool Equals(TrainerRecipe? other) => other is not null && Key == other.Key;
 
     /// <inheritdoc/>
     public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
 
     private string Key => $"{Architecture.ToLowerInvariant()}|{Weighting.ToLowerInvariant()}|" +
-        string.Join(" ", Values.Select(v => $"{v.Key.Flag}={Setting.Format(v.Value)}").Order(StringComparer.Ordinal));
+        string.Join(" ", Effective().Values.Select(v => $"{v.Key.Flag}={Setting.Format(v.Value)}"));
 }
