@@ -22,7 +22,7 @@ internal static class CompareCommand
         var data = new DataOptionSet();
         var training = new TrainingOptionSet();
         var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
-        var architectures = new Option<string>("--architectures") { Description = $"Comma-separated architectures to train ({string.Join(", ", Architectures.Names)}).", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
+        var architectures = new Option<string>("--architectures") { Description = $"Comma-separated architectures to train ({string.Join(", ", NetworkOptions.Names)}).", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
         var weightings = new Option<string>("--weightings") { Description = $"Comma-separated loss weightings to train each architecture with ({string.Join(", ", LossWeighting.Names)}).", DefaultValueFactory = _ => "fixed" };
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
@@ -45,8 +45,8 @@ internal static class CompareCommand
             foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 foreach (string weightingName in weightingNames)
                 {
-                    string architecture = Architectures.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
-                        ?? throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", Architectures.Names)}.");
+                    string architecture = NetworkOptions.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"'{name}' in --architectures is not one of {string.Join(", ", NetworkOptions.Names)}.");
                     string weighting = LossWeighting.Names.FirstOrDefault(n => n.Equals(weightingName, StringComparison.OrdinalIgnoreCase))
                         ?? throw new ArgumentException($"'{weightingName}' in --weightings is not one of {string.Join(", ", LossWeighting.Names)}.");
                     // A setting given on the command line applies to the architectures and weightings that have it.

@@ -17,7 +17,7 @@ internal sealed partial class TrainingOptionSet
 {
     public TrainingOptionSet()
     {
-        Architecture = new("--architecture") { Description = $"The architecture: {string.Join(", ", Architectures.Names)}. [default: {Architectures.Names[0]}]" };
+        Architecture = new("--architecture") { Description = $"The architecture: {string.Join(", ", NetworkOptions.Names)}. [default: {NetworkOptions.Names[0]}]" };
         Weighting = new("--weighting") { Description = $"The loss weighting: {string.Join(", ", LossWeighting.Names)}. [default: {LossWeighting.Names[0]}]" };
         Settings = TrainerSettings.All.Select(s => (s, Create(s))).ToArray();
     }
@@ -51,7 +51,7 @@ internal sealed partial class TrainingOptionSet
     }
 
     /// <summary>The architecture given (its name as declared), or null.</summary>
-    public string? ArchitectureGiven(ParseResult parse) => parse.GetValue(Architecture) is { } a ? OneOf(a, "--architecture", Architectures.Names) : null;
+    public string? ArchitectureGiven(ParseResult parse) => parse.GetValue(Architecture) is { } a ? OneOf(a, "--architecture", NetworkOptions.Names) : null;
 
     /// <summary>The loss weighting given (its name as declared), or null.</summary>
     public string? WeightingGiven(ParseResult parse) => parse.GetValue(Weighting) is { } w ? OneOf(w, "--weighting", LossWeighting.Names) : null;
@@ -59,7 +59,7 @@ internal sealed partial class TrainingOptionSet
     /// <summary>The architecture, the weighting and the settings given, checked against each other.</summary>
     public TrainerRecipe Recipe(ParseResult parse)
     {
-        var recipe = new TrainerRecipe(ArchitectureGiven(parse) ?? Architectures.Names[0], WeightingGiven(parse) ?? LossWeighting.Names[0], Given(parse));
+        var recipe = new TrainerRecipe(ArchitectureGiven(parse) ?? NetworkOptions.Names[0], WeightingGiven(parse) ?? LossWeighting.Names[0], Given(parse));
         recipe.CheckValuesApply();
         return recipe;
     }
@@ -93,7 +93,7 @@ internal sealed partial class TrainingOptionSet
     {
         var sentence = DefaultSentence().Match(setting.Description);
         string text = (sentence.Success ? setting.Description[..sentence.Index] : setting.Description).Trim();
-        if (TrainerSettings.IsNetworkSetting(setting) && TrainerSettings.ArchitecturesWith(setting) is { } names && names.Count < Architectures.Names.Count)
+        if (TrainerSettings.IsNetworkSetting(setting) && TrainerSettings.ArchitecturesWith(setting) is { } names && names.Count < NetworkOptions.Names.Count)
             text += $" ({string.Join(", ", names)})";
         if (TrainerSettings.IsWeightingSetting(setting))
             text += $" (--weighting {string.Join(", ", TrainerSettings.WeightingsWith(setting))})";
@@ -106,10 +106,10 @@ internal sealed partial class TrainingOptionSet
     /// <summary>The declared default; where an architecture's options start from another, each: <c>64; AITM 64,32</c>.</summary>
     private static string Defaults(Setting setting)
     {
-        var owners = TrainerSettings.IsNetworkSetting(setting) ? Architectures.Types.Where(setting.AppliesTo).ToArray()
+        var owners = TrainerSettings.IsNetworkSetting(setting) ? NetworkOptions.Types.Where(setting.AppliesTo).ToArray()
             : TrainerSettings.IsWeightingSetting(setting) ? LossWeighting.Types.Where(setting.AppliesTo).ToArray()
             : [setting.Owner];
-        var defaults = owners.Select(t => (Name: Architectures.Types.Contains(t) ? Architectures.Create(Architectures.Names[Architectures.Types.ToList().IndexOf(t)]).Name : "", Value: Setting.Format(setting.DefaultOf(t))))
+        var defaults = owners.Select(t => (Name: NetworkOptions.Types.Contains(t) ? NetworkOptions.Create(NetworkOptions.Names[NetworkOptions.Types.ToList().IndexOf(t)]).Name : "", Value: Setting.Format(setting.DefaultOf(t))))
             .ToArray();
         string common = defaults.GroupBy(d => d.Value).OrderByDescending(g => g.Count()).First().Key;
         return string.Join("; ", new[] { common }.Concat(defaults.Where(d => d.Value != common).Select(d => $"{d.Name} {d.Value}")));

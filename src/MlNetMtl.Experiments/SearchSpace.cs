@@ -1,4 +1,5 @@
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
 using MlNetMtl.Settings;
 using MlNetMtl.Training.Weighting;
 
@@ -29,8 +30,8 @@ public sealed class SearchSpace
     /// <param name="weighting">A loss weighting given by the user: the only one tried (default: every searched one).</param>
     public SearchSpace(int tasks, bool chain, int seed, SettingValues? given = null, string? architecture = null, string? weighting = null)
     {
-        _architectures = architecture is not null ? [Networks.Architectures.Create(architecture).Name]
-            : Networks.Architectures.Names.Where(name => Networks.Architectures.Create(name).SearchedFor(tasks, chain)).ToArray();
+        _architectures = architecture is not null ? [NetworkOptions.Create(architecture).Name]
+            : NetworkOptions.Names.Where(name => NetworkOptions.Create(name).SearchedFor(tasks, chain)).ToArray();
         _weightings = weighting is not null ? [LossWeighting.Create(weighting).Name] : null;
         _given = given ?? SettingValues.None;
         _random = new Random(seed);
@@ -42,7 +43,7 @@ public sealed class SearchSpace
     /// <summary>The settings the search varies for <paramref name="architecture"/> with <paramref name="weighting"/> (those with candidate values, not given by the user).</summary>
     public IReadOnlyList<Setting> Searched(string architecture, string weighting)
     {
-        var network = Networks.Architectures.Create(architecture).GetType();
+        var network = NetworkOptions.Create(architecture).GetType();
         var loss = LossWeighting.Create(weighting).GetType();
         return TrainerSettings.All.Where(s => s.Candidates.Count > 0 && !_given.Contains(s)
             && (!TrainerSettings.IsNetworkSetting(s) || s.AppliesTo(network))
@@ -51,7 +52,7 @@ public sealed class SearchSpace
 
     /// <summary>The weightings tried with <paramref name="architecture"/>.</summary>
     public IReadOnlyList<string> Weightings(string architecture) => _weightings
-        ?? (Networks.Architectures.Create(architecture).SearchedWeightings is { } suited ? suited
+        ?? (NetworkOptions.Create(architecture).SearchedWeightings is { } suited ? suited
             : LossWeighting.Names.Where(name => LossWeighting.Create(name).Searched).ToArray());
 
     /// <summary>Tells the space the best recipe so far (the base of later variations).</summary>

@@ -4,6 +4,7 @@ using MlNetMtl.IO;
 using MlNetMtl.MLNet.Evaluation;
 using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.MLNet;
 

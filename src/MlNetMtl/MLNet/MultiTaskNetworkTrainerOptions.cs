@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Settings;
 using MlNetMtl.Training;
 
@@ -26,7 +27,7 @@ public sealed class MultiTaskNetworkTrainerOptions
 
     /// <summary>
     /// The architecture and its sizes: <see cref="SharedBottomOptions"/>, <see cref="MmoeOptions"/>, <see cref="OmoeOptions"/>,
-    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/> or <see cref="AitmOptions"/> (<see cref="Architectures.Create"/> by name).
+    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/> or <see cref="AitmOptions"/> (<see cref="NetworkOptions.Create"/> by name).
     /// Default a shared bottom with its default sizes.
     /// </summary>
     [NotASetting("the architecture plug-in: --architecture NAME (its sizes are settings of their own)")]

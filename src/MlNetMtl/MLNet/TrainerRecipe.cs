@@ -8,7 +8,7 @@ namespace MlNetMtl.MLNet;
 /// A trainer by names and values: an architecture, a loss weighting and the settings that differ from their defaults,
 /// as the command line gives them and the experiment's search draws them.
 /// </summary>
-/// <param name="Architecture">The architecture's name (<see cref="Architectures.Names"/>).</param>
+/// <param name="Architecture">The architecture's name (<see cref="NetworkOptions.Names"/>).</param>
 /// <param name="Weighting">The loss weighting's name (<see cref="LossWeighting.Names"/>).</param>
 /// <param name="Values">Settings of the architecture, the weighting, the training or the ML.NET options; the rest keep their defaults.</param>
 public sealed record TrainerRecipe(string Architecture, string Weighting, SettingValues Values)
@@ -24,7 +24,7 @@ public sealed record TrainerRecipe(string Architecture, string Weighting, Settin
     {
         ArgumentNullException.ThrowIfNull(template);
         var options = Values.ApplyTo(template);
-        options.Network = Values.ApplyTo(Architectures.Create(Architecture));
+        options.Network = Values.ApplyTo(NetworkOptions.Create(Architecture));
         options.Training = Values.ApplyTo(template.Training) with { Weighting = Values.ApplyTo(LossWeighting.Create(Weighting)) };
         return options;
     }
@@ -35,7 +35,7 @@ public sealed record TrainerRecipe(string Architecture, string Weighting, Settin
     /// </summary>
     public void CheckValuesApply()
     {
-        var network = Architectures.Create(Architecture).GetType();
+        var network = NetworkOptions.Create(Architecture).GetType();
         var weighting = LossWeighting.Create(Weighting).GetType();
         foreach (var (setting, _) in Values)
         {
@@ -52,7 +52,7 @@ public sealed record TrainerRecipe(string Architecture, string Weighting, Settin
     /// </summary>
     public TrainerRecipe Effective()
     {
-        object[] parts = [Architectures.Create(Architecture), LossWeighting.Create(Weighting), new Training.TrainerOptions(), new MultiTaskNetworkTrainerOptions()];
+        object[] parts = [NetworkOptions.Create(Architecture), LossWeighting.Create(Weighting), new Training.TrainerOptions(), new MultiTaskNetworkTrainerOptions()];
         var values = SettingValues.None;
         foreach (var setting in TrainerSettings.All)
             if (Values.TryGet(setting, out var value) && parts.FirstOrDefault(p => setting.AppliesTo(p.GetType())) is { } owner && !Setting.Same(setting.Get(owner), value))

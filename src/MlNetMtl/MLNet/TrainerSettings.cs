@@ -14,7 +14,7 @@ namespace MlNetMtl.MLNet;
 public static class TrainerSettings
 {
     private static readonly Lazy<Setting[]> AllSettings = new(() =>
-        Architectures.Types.SelectMany(Setting.Of)
+        NetworkOptions.Types.SelectMany(Setting.Of)
             .Concat(Setting.Of(typeof(TrainerOptions)))
             .Concat(LossWeighting.Types.SelectMany(Setting.Of))
             .Concat(Setting.Of(typeof(MultiTaskNetworkTrainerOptions)))
@@ -29,7 +29,7 @@ public static class TrainerSettings
 
     /// <summary>The architectures that have <paramref name="setting"/> (every one for a setting of all networks; none for other settings).</summary>
     public static IReadOnlyList<string> ArchitecturesWith(Setting setting) =>
-        Architectures.Names.Where((_, i) => setting.AppliesTo(Architectures.Types[i])).ToArray();
+        NetworkOptions.Names.Where((_, i) => setting.AppliesTo(NetworkOptions.Types[i])).ToArray();
 
     /// <summary>The loss weightings that have <paramref name="setting"/>.</summary>
     public static IReadOnlyList<string> WeightingsWith(Setting setting) =>

@@ -1,3 +1,4 @@
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks;

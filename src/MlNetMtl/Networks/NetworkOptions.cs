@@ -3,10 +3,39 @@ using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;
 
-/// <summary>The architecture of a multi-task network and its sizes; each subclass is one architecture.</summary>
+/// <summary>
+/// The architecture of a multi-task network and its sizes; each subclass is one architecture (one file of
+/// <c>Networks/Architectures/</c>), found by reflection: an architecture is added by adding its file, and the command
+/// line, the experiment's search and the code generator list it by <see cref="Names"/>.
+/// </summary>
 public abstract class NetworkOptions
 {
     private protected NetworkOptions() { }
+
+    /// <summary>The order of the classic architectures in lists (others follow by name).</summary>
+    private static readonly string[] Order = ["SharedBottom", "MMoE", "OMoE", "PLE", "ESMM", "AITM"];
+
+    private static readonly Lazy<NetworkOptions[]> Prototypes = new(() => typeof(NetworkOptions).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(NetworkOptions)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null)
+        .Select(t => (NetworkOptions)Activator.CreateInstance(t)!)
+        .OrderBy(o => Array.IndexOf(Order, o.Name) is var i and >= 0 ? i : int.MaxValue).ThenBy(o => o.Name, StringComparer.Ordinal)
+        .ToArray());
+
+    /// <summary>Every architecture's name: SharedBottom, MMoE, OMoE, PLE, ESMM, AITM.</summary>
+    public static IReadOnlyList<string> Names => Prototypes.Value.Select(p => p.Name).ToArray();
+
+    /// <summary>The options types, in the order of <see cref="Names"/>.</summary>
+    public static IReadOnlyList<Type> Types => Prototypes.Value.Select(p => p.GetType()).ToArray();
+
+    /// <summary>Default options of the architecture called <paramref name="name"/> (any case).</summary>
+    /// <exception cref="ArgumentException">No architecture has that name (the names are listed).</exception>
+    public static NetworkOptions Create(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var prototype = Prototypes.Value.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"Architecture '{name}' is not one of {string.Join(", ", Names)}.", nameof(name));
+        return (NetworkOptions)Activator.CreateInstance(prototype.GetType())!;
+    }
 
     /// <summary>Probability of zeroing a hidden unit during training (inverted dropout; never at prediction), in [0, 1). Default 0.</summary>
     [Setting("dropout", Search = ["0", "0.2", "0.5"])]
@@ -16,7 +45,7 @@ public abstract class NetworkOptions
     [Setting("tower", Search = ["32", "64", "128,64"])]
     public int[] TowerWidths { get; init; } = [64];
 
-    /// <summary>The architecture's name, as <see cref="Architectures.Create"/> takes it: <c>SharedBottom</c>, <c>MMoE</c>, <c>OMoE</c>, <c>PLE</c>, <c>ESMM</c>, <c>AITM</c>.</summary>
+    /// <summary>The architecture's name, as <see cref="Create"/> takes it: <c>SharedBottom</c>, <c>MMoE</c>, <c>OMoE</c>, <c>PLE</c>, <c>ESMM</c>, <c>AITM</c>.</summary>
     public virtual string Name => Architecture;
 
     /// <summary>The architecture's name as saved in model files.</summary>
@@ -70,7 +99,9 @@ public abstract class NetworkOptions
     {
         string architecture = reader.ReadString();
         float dropout = reader.ReadSingle();
-        return Architectures.ReadSizes(architecture, reader, dropout);
+        var prototype = Prototypes.Value.FirstOrDefault(p => p.Architecture == architecture)
+            ?? throw new InvalidDataException($"Unknown network architecture '{architecture}' in the model file.");
+        return prototype.ReadSizes(reader, dropout);
     }
 
     private protected abstract void WriteSizes(BinaryWriter writer);

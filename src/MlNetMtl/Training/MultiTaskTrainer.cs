@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Training;
 

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
-using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Tests.Datasets;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.MLNet;
-using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Tests.MLNet;

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
-using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Tests.MLNet;
 

@@ -5,7 +5,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Persistence;
-using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Tests.MLNet;
 

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Tests.MLNet;
 

@@ -1,5 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Numerics;
 using MlNetMtl.Tests.Numerics;
 using MlNetMtl.Training;

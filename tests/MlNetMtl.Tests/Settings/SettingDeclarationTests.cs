@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using MlNetMtl.MLNet;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Settings;
 using MlNetMtl.Tests.Cli;
 using MlNetMtl.Training;
@@ -18,7 +19,7 @@ public class SettingDeclarationTests
 {
     /// <summary>Every options type whose properties are settings.</summary>
     private static IEnumerable<Type> OptionsTypes() =>
-        Architectures.Types.Concat(LossWeighting.Types)
+        NetworkOptions.Types.Concat(LossWeighting.Types)
             .Concat([typeof(TrainerOptions), typeof(LearningRateSchedule), typeof(MultiTaskNetworkTrainerOptions)]);
 
     [Test]
@@ -65,10 +66,10 @@ public class SettingDeclarationTests
         foreach (var setting in TrainerSettings.All)
         {
             Assert.That(setting.Candidates.Count > 0 ^ setting.NotSearched is { Length: > 0 }, $"{setting}: either values to search or a reason not to");
-            foreach (var owner in Architectures.Names.Where(a => setting.AppliesTo(Architectures.Create(a).GetType())))
+            foreach (var owner in NetworkOptions.Names.Where(a => setting.AppliesTo(NetworkOptions.Create(a).GetType())))
                 foreach (var candidate in setting.Candidates)
                 {
-                    var network = SettingValues.None.With(setting, candidate).ApplyTo(Architectures.Create(owner));
+                    var network = SettingValues.None.With(setting, candidate).ApplyTo(NetworkOptions.Create(owner));
                     Assert.That(() => network.Validate(), Throws.Nothing, $"{setting} = {Setting.Format(candidate)} for {owner}");
                 }
         }
@@ -85,7 +86,7 @@ public class SettingDeclarationTests
             var first = space.Next();
             Assert.That(first.Architecture, Is.EqualTo(architecture));
             var searched = first.ApplyTo(new MultiTaskNetworkTrainerOptions()).Network;
-            var direct = Architectures.Create(architecture);
+            var direct = NetworkOptions.Create(architecture);
             foreach (var setting in Setting.Of(direct.GetType()))
                 Assert.That(Setting.Same(setting.Get(searched), setting.Get(direct)), $"{architecture} {setting}: the search's first trial and the options built directly agree");
         }
@@ -115,7 +116,7 @@ public class SettingDeclarationTests
         }
         Assert.That(lines.First(l => l.StartsWith("--seed ", StringComparison.Ordinal)), Does.EndWith(command == "demo" ? "[default: 42]" : $"[default: {TrainerOptions.DefaultSeed}]"));
         string flat = Regex.Replace(help, @"\s+", " ");
-        foreach (string name in Architectures.Names.Concat(LossWeighting.Names))
+        foreach (string name in NetworkOptions.Names.Concat(LossWeighting.Names))
             Assert.That(flat, Does.Contain(name), $"{command}'s help lists {name}");
     }
 

@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Evaluation;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Numerics;
 using MlNetMtl.Tests.Numerics;
 using MlNetMtl.Training;

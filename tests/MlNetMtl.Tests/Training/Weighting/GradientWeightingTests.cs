@@ -2,6 +2,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.Evaluation;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Weighting;
 

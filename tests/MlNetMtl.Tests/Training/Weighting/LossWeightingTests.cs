@@ -1,6 +1,6 @@
 using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
-using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Weighting;
 

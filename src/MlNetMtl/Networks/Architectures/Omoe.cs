@@ -1,4 +1,4 @@
-namespace MlNetMtl.Networks;
+namespace MlNetMtl.Networks.Architectures;
 
 /// <summary>One-gate mixture of experts (OMoE, the baseline of the MMoE paper): MMoE with one softmax gate that every task shares.</summary>
 public sealed class OmoeOptions : MmoeOptions
