@@ -34,8 +34,8 @@ internal static class ExperimentReport
             images.Add(Loss(best, task, t, folder.File($"loss_{FileName(task.Name)}.png")));
         images.Add(TaskWeights(best, data.Tasks, board.Best.Settings.Weighting, folder.File("task_weights.png")));
         // Gate utilisation of the best mixture-of-experts trial (the best trial itself when it is one).
-        var experts = board.Best.Model is { Network: Networks.MixtureOfExpertsNetwork } ? board.Best
-            : trials.Where(t => t.Model?.Network is Networks.MixtureOfExpertsNetwork).OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).FirstOrDefault();
+        var experts = board.Best.Model is { Network.HasGates: true } ? board.Best
+            : trials.Where(t => t.Model?.Network.HasGates == true).OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).FirstOrDefault();
         if (experts is not null)
             images.Add(Gates(ml.MultiTask().GateUtilisation(data.Test, experts.Model!), $"trial #{experts.Number}, {experts.Settings.Architecture}", folder.File("gates.png")));
 

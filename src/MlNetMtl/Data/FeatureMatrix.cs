@@ -90,7 +90,7 @@ public sealed class SparseFeatures : FeatureMatrix
     public override double MeanValuesPerRow => Rows == 0 ? 0 : (double)Indices.Length / Rows;
 
     /// <summary>All rows as a kernel view.</summary>
-    public CsrRows AsCsr() => new(RowStarts, Indices, Values, Dimension);
+    internal CsrRows AsCsr() => new(RowStarts, Indices, Values, Dimension);
 
     private static int CheckRowStarts(int[] rowStarts)
     {

@@ -8,7 +8,7 @@ namespace MlNetMtl.Data;
 /// missing, which are numbers (invariant culture, surrounding spaces allowed, <c>inf</c>/<c>Infinity</c> included) and
 /// which are boolean words.
 /// </summary>
-public static class TextValues
+internal static class TextValues
 {
     private static readonly string[] MissingTokens = ["", "?", "NA", "N/A", "#N/A", "null", "NULL", "NaN", "nan"];
     private static readonly string[] TrueWords = ["true", "yes", "y", "t", "1"];

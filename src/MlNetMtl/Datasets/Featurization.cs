@@ -8,25 +8,6 @@ namespace MlNetMtl.Datasets;
 /// <summary>The featurizations the loaders and the experiment use, from ML.NET's own transforms.</summary>
 public static class Featurization
 {
-    /// <summary>
-    /// One-hot encodes each categorical column, concatenates the numeric columns, replaces their missing values
-    /// (NaN) by the column mean, and represents them three ways — standardized by mean and variance, as quantile bins
-    /// (robust to the heavy tails of money amounts), and as one-hot indicators of those bins (the thresholds a tree
-    /// would find, e.g. on capital gain) — and concatenates everything into <paramref name="featureColumnName"/>.
-    /// </summary>
-    public static IEstimator<ITransformer> Tabular(MLContext ml, IReadOnlyList<string> categorical, IReadOnlyList<string> numeric, string featureColumnName = LoadedDataset.FeatureColumnName) =>
-        Pipeline(ml, new FeatureSpec { Categorical = categorical, Numeric = numeric }, featureColumnName);
-
-    /// <summary>
-    /// Recommender logs: every id field (user, item, category ids … as text) is hashed with its field's position into
-    /// one shared space of 2^<paramref name="hashBits"/> columns (a sparse row with one non-zero per field, which the
-    /// network's sparse first layer reads at the cost of its non-zeros); numeric fields have missing values replaced
-    /// by the mean and are standardized.
-    /// </summary>
-    public static IEstimator<ITransformer> Recommender(MLContext ml, IReadOnlyList<string> idFields, IReadOnlyList<string> numeric, int hashBits = 18,
-        string featureColumnName = LoadedDataset.FeatureColumnName) =>
-        Pipeline(ml, new FeatureSpec { Ids = idFields, Numeric = numeric, BinNumeric = false, HashBits = hashBits }, featureColumnName);
-
     /// <summary>The transforms of <paramref name="spec"/>, ending in the concatenated <paramref name="featureColumnName"/>.</summary>
     /// <exception cref="ArgumentException">The spec names no column, or its hash bits are outside [1, 30].</exception>
     public static IEstimator<ITransformer> Pipeline(MLContext ml, FeatureSpec spec, string featureColumnName = LoadedDataset.FeatureColumnName)

@@ -3,7 +3,7 @@ using MlNetMtl.Data;
 namespace MlNetMtl.Networks;
 
 /// <summary>A network whose tasks all read one shared bottom MLP (shared-bottom, ESMM, AITM).</summary>
-public abstract class BottomNetwork : MultiTaskNetwork
+internal abstract class BottomNetwork : MultiTaskNetwork
 {
     private protected BottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, BottomOptions options)
         : base(inputDimension, tasks, options) =>

@@ -8,7 +8,7 @@ public readonly ref struct InputBatch
     /// <summary>Dense values (rows × dimension), when not sparse.</summary>
     public readonly ReadOnlySpan<float> Dense;
     /// <summary>Sparse rows, when <see cref="IsSparse"/>.</summary>
-    public readonly CsrRows Sparse;
+    internal readonly CsrRows Sparse;
     /// <summary>True when the rows are sparse.</summary>
     public readonly bool IsSparse;
     /// <summary>Number of rows.</summary>
@@ -34,5 +34,5 @@ public readonly ref struct InputBatch
     }
 
     /// <summary>Sparse rows.</summary>
-    public static InputBatch FromSparse(CsrRows rows) => new(default, rows, true, rows.Rows, rows.Columns);
+    internal static InputBatch FromSparse(CsrRows rows) => new(default, rows, true, rows.Rows, rows.Columns);
 }

@@ -6,8 +6,11 @@ namespace MlNetMtl.Networks;
 /// A network of stacked <see cref="ExtractionLevel"/>s (MMoE, OMoE, PLE) followed by one tower per task. Reports
 /// how much each task's gate relies on each expert of the last level.
 /// </summary>
-public abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
+internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 {
+    /// <inheritdoc/>
+    public override bool HasGates => true;
+
     private readonly ExtractionLevel[] _levels;
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;

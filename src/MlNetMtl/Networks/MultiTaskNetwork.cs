@@ -85,6 +85,9 @@ public abstract class MultiTaskNetwork
     /// <summary>Where task <paramref name="task"/>'s outputs start within a row of <see cref="Predict"/>'s output.</summary>
     public int OutputOffset(int task) => _outputOffsets[task];
 
+    /// <summary>Whether the network mixes experts with gates (MMoE, OMoE, PLE), whose utilisation <c>ml.MultiTask().GateUtilisation</c> reports.</summary>
+    public virtual bool HasGates => false;
+
     /// <summary>
     /// Scores rows: row r of <paramref name="scores"/> (<see cref="OutputWidth"/> values from r × OutputWidth) holds each
     /// task's outputs in task order — the logit (binary), the value (regression) or k class logits (multiclass).

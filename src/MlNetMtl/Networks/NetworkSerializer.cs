@@ -7,7 +7,7 @@ namespace MlNetMtl.Networks;
 /// binary format ending with a checksum of the weights, so a truncated or corrupted file is reported, never
 /// loaded.
 /// </summary>
-public static class NetworkSerializer
+internal static class NetworkSerializer
 {
     private const int FormatVersion = 2;
 

@@ -1,7 +1,7 @@
 namespace MlNetMtl.Numerics;
 
 /// <summary>Element-wise activations and their backward passes (any length; destination may alias the input).</summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary><c>destination = max(x, 0)</c>.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> destination) => Elementwise.Map<ReluOperator>(x, destination);

@@ -5,7 +5,7 @@ namespace MlNetMtl.Numerics;
 /// row i's non-zeros are <c>Indices[RowStarts[i]..RowStarts[i+1]]</c> with <c>Values</c> alongside. Row starts
 /// are absolute positions, so a run of rows of a larger matrix is a slice of its row starts.
 /// </summary>
-public readonly ref struct CsrRows
+internal readonly ref struct CsrRows
 {
     /// <summary>Start of each row's non-zeros in <see cref="Indices"/>; one more entry than rows.</summary>
     public readonly ReadOnlySpan<int> RowStarts;

@@ -14,7 +14,7 @@ namespace MlNetMtl.Numerics;
 /// and a register-tiled micro-kernel (<see cref="GemmKernel"/>) runs over the packed panels at the active
 /// <see cref="SimdPath"/>. Packing buffers are per thread and reused, so calls do not allocate once warm.
 /// </remarks>
-public static class Gemm
+internal static class Gemm
 {
     private const int DepthBlock = 256;   // KC: a packed B panel (KC × NR) stays in L1.
     private const int RowBlock = 128;     // MC: the packed A block (MC × KC) stays in L2.

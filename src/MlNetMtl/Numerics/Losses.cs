@@ -1,7 +1,7 @@
 namespace MlNetMtl.Numerics;
 
 /// <summary>Per-element losses: each returns the sum of the losses and writes d(loss)/d(prediction) per element.</summary>
-public static class Losses
+internal static class Losses
 {
     /// <summary>
     /// Binary cross-entropy on logits: <c>max(z,0) − z·y + log(1 + e^−|z|)</c>; gradient <c>σ(z) − y</c>.

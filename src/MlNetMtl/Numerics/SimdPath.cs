@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace MlNetMtl.Numerics;
 
-/// <summary>The instruction width the kernels run with.</summary>
+/// <summary>The instruction width the kernels run with (public because test cases and benchmark parameters name it; the kernels are internal).</summary>
 public enum SimdPath
 {
     /// <summary>Portable scalar code.</summary>
@@ -17,7 +17,7 @@ public enum SimdPath
 /// Chooses the widest accelerated path at start-up. Tests force each path in turn with <see cref="Force"/>,
 /// so all three are exercised on one machine.
 /// </summary>
-public static class SimdPaths
+internal static class SimdPaths
 {
     /// <summary>The widest path this processor accelerates.</summary>
     public static SimdPath Best { get; } =

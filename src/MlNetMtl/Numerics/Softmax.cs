@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace MlNetMtl.Numerics;
 
 /// <summary>Row-wise softmax, shifted by each row's maximum so exp never overflows.</summary>
-public static class Softmax
+internal static class Softmax
 {
     /// <summary>Softmax of each row of x[rows×columns] into destination (which may alias x).</summary>
     public static void Rows(ReadOnlySpan<float> x, Span<float> destination, int rows, int columns)

@@ -4,7 +4,7 @@ namespace MlNetMtl.Numerics;
 /// Products of sparse rows with a dense weight matrix W[columns×n], at a cost proportional to the
 /// non-zeros times n and independent of the input width: each non-zero adds a scaled row of W.
 /// </summary>
-public static class SparseGemm
+internal static class SparseGemm
 {
     /// <summary><c>C[rows×n] = act(X·W + bias)</c>: the forward pass of a first layer over sparse inputs.</summary>
     public static void Multiply(CsrRows x, ReadOnlySpan<float> weights, Span<float> c, int n,

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace MlNetMtl.Numerics;
 
 /// <summary>Element-wise vector updates.</summary>
-public static class VectorOps
+internal static class VectorOps
 {
     /// <summary><c>destination = x · y</c>, element by element.</summary>
     public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) =>

@@ -73,7 +73,8 @@ public class NetworkGradientTests
         var kind = TaskKind.Parse(kindName);
         const int rows = 9, inputs = 11;
         var network = MultiTaskNetwork.Create(inputs, Tasks(kind),
-            new MmoeOptions { ExpertCount = 3, ExpertWidths = [7, 5], TowerWidths = [4], SharedGate = sharedGate, Dropout = dropout }, seed: 4);
+            sharedGate ? new OmoeOptions { ExpertCount = 3, ExpertWidths = [7, 5], TowerWidths = [4], Dropout = dropout }
+                : new MmoeOptions { ExpertCount = 3, ExpertWidths = [7, 5], TowerWidths = [4], Dropout = dropout }, seed: 4);
         var x = Reference.Random(rows * inputs, 6);
         CheckAllParameters(network, () => InputBatch.FromDense(x, rows, inputs), Labels(kind, rows));
     }

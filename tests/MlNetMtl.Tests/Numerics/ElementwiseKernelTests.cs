@@ -103,18 +103,15 @@ public class ElementwiseKernelTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void ColumnAndRowSums_MatchReference(SimdPath path, int columns)
+    public void ColumnSums_MatchReference(SimdPath path, int columns)
     {
         using var _ = Reference.Force(path);
         const int rows = 17;
         var x = Reference.Random(rows * columns, 10);
         var columnSums = Reference.Random(columns, 11);
         var start = (float[])columnSums.Clone();
-        var rowSums = new float[rows];
         Reductions.ColumnSums(x, rows, columns, columnSums, accumulate: true);
-        Reductions.RowSums(x, rows, columns, rowSums);
         Reference.AssertClose(columnSums, Enumerable.Range(0, columns).Select(j => start[j] + Enumerable.Range(0, rows).Sum(i => (double)x[i * columns + j])).ToArray(), 1e-5, 1e-5, "column sums");
-        Reference.AssertClose(rowSums, Enumerable.Range(0, rows).Select(i => Enumerable.Range(0, columns).Sum(j => (double)x[i * columns + j])).ToArray(), 1e-5, 2e-5 * Math.Sqrt(columns), "row sums");
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -64,7 +64,7 @@ public sealed class AitmOptions : BottomOptions
 /// pₜ = transferₜ(zₜ₋₁) and qₜ are attended: with u ∈ {pₜ, qₜ}, wᵤ = softmaxᵤ(⟨h₁(u), h₂(u)⟩/√d) and
 /// zₜ = Σᵤ wᵤ·h₃(u) for learned linear maps h₁, h₂, h₃. Task t's logit is a linear head of zₜ.
 /// </summary>
-public sealed class AitmNetwork : BottomNetwork
+internal sealed class AitmNetwork : BottomNetwork
 {
     private readonly Mlp[] _encoders;
     private readonly Mlp?[] _transfers;

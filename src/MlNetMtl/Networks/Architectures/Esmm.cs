@@ -61,7 +61,7 @@ public sealed class EsmmOptions : BottomOptions
 /// ESMM (see <see cref="EsmmOptions"/>): outputs z₁ = CTR logit and logit(σ(z₁)·σ(z₂)) with z₂ the CVR logit;
 /// the auxiliary output is pCVR = σ(z₂).
 /// </summary>
-public sealed class EsmmNetwork : BottomNetwork
+internal sealed class EsmmNetwork : BottomNetwork
 {
     private readonly Mlp _ctr;
     private readonly Mlp _cvr;

@@ -4,24 +4,22 @@ using MlNetMtl.Settings;
 namespace MlNetMtl.Networks.Architectures;
 
 /// <summary>
-/// Multi-gate mixture of experts (MMoE, Ma et al. KDD 2018): n expert MLPs read the input; each task mixes their
-/// outputs with its own softmax gate (a linear layer of the input) and feeds the mixture to its tower. With
-/// <see cref="SharedGate"/>, one gate serves every task: the one-gate OMoE baseline of the same paper (<see cref="OmoeOptions"/>).
+/// Options of the one-level mixtures of experts of Ma et al. (KDD 2018): n expert MLPs read the input and softmax
+/// gates (linear layers of the input) mix their outputs for the towers — one gate per task (<see cref="MmoeOptions"/>)
+/// or one for all (<see cref="OmoeOptions"/>). Both are saved as MMoE with a shared-gate flag.
 /// </summary>
-public class MmoeOptions : ExpertOptions
+public abstract class GateMixtureOptions : ExpertOptions
 {
+    private protected GateMixtureOptions() { }
+
     internal const string SavedName = "MMoE";
 
     /// <summary>Number of experts. Default 8.</summary>
     [Setting("experts", Search = ["2", "4", "6", "8"])]
     public int ExpertCount { get; init; } = 8;
 
-    /// <summary>True: one gate shared by all tasks (OMoE). Default false (one gate per task, MMoE).</summary>
-    [NotASetting("it makes the architecture OMoE: --architecture OMoE")]
-    public bool SharedGate { get; init; }
-
-    /// <inheritdoc/>
-    public override string Name => SharedGate ? OmoeOptions.ArchitectureName : SavedName;
+    /// <summary>Whether one gate serves every task (OMoE) rather than one gate per task (MMoE).</summary>
+    internal abstract bool SharedGate { get; }
 
     internal override string Architecture => SavedName;
 
@@ -32,7 +30,7 @@ public class MmoeOptions : ExpertOptions
             throw new ArgumentOutOfRangeException(nameof(ExpertCount), ExpertCount, "ExpertCount must be between 1 and 1024.");
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<Data.TaskDefinition> tasks) => new MmoeNetwork(inputDimension, tasks, this);
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks) => new MmoeNetwork(inputDimension, tasks, this);
 
     private protected override void WriteSizes(BinaryWriter writer)
     {
@@ -53,19 +51,28 @@ public class MmoeOptions : ExpertOptions
     }
 }
 
+/// <summary>Multi-gate mixture of experts (MMoE, Ma et al. KDD 2018): each task mixes the experts with its own softmax gate.</summary>
+public sealed class MmoeOptions : GateMixtureOptions
+{
+    /// <inheritdoc/>
+    public override string Name => SavedName;
+
+    internal override bool SharedGate => false;
+}
+
 /// <summary>
-/// MMoE / OMoE (see <see cref="MmoeOptions"/>): task t's tower reads hₜ = Σₑ gₜₑ(x)·Eₑ(x), with
+/// MMoE / OMoE (see <see cref="GateMixtureOptions"/>): task t's tower reads hₜ = Σₑ gₜₑ(x)·Eₑ(x), with
 /// gₜ(x) = softmax(Wₜx + bₜ) over the experts (one gate shared by every task for OMoE).
 /// </summary>
-public sealed class MmoeNetwork : MixtureOfExpertsNetwork
+internal sealed class MmoeNetwork : MixtureOfExpertsNetwork
 {
-    internal MmoeNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, MmoeOptions options) : base(inputDimension, tasks, options, options.TowerWidths) { }
+    internal MmoeNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, GateMixtureOptions options) : base(inputDimension, tasks, options, options.TowerWidths) { }
 
-    private MmoeOptions MmoeOptions => (MmoeOptions)Options;
+    private GateMixtureOptions MixtureOptions => (GateMixtureOptions)Options;
 
     private protected override IEnumerable<ExtractionLevel> BuildLevels()
     {
-        var options = MmoeOptions;
+        var options = MixtureOptions;
         var experts = Enumerable.Range(0, options.ExpertCount).Select(e => new ExtractionLevel.Expert($"expert.{e}", 0)).ToArray();
         int[] all = Enumerable.Range(0, options.ExpertCount).ToArray();
         var gates = options.SharedGate
@@ -74,5 +81,5 @@ public sealed class MmoeNetwork : MixtureOfExpertsNetwork
         yield return new ExtractionLevel([InputDimension], experts, gates, options.ExpertWidths);
     }
 
-    private protected override int TowerInput(int task) => MmoeOptions.SharedGate ? 0 : task;
+    private protected override int TowerInput(int task) => MixtureOptions.SharedGate ? 0 : task;
 }

@@ -66,7 +66,7 @@ public sealed class PleOptions : ExpertOptions
 /// on the first level) with that task's experts and gate, and the previous shared output with the shared experts
 /// and shared gate; the towers read the last level's task outputs.
 /// </summary>
-public sealed class PleNetwork : MixtureOfExpertsNetwork
+internal sealed class PleNetwork : MixtureOfExpertsNetwork
 {
     internal PleNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, PleOptions options) : base(inputDimension, tasks, options, options.TowerWidths) { }
 

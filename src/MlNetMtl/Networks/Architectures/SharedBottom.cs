@@ -19,7 +19,7 @@ public sealed class SharedBottomOptions : BottomOptions
 /// Shared-bottom (Caruana 1997): a shared ReLU MLP feeds one tower per task; each tower ends in a single linear
 /// output.
 /// </summary>
-public sealed class SharedBottomNetwork : BottomNetwork
+internal sealed class SharedBottomNetwork : BottomNetwork
 {
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;

@@ -1,6 +1,8 @@
-namespace MlNetMtl.Data;
+using MlNetMtl.Data;
 
-/// <summary>An in-memory data set read as a stream (rows in order, dense or sparse as stored): for tests and for mixing the two modes.</summary>
+namespace MlNetMtl.Tests.Training;
+
+/// <summary>An in-memory data set read as a stream (rows in order, dense or sparse as stored): for the tests of streamed training.</summary>
 internal sealed class DatasetRowStream(MultiTaskDataset data) : IRowStream
 {
     public IReadOnlyList<TaskDefinition> Tasks => data.Tasks;
