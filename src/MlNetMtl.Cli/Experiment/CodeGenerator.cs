@@ -172,8 +172,12 @@ internal static class CodeGenerator
     };
 
     private static string Task(TaskColumn task) =>
-        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, TaskKind.{task.Kind.Name}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels}" +
+        $"new TaskColumn({Literal(task.Name)}, {Literal(task.LabelColumnName)}, {Kind(task.Kind)}, {Float(task.LossWeight)}, MissingLabelPolicy.{task.MissingLabels}" +
         (task.PositiveValue is { } positive ? $", positiveValue: {Literal(positive)})" : ")");
+
+    /// <summary><c>TaskKind.Binary</c>, or <c>TaskKind.Parse("name")</c> for a kind without a property of its own.</summary>
+    private static string Kind(TaskKind kind) =>
+        typeof(TaskKind).GetProperty(kind.Name, BindingFlags.Public | BindingFlags.Static) is not null ? $"TaskKind.{kind.Name}" : $"TaskKind.Parse({Literal(kind.Name)})";
 
     /// <summary>Writes an output property; returns its name.</summary>
     private static string Output(StringBuilder code, string column, string type, HashSet<string> names, string initial = "")

@@ -19,8 +19,10 @@ public abstract class TaskKind
     /// <summary>A class index 0 … k−1; the network outputs k logits trained with softmax cross-entropy.</summary>
     public static TaskKind Multiclass { get; } = new MulticlassTaskKind();
 
-    /// <summary>Every kind.</summary>
-    public static IReadOnlyList<TaskKind> All { get; } = [Binary, Regression, Multiclass];
+    /// <summary>Every kind: the three above, then any other kind of <c>Data/TaskKinds/</c> (found by reflection, in the order of their codes).</summary>
+    public static IReadOnlyList<TaskKind> All { get; } = [Binary, Regression, Multiclass, .. typeof(TaskKind).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(TaskKind)) && !t.IsAbstract && t != typeof(BinaryTaskKind) && t != typeof(RegressionTaskKind) && t != typeof(MulticlassTaskKind))
+        .Select(t => (TaskKind)Activator.CreateInstance(t, nonPublic: true)!).OrderBy(k => k.Code)];
 
     /// <summary>The kind's name, e.g. <c>Binary</c>.</summary>
     public abstract string Name { get; }

@@ -9,7 +9,12 @@ namespace MlNetMtl.Datasets;
 /// </summary>
 public sealed class LoadedDataset
 {
-    internal LoadedDataset(MLContext ml, IDataView data, IReadOnlyList<TaskColumn> tasks, FeatureSpec features, string? weightColumnName,
+    /// <summary>
+    /// A data set a loader has read: <paramref name="data"/> holds the raw columns, <paramref name="features"/> names the
+    /// feature columns by role (the featurizer is built from it), <paramref name="notes"/> is what the user should be told.
+    /// This is the one constructor a new format's loader calls.
+    /// </summary>
+    public LoadedDataset(MLContext ml, IDataView data, IReadOnlyList<TaskColumn> tasks, FeatureSpec features, string? weightColumnName,
         IReadOnlyList<string>? notes = null)
     {
         Notes = notes ?? [];

@@ -43,6 +43,7 @@ internal sealed class DenseLayer
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, int rows,
         bool accumulateInputGradient = false)
     {
+        // Y = act(Z), Z = X·W + b: dZ = dY ⊙ act'(Z) (in place), dW = Xᵀ·dZ, db = Σ over rows of dZ, dX = dZ·Wᵀ.
         var gradient = ThroughActivation(output, outputGradient, rows);
         Gemm.MultiplyTransposeA(input, gradient, Weight.Gradient, Inputs, rows, Outputs);
         Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
@@ -59,6 +60,7 @@ internal sealed class DenseLayer
             Backward(input.Dense, output, outputGradient, default, input.Rows);
             return;
         }
+        // dW = Xᵀ·dZ has non-zero rows only where a batch row has a non-zero: clear and accumulate just those rows.
         var gradient = ThroughActivation(output, outputGradient, input.Rows);
         var touched = Weight.TouchedRows ??= new TouchedRows(Inputs);
         var rows = input.Sparse;

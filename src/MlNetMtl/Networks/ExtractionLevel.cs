@@ -152,6 +152,7 @@ internal sealed class ExtractionLevel
                 }
             }
             var logitsGradient = gateGradient.AsSpan(0, rows * mixed);
+            // p = softmax(z): dz = p ⊙ (dp − ⟨dp, p⟩) per row.
             Softmax.RowsBackward(probabilities, logitsGradient, logitsGradient, rows, mixed);
             if (!state.LogitsDone[g])
                 _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
