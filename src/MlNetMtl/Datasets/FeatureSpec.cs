@@ -12,7 +12,7 @@ public sealed record FeatureSpec
     public IReadOnlyList<string> Numeric { get; init; } = [];
     /// <summary>Boolean columns, used as 0/1.</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];
-    /// <summary>High-cardinality id columns (text), hashed with their field into one sparse space of 2^<see cref="HashBits"/> columns.</summary>
+    /// <summary>High-cardinality id columns (text), each hashed into its own share of a sparse space of 2^<see cref="HashBits"/> columns.</summary>
     public IReadOnlyList<string> Ids { get; init; } = [];
     /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText), at most <see cref="TextFeatures"/> slots in all.</summary>
     public IReadOnlyList<string> Text { get; init; } = [];
@@ -20,6 +20,9 @@ public sealed record FeatureSpec
     public bool BinNumeric { get; init; } = true;
     /// <summary>Hash bits of the id space. Default 18.</summary>
     public int HashBits { get; init; } = 18;
+
+    /// <summary>The hash bits of each id column: an equal share of the 2^<see cref="HashBits"/> slots (at least 1 bit).</summary>
+    public int HashBitsPerId => Math.Max(1, HashBits - (int)Math.Ceiling(Math.Log2(Math.Max(1, Ids.Count))));
     /// <summary>
     /// Most feature slots of all <see cref="Text"/> columns together, split evenly among them (at least <see cref="MinTextFeaturesPerColumn"/>
     /// each): per column the most frequent word unigrams (a quarter), word bigrams (a quarter) and character trigrams (half).

@@ -52,10 +52,10 @@ public static class Featurization
         }
         if (spec.Ids.Count > 0)
         {
-            pipeline = pipeline
-                .Append(ml.Transforms.Concatenate("Ids", spec.Ids.ToArray()))
-                .Append(ml.Transforms.Categorical.OneHotHashEncoding("Ids.Hashed", "Ids", OneHotEncodingEstimator.OutputKind.Bag, spec.HashBits, useOrderedHashing: true));
-            parts.Add("Ids.Hashed");
+            // Each id column hashed into a space of its own — an equal share of the 2^HashBits slots — so it stays a field of its own.
+            var hashed = spec.Ids.Select(c => new InputOutputColumnPair("Id." + c, c)).ToArray();
+            pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotHashEncoding(hashed, OneHotEncodingEstimator.OutputKind.Indicator, spec.HashBitsPerId));
+            parts.AddRange(hashed.Select(c => c.OutputColumnName));
         }
         if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
             throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");

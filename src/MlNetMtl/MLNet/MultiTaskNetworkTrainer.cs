@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.MLNet;
@@ -54,7 +55,10 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var network = _options.Network;
         var training = _options.TrainingFor(seed);
         var feature = trainData.Schema[_options.FeatureColumnName];
-        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), ((VectorDataViewType)feature.Type).Size);
+        var fields = network.Encoder.Encoding == InputEncoding.OneHot ? null : _options.Fields ?? FieldLayouts.FromSchema(trainData.Schema, _options.FeatureColumnName);
+        if (fields is not null && fields.Dimension != ((VectorDataViewType)feature.Type).Size)
+            throw new ArgumentException($"Fields cover {fields.Dimension} slots; feature column '{_options.FeatureColumnName}' has {((VectorDataViewType)feature.Type).Size}.", nameof(trainData));
+        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), ((VectorDataViewType)feature.Type).Size, fields);
         ResourceCheck.Check(feature, parameters, training.Threads, dataBytes: 0, _options.MemoryLimitBytes);
 
         using var cancellation = new ContextCancellation(_context, cancellationToken);
@@ -62,7 +66,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var progress = new EpochLog(channel, tasks, _options.Progress);
         var token = cancellation.Token;
         var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
-        var trainer = new MultiTaskTrainer(network, training);
+        var trainer = new MultiTaskTrainer(network, training, fields);
         TrainingResult result;
         if (_options.ShuffleBufferRows is { } bufferRows)
         {

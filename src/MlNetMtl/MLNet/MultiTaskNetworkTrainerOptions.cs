@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Settings;
 using MlNetMtl.Training;
 
@@ -48,6 +49,14 @@ public sealed class MultiTaskNetworkTrainerOptions
     /// </summary>
     [NotASetting("a trained model, given in code (on the command line: train --warm-start MODEL)")]
     public MultiTaskTransformer? WarmStart { get; set; }
+
+    /// <summary>
+    /// The fields of the feature column, for the embedding encoder (<c>Network.Encoder</c>): which slots each source column
+    /// occupies. Default null: derived from the feature column's slot names, which ML.NET's Concatenate writes as
+    /// <c>source.slot</c> (each source column one field; a source that concatenates several raw columns, one field per raw column).
+    /// </summary>
+    [NotASetting("the data's shape, derived from the feature column (or given in code)")]
+    public FieldLayout? Fields { get; set; }
 
     /// <summary>
     /// The most memory training may need, in MiB: before anything large is allocated the trainer estimates it from the

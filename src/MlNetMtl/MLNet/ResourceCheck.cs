@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.MLNet;
 
@@ -19,11 +20,19 @@ internal static class ResourceCheck
     /// <summary>The default memory limit: 80% of the memory the process may use (physical memory, or the container's limit).</summary>
     public static long DefaultLimitBytes => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8);
 
-    /// <summary>Parameters of the network for <paramref name="inputWidth"/> input slots (networks are linear in it), from two tiny builds.</summary>
-    public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth)
+    /// <summary>
+    /// Parameters of the network for <paramref name="inputWidth"/> input slots: one-hot networks are linear in it (two tiny
+    /// builds tell the slope); an embedding network is the network of one slot per field plus a table row per other slot.
+    /// </summary>
+    public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth, FieldLayout? fields)
     {
-        long Count(int width) => MultiTaskNetwork.CreateUninitialized(width, tasks, options).Parameters.Sum(p => (long)p.Rows * p.Columns);
-        long one = Count(1), perSlot = Count(2) - one;
+        long Count(int width, FieldLayout? layout) => MultiTaskNetwork.CreateUninitialized(width, tasks, options, layout).Parameters.Sum(p => (long)p.Rows * p.Columns);
+        if (options.Encoder.Encoding == InputEncoding.Embedding)
+        {
+            int fieldCount = fields?.Fields.Count ?? inputWidth;
+            return Count(fieldCount, FieldLayout.OnePerSlot(fieldCount)) + (long)(inputWidth - fieldCount) * options.Encoder.EmbeddingSize;
+        }
+        long one = Count(1, null), perSlot = Count(2, null) - one;
         return one + perSlot * (inputWidth - 1L);
     }
 

@@ -12,9 +12,9 @@ internal abstract class BottomNetwork : MultiTaskNetwork
     /// <summary>The shared ReLU layers over the input.</summary>
     private protected Mlp Bottom { get; }
 
-    internal override IEnumerable<Parameter> SharedParameters => Bottom.Parameters;
+    private protected override IEnumerable<Parameter> LayerSharedParameters => Bottom.Parameters;
 
-    internal override IEnumerable<Parameter> InputLayerWeights => [Bottom.Layers[0].Weight];
+    private protected override IEnumerable<Parameter> LayerInputWeights => [Bottom.Layers[0].Weight];
 
     internal override IEnumerable<Parameter> LastSharedParameters => [Bottom.Layers[^1].Weight];
 }

@@ -24,7 +24,7 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => _parameters;
+    private protected override IReadOnlyList<Parameter> LayerParameters => _parameters;
 
     /// <summary>The experts of the last level, in the column order of <see cref="MeanGateWeights"/>.</summary>
     public IReadOnlyList<string> ExpertNames => _levels[^1].ExpertNames;
@@ -72,15 +72,15 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     internal override Parameter? OutputBias(int task) => _towers[task].Layers[^1].Bias;
 
-    internal override IEnumerable<Parameter> SharedParameters => _levels.SelectMany(l => l.Parameters);
+    private protected override IEnumerable<Parameter> LayerSharedParameters => _levels.SelectMany(l => l.Parameters);
 
-    internal override IEnumerable<Parameter> InputLayerWeights => _levels[0].ExpertInputWeights;
+    private protected override IEnumerable<Parameter> LayerInputWeights => _levels[0].ExpertInputWeights;
 
     internal override IEnumerable<Parameter> LastSharedParameters => _levels[^1].ExpertOutputWeights;
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
-    internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;
         for (int l = 0; l < _levels.Length; l++)
@@ -95,10 +95,7 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
         ? ExtractionLevel.LevelInputs.Network(input)
         : ExtractionLevel.LevelInputs.Previous(state.Levels[level - 1].Outputs, input.Rows, _levels[level - 1].Width);
 
-    /// <summary>The first level's input gradients: none (the network input needs no gradient).</summary>
-    private static readonly float[][] NoInputGradient = [[]];
-
-    internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    private protected override void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
@@ -111,7 +108,7 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
         for (int l = _levels.Length - 1; l >= 0; l--)
         {
-            float[][] inputGradients = l == 0 ? NoInputGradient : state.LevelOutputGradients[l - 1];
+            float[][] inputGradients = l == 0 ? state.InputGradients : state.LevelOutputGradients[l - 1];
             foreach (var gradient in inputGradients)
                 gradient.AsSpan().Clear();
             _levels[l].Backward(LevelInput(input, state, l), state.Levels[l], state.LevelOutputGradients[l], inputGradients, dropoutApplied);
@@ -120,13 +117,17 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(MixtureOfExpertsNetwork network, int capacity) : base(capacity, network.Tasks)
+        public Workspace(MixtureOfExpertsNetwork network, int capacity) : base(capacity, network)
         {
             bool dropout = network.Options.Dropout > 0;
             Levels = network._levels.Select(l => l.CreateState(capacity, dropout)).ToArray();
             LevelOutputGradients = network._levels.Select(l => Enumerable.Range(0, l.GateCount).Select(_ => new float[capacity * l.Width]).ToArray()).ToArray();
             Towers = network._towers.Select(t => t.CreateState(capacity, dropout)).ToArray();
+            InputGradients = [InputGradient];
         }
+
+        /// <summary>The first level's input gradient: dL/d(the network's input rows), an empty buffer when no encoder needs it.</summary>
+        public float[][] InputGradients { get; }
 
         public ExtractionLevel.State[] Levels { get; }
         /// <summary>dL/d(gate output) of each level's gates.</summary>

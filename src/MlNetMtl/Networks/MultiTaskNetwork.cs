@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MlNetMtl.Data;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks;
@@ -37,22 +38,48 @@ public abstract class MultiTaskNetwork
     /// rows, pass the mean non-zeros per row: the number of terms each first-layer output actually sums.
     /// </param>
     /// <exception cref="ArgumentException">No tasks, duplicate task names, or an option out of range (it is named).</exception>
+    /// <param name="fields">
+    /// The fields of the input rows, which the embedding encoder (<see cref="NetworkOptions.Encoder"/>) gives one embedding each;
+    /// null: one field per slot. Not used by the one-hot encoder.
+    /// </param>
     public static MultiTaskNetwork Create(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options = null,
-        int seed = 0, double? firstLayerFanIn = null)
+        int seed = 0, double? firstLayerFanIn = null, FieldLayout? fields = null)
     {
-        var network = CreateUninitialized(inputDimension, tasks, options);
-        network.Initialize(new Random(seed), Math.Max(1.0, firstLayerFanIn ?? inputDimension));
+        var network = CreateUninitialized(inputDimension, tasks, options, fields);
+        var random = new Random(seed);
+        if (network.Encoder is { } encoder)
+        {
+            encoder.Initialize(random);
+            network.Initialize(random, encoder.Width);
+        }
+        else
+            network.Initialize(random, Math.Max(1.0, firstLayerFanIn ?? inputDimension));
         return network;
     }
 
     /// <summary>Builds the layers with all weights zero (for a loader that fills them in).</summary>
-    internal static MultiTaskNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options)
+    internal static MultiTaskNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options, FieldLayout? fields)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputDimension);
         TaskDefinition.ValidateList(tasks, nameof(tasks));
         options ??= new SharedBottomOptions();
         options.Validate();
-        return options.Build(inputDimension, tasks);
+        if (fields is not null && fields.Dimension != inputDimension)
+            throw new ArgumentException($"The field layout covers {fields.Dimension} slots; the input rows have {inputDimension}.", nameof(fields));
+        var encoder = InputEncoder.Create(options.Encoder, fields ?? FieldLayout.OnePerSlot(inputDimension));
+        if (encoder is null)
+            return options.Build(inputDimension, tasks);
+        var network = options.Build(encoder.Width, tasks);
+        network.Attach(encoder);
+        return network;
+    }
+
+    /// <summary>Puts <paramref name="encoder"/> in front of the layers, which were built for its width.</summary>
+    private void Attach(InputEncoder encoder)
+    {
+        Encoder = encoder;
+        InputDimension = encoder.InputDimension;
+        _parameters = [.. encoder.Parameters, .. LayerParameters];
     }
 
     /// <summary>
@@ -61,20 +88,32 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal MultiTaskNetwork CreateReplica()
     {
-        var replica = Options.Build(InputDimension, Tasks);
+        var replica = Options.Build(LayerInputDimension, Tasks);
+        if (Encoder is not null)
+            replica.Attach(Encoder.CreateSibling());
         for (int i = 0; i < Parameters.Count; i++)
             replica.Parameters[i].ShareValuesWith(Parameters[i]);
         return replica;
     }
 
     /// <summary>Width of an input row.</summary>
-    public int InputDimension { get; }
+    public int InputDimension { get; private set; }
+    /// <summary>Width of the rows the architecture's first layers read: the encoder's output, or the input itself.</summary>
+    private int LayerInputDimension => Encoder?.Width ?? InputDimension;
     /// <summary>The tasks, in output order.</summary>
     public IReadOnlyList<TaskDefinition> Tasks { get; }
     /// <summary>The architecture and its widths.</summary>
     public NetworkOptions Options { get; }
-    /// <summary>Every trainable parameter, in a fixed order (weight before bias of each layer).</summary>
-    public abstract IReadOnlyList<Parameter> Parameters { get; }
+    /// <summary>The fields of the input rows the embedding encoder reads; null with the one-hot encoder.</summary>
+    public FieldLayout? Fields => Encoder?.Fields;
+    /// <summary>The input encoder in front of the layers; null when the first layer reads the features (one-hot).</summary>
+    internal InputEncoder? Encoder { get; private set; }
+
+    private IReadOnlyList<Parameter>? _parameters;
+    /// <summary>Every trainable parameter, in a fixed order (the encoder's, then weight before bias of each layer).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters ??= LayerParameters;
+    /// <summary>The architecture's parameters, in a fixed order.</summary>
+    private protected abstract IReadOnlyList<Parameter> LayerParameters { get; }
 
     /// <summary>Per-row outputs beyond the task outputs (ESMM's pCVR), in order; empty for most architectures.</summary>
     public IReadOnlyList<AuxiliaryOutput> AuxiliaryOutputs { get; }
@@ -147,13 +186,39 @@ public abstract class MultiTaskNetwork
     internal abstract NetworkWorkspace CreateWorkspace(int capacity);
 
     /// <summary>Forward pass; dropout masks are drawn from <paramref name="dropout"/> when it is given.</summary>
-    internal abstract void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout);
+    internal void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    {
+        if (Encoder is null)
+            ForwardLayers(input, workspace, dropout);
+        else
+            ForwardLayers(InputBatch.FromDense(Encoder.Forward(input, workspace.Encoder!), input.Rows, Encoder.Width), workspace, dropout);
+    }
 
     /// <summary>
     /// Backward pass after <see cref="Forward"/> (same input and workspace), from dL/d(task output) in
     /// <see cref="NetworkWorkspace.OutputGradients"/>; leaves every parameter's gradient.
     /// </summary>
-    internal abstract void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied);
+    internal void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    {
+        if (Encoder is null)
+        {
+            BackwardLayers(input, workspace, dropoutApplied);
+            return;
+        }
+        int rows = input.Rows;
+        var encoded = InputBatch.FromDense(workspace.Encoder!.Output.AsSpan(0, rows * Encoder.Width), rows, Encoder.Width);
+        BackwardLayers(encoded, workspace, dropoutApplied);
+        Encoder.Backward(input, workspace.Encoder, workspace.InputGradient.AsSpan(0, rows * Encoder.Width));
+    }
+
+    /// <summary>The architecture's forward pass over the rows its first layers read.</summary>
+    private protected abstract void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout);
+
+    /// <summary>
+    /// The architecture's backward pass; with an encoder in front, it also leaves dL/d(its input) in
+    /// <see cref="NetworkWorkspace.InputGradient"/> (empty otherwise).
+    /// </summary>
+    private protected abstract void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied);
 
     /// <summary>
     /// An architecture's own loss term on the task outputs of the last forward pass (AITM's calibrator): adds its
@@ -163,11 +228,17 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal virtual double AddOutputRegularization(NetworkWorkspace workspace, int rows, int batchRows) => 0;
 
-    /// <summary>The parameters every task's loss reaches (bottom, experts and gates); towers and heads are task-specific.</summary>
-    internal abstract IEnumerable<Parameter> SharedParameters { get; }
+    /// <summary>The parameters every task's loss reaches (encoder, bottom, experts and gates); towers and heads are task-specific.</summary>
+    internal IEnumerable<Parameter> SharedParameters => Encoder is null ? LayerSharedParameters : Encoder.Parameters.Concat(LayerSharedParameters);
 
-    /// <summary>The weights of the shared layers that read the input rows (the bottom's first layer; each expert's on the first level).</summary>
-    internal abstract IEnumerable<Parameter> InputLayerWeights { get; }
+    /// <summary>The architecture's shared parameters (bottom, experts and gates).</summary>
+    private protected abstract IEnumerable<Parameter> LayerSharedParameters { get; }
+
+    /// <summary>The weights whose rows belong to the input slots: the embedding table, or the first layer's of the bottom (each expert's on the first level).</summary>
+    internal IEnumerable<Parameter> InputLayerWeights => Encoder is FieldEmbeddingEncoder embeddings ? [embeddings.Table] : LayerInputWeights;
+
+    /// <summary>The weights of the architecture's shared layers that read its input rows.</summary>
+    private protected abstract IEnumerable<Parameter> LayerInputWeights { get; }
 
     /// <summary>The last shared layer's weights, where GradNorm measures the tasks' gradient norms.</summary>
     internal abstract IEnumerable<Parameter> LastSharedParameters { get; }
@@ -209,13 +280,17 @@ public abstract class MultiTaskNetwork
 }
 
 /// <summary>The buffers of one forward/backward pass; each architecture adds its own activations.</summary>
-internal abstract class NetworkWorkspace(int capacity, IReadOnlyList<TaskDefinition> tasks)
+internal abstract class NetworkWorkspace(int capacity, MultiTaskNetwork network)
 {
     public int Capacity { get; } = capacity;
     /// <summary>Outputs per row of each task (1, or the class count of a multiclass task).</summary>
-    public int[] Widths { get; } = tasks.Select(t => t.OutputWidth).ToArray();
+    public int[] Widths { get; } = network.Tasks.Select(t => t.OutputWidth).ToArray();
     /// <summary>dL/d(task output) per task (rows × width), set by the loss before the backward pass.</summary>
-    public float[][] OutputGradients { get; } = tasks.Select(t => new float[capacity * t.OutputWidth]).ToArray();
+    public float[][] OutputGradients { get; } = network.Tasks.Select(t => new float[capacity * t.OutputWidth]).ToArray();
+    /// <summary>The encoder's buffers; null without an encoder.</summary>
+    public EncoderState? Encoder { get; } = network.Encoder?.CreateState(capacity);
+    /// <summary>dL/d(the architecture's input rows), which the encoder's backward pass reads; empty without an encoder.</summary>
+    public float[] InputGradient { get; } = network.Encoder is { } encoder ? new float[capacity * encoder.Width] : [];
 
     /// <summary>Task <paramref name="task"/>'s outputs (rows × width: logits or values) of the last forward pass.</summary>
     public abstract ReadOnlySpan<float> TaskOutputs(int task, int rows);

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks;
@@ -45,6 +46,24 @@ public abstract class NetworkOptions
     [Setting("tower", Search = ["32", "64", "128,64"])]
     public int[] TowerWidths { get; init; } = [64];
 
+    private EncoderOptions _encoder = new();
+
+    /// <summary>The input encoder under the architecture: the feature slots directly (one-hot, the default) or field embeddings with an interaction.</summary>
+    [SettingGroup]
+    public EncoderOptions Encoder
+    {
+        get => _encoder;
+        init => _encoder = value ?? throw new ArgumentNullException(nameof(Encoder), "Encoder must be given (new EncoderOptions() is the one-hot default).");
+    }
+
+    /// <summary>A copy with <paramref name="encoder"/> (a loaded model's).</summary>
+    internal NetworkOptions WithEncoder(EncoderOptions encoder)
+    {
+        var copy = Copy();
+        copy._encoder = encoder;
+        return copy;
+    }
+
     /// <summary>The architecture's name, as <see cref="Create"/> takes it: <c>SharedBottom</c>, <c>MMoE</c>, <c>OMoE</c>, <c>PLE</c>, <c>ESMM</c>, <c>AITM</c>.</summary>
     public virtual string Name => Architecture;
 
@@ -72,6 +91,7 @@ public abstract class NetworkOptions
         if (!(Dropout >= 0 && Dropout < 1))
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
         CheckWidths(TowerWidths, nameof(TowerWidths), allowEmpty: TowersMayBeEmpty);
+        Encoder.Validate();
     }
 
     /// <summary>Throws when the architecture cannot serve <paramref name="tasks"/> (their number or kinds); any tasks by default.</summary>

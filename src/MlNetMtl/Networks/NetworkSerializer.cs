@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.Networks;
 
@@ -9,7 +10,9 @@ namespace MlNetMtl.Networks;
 /// </summary>
 internal static class NetworkSerializer
 {
-    private const int FormatVersion = 2;
+    /// <summary>Version 3 adds the input encoder and its field layout after the architecture; version 2 (one-hot only) is still read.</summary>
+    private const int FormatVersion = 3;
+    private const int OldestReadableVersion = 2;
 
     /// <summary>Writes the network.</summary>
     public static void Write(MultiTaskNetwork network, BinaryWriter writer)
@@ -28,6 +31,12 @@ internal static class NetworkSerializer
             writer.Write(task.ClassCount);
         }
         network.Options.Write(writer);
+        writer.Write(network.Encoder is not null);
+        if (network.Encoder is { } encoder)
+        {
+            encoder.Options.Write(writer);
+            encoder.Fields.Write(writer);
+        }
         var checksum = new Fnv1a();
         writer.Write(network.Parameters.Count);
         foreach (var parameter in network.Parameters)
@@ -52,8 +61,8 @@ internal static class NetworkSerializer
         try
         {
             int version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"Network format version {version} is not supported (this build reads version {FormatVersion}).");
+            if (version < OldestReadableVersion || version > FormatVersion)
+                throw new InvalidDataException($"Network format version {version} is not supported (this build reads versions {OldestReadableVersion} to {FormatVersion}).");
             int inputs = reader.ReadInt32();
             int taskCount = reader.ReadInt32();
             if (inputs <= 0 || taskCount <= 0 || taskCount > 10_000)
@@ -61,7 +70,14 @@ internal static class NetworkSerializer
             var tasks = new TaskDefinition[taskCount];
             for (int t = 0; t < taskCount; t++)
                 tasks[t] = new TaskDefinition(reader.ReadString(), TaskKind.FromCode(reader.ReadInt32()), reader.ReadSingle(), (MissingLabelPolicy)reader.ReadInt32(), reader.ReadInt32());
-            var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, NetworkOptions.Read(reader));
+            var options = NetworkOptions.Read(reader);
+            FieldLayout? fields = null;
+            if (version >= 3 && reader.ReadBoolean())
+            {
+                options = options.WithEncoder(EncoderOptions.Read(reader));
+                fields = FieldLayout.Read(reader);
+            }
+            var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, options, fields);
 
             int count = reader.ReadInt32();
             if (count != network.Parameters.Count)

@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.Training;
 
@@ -13,13 +14,18 @@ public sealed class MultiTaskTrainer
 {
     private readonly NetworkOptions _network;
     private readonly TrainerOptions _training;
+    private readonly FieldLayout? _fields;
 
     /// <summary>Creates a trainer; null options take the documented defaults.</summary>
+    /// <param name="network">The architecture, its sizes and its input encoder.</param>
+    /// <param name="training">The optimisation.</param>
+    /// <param name="fields">The fields of the feature rows, for the embedding encoder (null: one field per slot).</param>
     /// <exception cref="ArgumentException">An option is out of range (the option is named).</exception>
-    public MultiTaskTrainer(NetworkOptions? network = null, TrainerOptions? training = null)
+    public MultiTaskTrainer(NetworkOptions? network = null, TrainerOptions? training = null, FieldLayout? fields = null)
     {
         _network = network ?? new SharedBottomOptions();
         _training = training ?? new TrainerOptions();
+        _fields = fields;
         _network.Validate();
         _training.Validate();
     }
@@ -92,7 +98,7 @@ public sealed class MultiTaskTrainer
         MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
         CancellationToken cancellationToken)
     {
-        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn);
+        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn, _fields);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
         if (_training.Pretrained is { } pretrained)
             LoadPretrained(network, pretrained);

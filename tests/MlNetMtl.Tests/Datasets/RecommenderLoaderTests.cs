@@ -15,14 +15,15 @@ public class RecommenderLoaderTests
         return (values.Length, values.Count(v => v == 1f));
     }
 
-    /// <summary>Every row's hashed ids count one per id field (two fields may share a slot); the space is wide.</summary>
+    /// <summary>Every id field is hashed into a space of its own, where every row has one slot set; the space is wide.</summary>
     private static void AssertFeaturizes(LoadedDataset data)
     {
         var featurized = data.Featurizer.Fit(data.Data).Transform(data.Data);
         var type = (VectorDataViewType)featurized.Schema[LoadedDataset.FeatureColumnName].Type;
         Assert.That(type.Size, Is.GreaterThan(1000), "ids are hashed into a wide sparse space");
-        foreach (var row in featurized.GetColumn<VBuffer<float>>("Ids.Hashed"))
-            Assert.That(row.GetValues().ToArray().Sum(), Is.EqualTo(data.Features.Ids.Count));
+        foreach (string id in data.Features.Ids)
+            foreach (var row in featurized.GetColumn<VBuffer<float>>("Id." + id))
+                Assert.That(row.GetValues().ToArray().Sum(), Is.EqualTo(1f), id);
     }
 
     [TestCase("torch-rechub/ali_ccp_train_sample.csv", 100, 7, 1)]

@@ -36,6 +36,33 @@ public class ArchitectureTests
         Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.GetType(), Is.EqualTo(MultiTaskTransformer.FindIn(model)!.Network.Options.GetType()));
     }
 
+    /// <summary>A user's own pipeline (OneHot → two normalized numerics → Concatenate) gets one field per source column.</summary>
+    [TestCase("SharedBottom", "FM")]
+    [TestCase("MMoE", "None")]
+    public void EmbeddingEncoder_FitsEvaluatesAndRoundTrips(string architecture, string interaction)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
+        var test = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 2));
+        var values = new[] { ("epochs", "30"), ("learning-rate", "0.003"), ("bottom", "32"), ("experts", "4"), ("expert-widths", "16"), ("tower", "8"),
+            ("encoder", "Embedding"), ("embedding-size", "8"), ("interaction", interaction) }
+            .Aggregate(SettingValues.None, (v, s) => v.With(TrainerSettings.Find(s.Item1)!, TrainerSettings.Find(s.Item1)!.Parse(s.Item2)));
+        var options = new TrainerRecipe(architecture, "fixed", values).ApplyTo(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch] });
+        var model = Impressions.Pipeline(ml, options).Fit(train);
+        var network = MultiTaskTransformer.FindIn(model)!.Network;
+        Assert.That(network.Fields!.Fields.Select(f => (f.Name, f.Length)), Is.EqualTo(new[] { ("CategoryOneHot", 6), ("AgeNorm", 1), ("IncomeNorm", 1) }));
+        Assert.That(network.Parameters[0].Name, Is.EqualTo("embedding.table"));
+
+        var scored = model.Transform(test);
+        var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
+        TestContext.Out.WriteLine($"{architecture} with embeddings ({interaction}):\n{metrics.ToTable()}");
+        Assert.That(metrics["click"].Binary!.AreaUnderRocCurve, Is.GreaterThan(0.85));
+        Assert.That(metrics["watch"].Regression!.RSquared, Is.GreaterThan(0.8));
+        var loaded = RoundTrip(ml, model, train.Schema);
+        Assert.That(Impressions.Column(loaded.Transform(test), "click.Score"), Is.EqualTo(Impressions.Column(scored, "click.Score")));
+        Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.Encoder, Is.EqualTo(network.Options.Encoder));
+    }
+
     /// <summary>Saves <paramref name="model"/> and loads it back in a fresh context.</summary>
     private static ITransformer RoundTrip(MLContext ml, ITransformer model, DataViewSchema schema)
     {

@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Numerics;
 using MlNetMtl.Tests.Numerics;
 using MlNetMtl.Training;
@@ -240,5 +241,98 @@ public class NetworkGradientTests
         }
         Assert.That(() => network.Predict(InputBatch.FromDense(new float[10], 2, 5), new float[6]),
             Throws.ArgumentException.With.Message.Contains("width 5").And.Message.Contains("built for 6"));
+    }
+
+    /// <summary>Twelve slots in four fields: two one-hot ids, a numeric value and a bag of three tags.</summary>
+    private static readonly FieldLayout EmbeddingFields = new([
+        new Field("user", 0, 4, FieldKind.Categorical), new Field("item", 4, 4, FieldKind.Categorical),
+        new Field("price", 8, 1, FieldKind.Numeric), new Field("tags", 9, 3, FieldKind.Bag)]);
+
+    /// <summary>Five rows over <see cref="EmbeddingFields"/>: every slot is touched, one row has no tag, one no item.</summary>
+    private static InputBatch EmbeddingRows() => InputBatch.FromSparse(new CsrRows(
+        [0, 5, 9, 12, 16, 20],
+        [0, 4, 8, 9, 11, /**/ 1, 5, 8, 10, /**/ 2, 8, 9, /**/ 3, 7, 8, 11, /**/ 1, 6, 8, 9],
+        [1, 1, 0.7f, 1, 1, /**/ 1, 1, -1.2f, 1, /**/ 1, 0.3f, 1, /**/ 1, 1, 2f, 1, /**/ 1, 1, -0.4f, 1], 12));
+
+    private static NetworkOptions SmallNetwork(string architecture) => architecture switch
+    {
+        "SharedBottom" => new SharedBottomOptions { BottomWidths = [9], TowerWidths = [4], Dropout = 0.2f },
+        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [6], TowerWidths = [4] },
+        "PLE" => new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [5], TowerWidths = [] },
+        "ESMM" => new EsmmOptions { BottomWidths = [9], TowerWidths = [5] },
+        "AITM" => new AitmOptions { BottomWidths = [9], TowerWidths = [6, 5], CalibratorWeight = 0.6f },
+        _ => throw new ArgumentException(architecture),
+    };
+
+    [TestCase("SharedBottom", FeatureInteraction.FM)]
+    [TestCase("SharedBottom", FeatureInteraction.None)]
+    [TestCase("MMoE", FeatureInteraction.FM)]
+    [TestCase("PLE", FeatureInteraction.FM)]
+    [TestCase("ESMM", FeatureInteraction.FM)]
+    [TestCase("AITM", FeatureInteraction.None)]
+    public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction)
+    {
+        var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction });
+        TaskDefinition[] tasks = architecture is "ESMM" or "AITM" ? [new("ctr", TaskKind.Binary), new("ctcvr", TaskKind.Binary, 0.7f)] : Tasks(TaskKind.Binary);
+        var network = MultiTaskNetwork.Create(12, tasks, options, seed: 7, fields: EmbeddingFields);
+        Assert.That(network.Parameters[0].Name, Is.EqualTo("embedding.table"));
+        Assert.That(network.Parameters[0].Rows * network.Parameters[0].Columns, Is.EqualTo(36));
+        float[] clicks = [1, 0, 1, 1, 0], conversions = [1, 0, 0, 1, 0];
+        var labels = tasks.Length == 2 ? [clicks, conversions] : Labels(TaskKind.Binary, 5);
+        CheckAllParameters(network, EmbeddingRows, labels);
+    }
+
+    [Test]
+    public void EmbeddingEncoder_FmTerm_IsTheSumOfPairwiseProducts_AndDenseRowsMatchSparse()
+    {
+        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3 } };
+        var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 2, fields: EmbeddingFields);
+        var encoder = network.Encoder!;
+        Assert.That(encoder.Width, Is.EqualTo(4 * 3 + 3));
+        var state = encoder.CreateState(5);
+        var encoded = encoder.Forward(EmbeddingRows(), state).ToArray();
+        var table = network.Parameters[0].Values.ToArray();
+        var sparse = EmbeddingRows().Sparse;
+        var dense = new float[5 * 12];
+        for (int r = 0; r < 5; r++)
+        {
+            var fields = new double[4, 3];
+            for (int p = sparse.RowStarts[r]; p < sparse.RowStarts[r + 1]; p++)
+            {
+                dense[r * 12 + sparse.Indices[p]] = sparse.Values[p];
+                for (int d = 0; d < 3; d++)
+                    fields[EmbeddingFields.FieldOfSlot[sparse.Indices[p]], d] += sparse.Values[p] * table[sparse.Indices[p] * 3 + d];
+            }
+            for (int d = 0; d < 3; d++)
+            {
+                double pairs = 0;
+                for (int f = 0; f < 4; f++)
+                {
+                    Assert.That(encoded[r * 15 + f * 3 + d], Is.EqualTo(fields[f, d]).Within(1e-5), $"row {r} field {f}");
+                    for (int g = f + 1; g < 4; g++)
+                        pairs += fields[f, d] * fields[g, d];
+                }
+                Assert.That(encoded[r * 15 + 12 + d], Is.EqualTo(pairs).Within(1e-5), $"row {r} FM {d}");
+            }
+        }
+        var fromDense = encoder.Forward(InputBatch.FromDense(dense, 5, 12), encoder.CreateState(5)).ToArray();
+        Assert.That(fromDense, Is.EqualTo(encoded).Within(1e-6));
+    }
+
+    [Test]
+    public void EmbeddingNetwork_SavedAndRead_PredictsBitForBit()
+    {
+        var options = new MmoeOptions { ExpertCount = 2, ExpertWidths = [5], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } };
+        var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 9, fields: EmbeddingFields);
+        using var stream = new MemoryStream();
+        NetworkSerializer.Write(network, new BinaryWriter(stream));
+        stream.Position = 0;
+        var read = NetworkSerializer.Read(new BinaryReader(stream));
+        Assert.That(read.Options.Encoder, Is.EqualTo(options.Encoder));
+        Assert.That(read.Fields!.Fields, Is.EqualTo(EmbeddingFields.Fields));
+        float[] before = new float[15], after = new float[15];
+        network.Predict(EmbeddingRows(), before);
+        read.Predict(EmbeddingRows(), after);
+        Assert.That(after, Is.EqualTo(before));
     }
 }

@@ -90,7 +90,7 @@ internal sealed class AitmNetwork : BottomNetwork
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => _parameters;
+    private protected override IReadOnlyList<Parameter> LayerParameters => _parameters;
 
     private float CalibratorWeight => ((AitmOptions)Options).CalibratorWeight;
 
@@ -105,7 +105,7 @@ internal sealed class AitmNetwork : BottomNetwork
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
-    internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows, d = _width;
@@ -150,7 +150,7 @@ internal sealed class AitmNetwork : BottomNetwork
         }
     }
 
-    internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    private protected override void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows, d = _width;
@@ -202,7 +202,7 @@ internal sealed class AitmNetwork : BottomNetwork
             _transfers[t]!.Backward(previous, state.Transfers[t]!, uGradient[..(rows * d)], state.ZGradients[t - 1], accumulateInputGradient: true, dropoutApplied);
             _encoders[t].Backward(shared, state.Encoders[t], uGradient[(rows * d)..], sharedGradient, accumulateInputGradient: true, dropoutApplied);
         }
-        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, workspace.InputGradient, false, dropoutApplied);
     }
 
     /// <summary>
@@ -242,7 +242,7 @@ internal sealed class AitmNetwork : BottomNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(AitmNetwork network, int capacity) : base(capacity, network.Tasks)
+        public Workspace(AitmNetwork network, int capacity) : base(capacity, network)
         {
             bool dropout = network.Options.Dropout > 0;
             int d = network._width, tasks = network.Tasks.Count;

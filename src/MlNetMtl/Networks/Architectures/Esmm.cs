@@ -75,7 +75,7 @@ internal sealed class EsmmNetwork : BottomNetwork
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => _parameters;
+    private protected override IReadOnlyList<Parameter> LayerParameters => _parameters;
 
     private protected override void Initialize(Random random, double firstLayerFanIn)
     {
@@ -88,7 +88,7 @@ internal sealed class EsmmNetwork : BottomNetwork
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
-    internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
@@ -106,7 +106,7 @@ internal sealed class EsmmNetwork : BottomNetwork
         }
     }
 
-    internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    private protected override void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
@@ -125,7 +125,7 @@ internal sealed class EsmmNetwork : BottomNetwork
         var sharedGradient = state.SharedGradient.AsSpan(0, rows * Bottom.Outputs);
         _ctr.Backward(shared, state.Ctr, state.CtrGradient, sharedGradient, accumulateInputGradient: false, dropoutApplied);
         _cvr.Backward(shared, state.Cvr, state.CvrGradient, sharedGradient, accumulateInputGradient: true, dropoutApplied);
-        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, workspace.InputGradient, false, dropoutApplied);
     }
 
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
@@ -134,7 +134,7 @@ internal sealed class EsmmNetwork : BottomNetwork
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(EsmmNetwork network, int capacity) : base(capacity, network.Tasks)
+        public Workspace(EsmmNetwork network, int capacity) : base(capacity, network)
         {
             bool dropout = network.Options.Dropout > 0;
             Bottom = network.Bottom.CreateState(capacity, dropout);

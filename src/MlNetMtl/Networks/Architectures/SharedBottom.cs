@@ -31,7 +31,7 @@ internal sealed class SharedBottomNetwork : BottomNetwork
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => _parameters;
+    private protected override IReadOnlyList<Parameter> LayerParameters => _parameters;
 
     private protected override void Initialize(Random random, double firstLayerFanIn)
     {
@@ -44,7 +44,7 @@ internal sealed class SharedBottomNetwork : BottomNetwork
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
-    internal override void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
+    private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;
         float rate = Options.Dropout;
@@ -54,7 +54,7 @@ internal sealed class SharedBottomNetwork : BottomNetwork
             _towers[t].Forward(sharedBatch, state.Towers[t], dropout, rate);
     }
 
-    internal override void Backward(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
+    private protected override void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;
         int rows = input.Rows;
@@ -62,12 +62,12 @@ internal sealed class SharedBottomNetwork : BottomNetwork
         var sharedGradient = state.SharedGradient.AsSpan(0, rows * Bottom.Outputs);
         for (int t = 0; t < _towers.Length; t++)
             _towers[t].Backward(shared, state.Towers[t], state.OutputGradients[t], sharedGradient, accumulateInputGradient: t > 0, dropoutApplied);
-        Bottom.Backward(input, state.Bottom, sharedGradient, default, false, dropoutApplied);
+        Bottom.Backward(input, state.Bottom, sharedGradient, workspace.InputGradient, false, dropoutApplied);
     }
 
     private sealed class Workspace : NetworkWorkspace
     {
-        public Workspace(SharedBottomNetwork network, int capacity) : base(capacity, network.Tasks)
+        public Workspace(SharedBottomNetwork network, int capacity) : base(capacity, network)
         {
             bool dropout = network.Options.Dropout > 0;
             Bottom = network.Bottom.CreateState(capacity, dropout);

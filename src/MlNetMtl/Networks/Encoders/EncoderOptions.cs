@@ -1,0 +1,56 @@
+using MlNetMtl.Settings;
+
+namespace MlNetMtl.Networks.Encoders;
+
+/// <summary>
+/// The input encoder under every architecture: the feature slots read directly (<see cref="InputEncoding.OneHot"/>, the
+/// default) or as field embeddings with an interaction (<see cref="InputEncoding.Embedding"/>).
+/// </summary>
+public sealed record EncoderOptions
+{
+    /// <summary>How the first layers read the features: OneHot (the slots directly) or Embedding (one learned vector per field). Default OneHot.</summary>
+    [Setting("encoder", Search = ["OneHot", "Embedding"])]
+    public InputEncoding Encoding { get; init; } = InputEncoding.OneHot;
+
+    /// <summary>With Embedding: the size of every field's embedding. Default 16.</summary>
+    [Setting("embedding-size", Search = ["8", "16", "32"])]
+    public int EmbeddingSize { get; init; } = 16;
+
+    /// <summary>With Embedding: the explicit interaction of the field embeddings, None or FM (factorization-machine second order). Default FM.</summary>
+    [Setting("interaction", Search = ["None", "FM"])]
+    public FeatureInteraction Interaction { get; init; } = FeatureInteraction.FM;
+
+    /// <summary>The largest embedding size accepted.</summary>
+    internal const int MaxEmbeddingSize = 1024;
+
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(Encoding))
+            throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding, "Unknown encoder.");
+        if (!Enum.IsDefined(Interaction))
+            throw new ArgumentOutOfRangeException(nameof(Interaction), Interaction, "Unknown interaction.");
+        if (EmbeddingSize is < 1 or > MaxEmbeddingSize)
+            throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, $"EmbeddingSize must be in [1, {MaxEmbeddingSize}].");
+    }
+
+    internal void Write(BinaryWriter writer)
+    {
+        writer.Write((int)Encoding);
+        writer.Write(EmbeddingSize);
+        writer.Write((int)Interaction);
+    }
+
+    internal static EncoderOptions Read(BinaryReader reader)
+    {
+        var options = new EncoderOptions { Encoding = (InputEncoding)reader.ReadInt32(), EmbeddingSize = reader.ReadInt32(), Interaction = (FeatureInteraction)reader.ReadInt32() };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidDataException($"The stored input encoder is invalid: {error.Message}", error);
+        }
+        return options;
+    }
+}

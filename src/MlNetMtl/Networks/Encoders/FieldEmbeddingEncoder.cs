@@ -1,0 +1,152 @@
+using MathNet.Numerics.Distributions;
+using MlNetMtl.Numerics;
+
+namespace MlNetMtl.Networks.Encoders;
+
+/// <summary>
+/// Field embeddings: every feature slot j has a learned vector T_j of size K, and field f's embedding is
+/// e_f = Σ_{j ∈ f} x_j · T_j — the row of a one-hot or hashed id, a value times a vector for a numeric slot, the sum of a bag's
+/// slots, a learned projection of a dense vector. The encoded row is [e_1 … e_F] followed, with FM, by the bi-interaction
+/// ½((Σ_f e_f)² − Σ_f e_f²). Only the table rows a batch touches get a gradient (and an optimizer update, lazily).
+/// </summary>
+internal sealed class FieldEmbeddingEncoder : InputEncoder
+{
+    private readonly FieldLayout _fields;
+    private readonly int _size;
+    private readonly bool _fm;
+    private readonly Parameter[] _parameters;
+
+    public FieldEmbeddingEncoder(FieldLayout fields, int size, FeatureInteraction interaction)
+    {
+        _fields = fields;
+        _size = size;
+        _fm = interaction == FeatureInteraction.FM;
+        Options = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = size, Interaction = interaction };
+        FieldWidth = checked(fields.Fields.Count * size);
+        Width = FieldWidth + (_fm ? size : 0);
+        Table = new Parameter("embedding.table", fields.Dimension, size, decays: true);
+        _parameters = [Table];
+    }
+
+    public override EncoderOptions Options { get; }
+    public override FieldLayout Fields => _fields;
+    public override int Width { get; }
+    /// <summary>Width of the concatenated field embeddings (the interaction follows).</summary>
+    private int FieldWidth { get; }
+    /// <summary>One row of size K per feature slot.</summary>
+    public Parameter Table { get; }
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>N(0, 1/K): a one-hot field's embedding starts with norm about 1.</summary>
+    public override void Initialize(Random random)
+    {
+        var normal = new Normal(0, 1 / Math.Sqrt(_size), random);
+        var values = Table.Value;
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)normal.Sample();
+    }
+
+    public override EncoderState CreateState(int capacity) => new State(capacity, Width, _fm ? _size : 0);
+
+    public override ReadOnlySpan<float> Forward(InputBatch input, EncoderState encoderState)
+    {
+        var state = (State)encoderState;
+        int rows = input.Rows;
+        var output = state.Output.AsSpan(0, rows * Width);
+        output.Clear();
+        var table = Table.Value.AsSpan();
+        var fieldOf = _fields.FieldOfSlot;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = output.Slice(r * Width, Width);
+            // Pooling: e_f += x_j · T_j for every non-zero slot j of the row.
+            foreach (var (slot, value) in NonZeros(input, r))
+                VectorOps.AddScaled(value, table.Slice(slot * _size, _size), row.Slice(fieldOf[slot] * _size, _size));
+            if (_fm)
+                FieldInteractions.BiInteraction(row[..FieldWidth], _size, state.Sum.AsSpan(r * _size, _size), row[FieldWidth..]);
+        }
+        return output;
+    }
+
+    public override void Backward(InputBatch input, EncoderState encoderState, Span<float> outputGradient)
+    {
+        var state = (State)encoderState;
+        int rows = input.Rows;
+        var output = state.Output.AsSpan(0, rows * Width);
+        var gradient = Table.Gradient.AsSpan();
+        var touched = Table.TouchedRows ??= new TouchedRows(Table.Rows);
+        var fieldOf = _fields.FieldOfSlot;
+        for (int r = 0; r < rows; r++)
+        {
+            var rowGradient = outputGradient.Slice(r * Width, Width);
+            if (_fm)
+                FieldInteractions.BiInteractionBackward(output.Slice(r * Width, FieldWidth), state.Sum.AsSpan(r * _size, _size), rowGradient[FieldWidth..], rowGradient[..FieldWidth]);
+            // Scatter-add: dT_j += x_j · dL/de_f(j); a row's gradient is cleared when the batch first touches it.
+            foreach (var (slot, value) in NonZeros(input, r))
+            {
+                var slotGradient = gradient.Slice(slot * _size, _size);
+                if (touched.Mark(slot))
+                    slotGradient.Clear();
+                VectorOps.AddScaled(value, rowGradient.Slice(fieldOf[slot] * _size, _size), slotGradient);
+            }
+        }
+    }
+
+    /// <summary>The non-zero (slot, value) pairs of row <paramref name="row"/>, sparse or dense.</summary>
+    private static NonZeroEnumerator NonZeros(InputBatch input, int row) => new(input, row);
+
+    private ref struct NonZeroEnumerator
+    {
+        private readonly ReadOnlySpan<int> _indices;
+        private readonly ReadOnlySpan<float> _values;
+        private readonly bool _sparse;
+        private readonly int _end, _dimension;
+        private int _position;
+
+        public NonZeroEnumerator(InputBatch input, int row)
+        {
+            _sparse = input.IsSparse;
+            _dimension = input.Dimension;
+            if (_sparse)
+            {
+                var rows = input.Sparse;
+                _indices = rows.Indices;
+                _values = rows.Values;
+                _position = rows.RowStarts[row] - 1;
+                _end = rows.RowStarts[row + 1];
+            }
+            else
+            {
+                _values = input.Dense.Slice(row * _dimension, _dimension);
+                _position = -1;
+                _end = _dimension;
+            }
+        }
+
+        public readonly NonZeroEnumerator GetEnumerator() => this;
+
+        public readonly (int Slot, float Value) Current => _sparse ? (_indices[_position], _values[_position]) : (_position, _values[_position]);
+
+        public bool MoveNext()
+        {
+            while (++_position < _end)
+            {
+                if (_sparse)
+                {
+                    if ((uint)_indices[_position] >= (uint)_dimension)
+                        throw new ArgumentOutOfRangeException("input", $"Sparse index {_indices[_position]} is outside the input width {_dimension}.");
+                    return true;
+                }
+                if (_values[_position] != 0)
+                    return true;
+            }
+            return false;
+        }
+    }
+
+    private sealed class State(int capacity, int width, int sumWidth) : EncoderState(capacity, width)
+    {
+        /// <summary>Σ_f e_f per row (FM only), kept for the backward pass.</summary>
+        public float[] Sum { get; } = new float[capacity * sumWidth];
+    }
+}
