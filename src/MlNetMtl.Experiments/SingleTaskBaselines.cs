@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Evaluation;
@@ -39,6 +40,20 @@ public static class SingleTaskBaselines
     }
 
     private static double Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
+    {
+        try
+        {
+            return Fit(ml, trainer, train, test, task, features);
+        }
+        catch (OverflowException) when (trainer == "LightGBM")
+        {
+            // ML.NET's LightGBM loader multiplies rows by features in 32-bit arithmetic.
+            int width = (train.Schema[features].Type as VectorDataViewType)?.Size ?? 1;
+            throw new ArgumentException($"LightGBM (ML.NET) cannot load this many rows × {width:N0} feature slots (its loader overflows past 2^31 cells): lower --hash-bits, or train with --baselines false.");
+        }
+    }
+
+    private static double Fit(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
     {
         string label = train.ColumnName;
         if (task.Kind.Evaluation == EvaluationFamily.Binary)
