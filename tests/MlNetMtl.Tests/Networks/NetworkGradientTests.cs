@@ -270,6 +270,8 @@ public class NetworkGradientTests
     [TestCase("PLE", FeatureInteraction.FM)]
     [TestCase("ESMM", FeatureInteraction.FM)]
     [TestCase("AITM", FeatureInteraction.None)]
+    [TestCase("SharedBottom", FeatureInteraction.Cross)]
+    [TestCase("MMoE", FeatureInteraction.Cross)]
     public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction)
     {
         var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction });
@@ -319,10 +321,11 @@ public class NetworkGradientTests
         Assert.That(fromDense, Is.EqualTo(encoded).Within(1e-6));
     }
 
-    [Test]
-    public void EmbeddingNetwork_SavedAndRead_PredictsBitForBit()
+    [TestCase(FeatureInteraction.FM)]
+    [TestCase(FeatureInteraction.Cross)]
+    public void EmbeddingNetwork_SavedAndRead_PredictsBitForBit(FeatureInteraction interaction)
     {
-        var options = new MmoeOptions { ExpertCount = 2, ExpertWidths = [5], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } };
+        var options = new MmoeOptions { ExpertCount = 2, ExpertWidths = [5], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4, Interaction = interaction, CrossLayers = 3 } };
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 9, fields: EmbeddingFields);
         using var stream = new MemoryStream();
         NetworkSerializer.Write(network, new BinaryWriter(stream));

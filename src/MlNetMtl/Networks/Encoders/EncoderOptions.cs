@@ -16,9 +16,13 @@ public sealed record EncoderOptions
     [Setting("embedding-size", Search = ["8", "16", "32"])]
     public int EmbeddingSize { get; init; } = 16;
 
-    /// <summary>With Embedding: the explicit interaction of the field embeddings, None or FM (factorization-machine second order). Default FM.</summary>
-    [Setting("interaction", Search = ["None", "FM"])]
+    /// <summary>With Embedding: the explicit interaction of the field embeddings, None, FM (factorization-machine second order) or Cross (DCN-v2 cross layers). Default FM.</summary>
+    [Setting("interaction", Search = ["None", "FM", "Cross"])]
     public FeatureInteraction Interaction { get; init; } = FeatureInteraction.FM;
+
+    /// <summary>With Cross: the number of DCN-v2 cross layers. Default 2.</summary>
+    [Setting("cross-layers", Search = ["1", "2", "3"])]
+    public int CrossLayers { get; init; } = 2;
 
     /// <summary>The largest embedding size accepted.</summary>
     internal const int MaxEmbeddingSize = 1024;
@@ -31,6 +35,8 @@ public sealed record EncoderOptions
             throw new ArgumentOutOfRangeException(nameof(Interaction), Interaction, "Unknown interaction.");
         if (EmbeddingSize is < 1 or > MaxEmbeddingSize)
             throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, $"EmbeddingSize must be in [1, {MaxEmbeddingSize}].");
+        if (CrossLayers is < 1 or > 16)
+            throw new ArgumentOutOfRangeException(nameof(CrossLayers), CrossLayers, "CrossLayers must be in [1, 16].");
     }
 
     internal void Write(BinaryWriter writer)
@@ -38,11 +44,12 @@ public sealed record EncoderOptions
         writer.Write((int)Encoding);
         writer.Write(EmbeddingSize);
         writer.Write((int)Interaction);
+        writer.Write(CrossLayers);
     }
 
     internal static EncoderOptions Read(BinaryReader reader)
     {
-        var options = new EncoderOptions { Encoding = (InputEncoding)reader.ReadInt32(), EmbeddingSize = reader.ReadInt32(), Interaction = (FeatureInteraction)reader.ReadInt32() };
+        var options = new EncoderOptions { Encoding = (InputEncoding)reader.ReadInt32(), EmbeddingSize = reader.ReadInt32(), Interaction = (FeatureInteraction)reader.ReadInt32(), CrossLayers = reader.ReadInt32() };
         try
         {
             options.Validate();

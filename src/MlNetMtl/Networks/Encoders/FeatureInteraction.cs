@@ -10,4 +10,9 @@ public enum FeatureInteraction
     /// i.e. Σ_{f&lt;g} e_f ⊙ e_g in O(fields × size), so a user × item affinity is one term the layers above only have to read.
     /// </summary>
     FM,
+    /// <summary>
+    /// DCN-v2 cross layers (<see cref="EncoderOptions.CrossLayers"/>, full rank) over the concatenated field embeddings x₀:
+    /// x_{l+1} = x₀ ⊙ (x_l·W_l + b_l) + x_l; the architecture reads the last x.
+    /// </summary>
+    Cross,
 }

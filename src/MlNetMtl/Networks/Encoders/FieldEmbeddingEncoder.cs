@@ -7,25 +7,27 @@ namespace MlNetMtl.Networks.Encoders;
 /// Field embeddings: every feature slot j has a learned vector T_j of size K, and field f's embedding is
 /// e_f = Σ_{j ∈ f} x_j · T_j — the row of a one-hot or hashed id, a value times a vector for a numeric slot, the sum of a bag's
 /// slots, a learned projection of a dense vector. The encoded row is [e_1 … e_F] followed, with FM, by the bi-interaction
-/// ½((Σ_f e_f)² − Σ_f e_f²). Only the table rows a batch touches get a gradient (and an optimizer update, lazily).
+/// ½((Σ_f e_f)² − Σ_f e_f²); with Cross it is the output of DCN-v2 cross layers over [e_1 … e_F]. Only the table rows a batch touches get a gradient (and an optimizer update, lazily).
 /// </summary>
 internal sealed class FieldEmbeddingEncoder : InputEncoder
 {
     private readonly FieldLayout _fields;
     private readonly int _size;
     private readonly bool _fm;
+    private readonly CrossNetwork? _cross;
     private readonly Parameter[] _parameters;
 
-    public FieldEmbeddingEncoder(FieldLayout fields, int size, FeatureInteraction interaction)
+    public FieldEmbeddingEncoder(FieldLayout fields, EncoderOptions options)
     {
         _fields = fields;
-        _size = size;
-        _fm = interaction == FeatureInteraction.FM;
-        Options = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = size, Interaction = interaction };
-        FieldWidth = checked(fields.Fields.Count * size);
-        Width = FieldWidth + (_fm ? size : 0);
-        Table = new Parameter("embedding.table", fields.Dimension, size, decays: true);
-        _parameters = [Table];
+        _size = options.EmbeddingSize;
+        _fm = options.Interaction == FeatureInteraction.FM;
+        Options = options;
+        FieldWidth = checked(fields.Fields.Count * _size);
+        _cross = options.Interaction == FeatureInteraction.Cross ? new CrossNetwork(FieldWidth, options.CrossLayers) : null;
+        Width = FieldWidth + (_fm ? _size : 0);
+        Table = new Parameter("embedding.table", fields.Dimension, _size, decays: true);
+        _parameters = [Table, .. _cross?.Parameters ?? []];
     }
 
     public override EncoderOptions Options { get; }
@@ -44,27 +46,32 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         var values = Table.Value;
         for (int i = 0; i < values.Length; i++)
             values[i] = (float)normal.Sample();
+        _cross?.Initialize(random);
     }
 
-    public override EncoderState CreateState(int capacity) => new State(capacity, Width, _fm ? _size : 0);
+    public override EncoderState CreateState(int capacity) => new State(capacity, Width, _fm ? _size : 0, _cross);
 
     public override ReadOnlySpan<float> Forward(InputBatch input, EncoderState encoderState)
     {
         var state = (State)encoderState;
         int rows = input.Rows;
         var output = state.Output.AsSpan(0, rows * Width);
-        output.Clear();
+        // The field embeddings: the output itself, or with cross layers their input x₀.
+        var embeddings = _cross is null ? output : state.Embeddings.AsSpan(0, rows * FieldWidth);
+        int stride = _cross is null ? Width : FieldWidth;
+        embeddings.Clear();
         var table = Table.Value.AsSpan();
         var fieldOf = _fields.FieldOfSlot;
         for (int r = 0; r < rows; r++)
         {
-            var row = output.Slice(r * Width, Width);
+            var row = embeddings.Slice(r * stride, stride);
             // Pooling: e_f += x_j · T_j for every non-zero slot j of the row.
             foreach (var (slot, value) in NonZeros(input, r))
                 VectorOps.AddScaled(value, table.Slice(slot * _size, _size), row.Slice(fieldOf[slot] * _size, _size));
             if (_fm)
                 FieldInteractions.BiInteraction(row[..FieldWidth], _size, state.Sum.AsSpan(r * _size, _size), row[FieldWidth..]);
         }
+        _cross?.Forward(embeddings, rows, state.Cross!, output);
         return output;
     }
 
@@ -73,12 +80,20 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         var state = (State)encoderState;
         int rows = input.Rows;
         var output = state.Output.AsSpan(0, rows * Width);
+        var embeddingGradient = outputGradient;
+        int stride = Width;
+        if (_cross is not null)
+        {
+            embeddingGradient = state.EmbeddingGradient.AsSpan(0, rows * FieldWidth);
+            _cross.Backward(outputGradient, rows, state.Cross!, embeddingGradient);
+            stride = FieldWidth;
+        }
         var gradient = Table.Gradient.AsSpan();
         var touched = Table.TouchedRows ??= new TouchedRows(Table.Rows);
         var fieldOf = _fields.FieldOfSlot;
         for (int r = 0; r < rows; r++)
         {
-            var rowGradient = outputGradient.Slice(r * Width, Width);
+            var rowGradient = embeddingGradient.Slice(r * stride, stride);
             if (_fm)
                 FieldInteractions.BiInteractionBackward(output.Slice(r * Width, FieldWidth), state.Sum.AsSpan(r * _size, _size), rowGradient[FieldWidth..], rowGradient[..FieldWidth]);
             // Scatter-add: dT_j += x_j · dL/de_f(j); a row's gradient is cleared when the batch first touches it.
@@ -144,9 +159,13 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         }
     }
 
-    private sealed class State(int capacity, int width, int sumWidth) : EncoderState(capacity, width)
+    private sealed class State(int capacity, int width, int sumWidth, CrossNetwork? cross) : EncoderState(capacity, width)
     {
         /// <summary>Σ_f e_f per row (FM only), kept for the backward pass.</summary>
         public float[] Sum { get; } = new float[capacity * sumWidth];
+        /// <summary>The field embeddings x₀ and their gradient (cross layers only).</summary>
+        public float[] Embeddings { get; } = new float[cross is null ? 0 : capacity * cross.Width];
+        public float[] EmbeddingGradient { get; } = new float[cross is null ? 0 : capacity * cross.Width];
+        public CrossNetwork.State? Cross { get; } = cross?.CreateState(capacity);
     }
 }

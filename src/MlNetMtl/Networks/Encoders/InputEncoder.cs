@@ -9,7 +9,7 @@ internal abstract class InputEncoder
     /// <summary>The encoder <paramref name="options"/> describe for features laid out as <paramref name="fields"/>; null for <see cref="InputEncoding.OneHot"/>.</summary>
     public static InputEncoder? Create(EncoderOptions options, FieldLayout fields) => options.Encoding switch
     {
-        InputEncoding.Embedding => new FieldEmbeddingEncoder(fields, options.EmbeddingSize, options.Interaction),
+        InputEncoding.Embedding => new FieldEmbeddingEncoder(fields, options),
         _ => null,
     };
 
