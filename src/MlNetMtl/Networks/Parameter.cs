@@ -7,8 +7,9 @@ namespace MlNetMtl.Networks;
 /// </summary>
 public sealed class Parameter
 {
-    internal Parameter(string name, int rows, int columns, bool decays)
+    internal Parameter(string name, int rows, int columns, bool decays, float? ownDecay = null)
     {
+        OwnDecay = ownDecay;
         Name = name;
         Rows = rows;
         Columns = columns;
@@ -28,6 +29,10 @@ public sealed class Parameter
 
     /// <summary>Whether L2 weight decay applies (weights: yes; biases: no).</summary>
     internal bool Decays { get; }
+    /// <summary>An L2 rate of the parameter's own (the embedding table's), used instead of the training's weight decay; null for most.</summary>
+    internal float? OwnDecay { get; }
+    /// <summary>The L2 rate the optimizer applies: <see cref="OwnDecay"/>, else <paramref name="weightDecay"/> when the parameter <see cref="Decays"/>.</summary>
+    internal float DecayRate(float weightDecay) => OwnDecay ?? (Decays ? weightDecay : 0f);
     internal float[] Value { get; private set; }
     internal float[] Gradient { get; }
 

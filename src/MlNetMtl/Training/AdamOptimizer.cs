@@ -8,18 +8,19 @@ internal sealed class AdamOptimizer(IReadOnlyList<Parameter> parameters, Trainer
 {
     private readonly float[][] _firstMoments = parameters.Select(p => new float[p.Value.Length]).ToArray();
     private readonly float[][] _secondMoments = parameters.Select(p => new float[p.Value.Length]).ToArray();
+    private readonly float[] _decayRates = parameters.Select(p => p.DecayRate(options.WeightDecay)).ToArray();
+    private readonly AdamStep[] _steps = new AdamStep[parameters.Count];
     private long _step;
-    private AdamStep _decayed, _plain;
 
     protected override void BeginStep(float learningRate)
     {
         _step++;
-        _decayed = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, _step);
-        _plain = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, 0f, _step);
+        for (int i = 0; i < _steps.Length; i++)
+            _steps[i] = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, _decayRates[i], _step);
     }
 
     protected override void Update(int index, Parameter parameter, int start, int length) =>
         OptimizerKernels.Adam(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
             _firstMoments[index].AsSpan(start, length), _secondMoments[index].AsSpan(start, length),
-            parameter.Decays ? _decayed : _plain);
+            _steps[index]);
 }

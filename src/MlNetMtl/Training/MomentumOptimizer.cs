@@ -13,5 +13,5 @@ internal sealed class MomentumOptimizer(IReadOnlyList<Parameter> parameters, Tra
 
     protected override void Update(int index, Parameter parameter, int start, int length) =>
         OptimizerKernels.Momentum(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
-            _velocities[index].AsSpan(start, length), _learningRate, options.Momentum, parameter.Decays ? options.WeightDecay : 0f);
+            _velocities[index].AsSpan(start, length), _learningRate, options.Momentum, parameter.DecayRate(options.WeightDecay));
 }

@@ -26,7 +26,7 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         FieldWidth = checked(fields.Fields.Count * _size);
         _cross = options.Interaction == FeatureInteraction.Cross ? new CrossNetwork(FieldWidth, options.CrossLayers) : null;
         Width = FieldWidth + (_fm ? _size : 0);
-        Table = new Parameter("embedding.table", fields.Dimension, _size, decays: true);
+        Table = new Parameter("embedding.table", fields.Dimension, _size, decays: true, ownDecay: options.EmbeddingL2);
         _parameters = [Table, .. _cross?.Parameters ?? []];
     }
 
