@@ -14,15 +14,17 @@ namespace MlNetMtl.MLNet;
 /// </summary>
 internal static class FieldLayouts
 {
-    /// <summary>Feature vectors without slot names of at most this width get one field per slot; wider ones one field.</summary>
+    /// <summary>Feature vectors without slot names of at most this width get one field per slot under Embedding; wider ones one field.</summary>
     private const int MaxUnnamedFields = 1_000;
 
-    public static FieldLayout FromSchema(DataViewSchema schema, string featureColumnName)
+    /// <summary>The layout; for a column without slot names, null under <see cref="InputEncoding.Auto"/> (unknown: the slots are read directly).</summary>
+    public static FieldLayout? FromSchema(DataViewSchema schema, string featureColumnName, InputEncoding encoding)
     {
         var column = schema[featureColumnName];
         int dimension = ((VectorDataViewType)column.Type).Size;
         if (column.Annotations.Schema.GetColumnOrNull("SlotNames") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
-            return dimension <= MaxUnnamedFields ? FieldLayout.OnePerSlot(dimension) : new([new Field(featureColumnName, 0, dimension, FieldKind.Bag)]);
+            return encoding == InputEncoding.Auto ? null
+                : dimension <= MaxUnnamedFields ? FieldLayout.OnePerSlot(dimension) : new([new Field(featureColumnName, 0, dimension, FieldKind.Bag)]);
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetSlotNames(ref names);
         var columns = schema.Select(c => c.Name).Where(n => n != featureColumnName).ToHashSet(StringComparer.Ordinal);

@@ -27,7 +27,7 @@ internal static class ResourceCheck
     public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth, FieldLayout? fields)
     {
         long Count(int width, FieldLayout? layout) => MultiTaskNetwork.CreateUninitialized(width, tasks, options, layout).Parameters.Sum(p => (long)p.Rows * p.Columns);
-        if (options.Encoder.Encoding == InputEncoding.Embedding)
+        if (options.Encoder.Resolve(fields).Encoding == InputEncoding.Embedding)
         {
             int fieldCount = fields?.Fields.Count ?? inputWidth;
             return Count(fieldCount, FieldLayout.OnePerSlot(fieldCount)) + (long)(inputWidth - fieldCount) * options.Encoder.EmbeddingSize;

@@ -40,7 +40,7 @@ public abstract class MultiTaskNetwork
     /// <exception cref="ArgumentException">No tasks, duplicate task names, or an option out of range (it is named).</exception>
     /// <param name="fields">
     /// The fields of the input rows, which the embedding encoder (<see cref="NetworkOptions.Encoder"/>) gives one embedding each;
-    /// null: one field per slot. Not used by the one-hot encoder.
+    /// null: unknown (the Auto encoder reads the slots directly; Embedding gives each slot a field). Not used by the one-hot encoder.
     /// </param>
     public static MultiTaskNetwork Create(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options = null,
         int seed = 0, double? firstLayerFanIn = null, FieldLayout? fields = null)
@@ -66,7 +66,7 @@ public abstract class MultiTaskNetwork
         options.Validate();
         if (fields is not null && fields.Dimension != inputDimension)
             throw new ArgumentException($"The field layout covers {fields.Dimension} slots; the input rows have {inputDimension}.", nameof(fields));
-        var encoder = InputEncoder.Create(options.Encoder, fields ?? FieldLayout.OnePerSlot(inputDimension));
+        var encoder = InputEncoder.Create(options.Encoder, inputDimension, fields);
         if (encoder is null)
             return options.Build(inputDimension, tasks);
         var network = options.Build(encoder.Width, tasks);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
+using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.Tests.MLNet;
 
@@ -24,7 +25,7 @@ public class FieldLayoutTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var spec = new FeatureSpec { Categorical = ["City"], Numeric = ["Age", "Price"], Ids = ["User", "Item"], HashBits = 8 };
         var featurized = Featurization.Pipeline(ml, spec).Fit(data).Transform(data);
-        var layout = FieldLayouts.FromSchema(featurized.Schema, LoadedDataset.FeatureColumnName);
+        var layout = FieldLayouts.FromSchema(featurized.Schema, LoadedDataset.FeatureColumnName, InputEncoding.Auto)!;
         foreach (var field in layout.Fields)
             TestContext.Out.WriteLine($"{field.Name}: slots {field.Start}+{field.Length} ({field.Kind})");
         Assert.That(layout.Fields.Select(f => f.Name), Is.EqualTo(new[]

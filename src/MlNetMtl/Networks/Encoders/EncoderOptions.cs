@@ -3,14 +3,19 @@ using MlNetMtl.Settings;
 namespace MlNetMtl.Networks.Encoders;
 
 /// <summary>
-/// The input encoder under every architecture: the feature slots read directly (<see cref="InputEncoding.OneHot"/>, the
-/// default) or as field embeddings with an interaction (<see cref="InputEncoding.Embedding"/>).
+/// The input encoder under every architecture: the feature slots read directly (<see cref="InputEncoding.OneHot"/>) or as
+/// field embeddings with an interaction (<see cref="InputEncoding.Embedding"/>); by default (<see cref="InputEncoding.Auto"/>)
+/// embeddings wherever the features have categorical or id fields.
 /// </summary>
 public sealed record EncoderOptions
 {
-    /// <summary>How the first layers read the features: OneHot (the slots directly) or Embedding (one learned vector per field). Default OneHot.</summary>
+    /// <summary>How the first layers read the features: OneHot (the slots directly), Embedding (one learned vector per field) or Auto (Embedding when the features have categorical or id fields). Default Auto.</summary>
     [Setting("encoder", Search = ["OneHot", "Embedding"])]
-    public InputEncoding Encoding { get; init; } = InputEncoding.OneHot;
+    public InputEncoding Encoding { get; init; } = InputEncoding.Auto;
+
+    /// <summary>These options with <see cref="InputEncoding.Auto"/> decided for features of <paramref name="fields"/> (null: unknown).</summary>
+    internal EncoderOptions Resolve(FieldLayout? fields) => Encoding != InputEncoding.Auto ? this
+        : this with { Encoding = fields is not null && fields.Fields.Count < fields.Dimension ? InputEncoding.Embedding : InputEncoding.OneHot };
 
     /// <summary>With Embedding: the size of every field's embedding. Default 16.</summary>
     [Setting("embedding-size", Search = ["8", "16", "32"])]

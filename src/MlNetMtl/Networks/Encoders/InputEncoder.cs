@@ -6,12 +6,15 @@ namespace MlNetMtl.Networks.Encoders;
 /// </summary>
 internal abstract class InputEncoder
 {
-    /// <summary>The encoder <paramref name="options"/> describe for features laid out as <paramref name="fields"/>; null for <see cref="InputEncoding.OneHot"/>.</summary>
-    public static InputEncoder? Create(EncoderOptions options, FieldLayout fields) => options.Encoding switch
+    /// <summary>
+    /// The encoder <paramref name="options"/> describe for <paramref name="dimension"/>-wide features laid out as
+    /// <paramref name="fields"/> (null: unknown, one field per slot); null where the first layer reads the features (one-hot).
+    /// </summary>
+    public static InputEncoder? Create(EncoderOptions options, int dimension, FieldLayout? fields)
     {
-        InputEncoding.Embedding => new FieldEmbeddingEncoder(fields, options),
-        _ => null,
-    };
+        options = options.Resolve(fields);
+        return options.Encoding == InputEncoding.Embedding ? new FieldEmbeddingEncoder(fields ?? FieldLayout.OnePerSlot(dimension), options) : null;
+    }
 
     /// <summary>The options that build this encoder again.</summary>
     public abstract EncoderOptions Options { get; }
@@ -33,7 +36,7 @@ internal abstract class InputEncoder
     /// <summary>From dL/d(encoded rows) (overwritten), leaves the parameters' gradients.</summary>
     public abstract void Backward(InputBatch input, EncoderState state, Span<float> outputGradient);
     /// <summary>An encoder of the same shape with its own parameters (a training replica shares their values afterwards).</summary>
-    public InputEncoder CreateSibling() => Create(Options, Fields)!;
+    public InputEncoder CreateSibling() => Create(Options, InputDimension, Fields)!;
 }
 
 /// <summary>An encoder's buffers for one forward/backward pass.</summary>
