@@ -217,9 +217,11 @@ internal static class CodeGenerator
 
     private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Literal)) + "]";
 
-    /// <summary>The namespaces of <paramref name="parts"/>' types and of their settings' enum values (what the generated initializers name).</summary>
+    /// <summary>The namespaces of <paramref name="parts"/>' types, of their setting groups and of their settings' enum values (what the generated initializers name).</summary>
     private static IEnumerable<string> Namespaces(params object[] parts) =>
-        parts.SelectMany(p => new[] { p.GetType() }.Concat(Setting.Of(p.GetType()).Select(s => s.Get(p)?.GetType()).OfType<Type>().Where(t => t.IsEnum)))
+        parts.SelectMany(p => new[] { p.GetType() }
+                .Concat(Setting.Of(p.GetType()).SelectMany(s => s.Path.SkipLast(1).Select(g => g.PropertyType)))
+                .Concat(Setting.Of(p.GetType()).Select(s => s.Get(p)?.GetType()).OfType<Type>().Where(t => t.IsEnum)))
             .Select(t => t.Namespace!);
 
     /// <summary><c>new T { Setting = value, … }</c> with every setting of <paramref name="options"/> written out (null ones left out), its groups nested.</summary>
