@@ -2,6 +2,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Weighting;
 
@@ -29,6 +30,12 @@ public class SteadyStateAllocationTests
         foreach (var strategy in new[] { "pcgrad", "mgda", "cagrad", "gradnorm", "dwa", "rlw" })
             yield return new TestCaseData(sb, 1, strategy).SetName($"SharedBottom, {strategy}");
         yield return new TestCaseData(mmoe, 1, "pcgrad").SetName("MMoE, pcgrad");
+        var embeddings = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 };
+        NetworkOptions sbEmbedding = new SharedBottomOptions { BottomWidths = [32, 16], TowerWidths = [8], Encoder = embeddings };
+        NetworkOptions mmoeCross = new MmoeOptions { ExpertCount = 3, ExpertWidths = [16], TowerWidths = [8], Encoder = embeddings with { Interaction = FeatureInteraction.Cross } };
+        yield return new TestCaseData(sbEmbedding, 1, "fixed").SetName("SharedBottom, embeddings with FM, 1 thread");
+        yield return new TestCaseData(sbEmbedding, 2, "fixed").SetName("SharedBottom, embeddings with FM, 2 threads");
+        yield return new TestCaseData(mmoeCross, 1, "fixed").SetName("MMoE, embeddings with cross layers, 1 thread");
     }
 
     [TestCaseSource(nameof(Cases))]
