@@ -9,6 +9,7 @@ namespace MlNetMtl.Networks.Encoders;
 /// slots, a learned projection of a dense vector. The encoded row is [e_1 … e_F] followed, with FM, by the bi-interaction
 /// ½((Σ_f e_f)² − Σ_f e_f²); with Cross it is the output of DCN-v2 cross layers over [e_1 … e_F]. Only the table rows a batch touches get a gradient (and an optimizer update, lazily).
 /// </summary>
+[InputEncoderFor(InputEncoding.Embedding)]
 internal sealed class FieldEmbeddingEncoder : InputEncoder
 {
     private readonly FieldLayout _fields;

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace MlNetMtl.Networks.Encoders;
 
 /// <summary>
@@ -13,8 +15,16 @@ internal abstract class InputEncoder
     public static InputEncoder? Create(EncoderOptions options, int dimension, FieldLayout? fields)
     {
         options = options.Resolve(fields);
-        return options.Encoding == InputEncoding.Embedding ? new FieldEmbeddingEncoder(fields ?? FieldLayout.OnePerSlot(dimension), options) : null;
+        return Types.Value.TryGetValue(options.Encoding, out var type)
+            ? (InputEncoder)Activator.CreateInstance(type, fields ?? FieldLayout.OnePerSlot(dimension), options)!
+            : null;
     }
+
+    /// <summary>Each encoding's encoder class (those of this folder, found by their <see cref="InputEncoderForAttribute"/>); OneHot has none.</summary>
+    private static readonly Lazy<Dictionary<InputEncoding, Type>> Types = new(() => typeof(InputEncoder).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(InputEncoder)) && !t.IsAbstract)
+        .ToDictionary(t => t.GetCustomAttribute<InputEncoderForAttribute>()?.Encoding
+            ?? throw new InvalidOperationException($"Encoder {t.Name} does not say which InputEncoding it is ([InputEncoderFor])."), t => t));
 
     /// <summary>The options that build this encoder again.</summary>
     public abstract EncoderOptions Options { get; }
@@ -37,6 +47,13 @@ internal abstract class InputEncoder
     public abstract void Backward(InputBatch input, EncoderState state, Span<float> outputGradient);
     /// <summary>An encoder of the same shape with its own parameters (a training replica shares their values afterwards).</summary>
     public InputEncoder CreateSibling() => Create(Options, InputDimension, Fields)!;
+}
+
+/// <summary>Names the <see cref="InputEncoding"/> an encoder class implements; the class has a (FieldLayout, EncoderOptions) constructor.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class InputEncoderForAttribute(InputEncoding encoding) : Attribute
+{
+    public InputEncoding Encoding { get; } = encoding;
 }
 
 /// <summary>An encoder's buffers for one forward/backward pass.</summary>
