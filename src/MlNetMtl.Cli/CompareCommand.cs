@@ -64,7 +64,7 @@ internal static class CompareCommand
             {
                 var clock = Stopwatch.StartNew();
                 var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass), LoadedDataset.FeatureColumnName,
-                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Metric:F4}")));
+                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Text}")));
                 foreach (string trainer in SingleTaskBaselines.Trainers)
                     rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == t.Name)?.Metric ?? double.NaN).ToArray(), clock.Elapsed));
             }

@@ -13,8 +13,12 @@ namespace MlNetMtl.Experiments;
 /// </summary>
 public static class SingleTaskBaselines
 {
-    /// <summary>One baseline's test metric on one task: AUC for binary tasks, RMSE for regression.</summary>
-    public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric);
+    /// <summary>One baseline's test metric on one task: AUC for binary tasks, RMSE for regression; NaN with <see cref="NotRun"/> saying why when the trainer cannot take the data.</summary>
+    public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric, string? NotRun = null)
+    {
+        /// <summary>The metric, or "not run: why".</summary>
+        public string Text => NotRun is { } why ? $"not run: {why}" : Metric.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The baseline trainers.</summary>
     public static IReadOnlyList<string> Trainers { get; } = ["LightGBM", "FastTree"];
@@ -32,24 +36,26 @@ public static class SingleTaskBaselines
         foreach (var task in tasks)
             foreach (string trainer in Trainers)
             {
-                var result = new Result(trainer, task.Name, task.Kind, Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName));
+                var result = Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName);
                 results.Add(result);
                 progress?.Report(result);
             }
         return results;
     }
 
-    private static double Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
+    /// <summary>The baseline's result; a trainer that cannot take the data is reported as not run (the others still run).</summary>
+    private static Result Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
     {
         try
         {
-            return Fit(ml, trainer, train, test, task, features);
+            return new Result(trainer, task.Name, task.Kind, Fit(ml, trainer, train, test, task, features));
         }
         catch (OverflowException) when (trainer == "LightGBM")
         {
             // ML.NET's LightGBM loader multiplies rows by features in 32-bit arithmetic.
             int width = (train.Schema[features].Type as VectorDataViewType)?.Size ?? 1;
-            throw new ArgumentException($"LightGBM (ML.NET) cannot load this many rows × {width:N0} feature slots (its loader overflows past 2^31 cells): lower --hash-bits, or train with --baselines false.");
+            return new Result(trainer, task.Name, task.Kind, double.NaN,
+                $"ML.NET's LightGBM cannot load these rows × {width:N0} feature slots (its loader overflows past 2^31 cells); a lower --hash-bits fits");
         }
     }
 

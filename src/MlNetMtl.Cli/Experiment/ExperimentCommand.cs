@@ -151,7 +151,7 @@ internal static class ExperimentCommand
 
         var board = Leaderboard.Build(ml, data, trials, metric, settings.Baselines,
             settings.Verbosity == Verbosity.Quiet ? null : new Progress<SingleTaskBaselines.Result>(r =>
-                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Metric:F4}"))));
+                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Text}"))));
         var groupAucs = settings.GroupColumn is { } groupColumn
             ? data.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToDictionary(t => t.Name, t => ml.MultiTask().GroupAuc(board.Best.Model!.Transform(data.Test), t, groupColumn))
             : new Dictionary<string, GroupAucResult>();

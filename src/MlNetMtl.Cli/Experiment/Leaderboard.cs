@@ -58,7 +58,7 @@ internal sealed class Leaderboard
             var results = SingleTaskBaselines.Run(ml, data.Train, data.Test, eligible, Datasets.LoadedDataset.FeatureColumnName, baselineProgress);
             foreach (string trainer in SingleTaskBaselines.Trainers)
                 rows.Add(new LeaderboardRow(0, $"{trainer} (single-task)", double.NaN,
-                    results.Where(r => r.Trainer == trainer).ToDictionary(r => r.Task, r => r.Metric)));
+                    results.Where(r => r.Trainer == trainer && r.NotRun is null).ToDictionary(r => r.Task, r => r.Metric)));
         }
         return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!);
     }
