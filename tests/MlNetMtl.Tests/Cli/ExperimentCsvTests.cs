@@ -133,4 +133,17 @@ public class ExperimentCsvTests : TemporaryFolderTests
         Assert.That(prediction.GetType().GetProperty("SegmentClasses")!.GetValue(null), Is.EqualTo(new[] { "high", "low", "mid" }));
         Assert.That(prediction.GetType().GetProperty("SegmentPredictedClass")!.GetValue(prediction), Is.EqualTo("high"), "x1 = 0.9 is the high segment");
     }
+
+    [Test]
+    public void AnEncoderGivenOnTheCommandLine_IsEveryTrials_AndTheGeneratedTrainingCodeCompilesWithIt()
+    {
+        var (exit, output) = Experiment(Funnel("f.csv", 600), "--task", "click:click:binary", "--task", "purchase:purchase:binary",
+            "--encoder", "Embedding", "--interaction", "Cross", "--cross-layers", "1", "--train-time", "8", "--max-epochs", "4", "--baselines", "false");
+        Assert.That(exit, Is.EqualTo(0), output);
+        string training = File.ReadAllText(Path.Combine(Folder, "out", "Model.training.cs"));
+        Assert.That(training, Does.Contain("Encoding = InputEncoding.Embedding").And.Contain("Interaction = FeatureInteraction.Cross").And.Contain("CrossLayers = 1")
+            .And.Contain("using MlNetMtl.Networks.Encoders;"));
+        var assembly = GeneratedCode.Compile(Path.Combine(Folder, "out", "Model.consumption.cs"), Path.Combine(Folder, "out", "Model.training.cs"));
+        Assert.That(assembly.GetType("MlNetMtl.Generated.ModelTraining")!.GetMethod("Pipeline"), Is.Not.Null);
+    }
 }
