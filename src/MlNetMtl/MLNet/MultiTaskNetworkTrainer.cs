@@ -55,10 +55,11 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var network = _options.Network;
         var training = _options.TrainingFor(seed);
         var feature = trainData.Schema[_options.FeatureColumnName];
+        int width = ((VectorDataViewType)feature.Type).Size;
         var fields = network.Encoder.Encoding == InputEncoding.OneHot ? null : _options.Fields ?? FieldLayouts.FromSchema(trainData.Schema, _options.FeatureColumnName, network.Encoder.Encoding);
-        if (fields is not null && fields.Dimension != ((VectorDataViewType)feature.Type).Size)
-            throw new ArgumentException($"Fields cover {fields.Dimension} slots; feature column '{_options.FeatureColumnName}' has {((VectorDataViewType)feature.Type).Size}.", nameof(trainData));
-        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), ((VectorDataViewType)feature.Type).Size, fields);
+        if (fields is not null && fields.Dimension != width)
+            throw new ArgumentException($"Fields cover {fields.Dimension} slots; feature column '{_options.FeatureColumnName}' has {width}.", nameof(trainData));
+        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), width, fields);
         ResourceCheck.Check(feature, parameters, training.Threads, dataBytes: 0, _options.MemoryLimitBytes);
 
         using var cancellation = new ContextCancellation(_context, cancellationToken);

@@ -235,7 +235,7 @@ public abstract class MultiTaskNetwork
     private protected abstract IEnumerable<Parameter> LayerSharedParameters { get; }
 
     /// <summary>The weights whose rows belong to the input slots: the embedding table, or the first layer's of the bottom (each expert's on the first level).</summary>
-    internal IEnumerable<Parameter> InputLayerWeights => Encoder is FieldEmbeddingEncoder embeddings ? [embeddings.Table] : LayerInputWeights;
+    internal IEnumerable<Parameter> InputLayerWeights => Encoder?.InputWeights ?? LayerInputWeights;
 
     /// <summary>The weights of the architecture's shared layers that read its input rows.</summary>
     private protected abstract IEnumerable<Parameter> LayerInputWeights { get; }

@@ -48,12 +48,12 @@ public abstract class NetworkOptions
 
     private EncoderOptions _encoder = new();
 
-    /// <summary>The input encoder under the architecture: the feature slots directly (one-hot, the default) or field embeddings with an interaction.</summary>
+    /// <summary>The input encoder under the architecture: the feature slots directly, field embeddings with an interaction, or (the default) embeddings wherever the features have categorical or id fields.</summary>
     [SettingGroup]
     public EncoderOptions Encoder
     {
         get => _encoder;
-        init => _encoder = value ?? throw new ArgumentNullException(nameof(Encoder), "Encoder must be given (new EncoderOptions() is the one-hot default).");
+        init => _encoder = value ?? throw new ArgumentNullException(nameof(Encoder), "Encoder must be given (new EncoderOptions() is the default).");
     }
 
     /// <summary>A copy with <paramref name="encoder"/> (a loaded model's).</summary>

@@ -19,10 +19,7 @@ public class ArchitectureTests
         var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
         var test = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 2));
         // Each architecture takes the sizes it has; the others are ignored.
-        var values = new[] { ("epochs", "30"), ("learning-rate", "0.003"), ("bottom", "32"), ("experts", "4"), ("expert-widths", "16"), ("tower", "8"),
-            ("levels", "2"), ("shared-experts", "2"), ("task-experts", "1") }
-            .Aggregate(SettingValues.None, (v, s) => v.With(TrainerSettings.Find(s.Item1)!, TrainerSettings.Find(s.Item1)!.Parse(s.Item2)));
-        var options = new TrainerRecipe(architecture, "fixed", values).ApplyTo(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch] });
+        var options = Options(architecture, ("levels", "2"), ("shared-experts", "2"), ("task-experts", "1"));
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var scored = model.Transform(test);
         var metrics = ml.MultiTask().Evaluate(scored, MultiTaskTransformer.FindIn(model)!);
@@ -44,10 +41,7 @@ public class ArchitectureTests
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(Impressions.Generate(4000, 1));
         var test = ml.Data.LoadFromEnumerable(Impressions.Generate(1000, 2));
-        var values = new[] { ("epochs", "30"), ("learning-rate", "0.003"), ("bottom", "32"), ("experts", "4"), ("expert-widths", "16"), ("tower", "8"),
-            ("encoder", "Embedding"), ("embedding-size", "8"), ("interaction", interaction) }
-            .Aggregate(SettingValues.None, (v, s) => v.With(TrainerSettings.Find(s.Item1)!, TrainerSettings.Find(s.Item1)!.Parse(s.Item2)));
-        var options = new TrainerRecipe(architecture, "fixed", values).ApplyTo(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch] });
+        var options = Options(architecture, ("encoder", "Embedding"), ("embedding-size", "8"), ("interaction", interaction));
         var model = Impressions.Pipeline(ml, options).Fit(train);
         var network = MultiTaskTransformer.FindIn(model)!.Network;
         Assert.That(network.Fields!.Fields.Select(f => (f.Name, f.Length)), Is.EqualTo(new[] { ("CategoryOneHot", 6), ("AgeNorm", 1), ("IncomeNorm", 1) }));
@@ -61,6 +55,14 @@ public class ArchitectureTests
         var loaded = RoundTrip(ml, model, train.Schema);
         Assert.That(Impressions.Column(loaded.Transform(test), "click.Score"), Is.EqualTo(Impressions.Column(scored, "click.Score")));
         Assert.That(MultiTaskTransformer.FindIn(loaded)!.Network.Options.Encoder, Is.EqualTo(network.Options.Encoder));
+    }
+
+    /// <summary>Click and watch on <paramref name="architecture"/> with small sizes, 30 epochs at lr 0.003, and <paramref name="more"/> settings by flag.</summary>
+    private static MultiTaskNetworkTrainerOptions Options(string architecture, params (string Flag, string Value)[] more)
+    {
+        var values = new[] { ("epochs", "30"), ("learning-rate", "0.003"), ("bottom", "32"), ("experts", "4"), ("expert-widths", "16"), ("tower", "8") }.Concat(more)
+            .Aggregate(SettingValues.None, (v, s) => v.With(TrainerSettings.Find(s.Item1)!, TrainerSettings.Find(s.Item1)!.Parse(s.Item2)));
+        return new TrainerRecipe(architecture, "fixed", values).ApplyTo(new MultiTaskNetworkTrainerOptions { Tasks = [Impressions.Click, Impressions.Watch] });
     }
 
     /// <summary>Saves <paramref name="model"/> and loads it back in a fresh context.</summary>

@@ -39,6 +39,7 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
     /// <summary>One row of size K per feature slot.</summary>
     public Parameter Table { get; }
     public override IReadOnlyList<Parameter> Parameters => _parameters;
+    public override IEnumerable<Parameter> InputWeights => [Table];
 
     /// <summary>N(0, 1/K): a one-hot field's embedding starts with norm about 1.</summary>
     public override void Initialize(Random random)

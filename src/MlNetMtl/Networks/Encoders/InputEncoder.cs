@@ -36,6 +36,8 @@ internal abstract class InputEncoder
     public abstract int Width { get; }
     /// <summary>The trainable parameters.</summary>
     public abstract IReadOnlyList<Parameter> Parameters { get; }
+    /// <summary>The weights with one row per input slot (which pretrained vectors initialise).</summary>
+    public abstract IEnumerable<Parameter> InputWeights { get; }
 
     /// <summary>Seeded initialisation.</summary>
     public abstract void Initialize(Random random);
