@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Cli;
 
@@ -45,7 +46,18 @@ internal static partial class CliErrors
             message = ParameterTail(name).Replace(message, "");
         if (error is ArgumentOutOfRangeException)
             message = ActualValue().Replace(message, "");
-        return Whitespace().Replace(message, " ").Trim();
+        message = Whitespace().Replace(message, " ").Trim();
+        // An option's check names its property (EmbeddingSize); the user typed its flag.
+        if (error is ArgumentException { ParamName: { } parameter } && Flag(parameter) is { } flag && !message.Contains(flag, StringComparison.Ordinal))
+            message += $" ({flag})";
+        return message;
+    }
+
+    /// <summary>The command-line flag of the setting whose property is <paramref name="property"/>, when exactly one setting has that name.</summary>
+    private static string? Flag(string property)
+    {
+        var flags = TrainerSettings.All.Where(s => s.Property.Name == property).Select(s => s.Flag).Distinct().ToArray();
+        return flags.Length == 1 ? "--" + flags[0] : null;
     }
 
     private static Regex ParameterTail(string name) => new($@"\s*\(Parameter '{Regex.Escape(name)}'\)", RegexOptions.CultureInvariant);

@@ -84,7 +84,9 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
     /// <summary>Checks the template and reads the rows once as every trial will, so that an error of either is told before any trial, with its own message.</summary>
     private void CheckData(IDataView train, IDataView validation, CancellationToken cancellationToken)
     {
-        _ = ml.MultiTask().Network(template); // the template's own options (threads, tasks) fail every trial alike
+        // The template's own options (threads, tasks) and the settings given for every trial (--cross-layers 0) fail every trial alike.
+        foreach (string architecture in space.Architectures)
+            _ = ml.MultiTask().Network(space.Defaults(architecture).ApplyTo(template));
         var tasks = TaskClasses.Resolve(train, template.Tasks.ToArray());
         TrainingDataReader.Read(train, template.FeatureColumnName, tasks, template.WeightColumnName, cancellationToken);
         foreach (var task in tasks)

@@ -71,7 +71,8 @@ public sealed class SearchSpace
         return candidate;
     }
 
-    private TrainerRecipe Defaults(string architecture) => new(architecture, Weightings(architecture)[0], _given);
+    /// <summary>The first trial of <paramref name="architecture"/>: its first weighting, the given settings, every other setting at its default.</summary>
+    public TrainerRecipe Defaults(string architecture) => new(architecture, Weightings(architecture)[0], _given);
 
     private TrainerRecipe Random()
     {

@@ -149,7 +149,7 @@ public sealed class MultiTaskTrainer
         foreach (var weight in network.InputLayerWeights)
         {
             if (weight.Columns != pretrained.Columns)
-                throw new ArgumentException($"The pretrained vectors have width {pretrained.Columns}; '{weight.Name}' has {weight.Columns} units: make the first layer as wide as the vectors.", nameof(pretrained));
+                throw new ArgumentException($"The pretrained vectors have width {pretrained.Columns}; '{weight.Name}' has {weight.Columns} units: make the first layer (or, with embeddings, --embedding-size) as wide as the vectors.", nameof(pretrained));
             pretrained.Values.CopyTo(weight.Value, pretrained.FirstColumn * weight.Columns);
         }
     }

@@ -27,10 +27,19 @@ public class CliErrorsTests
     [Test]
     public void DotNetsParameterAndValueTails_AreDropped_AndLinesJoined()
     {
-        var (message, _) = CliErrors.Describe(new ArgumentOutOfRangeException("Threads", 1000, "Threads must be between 1 and 256."));
-        Assert.That(message, Is.EqualTo("Threads must be between 1 and 256."));
+        var (message, _) = CliErrors.Describe(new ArgumentOutOfRangeException("Count", 1000, "Count must be between 1 and 256."));
+        Assert.That(message, Is.EqualTo("Count must be between 1 and 256."));
         (message, _) = CliErrors.Describe(new ArgumentException("first line\nsecond line", "options"));
         Assert.That(message, Is.EqualTo("first line second line"));
+    }
+
+    [Test]
+    public void ASettingsCheck_NamesTheFlagTheUserTyped()
+    {
+        var (message, _) = CliErrors.Describe(new ArgumentOutOfRangeException("Threads", 1000, "Threads must be between 1 and 256."));
+        Assert.That(message, Is.EqualTo("Threads must be between 1 and 256. (--threads)"));
+        (message, _) = CliErrors.Describe(new ArgumentOutOfRangeException("EmbeddingSize", 0, "EmbeddingSize must be in [1, 1024]."));
+        Assert.That(message, Is.EqualTo("EmbeddingSize must be in [1, 1024]. (--embedding-size)"));
     }
 
     [Test]
