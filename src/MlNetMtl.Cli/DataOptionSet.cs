@@ -20,7 +20,7 @@ internal enum DataFormat
     AliCcp,
     /// <summary>AliExpress (torch-rechub sample layout); tasks click → conversion.</summary>
     AliExpress,
-    /// <summary>KuaiRand (Scenario-Wise-Rec sample layout); tasks click and complete_play.</summary>
+    /// <summary>KuaiRand: an official log joined with the user and video tables beside it, or the Scenario-Wise-Rec sample; tasks by name (--task like).</summary>
     KuaiRand,
 }
 
@@ -32,7 +32,8 @@ internal sealed class DataOptionSet
     public Option<string[]> Tasks { get; } = new("--task")
     {
         Description = "A task as name:labelColumn:kind[:weight][:positive=VALUE], kind binary, regression or multiclass; a binary label of two text values that are " +
-                      "not true/false, yes/no, 1/0 … names its positive value, e.g. income:income:binary:positive=>50K (repeat for each task; Csv only).",
+                      "not true/false, yes/no, 1/0 … names its positive value, e.g. income:income:binary:positive=>50K (repeat for each task). With --format KuaiRand, a task's name: " +
+                      string.Join(", ", KuaiRandDataset.AllTasks.Select(t => t.Name)) + " (default click, long_view, like for a log).",
         AllowMultipleArgumentsPerToken = false,
     };
     public Option<string> Ignore { get; } = new("--ignore-cols") { Description = "Comma-separated columns that are neither features nor labels (Csv only).", DefaultValueFactory = _ => "" };
@@ -93,7 +94,8 @@ internal sealed class DataOptionSet
     public TaskColumn[] ParseTasks(ParseResult parse)
     {
         var policy = parse.GetValue(MissingLabels);
-        var tasks = (parse.GetValue(Tasks) ?? []).Select(text => ParseTask(text, policy)).ToArray();
+        var texts = parse.GetValue(Tasks) ?? [];
+        var tasks = parse.GetValue(Format) == DataFormat.KuaiRand ? texts.Select(KuaiRandTask).ToArray() : texts.Select(text => ParseTask(text, policy)).ToArray();
         var twice = tasks.GroupBy(t => t.LabelColumnName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new ArgumentException($"--task: {string.Join(" and ", twice.Select(t => $"'{t.Name}'"))} both learn from column '{twice.Key}'; give each task its own label column.");
@@ -120,9 +122,7 @@ internal sealed class DataOptionSet
         var tasks = ParseTasks(parse);
         inferred = null;
         if (format != DataFormat.Csv)
-            return tasks.Length > 0
-                ? throw new ArgumentException($"--task applies to Csv files; the {format} loader defines its own tasks.")
-                : LoadFormat(ml, format, path);
+            return LoadFormat(ml, format, path, tasks);
         if (tasks.Length == 0)
             throw new ArgumentException("Give at least one --task name:labelColumn:kind for a Csv file.");
         inferred = ColumnInference.Infer(path, tasks.Select(t => t.LabelColumnName), IgnoredColumns(parse), ParseRoles(parse));
@@ -130,14 +130,16 @@ internal sealed class DataOptionSet
         return CsvDataset.Load(ml, inferred, tasks, Features(parse, inferred));
     }
 
-    /// <summary>Reads a file of one of the named formats (not Csv).</summary>
-    public static LoadedDataset LoadFormat(MLContext ml, DataFormat format, string path) => format switch
+    /// <summary>Reads a file of one of the named formats (not Csv); only KuaiRand's tasks are chosen (<paramref name="tasks"/>, none: its defaults).</summary>
+    public static LoadedDataset LoadFormat(MLContext ml, DataFormat format, string path, IReadOnlyList<TaskColumn>? tasks = null) => format switch
     {
+        _ when tasks is { Count: > 0 } && format != DataFormat.KuaiRand =>
+            throw new ArgumentException($"--task applies to Csv and KuaiRand files; the {format} loader defines its own tasks ({string.Join(", ", LoadFormat(ml, format, path).Tasks.Select(t => t.Name))})."),
         DataFormat.Adult => AdultDataset.Load(ml, path),
         DataFormat.CensusKdd => CensusKddDataset.Load(ml, path),
         DataFormat.AliCcp => AliCcpDataset.Load(ml, path),
         DataFormat.AliExpress => AliExpressDataset.Load(ml, path),
-        DataFormat.KuaiRand => KuaiRandDataset.Load(ml, path),
+        DataFormat.KuaiRand => KuaiRandDataset.Load(ml, path, tasks?.Select(t => t.Name).ToArray()),
         _ => throw new ArgumentException($"{format} files need tasks: use LoadForTraining."),
     };
 
@@ -148,6 +150,11 @@ internal sealed class DataOptionSet
     /// <summary>Loads a file in <paramref name="format"/> to score with a model whose input schema is <paramref name="inputSchema"/>.</summary>
     public static IDataView LoadForModel(MLContext ml, DataFormat format, string path, DataViewSchema inputSchema) =>
         format == DataFormat.Csv ? CsvDataset.LoadForSchema(ml, path, inputSchema) : LoadFormat(ml, format, path).Data;
+
+    /// <summary>A KuaiRand task by name.</summary>
+    private static TaskColumn KuaiRandTask(string name) =>
+        KuaiRandDataset.AllTasks.FirstOrDefault(t => t.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"--task '{name}' is not a KuaiRand task; choose from {string.Join(", ", KuaiRandDataset.AllTasks.Select(t => t.Name))}.");
 
     /// <summary>Parses name:labelColumn:kind[:weight][:positive=VALUE] (VALUE runs to the end, colons included).</summary>
     internal static TaskColumn ParseTask(string text, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error)

@@ -130,6 +130,7 @@ internal static class CodeGenerator
         code.AppendLine($"            Numeric = {List(spec.Numeric)},");
         code.AppendLine($"            Flags = {List(spec.Flags)},");
         code.AppendLine($"            Ids = {List(spec.Ids)},");
+        code.AppendLine($"            Bags = {List(spec.Bags)},");
         code.AppendLine($"            Text = {List(spec.Text)},");
         code.AppendLine($"            BinNumeric = {(spec.BinNumeric ? "true" : "false")},");
         code.AppendLine($"            HashBits = {spec.HashBits},");
@@ -167,7 +168,7 @@ internal static class CodeGenerator
         DataFormat.CensusKdd => "CensusKddDataset.Load(ml, path).Data",
         DataFormat.AliCcp => "AliCcpDataset.Load(ml, path).Data",
         DataFormat.AliExpress => "AliExpressDataset.Load(ml, path).Data",
-        DataFormat.KuaiRand => "KuaiRandDataset.Load(ml, path).Data",
+        DataFormat.KuaiRand => $"KuaiRandDataset.Load(ml, path, {List(data.Dataset.Tasks.Select(t => t.Name).ToArray())}).Data",
         _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Format, "Unknown format."),
     };
 

@@ -37,11 +37,7 @@ internal sealed record ExperimentData(
             dataset = CsvDataset.Load(ml, inferred, settings.Tasks, features with { TextFeatures = settings.TextFeatures, HashBits = settings.HashBits ?? features.HashBits });
         }
         else
-        {
-            if (settings.Tasks.Count > 0)
-                throw new ArgumentException($"--task applies to Csv files; the {settings.Format} loader defines its own tasks ({string.Join(", ", DataOptionSet.LoadFormat(ml, settings.Format, settings.Dataset).Tasks.Select(t => t.Name))}).");
-            dataset = DataOptionSet.LoadFormat(ml, settings.Format, settings.Dataset);
-        }
+            dataset = DataOptionSet.LoadFormat(ml, settings.Format, settings.Dataset, settings.Tasks);
         run.Notes(dataset.Notes);
         var (tasks, chain) = OrderByChain(dataset.Tasks, settings.Chain, settings.Format);
         foreach (var (option, column) in new[] { ("--group-col", settings.GroupColumn), ("--split-by", settings.SplitColumn) })

@@ -14,6 +14,11 @@ public sealed record FeatureSpec
     public IReadOnlyList<string> Flags { get; init; } = [];
     /// <summary>High-cardinality id columns (text), each hashed into its own share of a sparse space of 2^<see cref="HashBits"/> columns.</summary>
     public IReadOnlyList<string> Ids { get; init; } = [];
+    /// <summary>
+    /// Multi-valued text columns (e.g. "Action|Comedy" or tag lists "20,43"): split at <see cref="BagSeparators"/> and
+    /// encoded as a bag of one-hot indicators (one slot per value seen in training), one field whose embedding pools its values.
+    /// </summary>
+    public IReadOnlyList<string> Bags { get; init; } = [];
     /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText), at most <see cref="TextFeatures"/> slots in all.</summary>
     public IReadOnlyList<string> Text { get; init; } = [];
     /// <summary>Also represent numeric columns as 32 quantile bins and one-hot bin indicators (the thresholds a tree would find). Default true.</summary>
@@ -30,6 +35,9 @@ public sealed record FeatureSpec
     /// </summary>
     public int TextFeatures { get; init; } = 20_000;
 
+    /// <summary>The characters that separate the values of a <see cref="Bags"/> column: bar, semicolon and comma.</summary>
+    public static readonly char[] BagSeparators = ['|', ';', ','];
+
     /// <summary>The fewest slots a text column gets, however many text columns share <see cref="TextFeatures"/>.</summary>
     public const int MinTextFeaturesPerColumn = 64;
 
@@ -37,5 +45,5 @@ public sealed record FeatureSpec
     public int TextFeaturesPerColumn => Text.Count == 0 ? 0 : Math.Max(MinTextFeaturesPerColumn, TextFeatures / Text.Count);
 
     /// <summary>Every raw column read, in role order.</summary>
-    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Text);
+    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Bags).Concat(Text);
 }

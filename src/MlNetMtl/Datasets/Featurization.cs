@@ -57,6 +57,13 @@ public static class Featurization
             pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotHashEncoding(hashed, OneHotEncodingEstimator.OutputKind.Indicator, spec.HashBitsPerId));
             parts.AddRange(hashed.Select(c => c.OutputColumnName));
         }
+        foreach (string bag in spec.Bags)
+        {
+            // The values of a multi-valued cell as a token vector, then one indicator per value seen in training (Bag: summed).
+            pipeline = pipeline.Append(ml.Transforms.Text.TokenizeIntoWords("Bag." + bag + ".Values", bag, FeatureSpec.BagSeparators))
+                .Append(ml.Transforms.Categorical.OneHotEncoding("Bag." + bag, "Bag." + bag + ".Values", OneHotEncodingEstimator.OutputKind.Bag));
+            parts.Add("Bag." + bag);
+        }
         if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
             throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");
         foreach (string text in spec.Text)

@@ -9,7 +9,8 @@ namespace MlNetMtl.Datasets;
 /// </summary>
 internal static class RecommenderCsv
 {
-    public enum Role { Id, Numeric, Label, Ignore }
+    /// <summary>Id: text. Numeric, Label, Ignore: Single. Timestamp: Double (dates and times keep their digits; not a feature).</summary>
+    public enum Role { Id, Numeric, Label, Ignore, Timestamp }
 
     /// <summary>Reads <paramref name="path"/>; <paramref name="role"/> maps each header name to its role.</summary>
     /// <param name="ml">The context.</param>
@@ -30,7 +31,7 @@ internal static class RecommenderCsv
         if (missing.Length > 0)
             throw new InvalidDataException($"'{path}' does not look like {format}: its header lacks {string.Join(", ", missing)} (it has {string.Join(", ", header.Take(8))}…).");
         var roles = header.Select(role).ToArray();
-        var columns = header.Select((name, i) => new TextLoader.Column(name, roles[i] == Role.Id ? DataKind.String : DataKind.Single, i)).ToArray();
+        var columns = header.Select((name, i) => new TextLoader.Column(name, roles[i] switch { Role.Id => DataKind.String, Role.Timestamp => DataKind.Double, _ => DataKind.Single }, i)).ToArray();
         var data = ml.Data.CreateTextLoader(new TextLoader.Options { HasHeader = hasHeader, Separators = [','], TrimWhitespace = true, Columns = columns }).Load(path);
         long rows = File.ReadLines(path).Skip(hasHeader ? 1 : 0).LongCount(line => line.Length > 0);
         return (data, header.Where((_, i) => roles[i] == Role.Id).ToArray(), header.Where((_, i) => roles[i] == Role.Numeric).ToArray(), rows);
