@@ -24,6 +24,7 @@ internal static class CompareCommand
         var test = new Option<FileInfo>("--test-dataset") { Description = "The test file, in the same format.", Required = true };
         var architectures = new Option<string>("--architectures") { Description = $"Comma-separated architectures to train ({string.Join(", ", NetworkOptions.Names)}).", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
         var weightings = new Option<string>("--weightings") { Description = $"Comma-separated loss weightings to train each architecture with ({string.Join(", ", LossWeighting.Names)}).", DefaultValueFactory = _ => "fixed" };
+        var group = new Option<string>("--group-col") { Description = "A column grouping the test rows (e.g. a user id): also each binary task's GAUC, for every model and baseline." };
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
         data.AddTo(command, withTasks: true);
@@ -34,14 +35,21 @@ internal static class CompareCommand
         command.Options.Add(weightings);
         command.Options.Remove(training.Weighting);
         command.Options.Add(baselines);
+        command.Options.Add(group);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             var console = run.Output;
             var ml = run.Context(training.Seed(parse));
             var (dataset, train, testFeatures) = FeaturizedSplit.Load(ml, parse, data, test);
+            string? groupColumn = parse.GetValue(group);
+            if (groupColumn is not null && testFeatures.Schema.GetColumnOrNull(groupColumn) is null)
+                throw new ArgumentException($"--group-col '{groupColumn}' is not a column of the test data ({string.Join(", ", dataset.Data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+            var binary = groupColumn is null ? [] : dataset.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToArray();
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
+            // Every model's options are checked before any trains: ESMM given three tasks fails at once, not after the others' training.
             var weightingNames = parse.GetValue(weightings)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var trainers = new List<(string Label, MultiTaskNetworkTrainer Trainer)>();
             foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 foreach (string weightingName in weightingNames)
                 {
@@ -52,26 +60,35 @@ internal static class CompareCommand
                     // A setting given on the command line applies to the architectures and weightings that have it.
                     var options = new TrainerRecipe(architecture, weighting, training.Given(parse))
                         .ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null));
-                    string label = weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture;
-                    var clock = Stopwatch.StartNew();
-                    var model = ml.MultiTask().Network(options).Fit(train);
-                    var metrics = ml.MultiTask().Evaluate(model.Transform(testFeatures), model);
-                    var values = metrics.Select(m => m.Headline).ToArray();
-                    rows.Add((label, values, clock.Elapsed));
-                    console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    trainers.Add((weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture, ml.MultiTask().Network(options)));
                 }
+            foreach (var (label, trainer) in trainers)
+            {
+                var clock = Stopwatch.StartNew();
+                var model = trainer.Fit(train);
+                var scored = model.Transform(testFeatures);
+                var metrics = ml.MultiTask().Evaluate(scored, model);
+                double[] values = [.. metrics.Select(m => m.Headline), .. binary.Select(t => ml.MultiTask().GroupAuc(scored, t, groupColumn!).Value)];
+                rows.Add((label, values, clock.Elapsed));
+                console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
+            }
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();
                 var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass), LoadedDataset.FeatureColumnName,
-                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Text}")));
+                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Text}")), groupColumn);
                 foreach (string trainer in SingleTaskBaselines.Trainers)
-                    rows.Add(($"{trainer} (single-task)", dataset.Tasks.Select(t => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == t.Name)?.Metric ?? double.NaN).ToArray(), clock.Elapsed));
+                {
+                    SingleTaskBaselines.Result? Of(TaskColumn task) => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == task.Name);
+                    rows.Add(($"{trainer} (single-task)", [.. dataset.Tasks.Select(t => Of(t)?.Metric ?? double.NaN), .. binary.Select(t => Of(t)?.GroupAuc ?? double.NaN)], clock.Elapsed));
+                }
             }
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Model");
             foreach (var task in dataset.Tasks)
                 table.AddColumn(new TableColumn($"{task.Name} {task.Kind.HeadlineMetric}").RightAligned());
+            foreach (var task in binary)
+                table.AddColumn(new TableColumn($"{task.Name} GAUC").RightAligned());
             foreach (var (model, metrics, _) in rows)
                 table.AddRow([Markup.Escape(model), .. metrics.Select(m => double.IsNaN(m) ? "-" : m.ToString("F4", CultureInfo.InvariantCulture))]);
             console.Console.Write(table);

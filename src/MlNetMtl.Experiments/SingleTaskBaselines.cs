@@ -13,11 +13,15 @@ namespace MlNetMtl.Experiments;
 /// </summary>
 public static class SingleTaskBaselines
 {
-    /// <summary>One baseline's test metric on one task: AUC for binary tasks, RMSE for regression; NaN with <see cref="NotRun"/> saying why when the trainer cannot take the data.</summary>
-    public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric, string? NotRun = null)
+    /// <summary>
+    /// One baseline's test metric on one task: AUC for binary tasks, RMSE for regression; NaN with <see cref="NotRun"/> saying
+    /// why when the trainer cannot take the data. <see cref="GroupAuc"/> is the binary task's GAUC when a group column was given (else NaN).
+    /// </summary>
+    public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric, string? NotRun = null, double GroupAuc = double.NaN)
     {
-        /// <summary>The metric, or "not run: why".</summary>
-        public string Text => NotRun is { } why ? $"not run: {why}" : Metric.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+        /// <summary>The metric (and GAUC), or "not run: why".</summary>
+        public string Text => NotRun is { } why ? $"not run: {why}"
+            : Metric.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + (double.IsNaN(GroupAuc) ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (GAUC {GroupAuc:F4})"));
     }
 
     /// <summary>The baseline trainers.</summary>
@@ -30,13 +34,15 @@ public static class SingleTaskBaselines
     /// <param name="tasks">The tasks; rows with a missing label are left out of that task.</param>
     /// <param name="featureColumnName">The feature vector column.</param>
     /// <param name="progress">Receives each result as it is measured.</param>
-    public static IReadOnlyList<Result> Run(MLContext ml, IDataView train, IDataView test, IEnumerable<TaskColumn> tasks, string featureColumnName, IProgress<Result>? progress = null)
+    /// <param name="groupColumnName">A column of <paramref name="test"/> grouping rows (a user id): also the GAUC of each binary task.</param>
+    public static IReadOnlyList<Result> Run(MLContext ml, IDataView train, IDataView test, IEnumerable<TaskColumn> tasks, string featureColumnName, IProgress<Result>? progress = null,
+        string? groupColumnName = null)
     {
         var results = new List<Result>();
         foreach (var task in tasks)
             foreach (string trainer in Trainers)
             {
-                var result = Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName);
+                var result = Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName, groupColumnName);
                 results.Add(result);
                 progress?.Report(result);
             }
@@ -44,11 +50,12 @@ public static class SingleTaskBaselines
     }
 
     /// <summary>The baseline's result; a trainer that cannot take the data is reported as not run (the others still run).</summary>
-    private static Result Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
+    private static Result Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features, string? group)
     {
         try
         {
-            return new Result(trainer, task.Name, task.Kind, Fit(ml, trainer, train, test, task, features));
+            var (metric, groupAuc) = Fit(ml, trainer, train, test, task, features, group);
+            return new Result(trainer, task.Name, task.Kind, metric, GroupAuc: groupAuc);
         }
         catch (OverflowException) when (trainer == "LightGBM")
         {
@@ -59,7 +66,7 @@ public static class SingleTaskBaselines
         }
     }
 
-    private static double Fit(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features)
+    private static (double Metric, double GroupAuc) Fit(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features, string? group)
     {
         string label = train.ColumnName;
         if (task.Kind.Evaluation == EvaluationFamily.Binary)
@@ -67,13 +74,14 @@ public static class SingleTaskBaselines
             IEstimator<ITransformer> estimator = trainer == "LightGBM"
                 ? ml.BinaryClassification.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
                 : ml.BinaryClassification.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
-            var model = estimator.Fit(train);
-            return ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(test), label).AreaUnderRocCurve;
+            var scored = estimator.Fit(train).Transform(test);
+            double auc = ml.BinaryClassification.EvaluateNonCalibrated(scored, label).AreaUnderRocCurve;
+            return (auc, group is null ? double.NaN : GroupAucEvaluator.Evaluate(scored, new TaskColumn(task.Name, label, TaskKind.Binary), group, "Score").Value);
         }
         IEstimator<ITransformer> regression = trainer == "LightGBM"
             ? ml.Regression.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
             : ml.Regression.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
-        return ml.Regression.Evaluate(regression.Fit(train).Transform(test), label).RootMeanSquaredError;
+        return (ml.Regression.Evaluate(regression.Fit(train).Transform(test), label).RootMeanSquaredError, double.NaN);
     }
 
     /// <summary>The task's labelled rows with its label appended as Boolean (binary) or Single (regression), whatever the label column's type.</summary>

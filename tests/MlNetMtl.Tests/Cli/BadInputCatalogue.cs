@@ -53,10 +53,20 @@ public class BadInputCatalogue
         new("a prediction file with text in a numeric column", "predict -m @clicks.zip -d @clicks-badnumber.csv -o @predictions.csv", "line 5, column 'age': 'old' is not a number, which the model reads in this column"),
         new("a prediction file without a feature column", "predict -m @clicks.zip -d @clicks-noage.csv -o @predictions.csv", "lacks column(s) age, which the model reads"),
 
+        // Recommender logs
+        new("a KuaiRand log without its user table beside it", "train --format KuaiRand -d @kuairand/log.csv -o @out.zip",
+            "A KuaiRand log is joined with its user table, a file 'user_features*.csv' beside it"),
+        new("a KuaiRand task that does not exist", "train --format KuaiRand -d @kuairand/log.csv --task likes -o @out.zip",
+            "--task 'likes' is not a KuaiRand task; choose from click, long_view, like"),
+        new("a GAUC group column that is not in the data", "compare -d @clicks.csv --task click:click:binary --test-dataset @clicks.csv --group-col visitor",
+            "--group-col 'visitor' is not a column of the test data"),
+
         // Conflicts
         new("--freeze without --warm-start", "train -d @clicks.csv --task click:click:binary --freeze Shared -o @out.zip", "--freeze Shared needs --warm-start"),
         new("one column as two tasks' label", "train -d @clicks.csv --task a:click:binary --task b:click:regression -o @out.zip", "'a' and 'b' both learn from column 'click'"),
         new("a label also ignored", "train -d @clicks.csv --task click:click:binary --ignore-cols click -o @out.zip", "Column 'click' is a task's label and also in the ignored columns"),
+        new("ESMM among compare's architectures for one task: told before any trains", "compare -d @clicks.csv --task click:click:binary --test-dataset @clicks.csv --architectures MMoE,ESMM --baselines false",
+            "ESMM needs exactly two binary tasks"),
         new("ESMM with one task", "train -d @clicks.csv --task click:click:binary --architecture ESMM -o @out.zip", "ESMM needs exactly two binary tasks, click (CTR) then click-and-convert (CTCVR); got click (Binary)"),
         new("a thousand threads", "train -d @clicks.csv --task click:click:binary --threads 1000 -o @out.zip", "Threads must be between 1 and 256"),
         new("an unknown encoder", "train -d @clicks.csv --task click:click:binary --encoder Dense -o @out.zip", "--encoder 'Dense' is not OneHot, Embedding, Auto."),

@@ -13,12 +13,14 @@ public sealed record GroupAucResult(double Value, int GroupsUsed, int GroupsSkip
 
 internal static class GroupAucEvaluator
 {
-    public static GroupAucResult Evaluate(IDataView scored, TaskColumn task, string groupColumnName)
+    /// <summary>GAUC of <paramref name="task"/> from its score column (the multi-task model's, or <paramref name="scoreColumnName"/>: another model's scores).</summary>
+    public static GroupAucResult Evaluate(IDataView scored, TaskColumn task, string groupColumnName, string? scoreColumnName = null)
     {
         if (task.Kind.Evaluation != EvaluationFamily.Binary)
             throw new ArgumentException($"Group AUC needs a binary task; '{task.Name}' is {task.Kind}.", nameof(task));
-        var score = scored.Schema.GetColumnOrNull(OutputColumnNames.Score(task.Name))
-            ?? throw new ArgumentOutOfRangeException(nameof(scored), $"Column '{OutputColumnNames.Score(task.Name)}' is not in the scored data.");
+        scoreColumnName ??= OutputColumnNames.Score(task.Name);
+        var score = scored.Schema.GetColumnOrNull(scoreColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(scored), $"Column '{scoreColumnName}' is not in the scored data.");
         var label = scored.Schema.GetColumnOrNull(task.LabelColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(scored), $"Label column '{task.LabelColumnName}' is not in the scored data.");
         var group = scored.Schema.GetColumnOrNull(groupColumnName)
