@@ -37,7 +37,7 @@ internal sealed class DataOptionSet
         AllowMultipleArgumentsPerToken = false,
     };
     public Option<string> Ignore { get; } = new("--ignore-cols") { Description = "Comma-separated columns that are neither features nor labels (Csv only).", DefaultValueFactory = _ => "" };
-    public Option<string[]> Roles { get; } = new("--role") { Description = "Override a column's inferred role: column=numeric|boolean|categorical|id|text|ignore (repeat; Csv only).", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Roles { get; } = new("--role") { Description = $"Override a column's inferred role: column={RoleNames} (repeat; Csv only).", AllowMultipleArgumentsPerToken = false };
     public Option<MissingLabelPolicy> MissingLabels { get; } = new("--missing-labels")
     {
         Description = "Rows whose label is missing (empty, ?, NA, NaN): Error (stop and say where) or Mask (leave them out of that task's loss and metrics).",
@@ -50,6 +50,9 @@ internal sealed class DataOptionSet
         DefaultValueFactory = _ => new FeatureSpec().TextFeatures,
     };
     public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Bits of the hashed id space, 1 to 30 (default: from the row count, 10 to 18; Csv only)." };
+
+    /// <summary>The roles a user can set, lower case and bar-separated (every role but Label).</summary>
+    private static string RoleNames => string.Join("|", Enum.GetNames<ColumnRole>().Where(n => n != nameof(ColumnRole.Label)).Select(n => n.ToLowerInvariant()));
 
     public void AddTo(Command command, bool withTasks)
     {
@@ -84,7 +87,7 @@ internal sealed class DataOptionSet
         {
             int equals = text.LastIndexOf('=');
             if (equals <= 0 || !Enum.TryParse<ColumnRole>(text[(equals + 1)..], ignoreCase: true, out var role) || role == ColumnRole.Label)
-                throw new ArgumentException($"--role '{text}' must be column=numeric|boolean|categorical|id|text|ignore.");
+                throw new ArgumentException($"--role '{text}' must be column={RoleNames}.");
             roles[text[..equals]] = role;
         }
         return roles;

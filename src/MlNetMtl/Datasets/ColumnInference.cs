@@ -7,7 +7,7 @@ namespace MlNetMtl.Datasets;
 /// <summary>
 /// Infers each column's role from a delimited file's header and every row, as Model Builder does: numbers are
 /// numeric (or ids, when named like one), two-valued columns boolean, text with few distinct values categorical,
-/// long multi-word text free text, other text ids. A column is numeric only if every present value in the whole
+/// long multi-word text free text, short values joined by | ; or , from a vocabulary that repeats multi-valued, other text ids. A column is numeric only if every present value in the whole
 /// file is a number (<see cref="TextValues.TryParseNumber{T}"/>), so the loader never
 /// meets a value that does not fit. Labels and ignored columns are given; any role can be overridden.
 /// </summary>
@@ -15,6 +15,8 @@ public static class ColumnInference
 {
     /// <summary>Most distinct values of a categorical text column.</summary>
     public const int MaxCategories = 100;
+    /// <summary>Share of a text column's values that must hold a separator (| ; ,) for it to be multi-valued.</summary>
+    public const double MinMultiValuedShare = 0.1;
     /// <summary>Distinct values kept per label column (a multiclass task's classes, a binary task's two values).</summary>
     public const int MaxLabelValues = 10_000;
 
@@ -69,7 +71,11 @@ public static class ColumnInference
     /// <summary>What the rows of one column looked like.</summary>
     private sealed class ColumnStats(int distinctCap)
     {
+        private const int PieceCap = 10_000;
         private readonly Dictionary<string, long> _distinct = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _pieces = new(StringComparer.Ordinal);
+        private long _separated, _pieceCount, _pieceWords, _pieceLength;
+        private bool _morePieces;
         private long _values, _missing, _infinite, _numbers, _integers, _booleanWords, _length, _words;
         private bool _moreDistinct;
         private CellAt? _firstText, _firstInfinite, _firstMissing;
@@ -111,8 +117,42 @@ public static class ColumnInference
             else
             {
                 _firstText ??= new CellAt(cell.ToString(), line);
+                CountPieces(cell);
             }
         }
+
+        /// <summary>The values of a cell split at | ; , — how a multi-valued column is told from text and ids.</summary>
+        private void CountPieces(ReadOnlySpan<char> cell)
+        {
+            if (cell.IndexOfAny(FeatureSpec.BagSeparators) < 0)
+                return;
+            _separated++;
+            foreach (var range in cell.SplitAny(FeatureSpec.BagSeparators))
+            {
+                var piece = cell[range].Trim();
+                if (piece.IsEmpty)
+                    continue;
+                _pieceCount++;
+                _pieceLength += piece.Length;
+                _pieceWords += Words(piece);
+                var lookup = _pieces.GetAlternateLookup<ReadOnlySpan<char>>();
+                if (!lookup.Contains(piece))
+                {
+                    if (_pieces.Count < PieceCap)
+                        lookup.Add(piece);
+                    else
+                        _morePieces = true;
+                }
+            }
+        }
+
+        /// <summary>
+        /// At least <see cref="MinMultiValuedShare"/> of the values hold a separator, the pieces are short (under 3 words and
+        /// 30 characters on average) and repeat (at most half as many distinct pieces as pieces): a list of labels, not prose.
+        /// </summary>
+        private bool MultiValued() =>
+            _separated >= MinMultiValuedShare * _values && _pieceCount > 0 && !_morePieces
+            && (double)_pieceWords / _pieceCount < 3 && (double)_pieceLength / _pieceCount < 30 && _pieces.Count * 2 <= _pieceCount;
 
         private static int Words(ReadOnlySpan<char> cell)
         {
@@ -148,6 +188,9 @@ public static class ColumnInference
             string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({TextValues.Quote(text.Value)} at line {text.Line} is not a number)" : "";
             if (_booleanWords == _values && !_moreDistinct && _distinct.Count <= 2)
                 return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct.Keys)})");
+            if (MultiValued())
+                return (ColumnRole.MultiValued, string.Create(CultureInfo.InvariantCulture,
+                    $"lists of values separated by | ; or , in {(double)_separated / _values:P0} of the rows, {_pieces.Count:N0} distinct values"));
             double meanWords = (double)_words / _values, meanLength = (double)_length / _values;
             if (meanWords >= 3 || meanLength >= 30)
                 return (ColumnRole.Text, string.Create(CultureInfo.InvariantCulture, $"text, {meanWords:F1} words per value on average"));
@@ -199,6 +242,7 @@ public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<I
         Flags = Named(ColumnRole.Boolean),
         Ids = Named(ColumnRole.Id),
         Text = Named(ColumnRole.Text),
+        Bags = Named(ColumnRole.MultiValued),
         HashBits = Featurization.HashBitsFor(rows * Math.Max(1, Named(ColumnRole.Id).Length)),
     };
 

@@ -17,6 +17,8 @@ public enum ColumnRole
     Label,
     /// <summary>Not used.</summary>
     Ignore,
+    /// <summary>Several values per cell, separated by | ; or , (genres "Action|Comedy", tag lists): a bag of one-hot indicators, one field.</summary>
+    MultiValued,
 }
 
 /// <summary>A column of a data file with its role and why it was given it.</summary>

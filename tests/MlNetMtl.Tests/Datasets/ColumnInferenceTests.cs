@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
 
@@ -39,6 +40,45 @@ public class ColumnInferenceTests : TemporaryFolderTests
         Assert.That(schema.Separator, Is.EqualTo(','));
         Assert.That(schema.Columns.Single(c => c.Name == "city").Reason, Does.Contain("4 distinct"));
         Assert.That(schema.Columns.Single(c => c.Name == "income").NumericValues, "'?' counts as missing, not as text");
+    }
+
+    [Test]
+    public void ListsOfValues_AreMultiValued_ProseWithCommasIsNot_AndEachBecomesOneBagField()
+    {
+        var random = new Random(3);
+        string[] genres = ["Action", "Comedy", "Drama", "Science Fiction", "Horror", "Romance"];
+        string[] words = ["the", "plot", "moves", "slowly", "but", "ends", "well", "with", "a", "twist", "cast", "shines"];
+        var lines = new List<string> { "movie_id,genres,tags,comment,liked" };
+        var genreLists = new List<string[]>();
+        for (int r = 0; r < 400; r++)
+        {
+            var mine = genres.Where(_ => random.NextDouble() < 0.3).DefaultIfEmpty(genres[r % genres.Length]).ToArray();
+            genreLists.Add(mine);
+            string tags = string.Join(',', Enumerable.Range(0, 1 + random.Next(3)).Select(_ => random.Next(40)).Distinct());
+            string comment = string.Join(' ', Enumerable.Range(0, 3 + random.Next(4)).Select(_ => words[random.Next(words.Length)])) + ", " +
+                string.Join(' ', Enumerable.Range(0, 3 + random.Next(4)).Select(_ => words[random.Next(words.Length)]));
+            lines.Add($"m{r},{string.Join('|', mine)},\"{tags}\",\"{comment}\",{random.Next(2)}");
+        }
+        string path = Path.Combine(Folder, "movies.csv");
+        File.WriteAllLines(path, lines);
+
+        var schema = ColumnInference.Infer(path, ["liked"]);
+        var roles = schema.Columns.ToDictionary(c => c.Name, c => c.Role);
+        Assert.That(roles["genres"], Is.EqualTo(ColumnRole.MultiValued), schema.Columns.Single(c => c.Name == "genres").Reason);
+        Assert.That(roles["tags"], Is.EqualTo(ColumnRole.MultiValued), "a quoted comma-separated list");
+        Assert.That(roles["comment"], Is.EqualTo(ColumnRole.Text), "prose with a comma is not a list");
+        Assert.That(schema.Columns.Single(c => c.Name == "genres").Reason, Does.Contain("6 distinct values"));
+
+        var ml = new MLContext(seed: 1);
+        var data = CsvDataset.Load(ml, schema, [new TaskColumn("liked", "liked")]);
+        Assert.That(data.Features.Bags, Is.EqualTo(new[] { "genres", "tags" }));
+        var featurized = data.Featurizer.Fit(data.Data).Transform(data.Data);
+        var bags = featurized.GetColumn<float[]>("Bag.genres").ToArray();
+        Assert.That(bags[0], Has.Length.EqualTo(genres.Length), "one slot per genre seen");
+        for (int r = 0; r < bags.Length; r++)
+            Assert.That(bags[r].Sum(), Is.EqualTo(genreLists[r].Length), $"row {r}: {string.Join('|', genreLists[r])}");
+        var layout = MlNetMtl.MLNet.FieldLayouts.FromSchema(featurized.Schema, LoadedDataset.FeatureColumnName, MlNetMtl.Networks.Encoders.InputEncoding.Embedding)!;
+        Assert.That(layout.Fields.Count(f => f.Name == "Bag.genres"), Is.EqualTo(1), "the genres are one field, whose embedding sums its values");
     }
 
     [Test]
