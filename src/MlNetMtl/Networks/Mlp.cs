@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks;
@@ -45,9 +44,7 @@ internal sealed class Mlp
             double deviation = layer.Activation == Activation.Relu
                 ? Math.Sqrt(2.0 / fanIn)                        // He et al. 2015
                 : Math.Sqrt(2.0 / (fanIn + layer.Outputs));     // Glorot & Bengio 2010
-            var weights = layer.Weight.Value;
-            for (int i = 0; i < weights.Length; i++)
-                weights[i] = (float)Normal.Sample(random, 0, deviation);
+            GaussianFill.Fill(layer.Weight.Value, deviation, random);
         }
     }
 

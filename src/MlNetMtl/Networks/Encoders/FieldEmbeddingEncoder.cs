@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks.Encoders;
@@ -25,9 +24,12 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         _fm = options.Interaction == FeatureInteraction.FM;
         Options = options;
         FieldWidth = checked(fields.Fields.Count * _size);
-        _cross = options.Interaction == FeatureInteraction.Cross ? new CrossNetwork(FieldWidth, options.CrossLayers) : null;
+        _cross = options.Interaction == FeatureInteraction.Cross ? new CrossNetwork(FieldWidth, options.CrossLayers, options.CrossRank) : null;
         Width = FieldWidth + (_fm ? _size : 0);
-        Table = new Parameter("embedding.table", fields.Dimension, _size, decays: true, ownDecay: options.EmbeddingL2);
+        Table = new Parameter("embedding.table", fields.Dimension, _size, decays: true, ownDecay: options.EmbeddingL2)
+        {
+            RowWiseAdagradRate = options.TableOptimizer == TableOptimizer.RowWiseAdagrad ? options.AdagradLearningRate : null,
+        };
         _parameters = [Table, .. _cross?.Parameters ?? []];
     }
 
@@ -44,10 +46,7 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
     /// <summary>N(0, 1/K): a one-hot field's embedding starts with norm about 1.</summary>
     public override void Initialize(Random random)
     {
-        var normal = new Normal(0, 1 / Math.Sqrt(_size), random);
-        var values = Table.Value;
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)normal.Sample();
+        GaussianFill.Fill(Table.Value, 1 / Math.Sqrt(_size), random);
         _cross?.Initialize(random);
     }
 

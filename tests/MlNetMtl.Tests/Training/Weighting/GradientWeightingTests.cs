@@ -184,15 +184,23 @@ public class GradientWeightingTests
         var generated = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 16 }).Generate(4000, 3);
         // Task 2's labels are 10× larger, so its MSE — and its gradient — dwarfs task 1's under fixed weights.
         var data = new MultiTaskDataset(generated.Features, generated.Tasks, [generated.Labels[0], generated.Labels[1].Select(v => 10 * v).ToArray()]);
-        double Ratio(LossWeighting weighting)
+        double Ratio(LossWeighting weighting, int seed)
         {
             var result = new MultiTaskTrainer(new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] },
-                new TrainerOptions { Epochs = 6, Weighting = weighting, EarlyStoppingPatience = 0, ValidationFraction = 0 }).Fit(data);
+                new TrainerOptions { Epochs = 6, Weighting = weighting, EarlyStoppingPatience = 0, ValidationFraction = 0, Seed = seed }).Fit(data);
             var norms = LastLayerNorms(result.Network, data, result.Epochs[^1].TaskWeights.Select(w => (float)w).ToArray());
             return Math.Max(norms[0], norms[1]) / Math.Min(norms[0], norms[1]);
         }
-        double fixedRatio = Ratio(new FixedWeighting()), gradNormRatio = Ratio(new GradNorm());
-        TestContext.Out.WriteLine($"gradient-norm ratio: fixed {fixedRatio:F2}, GradNorm {gradNormRatio:F2}");
-        Assert.That(gradNormRatio, Is.LessThan(fixedRatio / 2));
+        // Over three seeds (one seed's initialisation can leave the ratio anywhere within a factor of two): closer on every seed, and by half in all.
+        double fixedTotal = 0, gradNormTotal = 0;
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            double fixedRatio = Ratio(new FixedWeighting(), seed), gradNormRatio = Ratio(new GradNorm(), seed);
+            TestContext.Out.WriteLine($"seed {seed}: gradient-norm ratio fixed {fixedRatio:F2}, GradNorm {gradNormRatio:F2}");
+            Assert.That(gradNormRatio, Is.LessThan(fixedRatio), $"seed {seed}");
+            fixedTotal += fixedRatio;
+            gradNormTotal += gradNormRatio;
+        }
+        Assert.That(gradNormTotal, Is.LessThan(fixedTotal / 2));
     }
 }
