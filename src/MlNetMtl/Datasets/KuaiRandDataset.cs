@@ -76,8 +76,7 @@ public static class KuaiRandDataset
         {
             Ids = ids.Where(c => !LogCategorical.Contains(c)).ToArray(),
             Categorical = ids.Where(LogCategorical.Contains).ToArray(),
-            Numeric = numeric,
-            BinNumeric = false,
+            Numeric = numeric, // counts and durations are heavy-tailed: their quantile bins (FeatureSpec's default) carry what standardizing flattens
         };
         if (log)
             (raw, spec) = JoinSideTables(raw, spec, path);

@@ -10,8 +10,11 @@ namespace MlNetMtl.Networks;
 /// </summary>
 internal static class NetworkSerializer
 {
-    /// <summary>Version 3 adds the input encoder and its field layout after the architecture; version 2 (one-hot only) is still read.</summary>
-    private const int FormatVersion = 3;
+    /// <summary>
+    /// Version 3 adds the input encoder and its field layout after the architecture; version 4 the encoder's cross rank and table
+    /// optimizer. Versions 2 (one-hot only) and 3 are still read.
+    /// </summary>
+    private const int FormatVersion = 4;
     private const int OldestReadableVersion = 2;
 
     /// <summary>Writes the network.</summary>
@@ -74,7 +77,7 @@ internal static class NetworkSerializer
             FieldLayout? fields = null;
             if (version >= 3 && reader.ReadBoolean())
             {
-                options = options.WithEncoder(EncoderOptions.Read(reader));
+                options = options.WithEncoder(EncoderOptions.Read(reader, version));
                 fields = FieldLayout.Read(reader);
             }
             var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, options, fields);

@@ -31,6 +31,8 @@ public sealed class Parameter
     internal bool Decays { get; }
     /// <summary>An L2 rate of the parameter's own (the embedding table's), used instead of the training's weight decay; null for most.</summary>
     internal float? OwnDecay { get; }
+    /// <summary>The step size of row-wise Adagrad when this parameter (the embedding table) is updated by it instead of the training's optimizer; null for most.</summary>
+    internal float? RowWiseAdagradRate { get; init; }
     /// <summary>The L2 rate the optimizer applies: <see cref="OwnDecay"/>, else <paramref name="weightDecay"/> when the parameter <see cref="Decays"/>.</summary>
     internal float DecayRate(float weightDecay) => OwnDecay ?? (Decays ? weightDecay : 0f);
     internal float[] Value { get; private set; }

@@ -31,6 +31,51 @@ internal static class OptimizerKernels
         }
     }
 
+    /// <summary>
+    /// Row-wise Adagrad on one table row, with coupled L2: g' = g + λw; s += mean(g'²); w −= η·g' / (√s + ε), where s is the
+    /// row's one accumulator (<paramref name="accumulator"/>).
+    /// </summary>
+    public static void RowWiseAdagrad(Span<float> w, ReadOnlySpan<float> g, ref float accumulator, float learningRate, float epsilon, float weightDecay)
+    {
+        switch (SimdPaths.Active)
+        {
+            case SimdPath.Vector512: RowWiseAdagrad<Simd512, Vector512<float>>(w, g, ref accumulator, learningRate, epsilon, weightDecay); break;
+            case SimdPath.Vector256: RowWiseAdagrad<Simd256, Vector256<float>>(w, g, ref accumulator, learningRate, epsilon, weightDecay); break;
+            default: RowWiseAdagrad<SimdScalar, float>(w, g, ref accumulator, learningRate, epsilon, weightDecay); break;
+        }
+    }
+
+    private static void RowWiseAdagrad<TS, TV>(Span<float> w, ReadOnlySpan<float> g, ref float accumulator, float learningRate, float epsilon, float weightDecay)
+        where TS : ISimd<TV> where TV : struct
+    {
+        ref float ws = ref MemoryMarshal.GetReference(w);
+        ref readonly float gs = ref MemoryMarshal.GetReference(g);
+        nint i = 0, length = w.Length, lanes = TS.Count;
+        TV decay = TS.Broadcast(weightDecay);
+        TV squares = TS.Zero;
+        for (; i <= length - lanes; i += lanes)
+        {
+            TV gradient = TS.MultiplyAdd(decay, TS.Load(in ws, i), TS.Load(in gs, i));
+            squares = TS.MultiplyAdd(gradient, gradient, squares);
+        }
+        float sum = TS.Sum(squares);
+        for (; i < length; i++)
+        {
+            float gradient = weightDecay * w[(int)i] + g[(int)i];
+            sum += gradient * gradient;
+        }
+        accumulator += sum / length;
+        float rate = learningRate / (MathF.Sqrt(accumulator) + epsilon);
+        TV step = TS.Broadcast(-rate);
+        for (i = 0; i <= length - lanes; i += lanes)
+        {
+            TV weight = TS.Load(in ws, i);
+            TS.Store(TS.MultiplyAdd(step, TS.MultiplyAdd(decay, weight, TS.Load(in gs, i)), weight), ref ws, i);
+        }
+        for (; i < length; i++)
+            w[(int)i] -= rate * (weightDecay * w[(int)i] + g[(int)i]);
+    }
+
     private static void Adam<TS, TV>(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamStep step)
         where TS : ISimd<TV> where TV : struct
     {

@@ -54,9 +54,7 @@ internal sealed class TrainingSession : IDisposable
                 throw new ArgumentException($"Task '{_tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
         _totalSteps = options.Epochs * epochs.BatchesPerEpoch;
         _trainable = trainable;
-        _optimizer = options.Optimizer == OptimizerKind.Adam
-            ? new AdamOptimizer(trainable, options)
-            : new MomentumOptimizer(trainable, options);
+        _optimizer = Optimizers.Create(trainable, options);
     }
 
     public void Dispose() => _parallel?.Dispose();

@@ -272,9 +272,11 @@ public class NetworkGradientTests
     [TestCase("AITM", FeatureInteraction.None)]
     [TestCase("SharedBottom", FeatureInteraction.Cross)]
     [TestCase("MMoE", FeatureInteraction.Cross)]
-    public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction)
+    [TestCase("PLE", FeatureInteraction.Cross, 2)]
+    [TestCase("SharedBottom", FeatureInteraction.Cross, 5)]
+    public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction, int crossRank = 0)
     {
-        var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction });
+        var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction, CrossRank = crossRank });
         TaskDefinition[] tasks = architecture is "ESMM" or "AITM" ? [new("ctr", TaskKind.Binary), new("ctcvr", TaskKind.Binary, 0.7f)] : Tasks(TaskKind.Binary);
         var network = MultiTaskNetwork.Create(12, tasks, options, seed: 7, fields: EmbeddingFields);
         Assert.That(network.Parameters[0].Name, Is.EqualTo("embedding.table"));
@@ -321,11 +323,20 @@ public class NetworkGradientTests
         Assert.That(fromDense, Is.EqualTo(encoded).Within(1e-6));
     }
 
-    [TestCase(FeatureInteraction.FM)]
-    [TestCase(FeatureInteraction.Cross)]
-    public void EmbeddingNetwork_SavedAndRead_PredictsBitForBit(FeatureInteraction interaction)
+    [TestCase(FeatureInteraction.FM, 0)]
+    [TestCase(FeatureInteraction.Cross, 0)]
+    [TestCase(FeatureInteraction.Cross, 3)]
+    public void EmbeddingNetwork_SavedAndRead_PredictsBitForBit(FeatureInteraction interaction, int crossRank)
     {
-        var options = new MmoeOptions { ExpertCount = 2, ExpertWidths = [5], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4, Interaction = interaction, CrossLayers = 3 } };
+        var options = new MmoeOptions
+        {
+            ExpertCount = 2, ExpertWidths = [5],
+            Encoder = new EncoderOptions
+            {
+                Encoding = InputEncoding.Embedding, EmbeddingSize = 4, Interaction = interaction, CrossLayers = 3, CrossRank = crossRank,
+                TableOptimizer = TableOptimizer.RowWiseAdagrad, AdagradLearningRate = 0.07f,
+            },
+        };
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 9, fields: EmbeddingFields);
         using var stream = new MemoryStream();
         NetworkSerializer.Write(network, new BinaryWriter(stream));
@@ -337,5 +348,45 @@ public class NetworkGradientTests
         network.Predict(EmbeddingRows(), before);
         read.Predict(EmbeddingRows(), after);
         Assert.That(after, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void LowRankCross_HasTheFactorsOfItsRank()
+    {
+        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = FeatureInteraction.Cross, CrossLayers = 2, CrossRank = 5 } };
+        var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 2, fields: EmbeddingFields);
+        var cross = network.Parameters.Where(p => p.Name.StartsWith("cross.", StringComparison.Ordinal) && p.Name.EndsWith(".weight", StringComparison.Ordinal))
+            .Select(p => (p.Name, p.Rows, p.Columns)).ToArray();
+        Assert.That(cross, Is.EqualTo(new[] { ("cross.0.down.weight", 12, 5), ("cross.1.down.weight", 12, 5), ("cross.0.up.weight", 5, 12), ("cross.1.up.weight", 5, 12) }));
+    }
+
+    [Test]
+    public void NetworkOfFormat3_IsStillRead_WithTheNewEncoderSettingsAtTheirDefaults()
+    {
+        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3 } };
+        var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 4, fields: EmbeddingFields);
+        using var stream = new MemoryStream();
+        NetworkSerializer.Write(network, new BinaryWriter(stream));
+        // Format 3 is format 4 without the last three encoder values (cross rank, table optimizer, Adagrad rate) before the field layout.
+        var bytes = stream.ToArray();
+        var layout = new MemoryStream();
+        EmbeddingFields.Write(new BinaryWriter(layout));
+        int layoutAt = IndexOf(bytes, layout.ToArray());
+        var v3 = bytes[..(layoutAt - 12)].Concat(bytes[layoutAt..]).ToArray();
+        BitConverter.GetBytes(3).CopyTo(v3, 0);
+        var read = NetworkSerializer.Read(new BinaryReader(new MemoryStream(v3)));
+        Assert.That(read.Options.Encoder, Is.EqualTo(options.Encoder));
+        float[] before = new float[15], after = new float[15];
+        network.Predict(EmbeddingRows(), before);
+        read.Predict(EmbeddingRows(), after);
+        Assert.That(after, Is.EqualTo(before));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i <= haystack.Length - needle.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+                return i;
+        throw new InvalidOperationException("not found");
     }
 }

@@ -51,4 +51,26 @@ public class OptimizerKernelTests
         }
         Reference.AssertClose(w, rw, 1e-5, 1e-6, "momentum weights");
     }
+
+    [TestCaseSource(nameof(Cases))]
+    public void RowWiseAdagrad_ThreeSteps_MatchDoubleReference(SimdPath path, int size)
+    {
+        using var _ = Reference.Force(path);
+        const double lr = 0.05, eps = 1e-8, decay = 0.01;
+        var w = Reference.Random(size, 3);
+        float accumulator = 0;
+        double[] rw = w.Select(x => (double)x).ToArray();
+        double rs = 0;
+        for (int t = 1; t <= 3; t++)
+        {
+            var g = Reference.Random(size, 30 + t);
+            OptimizerKernels.RowWiseAdagrad(w, g, ref accumulator, (float)lr, (float)eps, (float)decay);
+            var gi = g.Select((x, i) => x + decay * rw[i]).ToArray();
+            rs += gi.Sum(x => x * x) / size;
+            for (int i = 0; i < size; i++)
+                rw[i] -= lr * gi[i] / (Math.Sqrt(rs) + eps);
+        }
+        Assert.That(accumulator, Is.EqualTo(rs).Within(1e-5 * rs), "the row's one accumulator");
+        Reference.AssertClose(w, rw, 1e-5, 1e-6, "row-wise Adagrad weights");
+    }
 }

@@ -1,35 +1,80 @@
-using MathNet.Numerics.Distributions;
 using MlNetMtl.Numerics;
 
 namespace MlNetMtl.Networks.Encoders;
 
 /// <summary>
-/// DCN-v2 cross layers (Wang et al. 2021, full rank) over the concatenated field embeddings x₀:
+/// DCN-v2 cross layers (Wang et al. 2021) over the concatenated field embeddings x₀:
 /// x_{l+1} = x₀ ⊙ (x_l·W_l + b_l) + x_l, so layer l adds every feature crossing of degree l + 2, shared by the tasks.
+/// W_l is full (width × width) or, with a rank r, the low-rank product V_l·U_l (width × r, then r × width; each factor a
+/// linear layer, V's bias folded into b's role), which DCN-v2 finds about as good at a fraction of the weights.
 /// </summary>
 internal sealed class CrossNetwork
 {
     private readonly DenseLayer[] _layers;
+    private readonly DenseLayer[]? _down;
+    private readonly int _rank;
 
-    public CrossNetwork(int width, int layers)
+    /// <param name="width">The width of x₀.</param>
+    /// <param name="layers">The number of cross layers.</param>
+    /// <param name="rank">The rank of each W_l; 0 (or ≥ width) for full rank.</param>
+    public CrossNetwork(int width, int layers, int rank)
     {
         Width = width;
-        _layers = Enumerable.Range(0, layers).Select(l => new DenseLayer($"cross.{l}", width, width, Activation.Identity)).ToArray();
+        _rank = rank is > 0 && rank < width ? rank : 0;
+        if (_rank == 0)
+        {
+            _layers = Enumerable.Range(0, layers).Select(l => new DenseLayer($"cross.{l}", width, width, Activation.Identity)).ToArray();
+            return;
+        }
+        _down = Enumerable.Range(0, layers).Select(l => new DenseLayer($"cross.{l}.down", width, _rank, Activation.Identity)).ToArray();
+        _layers = Enumerable.Range(0, layers).Select(l => new DenseLayer($"cross.{l}.up", _rank, width, Activation.Identity)).ToArray();
     }
 
     public int Width { get; }
-    public IEnumerable<Parameter> Parameters => _layers.SelectMany(l => new[] { l.Weight, l.Bias });
+    public IEnumerable<Parameter> Parameters => (_down ?? []).Concat(_layers).SelectMany(l => new[] { l.Weight, l.Bias });
 
-    /// <summary>W ~ N(0, 1/width) (Glorot for a square matrix), b = 0.</summary>
+    /// <summary>
+    /// Full rank: W ~ N(0, 1/width) (Glorot for a square matrix). Low rank: V ~ N(0, 1/width), U ~ N(0, 1/r), so x·V·U has the
+    /// variance x·W would. Biases 0.
+    /// </summary>
     public void Initialize(Random random)
     {
-        var normal = new Normal(0, Math.Sqrt(1.0 / Width), random);
-        foreach (var layer in _layers)
-            for (int i = 0; i < layer.Weight.Value.Length; i++)
-                layer.Weight.Value[i] = (float)normal.Sample();
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            if (_down is not null)
+                GaussianFill.Fill(_down[l].Weight.Value, Math.Sqrt(1.0 / Width), random);
+            GaussianFill.Fill(_layers[l].Weight.Value, Math.Sqrt(1.0 / _layers[l].Inputs), random);
+        }
     }
 
-    public State CreateState(int capacity) => new(capacity, Width, _layers.Length);
+    public State CreateState(int capacity) => new(capacity, Width, _layers.Length, _rank);
+
+    /// <summary>z = x·W + b, through the low-rank factors when there are.</summary>
+    private void Linear(int l, ReadOnlySpan<float> x, int rows, State state, Span<float> z)
+    {
+        if (_down is null)
+        {
+            _layers[l].Forward(x, rows, z);
+            return;
+        }
+        var h = state.H[l].AsSpan(0, rows * _rank);
+        _down[l].Forward(x, rows, h);
+        _layers[l].Forward(h, rows, z);
+    }
+
+    /// <summary>From dz (consumed), the weights' gradients and dL/dx into <paramref name="inputGradient"/>.</summary>
+    private void LinearBackward(int l, ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> dz, int rows, State state, Span<float> inputGradient)
+    {
+        if (_down is null)
+        {
+            _layers[l].Backward(x, z, dz, inputGradient, rows);
+            return;
+        }
+        var h = state.H[l].AsSpan(0, rows * _rank);
+        var dh = state.HGradient.AsSpan(0, rows * _rank);
+        _layers[l].Backward(h, z, dz, dh, rows);
+        _down[l].Backward(x, h, dh, inputGradient, rows);
+    }
 
     /// <summary>x_L into <paramref name="output"/> (rows × Width) from x₀ in <paramref name="input"/>.</summary>
     public void Forward(ReadOnlySpan<float> input, int rows, State state, Span<float> output)
@@ -40,7 +85,7 @@ internal sealed class CrossNetwork
         for (int l = 0; l < _layers.Length; l++)
         {
             var z = state.Z[l].AsSpan(0, length);
-            _layers[l].Forward(state.X[l].AsSpan(0, length), rows, z);
+            Linear(l, state.X[l].AsSpan(0, length), rows, state, z);
             var next = l == _layers.Length - 1 ? output[..length] : state.X[l + 1].AsSpan(0, length);
             VectorOps.Multiply(x0, z, next);
             VectorOps.AddScaled(1f, state.X[l].AsSpan(0, length), next);
@@ -68,15 +113,18 @@ internal sealed class CrossNetwork
             VectorOps.Multiply(g, z, dz);
             VectorOps.AddScaled(1f, dz, fromX0);                // x₀'s share through the product: g ⊙ z_l
             VectorOps.Multiply(g, x0, dz);                       // dz = g ⊙ x₀
-            _layers[l].Backward(state.X[l].AsSpan(0, length), z, dz, previous, rows);
+            LinearBackward(l, state.X[l].AsSpan(0, length), z, dz, rows, state, previous);
             VectorOps.AddScaled(1f, g, previous);                // the residual: dL/dx_l = dz·Wᵀ + g
             previous.CopyTo(g);
         }
         VectorOps.AddScaled(1f, g, fromX0);                      // x_0 is x₀ itself
     }
 
-    internal sealed class State(int capacity, int width, int layers)
+    internal sealed class State(int capacity, int width, int layers, int rank)
     {
+        /// <summary>x_l·V_l per layer and its gradient (low rank only).</summary>
+        public float[][] H { get; } = Enumerable.Range(0, rank > 0 ? layers : 0).Select(_ => new float[capacity * rank]).ToArray();
+        public float[] HGradient { get; } = new float[capacity * rank];
         public float[][] X { get; } = Enumerable.Range(0, Math.Max(1, layers)).Select(_ => new float[capacity * width]).ToArray();
         public float[][] Z { get; } = Enumerable.Range(0, layers).Select(_ => new float[capacity * width]).ToArray();
         public float[] ZGradient { get; } = new float[capacity * width];

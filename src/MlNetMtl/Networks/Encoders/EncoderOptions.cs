@@ -36,6 +36,24 @@ public sealed record EncoderOptions
     [Setting("cross-layers", Search = ["1", "2", "3"])]
     public int CrossLayers { get; init; } = 2;
 
+    /// <summary>
+    /// With Cross: the rank r of each cross layer's matrix, W = U·Vᵀ with U, V of width × r (DCN-v2's low-rank form, far fewer
+    /// weights for wide inputs); 0 = full rank. Default 0.
+    /// </summary>
+    [Setting("cross-rank", Search = ["0", "16", "64"])]
+    public int CrossRank { get; init; }
+
+    /// <summary>With Embedding: how the table's rows are updated, by the training's optimizer (lazily, on touched rows) or by row-wise Adagrad. Default Training.</summary>
+    [Setting("embedding-optimizer", Search = ["Training", "RowWiseAdagrad"])]
+    public TableOptimizer TableOptimizer { get; init; } = TableOptimizer.Training;
+
+    /// <summary>
+    /// With RowWiseAdagrad: the table's step size η (scaled by the training's learning-rate schedule); Adagrad's steps shrink as
+    /// its accumulators grow, so η is far above Adam's rate. Default 0.1.
+    /// </summary>
+    [Setting("adagrad-learning-rate", Search = ["0.03", "0.1", "0.3"])]
+    public float AdagradLearningRate { get; init; } = 0.1f;
+
     /// <summary>The largest embedding size accepted.</summary>
     internal const int MaxEmbeddingSize = 1024;
 
@@ -51,6 +69,12 @@ public sealed record EncoderOptions
             throw new ArgumentOutOfRangeException(nameof(EmbeddingL2), EmbeddingL2, "EmbeddingL2 must be finite and ≥ 0.");
         if (CrossLayers is < 1 or > 16)
             throw new ArgumentOutOfRangeException(nameof(CrossLayers), CrossLayers, "CrossLayers must be in [1, 16].");
+        if (CrossRank is < 0 or > MaxEmbeddingSize)
+            throw new ArgumentOutOfRangeException(nameof(CrossRank), CrossRank, $"CrossRank must be in [0, {MaxEmbeddingSize}] (0: full rank).");
+        if (!Enum.IsDefined(TableOptimizer))
+            throw new ArgumentOutOfRangeException(nameof(TableOptimizer), TableOptimizer, "Unknown table optimizer.");
+        if (!(AdagradLearningRate > 0 && float.IsFinite(AdagradLearningRate)))
+            throw new ArgumentOutOfRangeException(nameof(AdagradLearningRate), AdagradLearningRate, "AdagradLearningRate must be finite and > 0.");
     }
 
     internal void Write(BinaryWriter writer)
@@ -60,11 +84,17 @@ public sealed record EncoderOptions
         writer.Write((int)Interaction);
         writer.Write(CrossLayers);
         writer.Write(EmbeddingL2);
+        writer.Write(CrossRank);
+        writer.Write((int)TableOptimizer);
+        writer.Write(AdagradLearningRate);
     }
 
-    internal static EncoderOptions Read(BinaryReader reader)
+    /// <summary>Reads what <see cref="Write"/> wrote in network format <paramref name="version"/> (3: without the cross rank and the table optimizer, which take their defaults).</summary>
+    internal static EncoderOptions Read(BinaryReader reader, int version)
     {
         var options = new EncoderOptions { Encoding = (InputEncoding)reader.ReadInt32(), EmbeddingSize = reader.ReadInt32(), Interaction = (FeatureInteraction)reader.ReadInt32(), CrossLayers = reader.ReadInt32(), EmbeddingL2 = reader.ReadSingle() };
+        if (version >= 4)
+            options = options with { CrossRank = reader.ReadInt32(), TableOptimizer = (TableOptimizer)reader.ReadInt32(), AdagradLearningRate = reader.ReadSingle() };
         try
         {
             options.Validate();

@@ -11,7 +11,7 @@ public enum FeatureInteraction
     /// </summary>
     FM,
     /// <summary>
-    /// DCN-v2 cross layers (<see cref="EncoderOptions.CrossLayers"/>, full rank) over the concatenated field embeddings x₀:
+    /// DCN-v2 cross layers (<see cref="EncoderOptions.CrossLayers"/>, full rank or of <see cref="EncoderOptions.CrossRank"/>) over the concatenated field embeddings x₀:
     /// x_{l+1} = x₀ ⊙ (x_l·W_l + b_l) + x_l; the architecture reads the last x.
     /// </summary>
     Cross,
