@@ -44,7 +44,7 @@ internal sealed class Mlp
             double deviation = layer.Activation == Activation.Relu
                 ? Math.Sqrt(2.0 / fanIn)                        // He et al. 2015
                 : Math.Sqrt(2.0 / (fanIn + layer.Outputs));     // Glorot & Bengio 2010
-            GaussianFill.Fill(layer.Weight.Value, deviation, random);
+            RandomFill.Normal(layer.Weight.Value, deviation, random);
         }
     }
 

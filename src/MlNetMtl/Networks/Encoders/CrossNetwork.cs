@@ -42,8 +42,8 @@ internal sealed class CrossNetwork
         for (int l = 0; l < _layers.Length; l++)
         {
             if (_down is not null)
-                GaussianFill.Fill(_down[l].Weight.Value, Math.Sqrt(1.0 / Width), random);
-            GaussianFill.Fill(_layers[l].Weight.Value, Math.Sqrt(1.0 / _layers[l].Inputs), random);
+                RandomFill.Normal(_down[l].Weight.Value, Math.Sqrt(1.0 / Width), random);
+            RandomFill.Normal(_layers[l].Weight.Value, Math.Sqrt(1.0 / _layers[l].Inputs), random);
         }
     }
 

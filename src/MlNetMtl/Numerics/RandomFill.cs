@@ -1,14 +1,24 @@
 namespace MlNetMtl.Numerics;
 
 /// <summary>
-/// Fills weights with N(0, σ²) draws fast enough for tables of tens of millions of values: one 64-bit seed is taken from
-/// the caller's <see cref="Random"/> (so a seeded run stays deterministic), then a SplitMix64 stream feeds Marsaglia's polar
-/// method in single precision — about 10 ns a value where <c>Random.NextDouble</c> with a double Box–Muller costs several times that.
+/// Fills weights with random draws fast enough for tables of tens of millions of values: one 64-bit seed is taken from the
+/// caller's <see cref="Random"/> (so a seeded run stays deterministic), then a SplitMix64 stream gives the uniform draws —
+/// used directly, or through Marsaglia's polar method in single precision for normal ones (about 10 ns a value where
+/// <c>Random.NextDouble</c> with a double Box–Muller costs several times that).
 /// </summary>
-internal static class GaussianFill
+internal static class RandomFill
 {
+    /// <summary>Writes U(−<paramref name="bound"/>, <paramref name="bound"/>) values into <paramref name="values"/> (variance bound²/3).</summary>
+    public static void Uniform(Span<float> values, double bound, Random random)
+    {
+        ulong state = (ulong)random.NextInt64();
+        float scale = (float)(2 * bound), offset = (float)bound;
+        for (int i = 0; i < values.Length; i++)
+            values[i] = Uniform(ref state) * scale - offset;
+    }
+
     /// <summary>Writes N(0, <paramref name="deviation"/>²) values into <paramref name="values"/>.</summary>
-    public static void Fill(Span<float> values, double deviation, Random random)
+    public static void Normal(Span<float> values, double deviation, Random random)
     {
         ulong state = (ulong)random.NextInt64();
         float scale = (float)deviation;
