@@ -361,9 +361,9 @@ public class NetworkGradientTests
     }
 
     [Test]
-    public void NetworkOfFormat3_IsStillRead_WithTheNewEncoderSettingsAtTheirDefaults()
+    public void NetworkOfFormat3_IsStillRead_AsTrainedThen()
     {
-        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3 } };
+        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, TableOptimizer = TableOptimizer.Training } };
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 4, fields: EmbeddingFields);
         using var stream = new MemoryStream();
         NetworkSerializer.Write(network, new BinaryWriter(stream));
