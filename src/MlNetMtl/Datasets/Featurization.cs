@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
+using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Datasets;
 
@@ -60,9 +61,10 @@ public static class Featurization
         foreach (string bag in spec.Bags)
         {
             // The values of a multi-valued cell as a token vector, then one indicator per value seen in training (Bag: summed).
-            pipeline = pipeline.Append(ml.Transforms.Text.TokenizeIntoWords("Bag." + bag + ".Values", bag, FeatureSpec.BagSeparators))
-                .Append(ml.Transforms.Categorical.OneHotEncoding("Bag." + bag, "Bag." + bag + ".Values", OneHotEncodingEstimator.OutputKind.Bag));
-            parts.Add("Bag." + bag);
+            string column = FieldLayouts.BagColumnPrefix + bag; // the prefix marks the field as a bag for the embedding encoder's pooling
+            pipeline = pipeline.Append(ml.Transforms.Text.TokenizeIntoWords(column + ".Values", bag, FeatureSpec.BagSeparators))
+                .Append(ml.Transforms.Categorical.OneHotEncoding(column, column + ".Values", OneHotEncodingEstimator.OutputKind.Bag));
+            parts.Add(column);
         }
         if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
             throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");

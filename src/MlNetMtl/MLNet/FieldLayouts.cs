@@ -14,6 +14,9 @@ namespace MlNetMtl.MLNet;
 /// </summary>
 internal static class FieldLayouts
 {
+    /// <summary>The prefix of the featurization's multi-valued columns (<c>Bag.genres</c>), whose fields are <see cref="FieldKind.Bag"/>.</summary>
+    public const string BagColumnPrefix = "Bag.";
+
     /// <summary>Feature vectors without slot names of at most this width get one field per slot under Embedding; wider ones one field.</summary>
     private const int MaxUnnamedFields = 1_000;
 
@@ -67,7 +70,8 @@ internal static class FieldLayouts
         return [run with { Name = $"slots {run.Start}–{run.Start + run.Length - 1}" }];
     }
 
-    private static Field Make(string name, int start, int length) => new(name, start, length, length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
+    private static Field Make(string name, int start, int length) =>
+        new(name, start, length, name.StartsWith(BagColumnPrefix, StringComparison.Ordinal) ? FieldKind.Bag : length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
 
     /// <summary>The field a slot name belongs to: its source column, with the raw column when the source concatenates several.</summary>
     private static string Source(string slotName, HashSet<string> columns)

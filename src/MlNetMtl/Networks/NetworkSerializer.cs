@@ -12,9 +12,9 @@ internal static class NetworkSerializer
 {
     /// <summary>
     /// Version 3 adds the input encoder and its field layout after the architecture; version 4 the encoder's cross rank and table
-    /// optimizer. Versions 2 (one-hot only) and 3 are still read.
+    /// optimizer; version 5 its bag pooling. Versions 2 (one-hot only), 3 and 4 are still read.
     /// </summary>
-    private const int FormatVersion = 4;
+    private const int FormatVersion = 5;
     private const int OldestReadableVersion = 2;
 
     /// <summary>Writes the network.</summary>

@@ -76,6 +76,7 @@ public class BadInputCatalogue
         new("no cross layers", "train -d @clicks.csv --task click:click:binary --interaction Cross --cross-layers 0 -o @out.zip", "CrossLayers must be in [1, 16]. (--cross-layers)"),
         new("a negative cross rank", "train -d @clicks.csv --task click:click:binary --interaction Cross --cross-rank -4 -o @out.zip", "CrossRank must be in [0, 1024] (0: full rank). (--cross-rank)"),
         new("an embedding optimizer that does not exist", "train -d @clicks.csv --task click:click:binary --embedding-optimizer Adagrad -o @out.zip", "Adagrad"),
+        new("a bag pooling that does not exist", "train -d @clicks.csv --task click:click:binary --bag-pooling Max -o @out.zip", "Max"),
         new("a zero Adagrad rate", "train -d @clicks.csv --task click:click:binary --embedding-optimizer RowWiseAdagrad --adagrad-learning-rate 0 -o @out.zip",
             "AdagradLearningRate must be finite and > 0. (--adagrad-learning-rate)"),
         new("no cross layers in every trial", "experiment -d @clicks.csv --task click:click:binary --cross-layers 0 -o @exp", "CrossLayers must be in [1, 16]. (--cross-layers)"),

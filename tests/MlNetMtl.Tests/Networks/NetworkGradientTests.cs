@@ -274,9 +274,15 @@ public class NetworkGradientTests
     [TestCase("MMoE", FeatureInteraction.Cross)]
     [TestCase("PLE", FeatureInteraction.Cross, 2)]
     [TestCase("SharedBottom", FeatureInteraction.Cross, 5)]
-    public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction, int crossRank = 0)
+    [TestCase("SharedBottom", FeatureInteraction.FM, 0, BagPooling.Mean)]
+    [TestCase("MMoE", FeatureInteraction.Cross, 0, BagPooling.Mean)]
+    public void EmbeddingEncoder_UnderEveryArchitecture_MatchesFiniteDifferences(string architecture, FeatureInteraction interaction, int crossRank = 0,
+        BagPooling pooling = BagPooling.Sum)
     {
-        var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction, CrossRank = crossRank });
+        var options = SmallNetwork(architecture).WithEncoder(new EncoderOptions
+        {
+            Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = interaction, CrossRank = crossRank, BagPooling = pooling,
+        });
         TaskDefinition[] tasks = architecture is "ESMM" or "AITM" ? [new("ctr", TaskKind.Binary), new("ctcvr", TaskKind.Binary, 0.7f)] : Tasks(TaskKind.Binary);
         var network = MultiTaskNetwork.Create(12, tasks, options, seed: 7, fields: EmbeddingFields);
         Assert.That(network.Parameters[0].Name, Is.EqualTo("embedding.table"));
@@ -334,7 +340,7 @@ public class NetworkGradientTests
             Encoder = new EncoderOptions
             {
                 Encoding = InputEncoding.Embedding, EmbeddingSize = 4, Interaction = interaction, CrossLayers = 3, CrossRank = crossRank,
-                TableOptimizer = TableOptimizer.RowWiseAdagrad, AdagradLearningRate = 0.07f,
+                TableOptimizer = TableOptimizer.RowWiseAdagrad, AdagradLearningRate = 0.07f, BagPooling = BagPooling.Mean,
             },
         };
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 9, fields: EmbeddingFields);
@@ -348,6 +354,24 @@ public class NetworkGradientTests
         network.Predict(EmbeddingRows(), before);
         read.Predict(EmbeddingRows(), after);
         Assert.That(after, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void MeanPooling_GivesABagTheMeanOfItsValuesRows_AndLeavesOtherFieldsSummed()
+    {
+        var options = new SharedBottomOptions { BottomWidths = [4], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3, Interaction = FeatureInteraction.None, BagPooling = BagPooling.Mean } };
+        var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 2, fields: EmbeddingFields);
+        var encoder = network.Encoder!;
+        var encoded = encoder.Forward(EmbeddingRows(), encoder.CreateState(5)).ToArray();
+        var table = network.Parameters[0].Values.ToArray();
+        for (int d = 0; d < 3; d++)
+        {
+            // Row 0: tags 9 and 11 (values 1, 1) → their mean; price 0.7 × its row, unchanged.
+            Assert.That(encoded[3 * 3 + d], Is.EqualTo((table[9 * 3 + d] + table[11 * 3 + d]) / 2).Within(1e-6), "row 0's tags");
+            Assert.That(encoded[2 * 3 + d], Is.EqualTo(0.7f * table[8 * 3 + d]).Within(1e-6), "row 0's price");
+            // Row 3: the one tag 11 → its row.
+            Assert.That(encoded[3 * 12 + 3 * 3 + d], Is.EqualTo(table[11 * 3 + d]).Within(1e-6), "row 3's tag");
+        }
     }
 
     [Test]
@@ -367,12 +391,12 @@ public class NetworkGradientTests
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 4, fields: EmbeddingFields);
         using var stream = new MemoryStream();
         NetworkSerializer.Write(network, new BinaryWriter(stream));
-        // Format 3 is format 4 without the last three encoder values (cross rank, table optimizer, Adagrad rate) before the field layout.
+        // Format 3 is format 5 without the last four encoder values (cross rank, table optimizer, Adagrad rate, bag pooling) before the field layout.
         var bytes = stream.ToArray();
         var layout = new MemoryStream();
         EmbeddingFields.Write(new BinaryWriter(layout));
         int layoutAt = IndexOf(bytes, layout.ToArray());
-        var v3 = bytes[..(layoutAt - 12)].Concat(bytes[layoutAt..]).ToArray();
+        var v3 = bytes[..(layoutAt - 16)].Concat(bytes[layoutAt..]).ToArray();
         BitConverter.GetBytes(3).CopyTo(v3, 0);
         var read = NetworkSerializer.Read(new BinaryReader(new MemoryStream(v3)));
         Assert.That(read.Options.Encoder, Is.EqualTo(options.Encoder));

@@ -32,6 +32,10 @@ public sealed record EncoderOptions
     [Setting("embedding-l2", Search = ["0", "0.0001", "0.001", "0.003"])]
     public float EmbeddingL2 { get; init; } = 1e-3f;
 
+    /// <summary>With Embedding: how a multi-valued field (a bag such as genres or tags) pools its values' rows, Sum or Mean. Default Sum.</summary>
+    [Setting("bag-pooling", Search = ["Sum", "Mean"])]
+    public BagPooling BagPooling { get; init; } = BagPooling.Sum;
+
     /// <summary>With Cross: the number of DCN-v2 cross layers. Default 2.</summary>
     [Setting("cross-layers", Search = ["1", "2", "3"])]
     public int CrossLayers { get; init; } = 2;
@@ -75,6 +79,8 @@ public sealed record EncoderOptions
             throw new ArgumentOutOfRangeException(nameof(CrossLayers), CrossLayers, "CrossLayers must be in [1, 16].");
         if (CrossRank is < 0 or > MaxEmbeddingSize)
             throw new ArgumentOutOfRangeException(nameof(CrossRank), CrossRank, $"CrossRank must be in [0, {MaxEmbeddingSize}] (0: full rank).");
+        if (!Enum.IsDefined(BagPooling))
+            throw new ArgumentOutOfRangeException(nameof(BagPooling), BagPooling, "Unknown bag pooling.");
         if (!Enum.IsDefined(TableOptimizer))
             throw new ArgumentOutOfRangeException(nameof(TableOptimizer), TableOptimizer, "Unknown table optimizer.");
         if (!(AdagradLearningRate > 0 && float.IsFinite(AdagradLearningRate)))
@@ -91,11 +97,13 @@ public sealed record EncoderOptions
         writer.Write(CrossRank);
         writer.Write((int)TableOptimizer);
         writer.Write(AdagradLearningRate);
+        writer.Write((int)BagPooling);
     }
 
     /// <summary>
     /// Reads what <see cref="Write"/> wrote in network format <paramref name="version"/> (3: without the cross rank and the table
-    /// optimizer; such a network was trained with full-rank cross layers and the training's optimizer on its table).
+    /// optimizer — such a network was trained with full-rank cross layers and the training's optimizer on its table; 3 and 4:
+    /// without the bag pooling, which was Sum).
     /// </summary>
     internal static EncoderOptions Read(BinaryReader reader, int version)
     {
@@ -103,6 +111,8 @@ public sealed record EncoderOptions
         options = version >= 4
             ? options with { CrossRank = reader.ReadInt32(), TableOptimizer = (TableOptimizer)reader.ReadInt32(), AdagradLearningRate = reader.ReadSingle() }
             : options with { TableOptimizer = TableOptimizer.Training };
+        if (version >= 5)
+            options = options with { BagPooling = (BagPooling)reader.ReadInt32() };
         try
         {
             options.Validate();

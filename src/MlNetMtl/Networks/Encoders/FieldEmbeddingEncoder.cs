@@ -16,10 +16,14 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
     private readonly bool _fm;
     private readonly CrossNetwork? _cross;
     private readonly Parameter[] _parameters;
+    /// <summary>Per field, whether its embedding is the mean of its values' rows (a bag under <see cref="BagPooling.Mean"/>); null when none is.</summary>
+    private readonly bool[]? _meanPooled;
 
     public FieldEmbeddingEncoder(FieldLayout fields, EncoderOptions options)
     {
         _fields = fields;
+        if (options.BagPooling == BagPooling.Mean && fields.Fields.Any(f => f.Kind == FieldKind.Bag))
+            _meanPooled = fields.Fields.Select(f => f.Kind == FieldKind.Bag).ToArray();
         _size = options.EmbeddingSize;
         _fm = options.Interaction == FeatureInteraction.FM;
         Options = options;
@@ -53,7 +57,7 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         _cross?.Initialize(random);
     }
 
-    public override EncoderState CreateState(int capacity) => new State(capacity, Width, _fm ? _size : 0, _cross);
+    public override EncoderState CreateState(int capacity) => new State(capacity, Width, _fm ? _size : 0, _cross, _meanPooled is null ? 0 : _fields.Fields.Count);
 
     public override ReadOnlySpan<float> Forward(InputBatch input, EncoderState encoderState)
     {
@@ -72,6 +76,8 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
             // Pooling: e_f += x_j · T_j for every non-zero slot j of the row.
             foreach (var (slot, value) in NonZeros(input, r))
                 VectorOps.AddScaled(value, table.Slice(slot * _size, _size), row.Slice(fieldOf[slot] * _size, _size));
+            if (_meanPooled is not null)
+                MeanPool(input, r, row, state.PoolScales.AsSpan(r * _fields.Fields.Count, _fields.Fields.Count));
             if (_fm)
                 FieldInteractions.BiInteraction(row[..FieldWidth], _size, state.Sum.AsSpan(r * _size, _size), row[FieldWidth..]);
         }
@@ -100,14 +106,36 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
             var rowGradient = embeddingGradient.Slice(r * stride, stride);
             if (_fm)
                 FieldInteractions.BiInteractionBackward(output.Slice(r * Width, FieldWidth), state.Sum.AsSpan(r * _size, _size), rowGradient[FieldWidth..], rowGradient[..FieldWidth]);
-            // Scatter-add: dT_j += x_j · dL/de_f(j); a row's gradient is cleared when the batch first touches it.
+            // Scatter-add: dT_j += x_j · s_f · dL/de_f(j), s_f the field's pooling scale (1, or 1/Σx for a mean); a row's gradient
+            // is cleared when the batch first touches it.
+            var scales = _meanPooled is null ? default : state.PoolScales.AsSpan(r * _fields.Fields.Count, _fields.Fields.Count);
             foreach (var (slot, value) in NonZeros(input, r))
             {
                 var slotGradient = gradient.Slice(slot * _size, _size);
                 if (touched.Mark(slot))
                     slotGradient.Clear();
-                VectorOps.AddScaled(value, rowGradient.Slice(fieldOf[slot] * _size, _size), slotGradient);
+                int field = fieldOf[slot];
+                VectorOps.AddScaled(scales.IsEmpty ? value : value * scales[field], rowGradient.Slice(field * _size, _size), slotGradient);
             }
+        }
+    }
+
+    /// <summary>
+    /// Turns the summed embeddings of the row's mean-pooled fields into means: e_f /= Σ_{j∈f} x_j (when that is positive), and
+    /// keeps each field's scale (1 for the others) for the backward pass.
+    /// </summary>
+    private void MeanPool(InputBatch input, int r, Span<float> row, Span<float> scales)
+    {
+        var fieldOf = _fields.FieldOfSlot;
+        scales.Clear();
+        foreach (var (slot, value) in NonZeros(input, r))
+            if (_meanPooled![fieldOf[slot]])
+                scales[fieldOf[slot]] += value;
+        for (int f = 0; f < scales.Length; f++)
+        {
+            scales[f] = _meanPooled![f] && scales[f] > 0 ? 1f / scales[f] : 1f;
+            if (scales[f] != 1f)
+                VectorOps.Scale(scales[f], row.Slice(f * _size, _size));
         }
     }
 
@@ -163,8 +191,10 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         }
     }
 
-    private sealed class State(int capacity, int width, int sumWidth, CrossNetwork? cross) : EncoderState(capacity, width)
+    private sealed class State(int capacity, int width, int sumWidth, CrossNetwork? cross, int pooledFields) : EncoderState(capacity, width)
     {
+        /// <summary>Each row's pooling scale per field (mean pooling only): 1 / Σ of the field's values, or 1.</summary>
+        public float[] PoolScales { get; } = new float[capacity * pooledFields];
         /// <summary>Σ_f e_f per row (FM only), kept for the backward pass.</summary>
         public float[] Sum { get; } = new float[capacity * sumWidth];
         /// <summary>The field embeddings x₀ and their gradient (cross layers only).</summary>
