@@ -3,24 +3,27 @@ namespace MlNetMtl.Numerics;
 /// <summary>
 /// The factorization-machine second order over field embeddings, as a vector (NFM's bi-interaction): for F embeddings
 /// e_f of size K, out = ½((Σ_f e_f)² − Σ_f e_f²) element-wise = Σ_{f&lt;g} e_f ⊙ e_g, in O(F·K) instead of O(F²·K).
+/// A K-float scratch lives on the stack (K is at most the encoder's 1,024).
 /// </summary>
 internal static class FieldInteractions
 {
-    /// <summary>One row: <paramref name="sum"/> = Σ_f e_f and <paramref name="output"/> = ½(sum² − Σ_f e_f²).</summary>
+    /// <summary>One row: <paramref name="sum"/> = Σ_f e_f and <paramref name="output"/> = ½(sum² − Σ_f e_f²), each step one SIMD pass over the K lanes.</summary>
     public static void BiInteraction(ReadOnlySpan<float> embeddings, int size, Span<float> sum, Span<float> output)
     {
         int fields = embeddings.Length / size;
+        Span<float> square = stackalloc float[size];
         sum.Clear();
         output.Clear();
         for (int f = 0; f < fields; f++)
         {
             var e = embeddings.Slice(f * size, size);
             VectorOps.AddScaled(1f, e, sum);
-            for (int d = 0; d < size; d++)
-                output[d] -= e[d] * e[d];
+            VectorOps.Multiply(e, e, square);
+            VectorOps.AddScaled(-1f, square, output);
         }
-        for (int d = 0; d < size; d++)
-            output[d] = 0.5f * (output[d] + sum[d] * sum[d]);
+        VectorOps.Multiply(sum, sum, square);
+        VectorOps.AddScaled(1f, square, output);
+        VectorOps.Scale(0.5f, output);
     }
 
     /// <summary>
@@ -29,12 +32,12 @@ internal static class FieldInteractions
     public static void BiInteractionBackward(ReadOnlySpan<float> embeddings, ReadOnlySpan<float> sum, ReadOnlySpan<float> outputGradient, Span<float> embeddingGradient)
     {
         int size = sum.Length, fields = embeddings.Length / size;
+        Span<float> term = stackalloc float[size];
         for (int f = 0; f < fields; f++)
         {
-            var e = embeddings.Slice(f * size, size);
-            var g = embeddingGradient.Slice(f * size, size);
-            for (int d = 0; d < size; d++)
-                g[d] += outputGradient[d] * (sum[d] - e[d]);
+            Elementwise.Map<SubtractOperator>(sum, embeddings.Slice(f * size, size), term);
+            VectorOps.Multiply(term, outputGradient, term);
+            VectorOps.AddScaled(1f, term, embeddingGradient.Slice(f * size, size));
         }
     }
 }

@@ -77,6 +77,12 @@ internal readonly struct SquaredErrorOperator : ILossOperator
     }
 }
 
+/// <summary>x − y.</summary>
+internal readonly struct SubtractOperator : IBinaryOperator
+{
+    public static TV Invoke<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Subtract(x, y);
+}
+
 /// <summary>x · y.</summary>
 internal readonly struct MultiplyOperator : IBinaryOperator
 {
