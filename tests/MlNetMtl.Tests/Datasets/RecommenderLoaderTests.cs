@@ -73,90 +73,75 @@ public class RecommenderLoaderTests
         AssertFeaturizes(data);
     }
 
-    /// <summary>The first <paramref name="rows"/> rows of KuaiRand-Pure's log in a folder of their own, with the user and video tables beside them.</summary>
-    private static string KuaiRandLogFolder(int rows)
+    /// <summary>The first rows of KuaiRand-Pure's log in a temporary folder of their own (deleted on dispose), with the user and video tables beside them.</summary>
+    private sealed class KuaiRandLogFolder : IDisposable
     {
-        string log = SharedData.File("kuairand-pure", "log_standard_pure_20220425_20220504.csv");
-        string folder = Directory.CreateTempSubdirectory("kuairand-").FullName;
-        File.WriteAllLines(Path.Combine(folder, "log.csv"), File.ReadLines(log).Take(rows + 1));
-        foreach (string table in new[] { "user_features_pure.csv", "video_features_basic_pure.csv" })
-            File.Copy(Path.Combine(Path.GetDirectoryName(log)!, table), Path.Combine(folder, table));
-        return folder;
+        public KuaiRandLogFolder(int rows)
+        {
+            string log = SharedData.File("kuairand-pure", "log_standard_pure_20220425_20220504.csv");
+            Folder = Directory.CreateTempSubdirectory("kuairand-").FullName;
+            File.WriteAllLines(Log, File.ReadLines(log).Take(rows + 1));
+            foreach (string table in new[] { "user_features_pure.csv", "video_features_basic_pure.csv" })
+                File.Copy(Path.Combine(Path.GetDirectoryName(log)!, table), Path.Combine(Folder, table));
+        }
+
+        public string Folder { get; }
+        public string Log => Path.Combine(Folder, "log.csv");
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
     }
 
     [Test]
     public void KuaiRandLog_IsJoinedWithTheUserAndVideoTablesBesideIt()
     {
-        string folder = KuaiRandLogFolder(rows: 3000);
-        try
-        {
-            string path = Path.Combine(folder, "log.csv");
-            var data = KuaiRandDataset.Load(_ml, path);
-            Assert.That(data.Tasks.Select(t => t.Name), Is.EqualTo(new[] { "click", "long_view", "like" }));
-            var log = File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToArray();
-            Assert.That(Count(data.Data, "is_like"), Is.EqualTo((3000, log.Count(r => r[6] == "1"))));
+        using var sample = new KuaiRandLogFolder(rows: 3000);
+        string folder = sample.Folder, path = sample.Log;
+        var data = KuaiRandDataset.Load(_ml, path);
+        Assert.That(data.Tasks.Select(t => t.Name), Is.EqualTo(new[] { "click", "long_view", "like" }));
+        var log = File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(Count(data.Data, "is_like"), Is.EqualTo((3000, log.Count(r => r[6] == "1"))));
 
-            // Each row carries its user's and its video's fields, as the tables hold them (the columns before any quoted cell).
-            var users = File.ReadLines(Path.Combine(folder, "user_features_pure.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => r[1]);
-            var authors = File.ReadLines(Path.Combine(folder, "video_features_basic_pure.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => r[1]);
-            var degree = data.Data.GetColumn<ReadOnlyMemory<char>>("user_active_degree").Select(v => v.ToString()).ToArray();
-            var author = data.Data.GetColumn<ReadOnlyMemory<char>>("author_id").Select(v => v.ToString()).ToArray();
-            Assert.That(degree, Is.EqualTo(log.Select(r => users[r[0]]).ToArray()));
-            Assert.That(author, Is.EqualTo(log.Select(r => authors[r[1]]).ToArray()));
+        // Each row carries its user's and its video's fields, as the tables hold them (the columns before any quoted cell).
+        var users = File.ReadLines(Path.Combine(folder, "user_features_pure.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => r[1]);
+        var authors = File.ReadLines(Path.Combine(folder, "video_features_basic_pure.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => r[1]);
+        var degree = data.Data.GetColumn<ReadOnlyMemory<char>>("user_active_degree").Select(v => v.ToString()).ToArray();
+        var author = data.Data.GetColumn<ReadOnlyMemory<char>>("author_id").Select(v => v.ToString()).ToArray();
+        Assert.That(degree, Is.EqualTo(log.Select(r => users[r[0]]).ToArray()));
+        Assert.That(author, Is.EqualTo(log.Select(r => authors[r[1]]).ToArray()));
 
-            Assert.That(data.Features.Ids, Does.Contain("user_id").And.Contain("video_id").And.Contain("author_id").And.Contain("music_id"));
-            Assert.That(data.Features.Categorical, Does.Contain("tab").And.Contain("user_active_degree").And.Contain("video_type"));
-            Assert.That(data.Features.Numeric, Does.Contain("duration_ms").And.Contain("fans_user_num").And.Contain("video_duration"));
-            Assert.That(data.Features.Bags, Is.EqualTo(new[] { "tag" }));
-            string[] outcomes = ["is_click", "is_like", "is_follow", "is_comment", "is_forward", "is_hate", "long_view", "play_time_ms", "profile_stay_time",
-                "comment_stay_time", "is_profile_enter"];
-            Assert.That(data.Features.Columns.Intersect([.. outcomes, "date", "time_ms", "is_rand"]), Is.Empty, "outcomes and timestamps are never features");
-            AssertFeaturizes(data);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.That(data.Features.Ids, Does.Contain("user_id").And.Contain("video_id").And.Contain("author_id").And.Contain("music_id"));
+        Assert.That(data.Features.Categorical, Does.Contain("tab").And.Contain("user_active_degree").And.Contain("video_type"));
+        Assert.That(data.Features.Numeric, Does.Contain("duration_ms").And.Contain("fans_user_num").And.Contain("video_duration"));
+        Assert.That(data.Features.Bags, Is.EqualTo(new[] { "tag" }));
+        string[] outcomes = ["is_click", "is_like", "is_follow", "is_comment", "is_forward", "is_hate", "long_view", "play_time_ms", "profile_stay_time",
+            "comment_stay_time", "is_profile_enter"];
+        Assert.That(data.Features.Columns.Intersect([.. outcomes, "date", "time_ms", "is_rand"]), Is.Empty, "outcomes and timestamps are never features");
+        AssertFeaturizes(data);
     }
 
     [Test]
     public void KuaiRandTags_AreOneBagField_WithASlotPerTag()
     {
-        string folder = KuaiRandLogFolder(rows: 2000);
-        try
-        {
-            var data = KuaiRandDataset.Load(_ml, Path.Combine(folder, "log.csv"));
-            var featurized = data.Featurizer.Fit(data.Data).Transform(data.Data);
-            var tags = data.Data.GetColumn<ReadOnlyMemory<char>>("tag").Select(v => v.ToString()).ToArray();
-            var bags = featurized.GetColumn<float[]>("Bag.tag").ToArray();
-            for (int r = 0; r < tags.Length; r++)
-                Assert.That(bags[r].Sum(), Is.EqualTo(tags[r].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct().Count()), $"row {r}: tags {tags[r]}");
-            Assert.That(tags.Any(t => t.Contains(',')), "the sample holds videos with several tags");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var sample = new KuaiRandLogFolder(rows: 2000);
+        var data = KuaiRandDataset.Load(_ml, sample.Log);
+        var featurized = data.Featurizer.Fit(data.Data).Transform(data.Data);
+        var tags = data.Data.GetColumn<ReadOnlyMemory<char>>("tag").Select(v => v.ToString()).ToArray();
+        var bags = featurized.GetColumn<float[]>("Bag.tag").ToArray();
+        for (int r = 0; r < tags.Length; r++)
+            Assert.That(bags[r].Sum(), Is.EqualTo(tags[r].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct().Count()), $"row {r}: tags {tags[r]}");
+        Assert.That(tags.Any(t => t.Contains(',')), "the sample holds videos with several tags");
     }
 
     [Test]
     public void KuaiRandTasks_AreChosenByName_AndAnUnknownOneIsNamed()
     {
-        string folder = KuaiRandLogFolder(rows: 500);
-        try
-        {
-            string path = Path.Combine(folder, "log.csv");
-            Assert.That(KuaiRandDataset.Load(_ml, path, ["follow", "complete_play"]).Tasks, Is.EqualTo(new[] { KuaiRandDataset.Follow, KuaiRandDataset.CompletePlay }));
-            Assert.That(() => KuaiRandDataset.Load(_ml, path, ["likes"]), Throws.ArgumentException.With.Message.Contains("'likes' is not a KuaiRand task; choose from click, long_view, like"));
-            Assert.That(() => KuaiRandDataset.Load(_ml, SharedData.File("kuairand-sample", "kuairand_sample.csv"), ["like"]),
-                Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has no column is_like for task(s) like"));
-            File.Delete(Path.Combine(folder, "video_features_basic_pure.csv"));
-            Assert.That(() => KuaiRandDataset.Load(_ml, path), Throws.InstanceOf<FileNotFoundException>().With.Message.Contains("its video table, a file 'video_features_basic*.csv' beside it"));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var sample = new KuaiRandLogFolder(rows: 500);
+        string folder = sample.Folder, path = sample.Log;
+        Assert.That(KuaiRandDataset.Load(_ml, path, ["follow", "complete_play"]).Tasks, Is.EqualTo(new[] { KuaiRandDataset.Follow, KuaiRandDataset.CompletePlay }));
+        Assert.That(() => KuaiRandDataset.Load(_ml, path, ["likes"]), Throws.ArgumentException.With.Message.Contains("'likes' is not a KuaiRand task; choose from click, long_view, like"));
+        Assert.That(() => KuaiRandDataset.Load(_ml, SharedData.File("kuairand-sample", "kuairand_sample.csv"), ["like"]),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has no column is_like for task(s) like"));
+        File.Delete(Path.Combine(folder, "video_features_basic_pure.csv"));
+        Assert.That(() => KuaiRandDataset.Load(_ml, path), Throws.InstanceOf<FileNotFoundException>().With.Message.Contains("its video table, a file 'video_features_basic*.csv' beside it"));
     }
 
     [Test]
