@@ -21,6 +21,7 @@ internal static class CliApp
             CompareCommand.Create(),
             GainCommand.Create(),
             Experiment.ExperimentCommand.Create(),
+            PrivacyCommand.Create(),
         };
         root.Options.Add(new Option<Verbosity>(VerbosityOption, "-v")
         {

@@ -61,6 +61,12 @@ public class BadInputCatalogue
         new("a GAUC group column that is not in the data", "compare -d @clicks.csv --task click:click:binary --test-dataset @clicks.csv --group-col visitor",
             "--group-col 'visitor' is not a column of the test data"),
 
+        // Privacy accounting
+        new("privacy with neither a noise multiplier nor a target", "privacy -q 0.01 --steps 100 --delta 1e-6", "Give either --noise σ (to print ε) or --epsilon ε (to print the σ it needs)"),
+        new("a sampling rate above one", "privacy -q 2 --steps 100 --delta 1e-6 --noise 1", "--sampling-rate must be in (0, 1]; got 2"),
+        new("a delta of one", "privacy -q 0.01 --steps 100 --delta 1 --noise 1", "--delta must be in (0, 1); got 1"),
+        new("a target epsilon of zero", "privacy -q 0.01 --steps 100 --delta 1e-6 --epsilon 0", "--epsilon must be a positive number; got 0"),
+
         // Conflicts
         new("--freeze without --warm-start", "train -d @clicks.csv --task click:click:binary --freeze Shared -o @out.zip", "--freeze Shared needs --warm-start"),
         new("one column as two tasks' label", "train -d @clicks.csv --task a:click:binary --task b:click:regression -o @out.zip", "'a' and 'b' both learn from column 'click'"),

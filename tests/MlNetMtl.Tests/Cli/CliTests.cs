@@ -62,6 +62,18 @@ public class CliTests
     }
 
     [Test]
+    public void Privacy_PrintsTheEpsilonSpent_AndTheNoiseATargetNeeds()
+    {
+        var (exit, output, error) = Run("privacy", "--sampling-rate", "0.01", "--steps", "50", "--delta", "1e-6", "--noise", "2.5");
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        double expected = MlNetMtl.Training.Privacy.RdpAccountant.EpsilonFor(0.01, 2.5, 50, 1e-6);
+        Assert.That(output, Does.Contain($"ε = {expected.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} at δ = 1E-06"));
+        (exit, output, error) = Run("privacy", "-q", "0.004", "--steps", "5000", "--delta", "1e-6", "--epsilon", "3");
+        Assert.That(exit, Is.EqualTo(0), output + error);
+        Assert.That(output, Does.Match(@"σ = 0\.8\d+ gives ε = 3 ≤ 3 at δ = 1E-06"));
+    }
+
+    [Test]
     public void Demo_Regression_ReportsRmse()
     {
         var (exit, output, error) = Run("demo", "--rows", "2000", "--epochs", "2", "--dimension", "10", "--kind", "Regression", "--tower", "", "-o", Path.Combine(_directory, "r.zip"));
