@@ -29,6 +29,24 @@ internal static class TextValues
     }
 
     /// <summary>
+    /// Reads a numeric column's cell as training reads it: a missing cell and ±∞ as NaN (a missing value, which the
+    /// featurization imputes); false for a cell that is not a number, which the caller reports.
+    /// </summary>
+    public static bool TryReadNumericCell<T>(ReadOnlySpan<char> cell, out T value) where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (IsMissing(cell))
+        {
+            value = T.NaN;
+            return true;
+        }
+        if (!TryParseNumber(cell, out value))
+            return false;
+        if (!T.IsFinite(value))
+            value = T.NaN;
+        return true;
+    }
+
+    /// <summary>
     /// Reads <paramref name="cell"/> as a number of type <typeparamref name="T"/> (Single or Double), rounded once from
     /// the text: invariant culture, surrounding spaces allowed, <c>inf</c>, <c>-inf</c>, <c>Infinity</c> and <c>∞</c>
     /// (any case) as ±∞, a number beyond the type's range as ±∞. A missing cell is not a number.

@@ -73,7 +73,7 @@ public static class CsvDataset
         var missing = schema.Columns.Select(c => c.Name).Where(n => !file.Header.Contains(n)).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)} of the training file '{Path.GetFileName(schema.Path)}'.");
-        var columns = schema.Columns.Select(c => new CsvColumn(c.Name, IndexOf(file.Header, c.Name), Kind(c, tasks, schema.Path))).ToArray();
+        var columns = schema.Columns.Select(c => new CsvColumn(c.Name, file.IndexOf(c.Name), Kind(c, tasks, schema.Path))).ToArray();
         return new CsvDataView(path, columns, rows: null, $"which the column holds in the training file '{Path.GetFileName(schema.Path)}'");
     }
 
@@ -89,7 +89,7 @@ public static class CsvDataset
         var columns = new List<CsvColumn>();
         foreach (var column in inputSchema.Where(c => !c.IsHidden))
         {
-            int index = IndexOf(file.Header, column.Name);
+            int index = file.IndexOf(column.Name);
             if (index < 0)
                 continue;
             var kind = column.Type == NumberDataViewType.Single ? CsvColumnKind.Single
@@ -100,14 +100,6 @@ public static class CsvDataset
             columns.Add(new CsvColumn(column.Name, index, kind));
         }
         return new CsvDataView(path, columns, rows: null, "which the model reads in this column");
-    }
-
-    private static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++)
-            if (header[i] == name)
-                return i;
-        return -1;
     }
 
     /// <summary>How a column is read, from its role and, for a label, its task.</summary>

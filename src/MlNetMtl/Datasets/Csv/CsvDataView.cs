@@ -121,10 +121,7 @@ internal sealed class CsvDataView : IDataView
         private T ReadNumber<T>(CsvColumn column, int index) where T : System.Numerics.IBinaryFloatingPointIeee754<T>
         {
             var cell = _file.Chars(index);
-            if (TextValues.IsMissing(cell))
-                return T.NaN;
-            return TextValues.TryParseNumber(cell, out T value) ? T.IsFinite(value) ? value : T.NaN
-                : throw NotFitting(column, cell, "a number");
+            return TextValues.TryReadNumericCell(cell, out T value) ? value : throw NotFitting(column, cell, "a number");
         }
 
         private float ReadFlag(CsvColumn column, int index)

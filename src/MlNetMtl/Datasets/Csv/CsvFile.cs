@@ -24,6 +24,15 @@ internal sealed class CsvFile : IDisposable
     public string Path { get; }
     /// <summary>The column names, trimmed; an unnamed column is <c>Column</c> and its 1-based position.</summary>
     public IReadOnlyList<string> Header { get; }
+    /// <summary>The position of column <paramref name="name"/> in <see cref="Header"/>, or −1.</summary>
+    public int IndexOf(string name)
+    {
+        for (int i = 0; i < Header.Count; i++)
+            if (Header[i] == name)
+                return i;
+        return -1;
+    }
+
     /// <summary>The field separator.</summary>
     public char Separator => _reader.Separator;
     /// <summary>The 1-based line of the file where the current record starts.</summary>

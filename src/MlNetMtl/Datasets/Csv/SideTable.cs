@@ -40,7 +40,7 @@ internal sealed class SideTable
     public static SideTable Read(string path, string keyColumn, Func<string, CsvColumnKind?> kind)
     {
         using var file = CsvFile.Open(path);
-        int key = IndexOf(file.Header, keyColumn);
+        int key = file.IndexOf(keyColumn);
         if (key < 0)
             throw new InvalidDataException($"'{path}' has no column '{keyColumn}' to join on (it has {string.Join(", ", file.Header.Take(8))}…).");
         var read = file.Header.Select((name, index) => (name, index, kind: index == key ? null : kind(name))).Where(c => c.kind is not null).ToArray();
@@ -61,8 +61,7 @@ internal sealed class SideTable
                     continue;
                 }
                 var cell = file.Chars(read[c].index);
-                numbers[c].Add(TextValues.IsMissing(cell) ? float.NaN
-                    : TextValues.TryParseNumber(cell, out float value) ? float.IsFinite(value) ? value : float.NaN
+                numbers[c].Add(TextValues.TryReadNumericCell(cell, out float value) ? value
                     : throw new InvalidDataException($"'{path}', line {file.Line}, column '{columns[c].Name}': {TextValues.Quote(cell)} is not a number."));
             }
         }
@@ -80,12 +79,4 @@ internal sealed class SideTable
 
     /// <summary>The number of distinct values of text column <paramref name="column"/>.</summary>
     public int DistinctValues(int column) => _text[column].Distinct(StringComparer.Ordinal).Count();
-
-    private static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++)
-            if (header[i] == name)
-                return i;
-        return -1;
-    }
 }
