@@ -98,7 +98,7 @@ internal sealed class DataOptionSet
     {
         var policy = parse.GetValue(MissingLabels);
         var texts = parse.GetValue(Tasks) ?? [];
-        var tasks = parse.GetValue(Format) == DataFormat.KuaiRand ? texts.Select(KuaiRandTask).ToArray() : texts.Select(text => ParseTask(text, policy)).ToArray();
+        var tasks = parse.GetValue(Format) == DataFormat.KuaiRand ? texts.Select(KuaiRandDataset.Task).ToArray() : texts.Select(text => ParseTask(text, policy)).ToArray();
         var twice = tasks.GroupBy(t => t.LabelColumnName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new ArgumentException($"--task: {string.Join(" and ", twice.Select(t => $"'{t.Name}'"))} both learn from column '{twice.Key}'; give each task its own label column.");
@@ -153,11 +153,6 @@ internal sealed class DataOptionSet
     /// <summary>Loads a file in <paramref name="format"/> to score with a model whose input schema is <paramref name="inputSchema"/>.</summary>
     public static IDataView LoadForModel(MLContext ml, DataFormat format, string path, DataViewSchema inputSchema) =>
         format == DataFormat.Csv ? CsvDataset.LoadForSchema(ml, path, inputSchema) : LoadFormat(ml, format, path).Data;
-
-    /// <summary>A KuaiRand task by name.</summary>
-    private static TaskColumn KuaiRandTask(string name) =>
-        KuaiRandDataset.AllTasks.FirstOrDefault(t => t.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"--task '{name}' is not a KuaiRand task; choose from {string.Join(", ", KuaiRandDataset.AllTasks.Select(t => t.Name))}.");
 
     /// <summary>Parses name:labelColumn:kind[:weight][:positive=VALUE] (VALUE runs to the end, colons included).</summary>
     internal static TaskColumn ParseTask(string text, MissingLabelPolicy missingLabels = MissingLabelPolicy.Error)

@@ -85,13 +85,18 @@ public static class KuaiRandDataset
         return new LoadedDataset(ml, label.Fit(raw).Transform(raw), tasks, spec, weightColumnName: null);
     }
 
+    /// <summary>The task of <see cref="AllTasks"/> named <paramref name="name"/> (any case).</summary>
+    /// <exception cref="ArgumentException">No task has that name (the message lists them).</exception>
+    public static TaskColumn Task(string name) =>
+        AllTasks.FirstOrDefault(t => t.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"'{name}' is not a KuaiRand task; choose from {string.Join(", ", AllTasks.Select(t => t.Name))}.", nameof(name));
+
     /// <summary>The tasks of <paramref name="names"/>, or <paramref name="defaults"/> when none are named.</summary>
     private static TaskColumn[] Tasks(IReadOnlyList<string>? names, TaskColumn[] defaults)
     {
         if (names is not { Count: > 0 })
             return defaults;
-        var tasks = names.Select(name => AllTasks.FirstOrDefault(t => t.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"'{name}' is not a KuaiRand task; choose from {string.Join(", ", AllTasks.Select(t => t.Name))}.", nameof(names))).ToArray();
+        var tasks = names.Select(Task).ToArray();
         var twice = tasks.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
         return twice is null ? tasks : throw new ArgumentException($"KuaiRand task '{twice.Key.Name}' is named twice.", nameof(names));
     }

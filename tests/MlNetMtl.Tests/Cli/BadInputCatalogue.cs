@@ -57,7 +57,7 @@ public class BadInputCatalogue
         new("a KuaiRand log without its user table beside it", "train --format KuaiRand -d @kuairand/log.csv -o @out.zip",
             "A KuaiRand log is joined with its user table, a file 'user_features*.csv' beside it"),
         new("a KuaiRand task that does not exist", "train --format KuaiRand -d @kuairand/log.csv --task likes -o @out.zip",
-            "--task 'likes' is not a KuaiRand task; choose from click, long_view, like"),
+            "'likes' is not a KuaiRand task; choose from click, long_view, like"),
         new("a GAUC group column that is not in the data", "compare -d @clicks.csv --task click:click:binary --test-dataset @clicks.csv --group-col visitor",
             "--group-col 'visitor' is not a column of the test data"),
 
