@@ -74,10 +74,18 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         {
             var row = embeddings.Slice(r * stride, stride);
             // Pooling: e_f += x_j · T_j for every non-zero slot j of the row.
+            // Under mean pooling the same pass sums each pooled field's values, into the row's scales.
+            var scales = _meanPooled is null ? default : state.PoolScales.AsSpan(r * _fields.Fields.Count, _fields.Fields.Count);
+            scales.Clear();
             foreach (var (slot, value) in NonZeros(input, r))
-                VectorOps.AddScaled(value, table.Slice(slot * _size, _size), row.Slice(fieldOf[slot] * _size, _size));
-            if (_meanPooled is not null)
-                MeanPool(input, r, row, state.PoolScales.AsSpan(r * _fields.Fields.Count, _fields.Fields.Count));
+            {
+                int field = fieldOf[slot];
+                VectorOps.AddScaled(value, table.Slice(slot * _size, _size), row.Slice(field * _size, _size));
+                if (!scales.IsEmpty && _meanPooled![field])
+                    scales[field] += value;
+            }
+            if (!scales.IsEmpty)
+                MeanPool(row, scales);
             if (_fm)
                 FieldInteractions.BiInteraction(row[..FieldWidth], _size, state.Sum.AsSpan(r * _size, _size), row[FieldWidth..]);
         }
@@ -121,16 +129,12 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
     }
 
     /// <summary>
-    /// Turns the summed embeddings of the row's mean-pooled fields into means: e_f /= Σ_{j∈f} x_j (when that is positive), and
-    /// keeps each field's scale (1 for the others) for the backward pass.
+    /// Turns the summed embeddings of the row's mean-pooled fields into means: <paramref name="scales"/> holds each field's Σ_{j∈f} x_j
+    /// on entry and its scale on exit (1 / Σ when that is positive, else 1; 1 for the other fields), e_f scaled by it; the backward
+    /// pass reads the scales.
     /// </summary>
-    private void MeanPool(InputBatch input, int r, Span<float> row, Span<float> scales)
+    private void MeanPool(Span<float> row, Span<float> scales)
     {
-        var fieldOf = _fields.FieldOfSlot;
-        scales.Clear();
-        foreach (var (slot, value) in NonZeros(input, r))
-            if (_meanPooled![fieldOf[slot]])
-                scales[fieldOf[slot]] += value;
         for (int f = 0; f < scales.Length; f++)
         {
             scales[f] = _meanPooled![f] && scales[f] > 0 ? 1f / scales[f] : 1f;
