@@ -91,5 +91,5 @@ public sealed class LatentFactorGenerator
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
-    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    private static double Normal(Random random) => MathNet.Numerics.Distributions.Normal.Sample(random, 0, 1);
 }
