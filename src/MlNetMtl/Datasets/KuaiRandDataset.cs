@@ -40,9 +40,6 @@ public static class KuaiRandDataset
     /// <summary>Every task a KuaiRand file can give, by name.</summary>
     public static IReadOnlyList<TaskColumn> AllTasks { get; } = [Click, LongView, Like, Follow, Comment, Forward, Hate, ProfileEnter, CompletePlay];
 
-    /// <summary>A text column of a side table with more distinct values than this is hashed as an id; one with fewer is one-hot encoded.</summary>
-    public const int MaxCategoricalValues = 100;
-
     private static readonly HashSet<string> Numeric = ["follow_user_num", "fans_user_num", "friend_user_num", "register_days", "duration_ms", "video_duration", "server_width", "server_height"];
     private static readonly HashSet<string> Outcomes = ["play_time_ms", "profile_stay_time", "comment_stay_time", "is_click", "is_like", "is_follow", "is_comment",
         "is_forward", "is_hate", "long_view", "is_profile_enter"];
@@ -101,7 +98,10 @@ public static class KuaiRandDataset
         return twice is null ? tasks : throw new ArgumentException($"KuaiRand task '{twice.Key.Name}' is named twice.", nameof(names));
     }
 
-    /// <summary>The log joined with the user and video tables beside it, and the features those add.</summary>
+    /// <summary>
+    /// The log joined with the user and video tables beside it, and the features those add: a text column with more distinct
+    /// values than CSV inference's <see cref="ColumnInference.MaxCategories"/> is hashed as an id, one with fewer one-hot encoded.
+    /// </summary>
     private static (IDataView Data, FeatureSpec Spec) JoinSideTables(IDataView log, FeatureSpec spec, string path)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -113,8 +113,8 @@ public static class KuaiRandDataset
         {
             Numeric = [.. spec.Numeric, .. users.Columns.Concat(videos.Columns).Where(c => c.Kind == CsvColumnKind.Single).Select(c => c.Name)],
             Bags = text.Where(c => MultiValued.Contains(c.Name)).Select(c => c.Name).ToArray(),
-            Ids = [.. spec.Ids, .. text.Where(c => !MultiValued.Contains(c.Name) && c.Distinct > MaxCategoricalValues).Select(c => c.Name)],
-            Categorical = [.. spec.Categorical, .. text.Where(c => !MultiValued.Contains(c.Name) && c.Distinct <= MaxCategoricalValues).Select(c => c.Name)],
+            Ids = [.. spec.Ids, .. text.Where(c => !MultiValued.Contains(c.Name) && c.Distinct > ColumnInference.MaxCategories).Select(c => c.Name)],
+            Categorical = [.. spec.Categorical, .. text.Where(c => !MultiValued.Contains(c.Name) && c.Distinct <= ColumnInference.MaxCategories).Select(c => c.Name)],
         });
     }
 
