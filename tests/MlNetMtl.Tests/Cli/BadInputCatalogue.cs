@@ -56,6 +56,8 @@ public class BadInputCatalogue
         // Recommender logs
         new("a KuaiRand log without its user table beside it", "train --format KuaiRand -d @kuairand/log.csv -o @out.zip",
             "A KuaiRand log is joined with its user table, a file 'user_features*.csv' beside it"),
+        new("a KuaiRand user table with a user twice", "train --format KuaiRand -d @kuairand-twice/log.csv -o @out.zip",
+            "user_features_pure.csv', line 9: user_id '3' appears a second time; each key needs one row"),
         new("a KuaiRand task that does not exist", "train --format KuaiRand -d @kuairand/log.csv --task likes -o @out.zip",
             "'likes' is not a KuaiRand task; choose from click, long_view, like"),
         new("a GAUC group column that is not in the data", "compare -d @clicks.csv --task click:click:binary --test-dataset @clicks.csv --group-col visitor",

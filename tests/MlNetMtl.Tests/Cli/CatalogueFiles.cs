@@ -47,6 +47,10 @@ internal static class CatalogueFiles
         Directory.CreateDirectory(Path("kuairand"));
         File.WriteAllLines(Path("kuairand/log.csv"), new[] { "user_id,video_id,date,hourmin,time_ms,is_click,is_like,is_follow,is_comment,is_forward,is_hate,long_view,play_time_ms,duration_ms,profile_stay_time,comment_stay_time,is_profile_enter,is_rand,tab" }
             .Concat(Enumerable.Range(0, 20).Select(r => $"{r % 7},{r % 5},20220425,{r % 24 * 100},{1650812741436L + r},{r % 2},0,0,0,0,0,{r % 3 / 2},{r * 100},1000,0,0,0,0,1")));
+        Directory.CreateDirectory(Path("kuairand-twice"));
+        File.Copy(Path("kuairand/log.csv"), Path("kuairand-twice/log.csv"));
+        File.WriteAllLines(Path("kuairand-twice/user_features_pure.csv"), new[] { "user_id,user_active_degree" }.Concat(Enumerable.Range(0, 7).Select(u => $"{u},full_active")).Append("3,high_active"));
+        File.WriteAllLines(Path("kuairand-twice/video_features_basic_pure.csv"), new[] { "video_id,author_id,tag" }.Concat(Enumerable.Range(0, 5).Select(v => $"{v},{100 + v},\"1,2\"")));
 
         Train(folder, "clicks.zip", "clicks.csv", "--task", "click:click:binary", "--task", "watch:watch:regression", "--ignore-cols", "user");
         Train(folder, "colors.zip", "colors.csv", "--task", "color:color:multiclass", "--task", "click:click:binary");
