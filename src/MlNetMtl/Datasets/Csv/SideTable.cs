@@ -9,7 +9,6 @@ namespace MlNetMtl.Datasets.Csv;
 /// </summary>
 internal sealed class SideTable
 {
-    private readonly Dictionary<string, int> _rowOfKey;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly string[][] _text;
     private readonly float[][] _numbers;
@@ -19,7 +18,6 @@ internal sealed class SideTable
         Path = path;
         KeyColumn = keyColumn;
         Columns = columns;
-        _rowOfKey = rowOfKey;
         _lookup = rowOfKey.GetAlternateLookup<ReadOnlySpan<char>>();
         _text = text;
         _numbers = numbers;
@@ -31,8 +29,6 @@ internal sealed class SideTable
     public string KeyColumn { get; }
     /// <summary>The columns read besides the key, each <see cref="CsvColumnKind.Text"/> or <see cref="CsvColumnKind.Single"/>; Index is the position in this list.</summary>
     public IReadOnlyList<CsvColumn> Columns { get; }
-    /// <summary>The number of rows (keys).</summary>
-    public int Rows => _rowOfKey.Count;
 
     /// <summary>Reads <paramref name="path"/>: the key column and every column <paramref name="kind"/> gives a kind (null: not read).</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
