@@ -43,7 +43,7 @@ public class SteadyStateAllocationTests
     {
         var generator = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 30, Kind = TaskKind.Binary });
         var small = generator.Generate(Rows, 3);
-        var large = generator.Generate(2 * Rows, 3);
+        var large = generator.Generate(4 * Rows, 3);
         long Allocated(MultiTaskDataset data, int epochs)
         {
             var options = new TrainerOptions { Epochs = epochs, BatchSize = BatchSize, Threads = threads, EarlyStoppingPatience = 0, Weighting = LossWeighting.Create(weighting) };
@@ -51,11 +51,14 @@ public class SteadyStateAllocationTests
             new MultiTaskTrainer(network, options).Fit(data);
             return GC.GetTotalAllocatedBytes(precise: true) - before;
         }
-        // Background JIT tiering also allocates, at times of its own: warm up, then keep the least of three measurements.
+        // Background JIT tiering also allocates, at times of its own and up to ~2 KB over a run: warm up twice, keep the least of
+        // three measurements, and spread it over 4 × 108 extra mini-batches (4× the rows), where one object per step would be ≥ 10 KB.
+        Allocated(large, 6);
         Allocated(large, 6);
         long extra = Enumerable.Range(0, 3).Min(_ => Allocated(large, 6) - Allocated(large, 2) - (Allocated(small, 6) - Allocated(small, 2)));
-        double perBatch = extra / (4.0 * (Rows * 9 / 10 / BatchSize));
+        int extraBatches = 4 * (3 * Rows * 9 / 10 / BatchSize);
+        double perBatch = extra / (double)extraBatches;
         // Any object allocated per step costs ≥ 24 B per mini-batch; a few hundred bytes in all come from the runtime's own bookkeeping.
-        Assert.That(perBatch, Is.LessThan(8), $"{extra:N0} B for 4 × 36 more mini-batches ({perBatch:F1} B per mini-batch): something allocates per step");
+        Assert.That(perBatch, Is.LessThan(8), $"{extra:N0} B for {extraBatches} more mini-batches ({perBatch:F1} B per mini-batch): something allocates per step");
     }
 }
