@@ -52,6 +52,17 @@ public sealed class MultiTaskDataset
     /// <summary>Per-task row weights (entries null where a task has none).</summary>
     public IReadOnlyList<float[]?> TaskWeights { get; }
 
+    /// <summary>Each row's user (any integer id), for user-level differential privacy; null when none is known. Default null.</summary>
+    /// <exception cref="ArgumentException">The array's length is not the number of rows.</exception>
+    public int[]? Users
+    {
+        get => _users;
+        init => _users = value is null || value.Length == Rows ? value
+            : throw new ArgumentException($"There are {Rows} rows but {value.Length} user ids; give one per row.", nameof(Users));
+    }
+
+    private readonly int[]? _users;
+
     /// <summary>The weight of <paramref name="row"/> in task <paramref name="task"/>'s loss: 0 for a missing label.</summary>
     public float Weight(int task, int row)
     {

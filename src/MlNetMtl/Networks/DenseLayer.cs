@@ -47,6 +47,8 @@ internal sealed class DenseLayer
         var gradient = ThroughActivation(output, outputGradient, rows);
         Gemm.MultiplyTransposeA(input, gradient, Weight.Gradient, Inputs, rows, Outputs);
         Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        Weight.NormSink?.AddOuterProducts(input, Inputs, gradient, Outputs, rows);
+        Bias.NormSink?.AddColumnSums(gradient, Outputs, rows);
         if (!inputGradient.IsEmpty)
             Gemm.MultiplyTransposeB(gradient, Weight.Value, inputGradient, rows, Outputs, Inputs, accumulateInputGradient);
     }
@@ -74,18 +76,21 @@ internal sealed class DenseLayer
         }
         SparseGemm.MultiplyTransposeAAccumulate(rows, gradient, Weight.Gradient, Outputs);
         Reductions.ColumnSums(gradient, input.Rows, Outputs, Bias.Gradient);
+        Weight.NormSink?.AddOuterProducts(rows, gradient, Outputs);
+        Bias.NormSink?.AddColumnSums(gradient, Outputs, input.Rows);
     }
 
     /// <summary>
     /// A first layer's backward pass over dense rows without its weight gradient, for a caller that computes the weight
     /// gradients of several such layers in one product: turns dL/dY into dL/d(pre-activation) in place, writes db, and
-    /// returns dL/d(pre-activation) (rows × Outputs); dW = Xᵀ·(that) is left to the caller.
+    /// returns dL/d(pre-activation) (rows × Outputs); dW = Xᵀ·(that), and its per-unit norms, are left to the caller.
     /// </summary>
     public Span<float> BackwardExceptWeight(ReadOnlySpan<float> output, Span<float> outputGradient, int rows)
     {
         Weight.TouchedRows?.Clear();
         var gradient = ThroughActivation(output, outputGradient, rows);
         Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        Bias.NormSink?.AddColumnSums(gradient, Outputs, rows);
         return gradient;
     }
 

@@ -45,6 +45,8 @@ public sealed class Parameter
             throw new ArgumentException($"'{source.Name}' is {source.Rows}×{source.Columns}; '{Name}' is {Rows}×{Columns}.", nameof(source));
         Value = source.Value;
     }
+    /// <summary>While set, backward passes add this parameter's per-unit squared gradient norms into it (DP-SGD's ghost clipping); null otherwise.</summary>
+    internal ExampleNorms? NormSink { get; set; }
     /// <summary>Set while the gradient is row-sparse (a first layer over sparse rows); null when it is dense.</summary>
     internal TouchedRows? TouchedRows { get; set; }
 }

@@ -117,6 +117,7 @@ internal sealed class SharedInputExperts
             var layer = experts[e].Layers[0];
             var gradient = experts[e].BackwardToFirstLayer(rows, expertStates[e], outputGradients[e], dropoutApplied);
             layer.BackwardExceptWeight(expertStates[e].Outputs[0].AsSpan(0, rows * layer.Outputs), gradient, rows);
+            layer.Weight.NormSink?.AddOuterProducts(input.Dense, input.Dimension, gradient.AsSpan(0, rows * layer.Outputs), layer.Outputs, rows);
             buffers.Gradients[segment] = gradient;
             buffers.WeightGradients[segment++] = layer.Weight.Gradient;
         }
@@ -126,6 +127,7 @@ internal sealed class SharedInputExperts
             int width = layer.Outputs, padded = Padded(width);
             var logitGradient = logitGradients[_gates[i]];
             layer.BackwardExceptWeight(default, logitGradient, rows); // linear: the bias gradient only
+            layer.Weight.NormSink?.AddOuterProducts(input.Dense, input.Dimension, logitGradient.AsSpan(0, rows * width), width, rows);
             for (int r = 0; r < rows; r++)
                 logitGradient.AsSpan(r * width, width).CopyTo(buffers.PaddedOutputs[i].AsSpan(r * padded)); // the padded logits' buffer is free now
             buffers.Gradients[segment] = buffers.PaddedOutputs[i];

@@ -9,4 +9,8 @@ namespace MlNetMtl.Training;
 /// <param name="TaskWeights">The loss-weighting strategy's multiplier of each task, averaged over the epoch's mini-batches (1 with fixed weights).</param>
 /// <param name="ValidationMetric">The early-stopping task's validation metric (AUC, RMSE or loss); NaN when early stopping uses the mean loss.</param>
 public sealed record EpochReport(int Epoch, IReadOnlyList<double> TrainingLoss, IReadOnlyList<double> ValidationLoss, double MeanValidationLoss, TimeSpan Elapsed,
-    IReadOnlyList<double> TaskWeights, double ValidationMetric = double.NaN);
+    IReadOnlyList<double> TaskWeights, double ValidationMetric = double.NaN)
+{
+    /// <summary>With DP-SGD, the privacy spent by the end of this epoch; null otherwise.</summary>
+    public Privacy.PrivacyGuarantee? Privacy { get; init; }
+}

@@ -2,6 +2,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
+using MlNetMtl.Training.Privacy;
 
 namespace MlNetMtl.Training;
 
@@ -46,6 +47,7 @@ public sealed class MultiTaskTrainer
         ArgumentNullException.ThrowIfNull(train);
         if (validation is not null)
             CheckCompatible(train, validation);
+        var users = train.Users;
         train = _network.PrepareData(train);
         validation = validation is null ? null : _network.PrepareData(validation);
 
@@ -59,7 +61,7 @@ public sealed class MultiTaskTrainer
         var epochs = new InMemoryBatches(train, trainRows, capacity);
         var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
         return Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
-            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken);
+            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, PlanPrivacy(trainRows, users));
     }
 
     /// <summary>
@@ -80,6 +82,9 @@ public sealed class MultiTaskTrainer
         var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault, cancellationToken);
         if (scan.AllRows is { } all)
             return Fit(all, validation, progress, cancellationToken);
+        if (_training.Privacy.Enabled)
+            throw new ArgumentException($"DP-SGD samples each step from all training rows at once, and these rows do not fit the shuffle buffer ({shuffleBufferRows:N0} rows): " +
+                "train in memory (a larger buffer) or without privacy.", nameof(train));
         if (_network is EsmmOptions)
             throw new ArgumentException("ESMM derives its CTCVR labels from the whole data set: train it in memory (no shuffle buffer).", nameof(train));
         var tasks = train.Tasks;
@@ -96,7 +101,7 @@ public sealed class MultiTaskTrainer
 
     private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,
         MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, PrivateTraining? privacy = null)
     {
         var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn, _fields);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
@@ -117,8 +122,26 @@ public sealed class MultiTaskTrainer
             FreezeMode.WarmStarted => inherited.ToHashSet(),
             _ => [],
         };
-        using var session = new TrainingSession(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), epochs, validationSet, positiveWeights, _training, random);
+        using var session = new TrainingSession(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), epochs, validationSet, positiveWeights, _training, random, privacy);
         return session.Run(validationRows, progress, cancellationToken);
+    }
+
+    /// <summary>The DP-SGD plan over the training rows (and their users), or null without privacy.</summary>
+    private PrivateTraining? PlanPrivacy(int[] trainRows, int[]? users)
+    {
+        var privacy = _training.Privacy;
+        if (!privacy.Enabled)
+            return null;
+        if (privacy.UserColumn is { } column && users is null)
+            throw new ArgumentException($"User-level privacy (unit {privacy.Unit}) needs each row's user: the data set has no user ids (read them from column '{column}').", "train");
+        if (privacy.UserColumn is null)
+            users = null;
+        foreach (var (task, imbalance) in _training.Imbalance)
+            if (imbalance.AutoPositiveWeight)
+                throw new ArgumentException($"Task '{task}': an automatic positive weight is computed from the training labels, which DP-SGD's guarantee does not cover; give PositiveWeight explicitly.", "train");
+        int units = users is null ? trainRows.Length : trainRows.Select(r => users[r]).Distinct().Count();
+        var plan = PrivacyGuarantee.Plan(privacy, units, trainRows.Length, _training.BatchSize, _training.Epochs);
+        return new PrivateTraining(plan, trainRows, users);
     }
 
     /// <summary>Copies every parameter of <paramref name="start"/> into the parameter of the same name and shape; returns those.</summary>

@@ -63,6 +63,10 @@ public sealed record TrainerOptions
     [Setting("patience", NotSearched = "how long a trial waits for its validation score to improve, not a model's shape")]
     public int EarlyStoppingPatience { get; init; } = 3;
 
+    /// <summary>Differentially private training (DP-SGD with a Rényi accountant). Default off.</summary>
+    [SettingGroup]
+    public Privacy.PrivacyOptions Privacy { get; init; } = new();
+
     /// <summary>The learning rate over the run: warm-up and decay. Default constant.</summary>
     [SettingGroup]
     public LearningRateSchedule Schedule { get; init; } = new();
@@ -106,7 +110,7 @@ public sealed record TrainerOptions
     /// Threads that share each mini-batch (synchronous data parallelism: the batch is split into contiguous shards
     /// whose gradients are summed in a fixed order). A fixed seed gives the same weights run after run for a given
     /// thread count; different thread counts differ by float rounding (and by their dropout masks). Gradient-based
-    /// weightings (gradnorm, pcgrad, mgda, cagrad) run on one thread. Default: the processor count.
+    /// weightings (gradnorm, pcgrad, mgda, cagrad) and DP-SGD run on one thread. Default: the processor count.
     /// </summary>
     [Setting("threads", NotSearched = "the machine's, not the model's")]
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -155,6 +159,16 @@ public sealed record TrainerOptions
         Schedule.Validate();
         RequireFinite(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, "must be finite and ≥ 0");
         Weighting.Validate();
+        ArgumentNullException.ThrowIfNull(Privacy, nameof(Privacy));
+        Privacy.Validate();
+        if (Privacy.Enabled)
+        {
+            if (Weighting is Weighting.GradientWeighting)
+                throw new ArgumentException($"The '{Weighting.Name}' weighting combines per-task gradients of the whole batch, which DP-SGD never forms " +
+                    "(it clips each example's gradient of the weighted loss); use fixed, uncertainty, dwa, rlw or validation weighting with privacy.", nameof(Weighting));
+            if (GradientClipNorm > 0)
+                throw new ArgumentException("GradientClipNorm clips the batch's gradient; under DP-SGD each example's gradient is clipped to Privacy.ClipNorm instead: leave GradientClipNorm at 0.", nameof(GradientClipNorm));
+        }
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
     }

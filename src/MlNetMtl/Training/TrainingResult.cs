@@ -21,4 +21,6 @@ public sealed class TrainingResult
     public int BestEpoch { get; }
     /// <summary>True when early stopping ended training before the epoch limit.</summary>
     public bool StoppedEarly { get; }
+    /// <summary>With DP-SGD, the (ε, δ) guarantee of the whole run (every step taken, whichever epoch's weights were kept); null otherwise.</summary>
+    public Privacy.PrivacyGuarantee? Privacy { get; init; }
 }

@@ -6,7 +6,8 @@ namespace MlNetMtl.Training;
 
 /// <summary>
 /// One training run: epochs of mini-batches (each through the objective, the loss weighting, clipping and the
-/// optimizer), validation after each epoch, early stopping and restoration of the best epoch's weights.
+/// optimizer), validation after each epoch, early stopping and restoration of the best epoch's weights. With
+/// <see cref="Privacy.PrivacyOptions"/> on, each step's gradient is DP-SGD's (<see cref="Privacy.DpSgd"/>) on one thread.
 /// </summary>
 internal sealed class TrainingSession : IDisposable
 {
@@ -28,10 +29,12 @@ internal sealed class TrainingSession : IDisposable
     private readonly TaskImbalance?[] _imbalance;
     private readonly float[] _positiveWeights;
     private readonly long _totalSteps;
+    private readonly Privacy.DpSgd? _privacy;
+    private double[] _validationMeans;
     private long _step;
 
     public TrainingSession(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, IEpochBatches epochs, MultiTaskDataset? validation,
-        float[] positiveWeights, TrainerOptions options, Random random)
+        float[] positiveWeights, TrainerOptions options, Random random, PrivateTraining? privacy = null)
     {
         _network = network;
         _tasks = network.Tasks;
@@ -45,14 +48,17 @@ internal sealed class TrainingSession : IDisposable
         _validationBatches = validation is null ? null : ReferenceEquals(validation, _trainBatches.Data) ? _trainBatches : new BatchGatherer(validation, capacity);
         _weighting = options.Weighting.Start(_tasks, options);
         _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
-        _parallel = _surgery is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.SeedOrDefault) : null;
+        _privacy = privacy is null ? null
+            : new Privacy.DpSgd(network, _workspace, _trainBatches, trainable, privacy.TrainRows, privacy.Users, options.Privacy, privacy.Plan, random);
+        _validationMeans = Enumerable.Repeat(double.NaN, _tasks.Count).ToArray();
+        _parallel = _surgery is null && _privacy is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.SeedOrDefault) : null;
         _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
         _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
         _positiveWeights = positiveWeights;
         for (int t = 0; t < _imbalance.Length; t++)
             if (_imbalance[t] is { NegativeSampleRate: < 1 } && network.OutputBias(t) is null)
                 throw new ArgumentException($"Task '{_tasks[t].Name}': negative downsampling needs a logit correction, which {network.Options.Architecture} cannot apply to this task's output.", nameof(options));
-        _totalSteps = options.Epochs * epochs.BatchesPerEpoch;
+        _totalSteps = options.Epochs * (_privacy is null ? epochs.BatchesPerEpoch : Privacy.PrivacyGuarantee.StepsPerEpoch(_privacy.Guarantee.SamplingRate));
         _trainable = trainable;
         _optimizer = Optimizers.Create(trainable, options);
     }
@@ -69,12 +75,16 @@ internal sealed class TrainingSession : IDisposable
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            _epochs.BeginEpoch(_random);
-            _weighting.BeginEpoch(epoch, reports);
+            if (_privacy is null)
+                _epochs.BeginEpoch(_random);
+            // Under DP a weighting reads held-out losses only: the training rows' losses would leak past the guarantee.
+            _weighting.BeginEpoch(epoch, _privacy is null ? reports : reports.Select(r => r with { TrainingLoss = r.ValidationLoss }).ToList());
             var (trainingLoss, taskWeights) = TrainEpoch(epoch, cancellationToken);
             var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
             double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
-            var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric);
+            if (validationLoss.Length > 0)
+                _validationMeans = validationLoss;
+            var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric) { Privacy = _privacy?.Spent };
             reports.Add(report);
             progress?.Report(report);
 
@@ -102,7 +112,7 @@ internal sealed class TrainingSession : IDisposable
         if (best is not null)
             _network.RestoreValues(best);
         CorrectDownsampledLogits();
-        return new TrainingResult(_network, reports, bestEpoch, stoppedEarly);
+        return new TrainingResult(_network, reports, bestEpoch, stoppedEarly) { Privacy = _privacy?.Spent };
     }
 
     /// <summary>One pass over the epoch's mini-batches; returns each task's mean loss and mean loss-weighting multiplier.</summary>
@@ -116,28 +126,25 @@ internal sealed class TrainingSession : IDisposable
         var batchMeans = new double[tasks];
         var multipliers = new double[tasks];
         var dropout = _network.Options.Dropout > 0 ? _random : null;
-        while (_epochs.Next(_random))
+        long privateSteps = _privacy is null ? 0 : Privacy.PrivacyGuarantee.StepsPerEpoch(_privacy.Guarantee.SamplingRate);
+        while (_privacy is null ? _epochs.Next(_random) : batches < privateSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = _trainBatches.LastBatch;
-            ApplyImbalance(batch.Rows);
             _weighting.BeginBatch(_random);
             Array.Clear(batchSums);
             Array.Clear(batchWeights);
             var gradientWeighting = _weighting as Weighting.GradientWeightingState;
-            bool finite = _parallel is not null
-                ? _parallel.Evaluate(_trainBatches, dropout is not null, batchSums, batchWeights, out int failed, _weighting.Weights, _imbalance)
-                : MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout,
-                    backward: gradientWeighting is null, batchSums, batchWeights, out failed, out _, _weighting.Weights, _imbalance);
+            int failed;
+            bool finite = _privacy is not null
+                ? _privacy.Compute(_weighting.Weights, _imbalance, dropout, ApplyImbalance, batchSums, batchWeights, out failed)
+                : Gradient(dropout, backward: gradientWeighting is null, batchSums, batchWeights, out failed);
             if (!finite)
-                throw new InvalidOperationException(
-                    $"Training diverged in epoch {epoch}, mini-batch {batches + 1}: task '{_tasks[failed].Name}' loss is not finite. " +
-                    $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
+                throw Diverged(epoch, batches, failed);
             for (int t = 0; t < tasks; t++)
                 batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
             if (gradientWeighting is not null)
-                _surgery!.Backward(batch, dropout is not null, gradientWeighting, _random);
-            if (_options.GradientClipNorm > 0)
+                _surgery!.Backward(_trainBatches.LastBatch, dropout is not null, gradientWeighting, _random);
+            if (_options.GradientClipNorm > 0 && _privacy is null)
                 GradientClipping.Clip(_trainable, _options.GradientClipNorm);
             _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
             for (int t = 0; t < tasks; t++)
@@ -146,11 +153,26 @@ internal sealed class TrainingSession : IDisposable
                 weights[t] += batchWeights[t];
                 multipliers[t] += _weighting.Weights[t];
             }
-            _weighting.AfterBatch(batchMeans);
+            _weighting.AfterBatch(_privacy is null ? batchMeans : _validationMeans);
             batches++;
         }
         return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
     }
+
+    /// <summary>The gathered mini-batch's losses and (with <paramref name="backward"/>) gradient, on the workers or this thread.</summary>
+    private bool Gradient(Random? dropout, bool backward, double[] lossSums, double[] weightSums, out int failed)
+    {
+        var batch = _trainBatches.LastBatch;
+        ApplyImbalance(batch.Rows);
+        return _parallel is not null
+            ? _parallel.Evaluate(_trainBatches, dropout is not null, lossSums, weightSums, out failed, _weighting.Weights, _imbalance)
+            : MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout,
+                backward, lossSums, weightSums, out failed, out _, _weighting.Weights, _imbalance);
+    }
+
+    private InvalidOperationException Diverged(int epoch, int batches, int task) => new(
+        $"Training diverged in epoch {epoch}, mini-batch {batches + 1}: task '{_tasks[task].Name}' loss is not finite. " +
+        $"Lower LearningRate (now {_options.LearningRate}) or scale the features and regression labels.");
 
     /// <summary>Weights positive rows and drops negative rows (weight 0) at the tasks' sample rates, for this mini-batch only.</summary>
     private void ApplyImbalance(int rows)
@@ -234,3 +256,6 @@ internal sealed class TrainingSession : IDisposable
         return (losses, metric);
     }
 }
+
+/// <summary>A DP-SGD run's plan, the training rows it samples from and (user-level) each data-set row's user.</summary>
+internal sealed record PrivateTraining(Privacy.PrivacyGuarantee Plan, int[] TrainRows, int[]? Users);

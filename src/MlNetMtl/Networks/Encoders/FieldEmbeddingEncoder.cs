@@ -126,6 +126,61 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
                 VectorOps.AddScaled(scales.IsEmpty ? value : value * scales[field], rowGradient.Slice(field * _size, _size), slotGradient);
             }
         }
+        if (Table.NormSink is { } sink)
+            AddTableNorms(input, state, embeddingGradient, stride, sink);
+    }
+
+    /// <summary>
+    /// Each unit's ‖dT_u‖²: row i adds c_ij·δ_i,f(j) to table row j (c_ij = x_ij·s_f), and the slots of a batch row are distinct, so
+    /// ‖dT_u‖² = Σ_{i,k∈u} Σ_{j∈i∩k} c_ij·c_kj·⟨δ_i,f(j), δ_k,f(j)⟩ — Σ_j c_ij²‖δ_i,f(j)‖² for a unit of one row.
+    /// </summary>
+    private void AddTableNorms(InputBatch input, State state, ReadOnlySpan<float> embeddingGradient, int stride, ExampleNorms sink)
+    {
+        for (int u = 0; u < sink.Units; u++)
+        {
+            double sum = 0;
+            if (sink.Singletons)
+                sum = TableDot(input, state, embeddingGradient, stride, u, u);
+            else
+            {
+                var members = sink.Members(u);
+                for (int a = 0; a < members.Length; a++)
+                {
+                    sum += TableDot(input, state, embeddingGradient, stride, members[a], members[a]);
+                    for (int b = a + 1; b < members.Length; b++)
+                        sum += 2 * TableDot(input, state, embeddingGradient, stride, members[a], members[b]);
+                }
+            }
+            sink.Squared[u] += sum;
+        }
+    }
+
+    /// <summary>⟨dT from batch row i, dT from batch row k⟩ over the table rows both touch.</summary>
+    private double TableDot(InputBatch input, State state, ReadOnlySpan<float> embeddingGradient, int stride, int i, int k)
+    {
+        var fieldOf = _fields.FieldOfSlot;
+        int fields = _fields.Fields.Count;
+        var scalesI = _meanPooled is null ? default : state.PoolScales.AsSpan(i * fields, fields);
+        var scalesK = _meanPooled is null ? default : state.PoolScales.AsSpan(k * fields, fields);
+        double sum = 0;
+        foreach (var (slot, value) in NonZeros(input, i))
+        {
+            int field = fieldOf[slot];
+            var di = embeddingGradient.Slice(i * stride + field * _size, _size);
+            double ci = scalesI.IsEmpty ? value : value * scalesI[field];
+            if (i == k)
+            {
+                sum += ci * ci * VectorOps.Dot(di, di);
+                continue;
+            }
+            foreach (var (other, otherValue) in NonZeros(input, k))
+                if (other == slot)
+                {
+                    double ck = scalesK.IsEmpty ? otherValue : otherValue * scalesK[field];
+                    sum += ci * ck * VectorOps.Dot(di, embeddingGradient.Slice(k * stride + field * _size, _size));
+                }
+        }
+        return sum;
     }
 
     /// <summary>
