@@ -53,10 +53,15 @@ internal static partial class CliErrors
         return message;
     }
 
-    /// <summary>The command-line flag of the setting whose property is <paramref name="property"/>, when exactly one setting has that name.</summary>
+    /// <summary>
+    /// The command-line flag of the setting whose property is <paramref name="property"/> (or <c>Group.Property</c>, e.g.
+    /// <c>Privacy.Epsilon</c>, the property of the options type named Group…), when exactly one setting matches.
+    /// </summary>
     private static string? Flag(string property)
     {
-        var flags = TrainerSettings.All.Where(s => s.Property.Name == property).Select(s => s.Flag).Distinct().ToArray();
+        string[] parts = property.Split('.');
+        var flags = TrainerSettings.All.Where(s => s.Property.Name == parts[^1] && (parts.Length == 1 || s.Property.DeclaringType!.Name.StartsWith(parts[0], StringComparison.Ordinal)))
+            .Select(s => s.Flag).Distinct().ToArray();
         return flags.Length == 1 ? "--" + flags[0] : null;
     }
 

@@ -45,6 +45,21 @@ internal sealed class CliOutput
     /// <summary>Prints one line per epoch with each task's training and validation loss.</summary>
     public IProgress<EpochReport> EpochProgress(IReadOnlyList<string> tasks) => new EpochLines(this, tasks);
 
+    /// <summary>"Differential privacy: ε = 2.97 at δ = 1e-06 per user:user_id (σ = 1.23, C = 1, q = 0.0042, 4,760 steps)."</summary>
+    public static string Describe(Training.Privacy.PrivacyGuarantee privacy) =>
+        $"Differential privacy: ε = {privacy.Epsilon:F2} at δ = {privacy.Delta:G2} per {privacy.Unit} ({privacy.Units:N0} of them; σ = {privacy.NoiseMultiplier:G4}, " +
+        $"C = {privacy.ClipNorm:G3}, q = {privacy.SamplingRate:G3}, {privacy.Steps:N0} steps).";
+
+    /// <summary>The membership-inference audit's two lines.</summary>
+    public void Audit(MLNet.Evaluation.PrivacyAuditResult audit)
+    {
+        Line($"Privacy audit (loss-threshold membership inference, {audit.Members:N0} training vs {audit.NonMembers:N0} held-out rows): attack AUC {audit.AttackAuc:F4}; " +
+            $"proven ε ≥ {audit.EmpiricalEpsilon:F2} at δ = {audit.Delta:G2} (95% confidence).");
+        Line(audit.TrainedEpsilon is { } trained
+            ? $"The model was trained with ε = {trained:F2}: the attack's bound {(audit.EmpiricalEpsilon <= trained ? "stays within it" : "EXCEEDS it — report this")}."
+            : "The model was trained without differential privacy: no guarantee bounds what an attacker learns.");
+    }
+
     private sealed class EpochLines(CliOutput output, IReadOnlyList<string> tasks) : IProgress<EpochReport>
     {
         public void Report(EpochReport report)
@@ -52,7 +67,8 @@ internal sealed class CliOutput
             string Losses(IReadOnlyList<double> losses) => string.Join("  ", losses.Select((l, t) => $"{tasks[t]} {l:F4}"));
             string validation = report.ValidationLoss.Count > 0 ? $"  validation [{Losses(report.ValidationLoss)}]" : "";
             string weights = report.TaskWeights.Any(w => Math.Abs(w - 1) > 1e-9) ? $"  weights [{string.Join("  ", report.TaskWeights.Select((w, t) => $"{tasks[t]} {w:F3}"))}]" : "";
-            string text = $"train [{Losses(report.TrainingLoss)}]{validation}{weights}";
+            string privacy = report.Privacy is { } spent ? $"  ε {spent.Epsilon:F2}" : "";
+            string text = $"train [{Losses(report.TrainingLoss)}]{validation}{weights}{privacy}";
             output.Console.MarkupLine($"  epoch [bold]{report.Epoch,3}[/]  {Markup.Escape(text)}  [grey]{report.Elapsed.TotalSeconds:F2} s[/]");
         }
     }

@@ -11,12 +11,15 @@ internal static class EvaluateCommand
         var data = new DataOptionSet();
         var model = new Option<FileInfo>("--model", "-m") { Description = "The model file (.zip).", Required = true };
         var group = new Option<string>("--group-col") { Description = "A column grouping rows (e.g. a user id): also report GAUC of each binary task." };
+        var audit = new Option<FileInfo>("--privacy-audit") { Description = "The model's training file: also attack the model, telling those rows from --data's (held-out) rows by their loss." };
         var command = new Command("evaluate", "Evaluate every task of a saved model on a labelled data file.");
         command.Options.Add(model);
         data.AddTo(command, withTasks: false);
         command.Options.Add(group);
+        command.Options.Add(audit);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
+            string? trainingPath = parse.GetValue(audit) is { } trainingFile ? CliPaths.Input(trainingFile, "--privacy-audit") : null;
             var scored = ScoredData.Load(run, model, data, needLabels: true);
             string? groupColumn = parse.GetValue(group);
             if (groupColumn is not null && scored.Scored.Schema.GetColumnOrNull(groupColumn) is null)
@@ -29,6 +32,13 @@ internal static class EvaluateCommand
                     var gauc = ml.MultiTask().GroupAuc(scored.Scored, task, groupColumn);
                     run.Output.Line($"{task.Name}: GAUC {gauc.Value:F4} over {gauc.GroupsUsed:N0} groups ({gauc.GroupsSkipped:N0} with one class skipped).");
                 }
+            if (scored.Model.Privacy is { } privacy)
+                run.Output.Line(CliOutput.Describe(privacy));
+            if (trainingPath is not null)
+            {
+                var training = scored.Load(trainingPath, parse.GetValue(data.Format));
+                run.Output.Audit(ml.MultiTask().PrivacyAudit(scored.Loaded, training, scored.Input));
+            }
             return 0;
         }));
         return command;

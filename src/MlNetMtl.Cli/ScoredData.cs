@@ -5,8 +5,20 @@ using MlNetMtl.MLNet;
 namespace MlNetMtl.Cli;
 
 /// <summary>A saved model applied to a data file: what <c>evaluate</c> and <c>predict</c> start from.</summary>
-internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model, IDataView Scored, string ModelPath, string DataPath)
+/// <param name="Context">The context the model was loaded in.</param>
+/// <param name="Model">The multi-task transformer of the model.</param>
+/// <param name="Scored">The data file through the whole model.</param>
+/// <param name="ModelPath">The model file.</param>
+/// <param name="DataPath">The data file.</param>
+/// <param name="Loaded">The whole model (featurization and network).</param>
+/// <param name="Input">The data file as read, before the model.</param>
+/// <param name="InputSchema">The input schema the model was saved with.</param>
+internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model, IDataView Scored, string ModelPath, string DataPath,
+    ITransformer Loaded, IDataView Input, DataViewSchema InputSchema)
 {
+    /// <summary>Another file in the model's input format (e.g. its training file), read as the model reads its input.</summary>
+    public IDataView Load(string path, DataFormat format) => DataOptionSet.LoadForModel(Context, format, path, InputSchema);
+
     /// <summary>Loads the model and the data file, and checks the file holds every column the model reads (and, with <paramref name="needLabels"/>, every label).</summary>
     public static ScoredData Load(CommandRun run, Option<FileInfo> modelOption, DataOptionSet data, bool needLabels)
     {
@@ -24,7 +36,7 @@ internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model,
                 throw new ArgumentException($"'{dataPath}' lacks the label column(s) {string.Join(", ", missing.Select(t => $"'{t.LabelColumnName}' (task '{t.Name}')"))}, so it cannot be evaluated.");
         }
         RequireInputs(loaded, schema, input.Schema, optional, dataPath);
-        return new ScoredData(ml, model, loaded.Transform(input), modelPath, dataPath);
+        return new ScoredData(ml, model, loaded.Transform(input), modelPath, dataPath, loaded, input, schema);
     }
 
     /// <summary>Names the columns the model reads that the file lacks (labels and unused columns may be absent).</summary>

@@ -19,6 +19,7 @@ internal static class TrainCommand
         var warmStart = new Option<FileInfo>("--warm-start") { Description = "A saved model to continue from (same architecture and features); new tasks get fresh towers." };
         var pretrained = new Option<FileInfo>("--pretrained") { Description = "A text file of pretrained vectors (one per line) for the first layer's rows of a block of feature slots." };
         var pretrainedStart = new Option<int>("--pretrained-first-slot") { Description = "The feature slot of the first pretrained vector.", DefaultValueFactory = _ => 0 };
+        var audit = new Option<bool>("--privacy-audit") { Description = "After training, attack the model: tell its training rows from --test-dataset's rows by their loss (AUC and the ε that proves)." };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         training.AddTo(command);
@@ -27,6 +28,7 @@ internal static class TrainCommand
         command.Options.Add(warmStart);
         command.Options.Add(pretrained);
         command.Options.Add(pretrainedStart);
+        command.Options.Add(audit);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             // Every path is checked before the minutes of training that would otherwise be lost.
@@ -39,6 +41,8 @@ internal static class TrainCommand
             var freeze = recipe.Values.TryGet(TrainerSettings.Find("freeze")!, out var mode) ? (FreezeMode)mode! : FreezeMode.None;
             if (freeze != FreezeMode.None && startPath is null)
                 throw new ArgumentException($"--freeze {freeze} needs --warm-start: frozen layers would keep their random initialisation.");
+            if (parse.GetValue(audit) && testPath is null)
+                throw new ArgumentException("--privacy-audit attacks the model with held-out rows: give them with --test-dataset.");
 
             var ml = run.Context(training.Seed(parse));
             var dataset = data.LoadForTraining(ml, parse, out _, run.Verbosity == Verbosity.Quiet ? null : run.Output.ColumnRoles);
@@ -54,11 +58,15 @@ internal static class TrainCommand
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             run.Progress($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
+            if (MultiTaskTransformer.FindIn(model)!.Privacy is { } privacy)
+                run.Output.Line(CliOutput.Describe(privacy));
             if (testPath is not null)
             {
                 var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testPath, dataset.Data.Schema);
                 run.Output.Line($"Test set {Path.GetFileName(testPath)}:");
                 run.Output.Metrics(ml.MultiTask().Evaluate(model.Transform(testData), MultiTaskTransformer.FindIn(model)!));
+                if (parse.GetValue(audit))
+                    run.Output.Audit(ml.MultiTask().PrivacyAudit(model, dataset.Data, testData));
             }
             run.Token.ThrowIfCancellationRequested();
             ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);

@@ -18,6 +18,7 @@ internal sealed class EpochLog(IChannel channel, IReadOnlyList<TaskColumn> tasks
     {
         string Losses(IReadOnlyList<double> losses) => string.Join(", ", losses.Select((l, t) => string.Create(CultureInfo.InvariantCulture, $"{tasks[t].Name} {l:F4}")));
         string validation = report.ValidationLoss.Count > 0 ? $"; validation loss {Losses(report.ValidationLoss)}" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"epoch {report.Epoch}: training loss {Losses(report.TrainingLoss)}{validation}; {report.Elapsed.TotalSeconds:F2} s");
+        string privacy = report.Privacy is { } spent ? string.Create(CultureInfo.InvariantCulture, $"; ε = {spent.Epsilon:F2} (δ = {spent.Delta:G2})") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {report.Epoch}: training loss {Losses(report.TrainingLoss)}{validation}{privacy}; {report.Elapsed.TotalSeconds:F2} s");
     }
 }

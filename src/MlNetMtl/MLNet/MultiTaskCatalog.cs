@@ -62,6 +62,15 @@ public sealed class MultiTaskCatalog
     public GroupAucResult GroupAuc(IDataView scored, TaskColumn task, string groupColumnName) => GroupAucEvaluator.Evaluate(scored, task, groupColumnName);
 
     /// <summary>
+    /// A membership-inference audit of <paramref name="model"/>: a loss-threshold attack telling rows of <paramref name="trainingData"/>
+    /// (the rows it was trained on) from rows of <paramref name="heldOutData"/> (rows it never saw), at most <paramref name="maxRowsEach"/> of
+    /// each: the attack's AUC and the ε it proves. A DP-trained model's proven ε stays below its guarantee; a model that memorises does not.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model holds no multi-task transformer, or a data set lacks the model's columns or labels.</exception>
+    public PrivacyAuditResult PrivacyAudit(ITransformer model, IDataView trainingData, IDataView heldOutData, int maxRowsEach = 10_000) =>
+        Evaluation.PrivacyAudit.Run(model, trainingData, heldOutData, maxRowsEach, MlNetInternals.Seed(_context) ?? Training.TrainerOptions.DefaultSeed);
+
+    /// <summary>
     /// Mean gate weight per task per expert (of the last level) of an MMoE, OMoE or PLE model over
     /// <paramref name="data"/> (which holds the model's feature column).
     /// </summary>

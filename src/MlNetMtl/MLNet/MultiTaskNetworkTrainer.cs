@@ -76,12 +76,12 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         }
         else
         {
-            var rows = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
+            var rows = TrainingDataReader.Read(trainData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token, training.Privacy.Enabled ? training.Privacy.UserColumn : null);
             ResourceCheck.Check(feature, parameters, training.Threads, Bytes(rows) + Bytes(validation), _options.MemoryLimitBytes);
             result = trainer.Fit(rows, validation, progress, token);
         }
         channel.Info(MessageSensitivity.None, $"Trained {result.Epochs.Count} epochs; kept epoch {result.BestEpoch} (seed {seed}).");
-        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch);
+        return new MultiTaskTransformer(result.Network, _options.FeatureColumnName, tasks, result.Epochs, result.BestEpoch) { Privacy = result.Privacy };
     }
 
     /// <summary>The memory a data set's rows hold.</summary>

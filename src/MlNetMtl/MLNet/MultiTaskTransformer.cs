@@ -33,6 +33,9 @@ public sealed class MultiTaskTransformer : ITransformer
     /// <summary>The 1-based epoch whose weights the model holds; 0 for a loaded model.</summary>
     public int BestEpoch { get; }
 
+    /// <summary>The differential-privacy guarantee of a DP-SGD-trained model (saved with it); null for a model trained without privacy.</summary>
+    public Training.Privacy.PrivacyGuarantee? Privacy { get; internal init; }
+
     /// <summary>Per-epoch losses of the training run; empty for a loaded model (history is not saved).</summary>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }
 

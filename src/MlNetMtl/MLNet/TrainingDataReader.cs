@@ -19,10 +19,13 @@ internal static class TrainingDataReader
     /// <param name="tasks">The tasks, with their label and optional weight columns.</param>
     /// <param name="weightColumn">An optional row-weight column shared by every task.</param>
     /// <param name="cancellationToken">Stops the reading (checked every few thousand rows).</param>
+    /// <param name="userColumn">An optional user column (user-level privacy): each row's user becomes <see cref="MultiTaskDataset.Users"/>.</param>
     public static MultiTaskDataset Read(IDataView data, string featureColumn, IReadOnlyList<TaskColumn> tasks, string? weightColumn = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? userColumn = null)
     {
         ColumnRules.Check(data.Schema, featureColumn, tasks);
+        if (userColumn is not null)
+            UserReader.Check(data.Schema, userColumn);
         if (weightColumn is not null)
             WeightReader.Check(data.Schema, weightColumn, "weight");
         foreach (var task in tasks.Where(t => t.WeightColumnName is not null))
@@ -31,7 +34,9 @@ internal static class TrainingDataReader
         var labelColumns = tasks.Select(t => data.Schema[t.LabelColumnName]).ToArray();
         var taskWeightColumns = tasks.Select(t => t.WeightColumnName is null ? (DataViewSchema.Column?)null : data.Schema[t.WeightColumnName]).ToArray();
         var sharedWeightColumn = weightColumn is null ? (DataViewSchema.Column?)null : data.Schema[weightColumn];
-        var needed = labelColumns.Append(feature).Concat(taskWeightColumns.Append(sharedWeightColumn).OfType<DataViewSchema.Column>()).DistinctBy(c => c.Index);
+        var users = userColumn is null ? null : new List<int>();
+        var userSchemaColumn = userColumn is null ? (DataViewSchema.Column?)null : data.Schema[userColumn];
+        var needed = labelColumns.Append(feature).Concat(taskWeightColumns.Append(sharedWeightColumn).Append(userSchemaColumn).OfType<DataViewSchema.Column>()).DistinctBy(c => c.Index);
 
         var features = new FeatureCollector(feature);
         var labels = tasks.Select(_ => new List<float>()).ToArray();
@@ -44,6 +49,7 @@ internal static class TrainingDataReader
             var labelGetters = tasks.Select((task, t) => LabelReader.Create(cursor, labelColumns[t], task)).ToArray();
             var taskWeightGetters = taskWeightColumns.Select(c => c is null ? null : WeightReader.Create(cursor, c.Value)).ToArray();
             var sharedWeightGetter = sharedWeightColumn is null ? null : WeightReader.Create(cursor, sharedWeightColumn.Value);
+            var userGetter = userSchemaColumn is null ? null : UserReader.Create(cursor, userSchemaColumn.Value);
             var buffer = default(VBuffer<float>);
             while (cursor.MoveNext())
             {
@@ -60,6 +66,7 @@ internal static class TrainingDataReader
                     taskWeights[t]?.Add(taskWeightGetters[t]!(row));
                 }
                 sharedWeights?.Add(sharedWeightGetter!(row));
+                users?.Add(userGetter!(row));
             }
         }
         if (features.Rows == 0)
@@ -72,7 +79,7 @@ internal static class TrainingDataReader
             CheckBothClasses(tasks[t], labels[t]);
         }
         return new MultiTaskDataset(features.ToMatrix(), tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray(),
-            sharedWeights?.ToArray(), taskWeights.Select(w => w?.ToArray()).ToArray());
+            sharedWeights?.ToArray(), taskWeights.Select(w => w?.ToArray()).ToArray()) { Users = users?.ToArray() };
     }
 
     /// <summary>Reads only the feature column (e.g. to inspect a trained network on some data).</summary>

@@ -168,6 +168,8 @@ public sealed record TrainerOptions
                     "(it clips each example's gradient of the weighted loss); use fixed, uncertainty, dwa, rlw or validation weighting with privacy.", nameof(Weighting));
             if (GradientClipNorm > 0)
                 throw new ArgumentException("GradientClipNorm clips the batch's gradient; under DP-SGD each example's gradient is clipped to Privacy.ClipNorm instead: leave GradientClipNorm at 0.", nameof(GradientClipNorm));
+            if (Privacy.MaxRowsPerUser > BatchSize && Privacy.UserColumn is not null)
+                throw new ArgumentException($"Privacy.MaxRowsPerUser ({Privacy.MaxRowsPerUser}) exceeds BatchSize ({BatchSize}): one user's rows must fit a batch.", $"{nameof(Privacy)}.{nameof(Privacy.MaxRowsPerUser)}");
         }
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");

@@ -4,18 +4,18 @@ using MlNetMtl.Networks;
 namespace MlNetMtl.MLNet.Persistence;
 
 /// <summary>
-/// Our own versioned payload of a <see cref="MultiTaskTransformer"/> inside an ML.NET model file. Version 3 (written)
+/// Our own versioned payload of a <see cref="MultiTaskTransformer"/> inside an ML.NET model file. Version 4 (written)
 /// holds the body — feature column, each task's label column, missing-label value, weight column, positive value and
-/// class names, then the network — as a length-prefixed block followed by its SHA-256, so any changed byte is
-/// reported as damage before anything is built from it. Version 2 (read) is the body without those task fields or the
-/// whole-body checksum.
+/// class names, then the network, then the differential-privacy guarantee of a DP-trained model — as a length-prefixed
+/// block followed by its SHA-256, so any changed byte is reported as damage before anything is built from it. Version 3
+/// (read) is the body without the guarantee; version 2 (read) also lacks those task fields and the whole-body checksum.
 /// </summary>
 internal static class MultiTaskModelFormat
 {
     private const string Magic = "MlNetMtl.MultiTaskTransformer";
     /// <summary>The magic as it appears in the entry's bytes (after its length prefix), to recognise our entry.</summary>
     public static ReadOnlySpan<byte> MagicBytes => "MlNetMtl.MultiTaskTransformer"u8;
-    private const int WrittenVersion = 3;
+    private const int WrittenVersion = 4;
     private const int OldestReadableVersion = 2;
     /// <summary>The largest body a model file may hold (a .NET array's limit).</summary>
     public const long MaxBodyBytes = int.MaxValue - 1024;
@@ -88,6 +88,18 @@ internal static class MultiTaskModelFormat
                 writer.Write(name);
         }
         NetworkSerializer.Write(transformer.Network, writer);
+        writer.Write(transformer.Privacy is not null);
+        if (transformer.Privacy is { } privacy)
+        {
+            writer.Write(privacy.Epsilon);
+            writer.Write(privacy.Delta);
+            writer.Write(privacy.NoiseMultiplier);
+            writer.Write(privacy.SamplingRate);
+            writer.Write(privacy.Steps);
+            writer.Write(privacy.ClipNorm);
+            writer.Write(privacy.Unit);
+            writer.Write(privacy.Units);
+        }
     }
 
     /// <exception cref="InvalidDataException">The payload is not ours, of an unknown version, truncated or damaged.</exception>
@@ -164,6 +176,9 @@ internal static class MultiTaskModelFormat
         var tasks = network.Tasks.Select((task, t) =>
             new TaskColumn(task.Name, labels[t].Column, task.Kind, task.LossWeight, task.MissingLabels, labels[t].Missing, labels[t].Weight,
                 labels[t].Classes is null ? task.ClassCount : 0, labels[t].Positive, labels[t].Classes)).ToArray();
-        return new MultiTaskTransformer(network, featureColumn, tasks, []);
+        Training.Privacy.PrivacyGuarantee? privacy = null;
+        if (version >= 4 && reader.ReadBoolean())
+            privacy = new(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt64(), reader.ReadSingle(), reader.ReadString(), reader.ReadInt32());
+        return new MultiTaskTransformer(network, featureColumn, tasks, []) { Privacy = privacy };
     }
 }

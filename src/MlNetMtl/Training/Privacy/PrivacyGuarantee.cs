@@ -32,8 +32,8 @@ public sealed record PrivacyGuarantee(double Epsilon, double Delta, double Noise
     {
         double delta = options.Delta ?? 1.0 / (10.0 * units);
         if (delta >= 1.0 / units)
-            throw new ArgumentOutOfRangeException(nameof(options.Delta), delta,
-                $"Delta ({delta:G3}) must be below 1/{units} (one over the {(options.UserColumn is null ? "training rows" : "users")}): a δ that large allows publishing one of them outright.");
+            throw new ArgumentOutOfRangeException($"{nameof(TrainerOptions.Privacy)}.{nameof(options.Delta)}", delta,
+                $"δ ({delta:G3}) must be below 1/{units} (one over the {(options.UserColumn is null ? "training rows" : "users")}): a δ that large allows publishing one of them outright.");
         double q = Math.Min(1.0, (double)batchSize / rows);
         long steps = epochs * StepsPerEpoch(q);
         double sigma = options.NoiseMultiplier ?? RdpAccountant.NoiseMultiplierFor(options.Epsilon!.Value, delta, q, steps);

@@ -25,7 +25,7 @@ public sealed record PrivacyOptions
     [Setting("dp-clip", NotSearched = NotSearchedReason)]
     public float ClipNorm { get; init; } = 1f;
 
-    /// <summary>σ, the noise multiplier, given instead of solved from <see cref="Epsilon"/> (then ε is reported, not targeted). Default null.</summary>
+    /// <summary>σ, the noise multiplier, given instead of a target ε (then ε is reported, not targeted). Default null.</summary>
     [Setting("dp-noise", NotSearched = NotSearchedReason)]
     public double? NoiseMultiplier { get; init; }
 
@@ -53,19 +53,22 @@ public sealed record PrivacyOptions
     /// <summary>Throws when an option is out of range, naming it (the data-dependent δ &lt; 1/units is checked when training starts).</summary>
     internal void Validate()
     {
-        ArgumentNullException.ThrowIfNull(Unit, nameof(Unit));
+        ArgumentNullException.ThrowIfNull(Unit, Name(nameof(Unit)));
         if (!Unit.Equals("example", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(UserColumn))
-            throw new ArgumentException($"Privacy unit '{Unit}' is neither 'example' nor 'user:COLUMN' (e.g. user:user_id).", nameof(Unit));
+            throw new ArgumentException($"The privacy unit '{Unit}' is neither 'example' nor 'user:COLUMN' (e.g. user:user_id).", Name(nameof(Unit)));
         if (Epsilon is { } epsilon && !(epsilon > 0 && double.IsFinite(epsilon)))
-            throw new ArgumentOutOfRangeException(nameof(Epsilon), epsilon, "Epsilon must be finite and > 0.");
+            throw new ArgumentOutOfRangeException(Name(nameof(Epsilon)), epsilon, $"The target ε must be finite and > 0; got {epsilon}.");
         if (Delta is { } delta && !(delta > 0 && delta < 1))
-            throw new ArgumentOutOfRangeException(nameof(Delta), delta, "Delta must be in (0, 1).");
+            throw new ArgumentOutOfRangeException(Name(nameof(Delta)), delta, $"δ must be in (0, 1); got {delta}.");
         if (!(ClipNorm > 0 && float.IsFinite(ClipNorm)))
-            throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "ClipNorm must be finite and > 0.");
+            throw new ArgumentOutOfRangeException(Name(nameof(ClipNorm)), ClipNorm, $"The clipping norm C must be finite and > 0; got {ClipNorm}.");
         if (NoiseMultiplier is { } noise && !(noise >= 0 && double.IsFinite(noise)))
-            throw new ArgumentOutOfRangeException(nameof(NoiseMultiplier), noise, "NoiseMultiplier must be finite and ≥ 0.");
+            throw new ArgumentOutOfRangeException(Name(nameof(NoiseMultiplier)), noise, $"The noise multiplier σ must be finite and ≥ 0; got {noise}.");
         if (Epsilon is not null && NoiseMultiplier is not null)
-            throw new ArgumentException("Give either Epsilon (σ is solved for it) or NoiseMultiplier (ε is reported), not both.", nameof(NoiseMultiplier));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRowsPerUser, nameof(MaxRowsPerUser));
+            throw new ArgumentException("Give either a target ε (σ is solved for it) or a noise multiplier σ (ε is reported), not both.", Name(nameof(NoiseMultiplier)));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRowsPerUser, Name(nameof(MaxRowsPerUser)));
     }
+
+    /// <summary>A property's name as an argument error gives it: Privacy.Epsilon.</summary>
+    private static string Name(string property) => $"{nameof(TrainerOptions.Privacy)}.{property}";
 }
