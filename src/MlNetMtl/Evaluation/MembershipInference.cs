@@ -25,8 +25,8 @@ public static class MembershipInference
     }
 
     /// <summary>
-    /// The ε a loss threshold proves at the given confidence. The threshold (and which of the two inequalities) is chosen on the
-    /// even-indexed rows, by the point estimates; the bound is then computed on the odd-indexed rows alone, as
+    /// The ε a loss threshold proves at the given confidence. The threshold (and which of the two inequalities) is the one whose
+    /// bound is largest on the even-indexed rows; the bound is then computed again on the odd-indexed rows alone, as
     /// ln((TPR_low − δ)/FPR_high) or ln((1 − FPR_high − δ)/(1 − TPR_low)), so choosing among thresholds does not inflate it.
     /// 0 when the threshold proves nothing.
     /// </summary>
@@ -40,27 +40,33 @@ public static class MembershipInference
             throw new ArgumentException("The audit needs at least two member and two non-member rows.", nameof(memberLosses));
         var (chooseMembers, testMembers) = Halves(memberLosses);
         var (chooseOthers, testOthers) = Halves(nonMemberLosses);
-        // Choose: the threshold and inequality with the largest point estimate on the first halves.
-        double bestEstimate = double.NegativeInfinity, threshold = double.NaN;
+        // Choose: the threshold and inequality whose bound is largest on the first halves; test it on the second halves alone.
+        double alpha = (1 - confidence) / 2;
+        double best = double.NegativeInfinity, threshold = double.NaN;
         bool lowSide = true;
         foreach (double candidate in chooseMembers.Concat(chooseOthers).Distinct())
         {
-            double tpr = Rate(chooseMembers, candidate), fpr = Rate(chooseOthers, candidate);
-            double low = fpr > 0 && tpr > delta ? Math.Log((tpr - delta) / fpr) : double.NegativeInfinity;
-            double high = tpr < 1 && 1 - fpr > delta ? Math.Log((1 - fpr - delta) / (1 - tpr)) : double.NegativeInfinity;
-            if (Math.Max(low, high) > bestEstimate)
-                (bestEstimate, threshold, lowSide) = (Math.Max(low, high), candidate, low >= high);
+            var (low, high) = Bounds(chooseMembers, chooseOthers, candidate, delta, alpha);
+            if (Math.Max(low, high) > best)
+                (best, threshold, lowSide) = (Math.Max(low, high), candidate, low >= high);
         }
         if (double.IsNaN(threshold))
             return 0;
-        // Test: Clopper–Pearson bounds on the second halves at that one threshold.
-        double alpha = (1 - confidence) / 2;
-        int k = testMembers.Count(l => l <= threshold), j = testOthers.Count(l => l <= threshold);
-        double tprLow = LowerBound(k, testMembers.Length, alpha), fprHigh = UpperBound(j, testOthers.Length, alpha);
-        double bound = lowSide
-            ? (tprLow > delta ? Math.Log((tprLow - delta) / fprHigh) : 0)
-            : (1 - fprHigh > delta && tprLow < 1 ? Math.Log((1 - fprHigh - delta) / (1 - tprLow)) : 0);
-        return Math.Max(0, bound);
+        var (testLow, testHigh) = Bounds(testMembers, testOthers, threshold, delta, alpha);
+        return Math.Max(0, lowSide ? testLow : testHigh);
+    }
+
+    /// <summary>
+    /// At one threshold, the ε proven by each inequality with Clopper–Pearson rates (TPR low, FPR high at one-sided level α):
+    /// ln((TPR − δ)/FPR) and ln((1 − FPR − δ)/(1 − TPR)); −∞ where an inequality proves nothing.
+    /// </summary>
+    private static (double Low, double High) Bounds(double[] members, double[] others, double threshold, double delta, double alpha)
+    {
+        int k = members.Count(l => l <= threshold), j = others.Count(l => l <= threshold);
+        double tprLow = LowerBound(k, members.Length, alpha), fprHigh = UpperBound(j, others.Length, alpha);
+        double low = tprLow > delta ? Math.Log((tprLow - delta) / fprHigh) : double.NegativeInfinity;
+        double high = 1 - fprHigh > delta && tprLow < 1 ? Math.Log((1 - fprHigh - delta) / (1 - tprLow)) : double.NegativeInfinity;
+        return (low, high);
     }
 
     private static (double[] Even, double[] Odd) Halves(ReadOnlySpan<double> values)
@@ -71,9 +77,6 @@ public static class MembershipInference
             (i % 2 == 0 ? even : odd)[i / 2] = values[i];
         return (even, odd);
     }
-
-    /// <summary>The fraction of <paramref name="losses"/> at or below <paramref name="threshold"/>.</summary>
-    private static double Rate(double[] losses, double threshold) => losses.Count(l => l <= threshold) / (double)losses.Length;
 
     /// <summary>Clopper–Pearson lower bound of a rate k/n at one-sided level α.</summary>
     private static double LowerBound(int k, int n, double alpha) => k == 0 ? 0 : Beta.InvCDF(k, n - k + 1, alpha);

@@ -79,7 +79,8 @@ internal static class TrainingDataReader
             CheckBothClasses(tasks[t], labels[t]);
         }
         return new MultiTaskDataset(features.ToMatrix(), tasks.Select(t => t.Definition).ToArray(), labels.Select(l => l.ToArray()).ToArray(),
-            sharedWeights?.ToArray(), taskWeights.Select(w => w?.ToArray()).ToArray()) { Users = users?.ToArray() };
+            sharedWeights?.ToArray(), taskWeights.Select(w => w?.ToArray()).ToArray())
+        { Users = users?.ToArray() };
     }
 
     /// <summary>Reads only the feature column (e.g. to inspect a trained network on some data).</summary>

@@ -68,6 +68,21 @@ public class BadInputCatalogue
         new("a sampling rate above one", "privacy -q 2 --steps 100 --delta 1e-6 --noise 1", "--sampling-rate must be in (0, 1]; got 2"),
         new("a delta of one", "privacy -q 0.01 --steps 100 --delta 1 --noise 1", "--delta must be in (0, 1); got 1"),
         new("a target epsilon of zero", "privacy -q 0.01 --steps 100 --delta 1e-6 --epsilon 0", "--epsilon must be a positive number; got 0"),
+        // Differentially private training
+        new("a DP target epsilon of zero", "train -d @clicks.csv --task click:click:binary --dp-epsilon 0 -o @out.zip", "The target ε must be finite and > 0; got 0. (--dp-epsilon)"),
+        new("a DP delta no smaller than one over the rows", "train -d @clicks.csv --task click:click:binary --dp-epsilon 1 --dp-delta 0.01 -o @out.zip",
+            "δ (0.01) must be below 1/540 (one over the training rows)"),
+        new("a DP clipping norm of zero", "train -d @clicks.csv --task click:click:binary --dp-epsilon 1 --dp-clip 0 -o @out.zip", "The clipping norm C must be finite and > 0; got 0. (--dp-clip)"),
+        new("a DP user column that is not in the file", "train -d @clicks.csv --task click:click:binary --dp-epsilon 1 --dp-unit user:customer -o @out.zip",
+            "The user column 'customer' of user-level privacy (--dp-unit user:customer) is not in the data"),
+        new("a DP unit that is neither example nor user", "train -d @clicks.csv --task click:click:binary --dp-epsilon 1 --dp-unit person -o @out.zip",
+            "The privacy unit 'person' is neither 'example' nor 'user:COLUMN'"),
+        new("both a DP target epsilon and a noise multiplier", "train -d @clicks.csv --task click:click:binary --dp-epsilon 1 --dp-noise 1 -o @out.zip",
+            "Give either a target ε (σ is solved for it) or a noise multiplier σ (ε is reported), not both. (--dp-noise)"),
+        new("gradient surgery under DP", "train -d @clicks.csv --task click:click:binary --task watch:watch:regression --weighting pcgrad --dp-epsilon 1 -o @out.zip",
+            "The 'pcgrad' weighting combines per-task gradients of the whole batch, which DP-SGD never forms"),
+        new("a privacy audit without held-out rows", "train -d @clicks.csv --task click:click:binary --privacy-audit -o @out.zip", "--privacy-audit attacks the model with held-out rows: give them with --test-dataset"),
+        new("a privacy audit of a training file that is not there", "evaluate -m @clicks.zip -d @clicks.csv --privacy-audit @nope.csv", "--privacy-audit '"),
 
         // Conflicts
         new("--freeze without --warm-start", "train -d @clicks.csv --task click:click:binary --freeze Shared -o @out.zip", "--freeze Shared needs --warm-start"),
