@@ -54,6 +54,9 @@ internal static class ExperimentCommand
             var (kind, column) = ParseSplit(parse.GetValue(splitBy)!, parse.GetValue(group));
             if (training.ArchitectureGiven(parse) is not null)
                 training.Recipe(parse); // one architecture: every setting given must be one of its own, or the training's
+            if (training.Given(parse).FirstOrDefault(s => s.Key.Property.DeclaringType == typeof(Training.Privacy.PrivacyOptions)).Key is { } privacy)
+                throw new ArgumentException($"--{privacy.Flag}: an experiment trains many models on the same rows, and their privacy losses add up; " +
+                    "train one model with differential privacy with 'train' (choose its settings on data you may spend privacy on, or on public data).");
             var settings = new ExperimentSettings
             {
                 Dataset = data.DatasetPath(parse),

@@ -45,8 +45,10 @@ internal sealed class DenseLayer
     {
         // Y = act(Z), Z = X·W + b: dZ = dY ⊙ act'(Z) (in place), dW = Xᵀ·dZ, db = Σ over rows of dZ, dX = dZ·Wᵀ.
         var gradient = ThroughActivation(output, outputGradient, rows);
-        Gemm.MultiplyTransposeA(input, gradient, Weight.Gradient, Inputs, rows, Outputs);
-        Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        if (Weight.NeedsGradient)
+            Gemm.MultiplyTransposeA(input, gradient, Weight.Gradient, Inputs, rows, Outputs);
+        if (Bias.NeedsGradient)
+            Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
         Weight.NormSink?.AddOuterProducts(input, Inputs, gradient, Outputs, rows);
         Bias.NormSink?.AddColumnSums(gradient, Outputs, rows);
         if (!inputGradient.IsEmpty)
@@ -64,18 +66,22 @@ internal sealed class DenseLayer
         }
         // dW = Xᵀ·dZ has non-zero rows only where a batch row has a non-zero: clear and accumulate just those rows.
         var gradient = ThroughActivation(output, outputGradient, input.Rows);
-        var touched = Weight.TouchedRows ??= new TouchedRows(Inputs);
         var rows = input.Sparse;
-        for (int p = rows.RowStarts[0]; p < rows.RowStarts[rows.Rows]; p++)
+        if (Weight.NeedsGradient)
         {
-            int row = rows.Indices[p];
-            if ((uint)row >= (uint)Inputs)
-                throw new ArgumentOutOfRangeException(nameof(input), $"Sparse index {row} is outside the input width {Inputs}.");
-            if (touched.Mark(row))
-                Weight.Gradient.AsSpan(row * Outputs, Outputs).Clear();
+            var touched = Weight.TouchedRows ??= new TouchedRows(Inputs);
+            for (int p = rows.RowStarts[0]; p < rows.RowStarts[rows.Rows]; p++)
+            {
+                int row = rows.Indices[p];
+                if ((uint)row >= (uint)Inputs)
+                    throw new ArgumentOutOfRangeException(nameof(input), $"Sparse index {row} is outside the input width {Inputs}.");
+                if (touched.Mark(row))
+                    Weight.Gradient.AsSpan(row * Outputs, Outputs).Clear();
+            }
+            SparseGemm.MultiplyTransposeAAccumulate(rows, gradient, Weight.Gradient, Outputs);
         }
-        SparseGemm.MultiplyTransposeAAccumulate(rows, gradient, Weight.Gradient, Outputs);
-        Reductions.ColumnSums(gradient, input.Rows, Outputs, Bias.Gradient);
+        if (Bias.NeedsGradient)
+            Reductions.ColumnSums(gradient, input.Rows, Outputs, Bias.Gradient);
         Weight.NormSink?.AddOuterProducts(rows, gradient, Outputs);
         Bias.NormSink?.AddColumnSums(gradient, Outputs, input.Rows);
     }
@@ -89,7 +95,8 @@ internal sealed class DenseLayer
     {
         Weight.TouchedRows?.Clear();
         var gradient = ThroughActivation(output, outputGradient, rows);
-        Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
+        if (Bias.NeedsGradient)
+            Reductions.ColumnSums(gradient, rows, Outputs, Bias.Gradient);
         Bias.NormSink?.AddColumnSums(gradient, Outputs, rows);
         return gradient;
     }

@@ -64,6 +64,12 @@ internal sealed class ExampleNorms
     /// <summary>The batch rows of unit <paramref name="unit"/>, in order.</summary>
     public ReadOnlySpan<int> Members(int unit) => _singletons ? default : _members.AsSpan(_memberStarts[unit], _memberStarts[unit + 1] - _memberStarts[unit]);
 
+    /// <summary>
+    /// When true, the layers that report into this sink skip their own weight and bias gradients (the norms need only
+    /// activations and deltas): a norms-only pass costs the deltas' back-propagation alone. Default false.
+    /// </summary>
+    public bool NormsOnly { get; set; }
+
     /// <summary>Whether every unit is one row.</summary>
     public bool Singletons => _singletons;
 

@@ -47,6 +47,8 @@ public sealed class Parameter
     }
     /// <summary>While set, backward passes add this parameter's per-unit squared gradient norms into it (DP-SGD's ghost clipping); null otherwise.</summary>
     internal ExampleNorms? NormSink { get; set; }
+    /// <summary>Whether a backward pass must write this parameter's gradient: false during a norms-only pass (<see cref="ExampleNorms.NormsOnly"/>).</summary>
+    internal bool NeedsGradient => NormSink is not { NormsOnly: true };
     /// <summary>Set while the gradient is row-sparse (a first layer over sparse rows); null when it is dense.</summary>
     internal TouchedRows? TouchedRows { get; set; }
 }

@@ -133,6 +133,8 @@ internal sealed class SharedInputExperts
             buffers.Gradients[segment] = buffers.PaddedOutputs[i];
             buffers.WeightGradients[segment++] = buffers.PaddedWeightGradients[i];
         }
+        if (!AnyNeedsWeightGradient(experts, gates))
+            return; // a norms-only pass
         Gemm.MultiplyTransposeASegments(input.Dense, buffers.Gradients, buffers.WeightGradients, input.Dimension, rows, _starts);
         for (int i = 0; i < _gates.Length; i++)
         {
@@ -141,5 +143,16 @@ internal sealed class SharedInputExperts
             for (int r = 0; r < layer.Inputs; r++)
                 buffers.PaddedWeightGradients[i].AsSpan(r * padded, width).CopyTo(layer.Weight.Gradient.AsSpan(r * width));
         }
+    }
+
+    private bool AnyNeedsWeightGradient(Mlp[] experts, Mlp[] gates)
+    {
+        foreach (int e in _experts)
+            if (experts[e].Layers[0].Weight.NeedsGradient)
+                return true;
+        foreach (int g in _gates)
+            if (gates[g].Layers[0].Weight.NeedsGradient)
+                return true;
+        return false;
     }
 }

@@ -17,27 +17,30 @@ internal static class GaussianNoise
     private const float TwoPi = 2 * MathF.PI;
     private const float Unit = 1f / (1 << 24);
 
-    /// <summary>Adds σ·z to each value, z from the seeded stream <paramref name="stream"/> starting at its value <paramref name="first"/>.</summary>
-    public static void AddSeeded(Span<float> values, float deviation, ulong stream, long first = 0)
+    /// <summary>
+    /// values[i] ← (values[i] + σ·zᵢ)·<paramref name="scale"/>, z from the seeded stream <paramref name="stream"/> starting at its value
+    /// <paramref name="first"/>.
+    /// </summary>
+    public static void AddSeeded(Span<float> values, float deviation, ulong stream, long first = 0, float scale = 1f)
     {
         Span<ulong> bits = stackalloc ulong[Block];
         for (int start = 0; start < values.Length; start += Block)
         {
             int count = Math.Min(Block, values.Length - start);
             SplitMixBits(bits[..count], stream, first + start);
-            AddFromBits(values.Slice(start, count), bits[..count], deviation);
+            AddFromBits(values.Slice(start, count), bits[..count], deviation, scale);
         }
     }
 
-    /// <summary>Adds σ·z to each value, z from the operating system's cryptographically secure generator.</summary>
-    public static void AddSecure(Span<float> values, float deviation)
+    /// <summary>values[i] ← (values[i] + σ·zᵢ)·<paramref name="scale"/>, z from the operating system's cryptographically secure generator.</summary>
+    public static void AddSecure(Span<float> values, float deviation, float scale = 1f)
     {
         Span<ulong> bits = stackalloc ulong[Block];
         for (int start = 0; start < values.Length; start += Block)
         {
             int count = Math.Min(Block, values.Length - start);
             RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(bits[..count]));
-            AddFromBits(values.Slice(start, count), bits[..count], deviation);
+            AddFromBits(values.Slice(start, count), bits[..count], deviation, scale);
         }
     }
 
@@ -74,8 +77,8 @@ internal static class GaussianNoise
         return z ^ (z >> 31);
     }
 
-    /// <summary>values[i] += σ·√(−2 ln u₁)·cos(2πu₂) with u₁, u₂ from bits[i].</summary>
-    internal static void AddFromBits(Span<float> values, ReadOnlySpan<ulong> bits, float deviation)
+    /// <summary>values[i] ← (values[i] + σ·√(−2 ln u₁)·cos(2πu₂))·scale with u₁, u₂ from bits[i].</summary>
+    internal static void AddFromBits(Span<float> values, ReadOnlySpan<ulong> bits, float deviation, float scale = 1f)
     {
         int i = 0;
         int width = Vector<float>.Count;
@@ -94,11 +97,11 @@ internal static class GaussianNoise
                 var radius = Vector.SquareRoot(Vector.Log(u1) * new Vector<float>(-2f));
                 var (_, cos) = Vector.SinCos(u2);
                 var target = new Vector<float>(values[i..]);
-                (target + radius * cos * new Vector<float>(deviation)).CopyTo(values[i..]);
+                ((target + radius * cos * new Vector<float>(deviation)) * new Vector<float>(scale)).CopyTo(values[i..]);
             }
         }
         for (; i < values.Length; i++)
-            values[i] += deviation * Normal(bits[i]);
+            values[i] = (values[i] + deviation * Normal(bits[i])) * scale;
     }
 
     /// <summary>The standard normal draw of one value's bits (the vector path's reference).</summary>

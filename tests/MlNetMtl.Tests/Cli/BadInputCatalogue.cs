@@ -81,6 +81,8 @@ public class BadInputCatalogue
             "Give either a target ε (σ is solved for it) or a noise multiplier σ (ε is reported), not both. (--dp-noise)"),
         new("gradient surgery under DP", "train -d @clicks.csv --task click:click:binary --task watch:watch:regression --weighting pcgrad --dp-epsilon 1 -o @out.zip",
             "The 'pcgrad' weighting combines per-task gradients of the whole batch, which DP-SGD never forms"),
+        new("DP settings in an experiment", "experiment -d @clicks.csv --task click:click:binary --dp-epsilon 1 --train-time 60 -o @exp",
+            "--dp-epsilon: an experiment trains many models on the same rows, and their privacy losses add up"),
         new("a privacy audit without held-out rows", "train -d @clicks.csv --task click:click:binary --privacy-audit -o @out.zip", "--privacy-audit attacks the model with held-out rows: give them with --test-dataset"),
         new("a privacy audit of a training file that is not there", "evaluate -m @clicks.zip -d @clicks.csv --privacy-audit @nope.csv", "--privacy-audit '"),
 

@@ -117,6 +117,8 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
             // Scatter-add: dT_j += x_j · s_f · dL/de_f(j), s_f the field's pooling scale (1, or 1/Σx for a mean); a row's gradient
             // is cleared when the batch first touches it.
             var scales = _meanPooled is null ? default : state.PoolScales.AsSpan(r * _fields.Fields.Count, _fields.Fields.Count);
+            if (!Table.NeedsGradient)
+                continue;
             foreach (var (slot, value) in NonZeros(input, r))
             {
                 var slotGradient = gradient.Slice(slot * _size, _size);

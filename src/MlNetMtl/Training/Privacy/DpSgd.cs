@@ -8,7 +8,7 @@ namespace MlNetMtl.Training.Privacy;
 /// multi-task loss Σₜ λₜ·mₜ·Σ_{i∈u} wₜᵢ·ℓₜᵢ is clipped to norm C, the clipped gradients are summed, N(0, σ²C²) is added to every
 /// trainable value, touched or not, and the sum is divided by q·units, the expected units per step. Clipping needs every
 /// unit's norm but no unit's gradient: a first backward pass collects the norms from activations and deltas
-/// (<see cref="ExampleNorms"/>), a second runs with each unit's output gradients scaled by min(1, C/‖g_u‖), which by linearity
+/// (<see cref="ExampleNorms"/>) without forming any weight gradient, a second runs with each unit's output gradients scaled by min(1, C/‖g_u‖), which by linearity
 /// leaves Σ_u clip(g_u) in the parameters ("ghost clipping"). A step with more rows than the workspace holds runs in chunks of
 /// whole units whose clipped sums add up.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class DpSgd
     private readonly BatchGatherer _batches;
     private readonly IReadOnlyList<Parameter> _trainable;
     private readonly Random _random;
-    private readonly ExampleNorms _norms = new();
+    private readonly ExampleNorms _norms = new() { NormsOnly = true };
     private readonly int[] _unitStarts, _unitRows;
     private readonly int _maxRowsPerUnit;
     private readonly float[][] _savedOutputGradients;
@@ -201,23 +201,19 @@ internal sealed class DpSgd
         for (int t = 0; t < outputGradients.Length; t++)
             outputGradients[t].AsSpan(0, rows * _workspace.Widths[t]).CopyTo(_savedOutputGradients[t]);
 
+        // Pass 1, norms only: the deltas are back-propagated, no weight gradient is formed.
         _norms.Begin(units == rows ? default : _chunkUnitOfRow.AsSpan(0, rows), rows, units);
         SetSinks(_norms);
         _network.Backward(batch, _workspace, dropoutApplied);
         SetSinks(null);
 
         float clip = Guarantee.ClipNorm;
-        bool anyClipped = false;
         for (int u = 0; u < units; u++)
         {
             double norm = Math.Sqrt(_norms.Squared[u]);
             _unitScale[u] = norm > clip ? (float)(clip / norm) : 1f;
-            anyClipped |= norm > clip;
         }
-        if (!anyClipped)
-            return true; // the first pass's gradient is already the clipped sum
-        foreach (var parameter in _trainable)
-            ClearTouched(parameter);
+        // Pass 2: each unit's output gradients scaled by its clipping factor; the parameters receive Σ_u clip(g_u).
         for (int t = 0; t < outputGradients.Length; t++)
         {
             int width = _workspace.Widths[t];
@@ -267,14 +263,12 @@ internal sealed class DpSgd
         {
             var parameter = _trainable[i];
             var gradient = parameter.Gradient.AsSpan();
-            if (deviation > 0)
-            {
-                if (_secure)
-                    GaussianNoise.AddSecure(gradient, deviation);
-                else
-                    GaussianNoise.AddSeeded(gradient, deviation, NoiseStream(i));
-            }
-            VectorOps.Scale(scale, gradient);
+            if (deviation == 0)
+                VectorOps.Scale(scale, gradient);
+            else if (_secure)
+                GaussianNoise.AddSecure(gradient, deviation, scale);
+            else
+                GaussianNoise.AddSeeded(gradient, deviation, NoiseStream(i), scale: scale);
             parameter.TouchedRows?.Clear(); // dense: the optimizer updates every row
         }
     }
