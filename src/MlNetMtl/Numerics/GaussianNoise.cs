@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -77,27 +78,33 @@ internal static class GaussianNoise
         return z ^ (z >> 31);
     }
 
-    /// <summary>values[i] ← (values[i] + σ·√(−2 ln u₁)·cos(2πu₂))·scale with u₁, u₂ from bits[i].</summary>
+    /// <summary>
+    /// values[i] ← (values[i] + σ·√(−2 ln u₁)·cos(2πu₂))·scale with u₁, u₂ from bits[i]: sixteen at a time on the AVX-512 path
+    /// (<see cref="SimdPaths"/>; Vector512's Log and Cos are accelerated, the narrower generic vectors' measured 2–3 ns a value, no faster than scalar), else one by one.
+    /// </summary>
     internal static void AddFromBits(Span<float> values, ReadOnlySpan<ulong> bits, float deviation, float scale = 1f)
     {
         int i = 0;
-        int width = Vector<float>.Count;
-        if (Vector.IsHardwareAccelerated && values.Length >= width)
+        if (SimdPaths.Active == SimdPath.Vector512)
         {
-            var high = new Vector<ulong>(0xFFFFFFUL);
-            for (; i <= values.Length - width; i += width)
+            var mask = Vector512.Create(0xFFFFFFUL);
+            var unit = Vector512.Create(Unit);
+            var angle = Vector512.Create(Unit * TwoPi);
+            var minusTwo = Vector512.Create(-2f);
+            var sigma = Vector512.Create(deviation);
+            var factor = Vector512.Create(scale);
+            for (; i <= values.Length - 16; i += 16)
             {
-                // Two 64-bit vectors hold the lanes' bits; narrowing keeps their low halves, so u₁ takes bits 40–63 and u₂ bits 16–39.
-                var a = new Vector<ulong>(bits[i..]);
-                var b = new Vector<ulong>(bits[(i + width / 2)..]);
-                var top = Vector.Narrow((a >>> 40) & high, (b >>> 40) & high);
-                var next = Vector.Narrow((a >>> 16) & high, (b >>> 16) & high);
-                var u1 = (Vector.ConvertToSingle(Vector.AsVectorInt32(top)) + Vector<float>.One) * new Vector<float>(Unit);
-                var u2 = Vector.ConvertToSingle(Vector.AsVectorInt32(next)) * new Vector<float>(Unit * TwoPi);
-                var radius = Vector.SquareRoot(Vector.Log(u1) * new Vector<float>(-2f));
-                var (_, cos) = Vector.SinCos(u2);
-                var target = new Vector<float>(values[i..]);
-                ((target + radius * cos * new Vector<float>(deviation)) * new Vector<float>(scale)).CopyTo(values[i..]);
+                // Two vectors of eight lanes' bits; narrowing keeps each lane's low half, so u₁ takes bits 40–63 and u₂ bits 16–39.
+                var a = Vector512.Create(bits.Slice(i, 8));
+                var b = Vector512.Create(bits.Slice(i + 8, 8));
+                var top = Vector512.Narrow((a >>> 40) & mask, (b >>> 40) & mask).AsInt32();
+                var next = Vector512.Narrow((a >>> 16) & mask, (b >>> 16) & mask).AsInt32();
+                var u1 = (Vector512.ConvertToSingle(top) + Vector512<float>.One) * unit;
+                var radius = Vector512.Sqrt(Vector512.Log(u1) * minusTwo);
+                var cos = Vector512.Cos(Vector512.ConvertToSingle(next) * angle);
+                var target = Vector512.Create(values.Slice(i, 16));
+                ((target + radius * cos * sigma) * factor).CopyTo(values.Slice(i, 16));
             }
         }
         for (; i < values.Length; i++)

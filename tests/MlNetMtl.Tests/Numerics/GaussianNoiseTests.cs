@@ -27,9 +27,10 @@ public class GaussianNoiseTests
         Assert.That(values.Average(v => (double)v), Is.EqualTo(10).Within(1e-3));
     }
 
-    [Test]
-    public void VectorPath_MatchesTheScalarReference_ValueByValue()
+    [TestCaseSource(typeof(Reference), nameof(Reference.Paths))]
+    public void EveryPath_MatchesTheScalarReference_ValueByValue(SimdPath path)
     {
+        using var forced = Reference.Force(path);
         var bits = new ulong[1_003];
         GaussianNoise.SplitMixBits(bits, stream: 5, first: 0);
         var values = new float[bits.Length];
