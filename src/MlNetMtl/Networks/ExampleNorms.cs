@@ -11,8 +11,7 @@ namespace MlNetMtl.Networks;
 /// </summary>
 internal sealed class ExampleNorms
 {
-    private int[] _unitOfRow = [];
-    private int[] _memberStarts = [0];
+    private int[] _memberStarts = [0], _next = [];
     private int[] _members = [];
     private bool _singletons = true;
     private int[] _layerRows = new int[64];
@@ -25,7 +24,7 @@ internal sealed class ExampleNorms
     /// <summary>Units among the batch rows.</summary>
     public int Units { get; private set; }
 
-    /// <summary>Starts a backward pass over <paramref name="unitOfRow"/>.Length rows; unitOfRow[r] ∈ [0, units) (empty: every row its own unit).</summary>
+    /// <summary>Starts a backward pass over <paramref name="rows"/> rows; unitOfRow[r] ∈ [0, units) (empty: every row its own unit).</summary>
     public void Begin(ReadOnlySpan<int> unitOfRow, int rows, int units)
     {
         Rows = rows;
@@ -33,15 +32,14 @@ internal sealed class ExampleNorms
         if (Squared.Length < Units)
             Squared = new double[Units];
         Array.Clear(Squared, 0, Units);
-        _singletons = unitOfRow.IsEmpty || units == rows;
-        if (_singletons && unitOfRow.IsEmpty)
+        _singletons = true;
+        for (int r = 0; r < unitOfRow.Length && _singletons; r++)
+            _singletons = unitOfRow[r] == r;
+        if (_singletons)
             return;
-        if (_unitOfRow.Length < rows)
-            _unitOfRow = new int[rows];
-        unitOfRow.CopyTo(_unitOfRow);
         // Members of each unit, CSR-style, in row order.
         if (_memberStarts.Length < units + 1)
-            _memberStarts = new int[units + 1];
+            (_memberStarts, _next) = (new int[units + 1], new int[units]);
         if (_members.Length < rows)
             _members = new int[rows];
         Array.Clear(_memberStarts, 0, units + 1);
@@ -49,17 +47,10 @@ internal sealed class ExampleNorms
             _memberStarts[unit + 1]++;
         for (int u = 0; u < units; u++)
             _memberStarts[u + 1] += _memberStarts[u];
-        Span<int> next = units <= 1024 ? stackalloc int[units] : new int[units];
-        _memberStarts.AsSpan(0, units).CopyTo(next);
+        _memberStarts.AsSpan(0, units).CopyTo(_next);
         for (int r = 0; r < rows; r++)
-            _members[next[unitOfRow[r]]++] = r;
-        if (_singletons)
-            for (int r = 0; r < rows && _singletons; r++)
-                _singletons = _unitOfRow[r] == r;
+            _members[_next[unitOfRow[r]]++] = r;
     }
-
-    /// <summary>The unit of batch row <paramref name="row"/>.</summary>
-    public int UnitOf(int row) => _singletons ? row : _unitOfRow[row];
 
     /// <summary>The batch rows of unit <paramref name="unit"/>, in order.</summary>
     public ReadOnlySpan<int> Members(int unit) => _singletons ? default : _members.AsSpan(_memberStarts[unit], _memberStarts[unit + 1] - _memberStarts[unit]);

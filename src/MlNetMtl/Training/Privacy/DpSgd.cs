@@ -70,14 +70,8 @@ internal sealed class DpSgd
     /// <summary>The guarantee of the steps taken so far.</summary>
     public PrivacyGuarantee Spent => Guarantee.After(_step);
 
-    /// <summary>Steps taken so far.</summary>
-    public long Steps => _step;
-
     /// <summary>Units (rows or users) sampled from.</summary>
     public int Units => _unitStarts.Length - 1;
-
-    /// <summary>Rows of the last step (its chunks together).</summary>
-    public int LastRows { get; private set; }
 
     /// <summary>
     /// One step's noisy clipped mean gradient into the trainable parameters. <paramref name="prepareChunk"/> adjusts a gathered
@@ -89,24 +83,22 @@ internal sealed class DpSgd
         failedTask = -1;
         Sample();
         ClearGradients();
-        int chunkStart = 0, chunks = 0;
-        LastRows = _stepRows.Count;
-        while (chunkStart < _stepUnitEnds.Count || chunks == 0)
+        // Chunks of whole units, each at most the workspace's capacity; one chunk leaves its sum in place, several add up in _sums.
+        int units = _stepUnitEnds.Count, first = 0, chunks = 0;
+        do
         {
-            int end = chunkStart, rows = 0;
-            while (end < _stepUnitEnds.Count && UnitEnd(end) - UnitStart(chunkStart) <= _workspace.Capacity)
+            int end = first;
+            while (end < units && UnitEnd(end) - UnitStart(first) <= _workspace.Capacity)
                 end++;
-            rows = end == chunkStart ? 0 : UnitEnd(end - 1) - UnitStart(chunkStart);
-            if (!Chunk(chunkStart, end, rows, taskMultipliers, imbalance, dropout, prepareChunk, lossSums, weightSums, out failedTask))
+            int rows = end == first ? 0 : UnitEnd(end - 1) - UnitStart(first);
+            if (!Chunk(first, end, rows, taskMultipliers, imbalance, dropout, prepareChunk, lossSums, weightSums, out failedTask))
                 return false;
-            bool more = end < _stepUnitEnds.Count;
-            if (more || chunks > 0)
+            if (end < units || chunks > 0)
                 Accumulate(first: chunks == 0);
             chunks++;
-            chunkStart = end;
-            if (!more)
-                break;
+            first = end;
         }
+        while (first < units);
         if (chunks > 1)
             for (int i = 0; i < _trainable.Count; i++)
                 _sums![i].CopyTo(_trainable[i].Gradient, 0);

@@ -87,6 +87,30 @@ public class GhostClippingTests
     }
 
     [Test]
+    public void Noise_OnAFixedZeroGradient_HasMeanZeroAndDeviationSigmaCOverUnits()
+    {
+        var (model, data) = Build("MMoE dense");
+        // Every row weighs 0, so every clipped sum is 0 and each step's gradient is N(0, σ²C²)/(q·units) on every value.
+        var silent = new MultiTaskDataset(data.Features, data.Tasks, data.Labels, rowWeights: new float[Rows]);
+        const double sigma = 2, clip = 0.5;
+        var rows = Enumerable.Range(0, Rows).ToArray();
+        var options = new PrivacyOptions { NoiseMultiplier = sigma, ClipNorm = (float)clip };
+        var plan = new PrivacyGuarantee(0, 1e-6, sigma, 1.0, 0, (float)clip, "example", Rows);
+        var dp = new DpSgd(model, model.CreateWorkspace(Rows), new BatchGatherer(silent, Rows), model.Parameters, rows, null, options, plan, new Random(2));
+        var values = new List<double>();
+        for (int step = 0; step < 20; step++)
+        {
+            Assert.That(dp.Compute(default, new TaskImbalance?[3], null, _ => { }, new double[3], new double[3], out _), Is.True);
+            values.AddRange(model.Parameters.SelectMany(p => p.Gradient.Select(v => (double)v)));
+        }
+        double mean = values.Average(), deviation = Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+        double expected = sigma * clip / Rows;
+        TestContext.Out.WriteLine($"{values.Count} values: mean {mean:G3}, deviation {deviation:G4} (expected {expected})");
+        Assert.That(mean, Is.EqualTo(0).Within(4 * expected / Math.Sqrt(values.Count)));
+        Assert.That(deviation, Is.EqualTo(expected).Within(expected * 4 * Math.Sqrt(0.5 / values.Count)));
+    }
+
+    [Test]
     public void UserLevelClipping_BoundsEachUsersWholeContribution()
     {
         var (model, data) = Build("SharedBottom FM");
