@@ -3,7 +3,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
-using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Privacy;
@@ -20,8 +19,6 @@ namespace MlNetMtl.Benchmarks;
 [MemoryDiagnoser]
 public class PrivacyBenchmarks
 {
-    private const int Inputs = 512;
-
     private sealed class Config : ManualConfig
     {
         public Config() => AddJob(Job.Default.WithWarmupCount(1).WithIterationCount(5));
@@ -47,20 +44,8 @@ public class PrivacyBenchmarks
             _fields = EmbeddingWorkload.Fields;
             return;
         }
-        const int rows = 65_536;
-        var random = new Random(3);
-        var features = Enumerable.Range(0, rows * Inputs).Select(_ => random.NextSingle() * 2 - 1).ToArray();
-        float[][] labels = [new float[rows], new float[rows]];
-        for (int r = 0; r < rows; r++)
-        {
-            labels[0][r] = features[r * Inputs] > 0 ? 1f : 0f;
-            labels[1][r] = features[r * Inputs + 1] + features[r * Inputs + 2] > 0 ? 1f : 0f;
-        }
-        _data = new MultiTaskDataset(new DenseFeatures(features, rows, Inputs),
-            [new TaskDefinition("click", TaskKind.Binary), new TaskDefinition("like", TaskKind.Binary)], labels);
-        _network = Network == "W-SB"
-            ? new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] }
-            : new MmoeOptions { ExpertCount = 8, ExpertWidths = [128, 64], TowerWidths = [32] };
+        _data = DenseWorkload.Generate();
+        _network = DenseWorkload.Network(Network);
     }
 
     private TrainingResult Train(PrivacyOptions privacy) =>

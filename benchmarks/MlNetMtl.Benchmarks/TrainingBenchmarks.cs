@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using MlNetMtl.Data;
-using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Benchmarks;
@@ -17,7 +16,7 @@ namespace MlNetMtl.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingBenchmarks
 {
-    private const int Rows = 65_536, Inputs = 512;
+    private const int Rows = DenseWorkload.Rows;
 
     private sealed class Config : ManualConfig
     {
@@ -40,25 +39,10 @@ public class TrainingBenchmarks
     public int Threads { get; set; } = 1;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var random = new Random(3);
-        var features = Enumerable.Range(0, Rows * Inputs).Select(_ => random.NextSingle() * 2 - 1).ToArray();
-        float[][] labels = [new float[Rows], new float[Rows]];
-        for (int r = 0; r < Rows; r++)
-        {
-            labels[0][r] = features[r * Inputs] > 0 ? 1f : 0f;
-            labels[1][r] = features[r * Inputs + 1] + features[r * Inputs + 2] > 0 ? 1f : 0f;
-        }
-        _data = new MultiTaskDataset(new DenseFeatures(features, Rows, Inputs),
-            [new TaskDefinition("click", TaskKind.Binary), new TaskDefinition("like", TaskKind.Binary)], labels);
-    }
+    public void Setup() => _data = DenseWorkload.Generate();
 
     [Benchmark(Description = "epoch")]
     public TrainingResult Epoch() =>
-        new MultiTaskTrainer(
-            Network == "W-SB"
-                ? new SharedBottomOptions { BottomWidths = [256, 128], TowerWidths = [64] }
-                : new MmoeOptions { ExpertCount = 8, ExpertWidths = [128, 64], TowerWidths = [32] },
+        new MultiTaskTrainer(DenseWorkload.Network(Network),
             new TrainerOptions { Epochs = 1, BatchSize = BatchSize, ValidationFraction = 0, Threads = Threads }).Fit(_data);
 }
