@@ -29,8 +29,21 @@ internal static class CliApp
             DefaultValueFactory = _ => Verbosity.Normal,
             Recursive = true,
         });
+        root.Options.Add(new Option<string>(EmbeddingCacheOption)
+        {
+            Description = "The folder where sentence vectors are kept between runs, so no text is encoded twice ($XDG_CACHE_HOME/mlnet-mtl/embeddings, else ~/.cache/…; none: in memory only).",
+            DefaultValueFactory = _ => DefaultEmbeddingCache,
+            Recursive = true,
+        });
         return root;
     }
+
+    /// <summary>The name of the option that places the sentence-vector cache.</summary>
+    public const string EmbeddingCacheOption = "--embedding-cache";
+
+    private static string DefaultEmbeddingCache =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "mlnet-mtl", "embeddings");
 
     /// <summary>Runs a command line as the process: Ctrl-C and SIGTERM stop the command cleanly.</summary>
     public static int Run(string[] args)
@@ -48,6 +61,8 @@ internal static class CliApp
         var run = new CommandRun(parse, parse.GetValue<Verbosity>(VerbosityOption));
         try
         {
+            string cache = parse.GetValue<string>(EmbeddingCacheOption)!;
+            MLNet.Text.EmbeddingCache.Default = new MLNet.Text.EmbeddingCache(cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : cache);
             return body(run);
         }
         catch (Exception error) when (CliErrors.IsCancellation(error) && Interruption.Current?.Signal is { } signal)

@@ -49,6 +49,12 @@ internal sealed class DataOptionSet
         Description = "Most feature slots of all free-text columns together (the most frequent word and character n-grams; Csv only).",
         DefaultValueFactory = _ => new FeatureSpec().TextFeatures,
     };
+    public Option<TextEncoding> TextEncoder { get; } = new("--text-encoder")
+    {
+        Description = "Free-text columns as MiniLm (a pretrained sentence encoder's vectors: meaning, and new items scored from their text), NGrams (word and character " +
+                      "n-grams, --text-features of them) or None (unused); Csv only.",
+        DefaultValueFactory = _ => FeatureSpec.DefaultTextEncoder,
+    };
     public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Bits of the hashed id space, 1 to 30 (default: from the row count, 10 to 18; Csv only)." };
 
     /// <summary>The roles a user can set, lower case and bar-separated (every role but Label).</summary>
@@ -65,10 +71,11 @@ internal sealed class DataOptionSet
         command.Options.Add(Roles);
         command.Options.Add(MissingLabels);
         command.Options.Add(TextFeatures);
+        command.Options.Add(TextEncoder);
         command.Options.Add(HashBits);
     }
 
-    /// <summary>The featurization of an inferred file, with --text-features and --hash-bits.</summary>
+    /// <summary>The featurization of an inferred file, with --text-features, --text-encoder and --hash-bits.</summary>
     public FeatureSpec Features(ParseResult parse, InferredSchema schema)
     {
         if (parse.GetValue(TextFeatures) < FeatureSpec.MinTextFeaturesPerColumn)
@@ -76,7 +83,7 @@ internal sealed class DataOptionSet
         if (parse.GetValue(HashBits) is < 1 or > 30)
             throw new ArgumentException("--hash-bits must be between 1 and 30.");
         var spec = schema.Features(schema.Rows);
-        return spec with { TextFeatures = parse.GetValue(TextFeatures), HashBits = parse.GetValue(HashBits) ?? spec.HashBits };
+        return spec with { TextFeatures = parse.GetValue(TextFeatures), TextEncoder = parse.GetValue(TextEncoder), HashBits = parse.GetValue(HashBits) ?? spec.HashBits };
     }
 
     /// <summary>The --role overrides.</summary>

@@ -6,7 +6,16 @@ using MlNetMtl.IO;
 
 namespace MlNetMtl.Cli;
 
-/// <summary><c>mlnet-mtl generate</c>: writes rows of the MMoE synthetic generator as a CSV file with a header.</summary>
+/// <summary>The generators <c>mlnet-mtl generate</c> writes.</summary>
+internal enum GeneratedKind
+{
+    /// <summary>The MMoE paper's synthetic tasks of tunable correlation: features f0…, labels task1, task2.</summary>
+    Mmoe,
+    /// <summary>Impressions of titled items (user_id, item_id, title, click, like), test items all new: <see cref="Data.Synthetic.ColdStartGenerator"/>.</summary>
+    ColdStart,
+}
+
+/// <summary><c>mlnet-mtl generate</c>: writes rows of a synthetic generator as a CSV file with a header.</summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -14,19 +23,39 @@ internal static class GenerateCommand
         var data = new SyntheticDataOptions();
         var rows = new Option<int>("--rows") { Description = "Rows to write.", DefaultValueFactory = _ => 1_000 };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file to write.", Required = true };
-        var command = new Command("generate", "Write generated multi-task rows (features f0…, labels task1, task2) to a CSV file.");
+        var kind = new Option<GeneratedKind>("--generator") { Description = "Mmoe (features f0…, labels task1, task2) or ColdStart (titled items; the test file's items are all new).", DefaultValueFactory = _ => GeneratedKind.Mmoe };
+        var testOutput = new Option<FileInfo>("--test-output") { Description = "ColdStart: the CSV file of the new items' impressions (default: beside --output, .test.csv)." };
+        var command = new Command("generate", "Write generated multi-task rows to a CSV file.");
         data.AddTo(command);
         command.Options.Add(rows);
         command.Options.Add(output);
+        command.Options.Add(kind);
+        command.Options.Add(testOutput);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             string path = CliPaths.Output(parse.GetValue(output)!, "--output");
+            if (parse.GetValue(kind) == GeneratedKind.ColdStart)
+                return WriteColdStart(run, path, parse.GetValue(testOutput), parse.GetValue(rows), parse.GetValue(data.Seed));
             var generated = data.CreateGenerator(parse).Generate(parse.GetValue(rows), parse.GetValue(data.Seed));
             AtomicFile.Write(path, (string temporary) => Write(generated, temporary, run.Token));
             run.Output.Line($"Wrote {generated.Rows:N0} rows × {generated.Features.Dimension} features and {generated.Tasks.Count} {generated.Tasks[0].Kind.ToString().ToLowerInvariant()} labels to {path}.");
             return 0;
         }));
         return command;
+    }
+
+    private static int WriteColdStart(CommandRun run, string path, FileInfo? testOutput, int rows, int seed)
+    {
+        string testPath = testOutput is null ? Path.ChangeExtension(path, ".test.csv") : CliPaths.Output(testOutput, "--test-output");
+        if (Path.GetFullPath(testPath) == Path.GetFullPath(path))
+            throw new ArgumentException($"--test-output '{testPath}' is --output too: give the test rows a file of their own.");
+        var (train, test) = Data.Synthetic.ColdStartGenerator.Generate(trainRows: rows, testRows: Math.Max(1, rows / 4), seed: seed);
+        foreach (var (file, impressions) in new[] { (path, train), (testPath, test) })
+            AtomicFile.Write(file, (string temporary) => File.WriteAllLines(temporary,
+                impressions.Select(i => $"{i.UserId},{i.ItemId},{i.Title},{(i.Click ? 1 : 0)},{(i.Like ? 1 : 0)}").Prepend("user_id,item_id,title,click,like"), new UTF8Encoding(false)));
+        run.Output.Line($"Wrote {train.Count:N0} impressions of {train.Select(i => i.ItemId).Distinct().Count()} items to {path} and {test.Count:N0} of {test.Select(i => i.ItemId).Distinct().Count()} new items " +
+            $"(titled with words no training title has) to {testPath}.");
+        return 0;
     }
 
     private static void Write(MultiTaskDataset data, string path, CancellationToken token)

@@ -135,6 +135,7 @@ internal static class CodeGenerator
         code.AppendLine($"            BinNumeric = {(spec.BinNumeric ? "true" : "false")},");
         code.AppendLine($"            HashBits = {spec.HashBits},");
         code.AppendLine($"            TextFeatures = {spec.TextFeatures},");
+        code.AppendLine($"            TextEncoder = TextEncoding.{spec.TextEncoder},{(spec.TextEncoder == TextEncoding.MiniLm ? $" // needs the NuGet package {MLNet.Text.TextEncoders.EncodersPackage}" : "")}");
         code.AppendLine("        };");
         code.AppendLine("        var options = new MultiTaskNetworkTrainerOptions");
         code.AppendLine("        {");

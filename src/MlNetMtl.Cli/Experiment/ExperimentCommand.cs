@@ -67,6 +67,7 @@ internal static class ExperimentCommand
                 Ignore = data.IgnoredColumns(parse),
                 Roles = data.ParseRoles(parse),
                 TextFeatures = parse.GetValue(data.TextFeatures),
+                TextEncoder = parse.GetValue(data.TextEncoder),
                 HashBits = parse.GetValue(data.HashBits),
                 ValidationDataset = parse.GetValue(validation) is { } v ? CliPaths.Input(v, "--validation-dataset") : null,
                 TestDataset = parse.GetValue(test) is { } t ? CliPaths.Input(t, "--test-dataset") : null,

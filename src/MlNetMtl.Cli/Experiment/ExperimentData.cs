@@ -34,7 +34,7 @@ internal sealed record ExperimentData(
             if (settings.Verbosity != Verbosity.Quiet)
                 run.Output.ColumnRoles(inferred);
             var features = inferred.Features(inferred.Rows);
-            dataset = CsvDataset.Load(ml, inferred, settings.Tasks, features with { TextFeatures = settings.TextFeatures, HashBits = settings.HashBits ?? features.HashBits });
+            dataset = CsvDataset.Load(ml, inferred, settings.Tasks, features with { TextFeatures = settings.TextFeatures, TextEncoder = settings.TextEncoder, HashBits = settings.HashBits ?? features.HashBits });
         }
         else
             dataset = DataOptionSet.LoadFormat(ml, settings.Format, settings.Dataset, settings.Tasks);

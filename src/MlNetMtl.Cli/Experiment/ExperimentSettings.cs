@@ -17,8 +17,9 @@ internal sealed record ExperimentSettings
     public string? GroupColumn { get; init; }
     public IReadOnlyList<string> Ignore { get; init; } = [];
     public IReadOnlyDictionary<string, ColumnRole> Roles { get; init; } = new Dictionary<string, ColumnRole>();
-    /// <summary>The featurization's knobs that are not roles: text slots and hash bits (null: inferred).</summary>
+    /// <summary>The featurization's knobs that are not roles: text slots, the text encoder and hash bits (null: inferred).</summary>
     public int TextFeatures { get; init; } = new FeatureSpec().TextFeatures;
+    public TextEncoding TextEncoder { get; init; } = FeatureSpec.DefaultTextEncoder;
     public int? HashBits { get; init; }
     public string? ValidationDataset { get; init; }
     public string? TestDataset { get; init; }

@@ -19,8 +19,13 @@ public sealed record FeatureSpec
     /// encoded as a bag of one-hot indicators (one slot per value seen in training), one field whose embedding pools its values.
     /// </summary>
     public IReadOnlyList<string> Bags { get; init; } = [];
-    /// <summary>Free-text columns, featurized as word and character n-grams (ML.NET FeaturizeText), at most <see cref="TextFeatures"/> slots in all.</summary>
+    /// <summary>Free-text columns, featurized as <see cref="TextEncoder"/> says.</summary>
     public IReadOnlyList<string> Text { get; init; } = [];
+    /// <summary>
+    /// How <see cref="Text"/> columns become features. Default <see cref="TextEncoding.MiniLm"/> when its package
+    /// (<c>MlNetMtl.Encoders</c>) is referenced, else <see cref="TextEncoding.NGrams"/>.
+    /// </summary>
+    public TextEncoding TextEncoder { get; init; } = DefaultTextEncoder;
     /// <summary>Also represent numeric columns as 32 quantile bins and one-hot bin indicators (the thresholds a tree would find). Default true.</summary>
     public bool BinNumeric { get; init; } = true;
     /// <summary>Hash bits of the id space. Default 18.</summary>
@@ -35,6 +40,9 @@ public sealed record FeatureSpec
     /// </summary>
     public int TextFeatures { get; init; } = 20_000;
 
+    /// <summary>The default <see cref="TextEncoder"/>: the sentence encoder where its package is present.</summary>
+    public static TextEncoding DefaultTextEncoder => MLNet.Text.TextEncoders.MiniLmAvailable ? TextEncoding.MiniLm : TextEncoding.NGrams;
+
     /// <summary>The characters that separate the values of a <see cref="Bags"/> column: bar, semicolon and comma.</summary>
     public static readonly char[] BagSeparators = ['|', ';', ','];
 
@@ -44,6 +52,6 @@ public sealed record FeatureSpec
     /// <summary>The slots each text column gets: an equal share of <see cref="TextFeatures"/>, at least <see cref="MinTextFeaturesPerColumn"/>.</summary>
     public int TextFeaturesPerColumn => Text.Count == 0 ? 0 : Math.Max(MinTextFeaturesPerColumn, TextFeatures / Text.Count);
 
-    /// <summary>Every raw column read, in role order.</summary>
-    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Bags).Concat(Text);
+    /// <summary>Every raw column read, in role order (text columns unless <see cref="TextEncoder"/> is <see cref="TextEncoding.None"/>).</summary>
+    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Bags).Concat(TextEncoder == TextEncoding.None ? [] : Text);
 }

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
 using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Datasets;
 
@@ -68,7 +69,14 @@ public static class Featurization
         }
         if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
             throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");
-        foreach (string text in spec.Text)
+        if (spec.TextEncoder == TextEncoding.MiniLm && spec.Text.Count > 0)
+        {
+            // One dense field per column: the sentence vector, which the embedding encoder projects like any field.
+            var embedded = spec.Text.Select(t => new InputOutputColumnPair(SentenceColumnPrefix + t, t)).ToArray();
+            pipeline = pipeline.Append(ml.Transforms.Text.EmbedSentences(embedded, TextEncoders.MiniLm()));
+            parts.AddRange(embedded.Select(c => c.OutputColumnName));
+        }
+        foreach (string text in spec.TextEncoder == TextEncoding.NGrams ? spec.Text : [])
         {
             int quarter = spec.TextFeaturesPerColumn / 4;
             pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("Text." + text, new TextFeaturizingEstimator.Options
@@ -81,6 +89,9 @@ public static class Featurization
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
     }
+
+    /// <summary>The prefix of a text column's sentence vector (<c>Sentence.title</c>).</summary>
+    public const string SentenceColumnPrefix = "Sentence.";
 
     /// <summary>Hash bits for about <paramref name="distinctValues"/> distinct ids: room for 4× as many columns, between 2^10 and 2^18.</summary>
     public static int HashBitsFor(long distinctValues) => (int)Math.Clamp(Math.Ceiling(Math.Log2(Math.Max(1, distinctValues) * 4.0)), 10, 18);

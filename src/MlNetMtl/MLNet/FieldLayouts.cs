@@ -17,6 +17,12 @@ internal static class FieldLayouts
     /// <summary>The prefix of the featurization's multi-valued columns (<c>Bag.genres</c>), whose fields are <see cref="FieldKind.Bag"/>.</summary>
     public const string BagColumnPrefix = "Bag.";
 
+    /// <summary>
+    /// The annotation (a boolean) that marks a column of dense values — a sentence or image vector — whose field is
+    /// <see cref="FieldKind.Vector"/>: one field, its embedding a learned projection of the vector.
+    /// </summary>
+    public const string DenseVectorAnnotation = "MlNetMtl.DenseVector";
+
     /// <summary>Feature vectors without slot names of at most this width get one field per slot under Embedding; wider ones one field.</summary>
     private const int MaxUnnamedFields = 1_000;
 
@@ -31,6 +37,7 @@ internal static class FieldLayouts
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetSlotNames(ref names);
         var columns = schema.Select(c => c.Name).Where(n => n != featureColumnName).ToHashSet(StringComparer.Ordinal);
+        var dense = schema.Where(c => c.Annotations.Schema.GetColumnOrNull(DenseVectorAnnotation) is not null).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var fields = new List<Field>();
         string? current = null;
         int start = 0;
@@ -39,12 +46,12 @@ internal static class FieldLayouts
             string key = Source(names.GetItemOrDefault(slot).ToString(), columns);
             if (slot > 0 && key != current)
             {
-                fields.Add(Make(current!, start, slot - start));
+                fields.Add(Make(current!, start, slot - start, dense));
                 start = slot;
             }
             current = key;
         }
-        fields.Add(Make(current!, start, dimension - start));
+        fields.Add(Make(current!, start, dimension - start, dense));
         return new FieldLayout(fields.SelectMany(f => f.Name.Length == 0 ? SplitUnnamed(schema, featureColumnName, f) : [f]).ToArray());
     }
 
@@ -70,8 +77,9 @@ internal static class FieldLayouts
         return [run with { Name = $"slots {run.Start}–{run.Start + run.Length - 1}" }];
     }
 
-    private static Field Make(string name, int start, int length) =>
-        new(name, start, length, name.StartsWith(BagColumnPrefix, StringComparison.Ordinal) ? FieldKind.Bag : length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
+    private static Field Make(string name, int start, int length, HashSet<string> dense) =>
+        new(name, start, length, dense.Contains(name) ? FieldKind.Vector : name.StartsWith(BagColumnPrefix, StringComparison.Ordinal) ? FieldKind.Bag
+            : length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
 
     /// <summary>The field a slot name belongs to: its source column, with the raw column when the source concatenates several.</summary>
     private static string Source(string slotName, HashSet<string> columns)

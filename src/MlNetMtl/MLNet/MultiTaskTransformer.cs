@@ -67,5 +67,5 @@ public sealed class MultiTaskTransformer : ITransformer
         return new MultiTaskDataView(new MultiTaskMapping(this, input.Schema), input);
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => MlNetInternals.Save(ctx, writer => MultiTaskModelFormat.Write(this, writer));
+    void ICanSaveModel.Save(ModelSaveContext ctx) => MlNetInternals.Save(ctx, MlNetInternals.MultiTaskSignature, writer => MultiTaskModelFormat.Write(this, writer));
 }

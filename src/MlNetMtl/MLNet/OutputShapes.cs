@@ -36,6 +36,9 @@ internal static class OutputShapes
             yield return Shape<SingleValue>(OutputColumnNames.Auxiliary(tasks[output.Task].Name, output.Name));
     }
 
+    /// <summary>A known-size vector of Single, as an appended vector column (a sentence embedding) has.</summary>
+    public static SchemaShape.Column SingleVector(string name, int size) => Shape<VectorValue>(name, new VectorDataViewType(NumberDataViewType.Single, size));
+
     /// <summary>The label's key count when the shape carries it (the vector size is not part of a shape), else 2.</summary>
     private static int KeyCount(SchemaShape input, string label) =>
         input.LastOrDefault(c => c.Name == label).ItemType is KeyDataViewType { Count: > 1 and <= int.MaxValue } key ? (int)key.Count : 2;

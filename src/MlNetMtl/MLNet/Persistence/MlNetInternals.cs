@@ -18,8 +18,17 @@ internal static class MlNetInternals
 {
     /// <summary>Eight characters identifying our entries in a model file.</summary>
     private const string ModelSignature = "MLNETMTL";
-    /// <summary>The name ML.NET looks our loader up by.</summary>
-    private const string LoaderSignature = "MlNetMtlMultiTaskXf"; // ML.NET allows at most 24 characters
+    /// <summary>The name ML.NET looks the multi-task transformer's loader up by.</summary>
+    public const string MultiTaskSignature = "MlNetMtlMultiTaskXf"; // ML.NET allows at most 24 characters
+    /// <summary>The name ML.NET looks the sentence-embedding transformer's loader up by.</summary>
+    public const string SentenceEmbeddingSignature = "MlNetMtlSentenceEmbedXf";
+
+    /// <summary>Each of our entries' loader signature with the factory that reads its payload.</summary>
+    private static readonly (string Signature, Type Loader, string Description)[] Entries =
+    [
+        (MultiTaskSignature, typeof(MultiTaskTransformerLoader), "MlNetMtl multi-task transformer"),
+        (SentenceEmbeddingSignature, typeof(SentenceEmbeddingTransformerLoader), "MlNetMtl sentence-embedding transformer"),
+    ];
     /// <summary>Version of the entry (high word major, low word minor), written, readable and the oldest we read.</summary>
     private const uint EntryVersion = 0x00010001;
 
@@ -27,12 +36,12 @@ internal static class MlNetInternals
     private static readonly Assembly Core = typeof(ModelSaveContext).Assembly;
     private static readonly ConditionalWeakTable<ComponentCatalog, object> RegisteredCatalogs = new();
 
-    /// <summary>Writes an entry: the header ML.NET needs to find our loader, then <paramref name="payload"/>.</summary>
-    public static void Save(ModelSaveContext ctx, Action<BinaryWriter> payload)
+    /// <summary>Writes an entry: the header ML.NET needs to find the loader of <paramref name="signature"/>, then <paramref name="payload"/>.</summary>
+    public static void Save(ModelSaveContext ctx, string signature, Action<BinaryWriter> payload)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         Invoke(ctx, "CheckAtModel", []);
-        Invoke(ctx, "SetVersionInfo", [CreateVersionInfo()]);
+        Invoke(ctx, "SetVersionInfo", [CreateVersionInfo(signature)]);
         payload(Field<BinaryWriter>(ctx, "Writer"));
     }
 
@@ -40,30 +49,44 @@ internal static class MlNetInternals
     public static void Register(MLContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var catalog = context.ComponentCatalog;
+        Register(context.ComponentCatalog);
+    }
+
+    /// <summary>Makes the context behind <paramref name="catalog"/> (its internal <c>_env</c>) able to load our entries; idempotent.</summary>
+    public static void Register(TransformsCatalog.TextTransforms catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Register(Field<IHostEnvironment>(catalog, "_env").ComponentCatalog);
+    }
+
+    private static void Register(ComponentCatalog catalog)
+    {
         lock (RegisteredCatalogs)
         {
             if (RegisteredCatalogs.TryGetValue(catalog, out _))
                 return;
             var attributeType = Type("Microsoft.ML.LoadableClassAttribute");
-            var attribute = Activator.CreateInstance(attributeType,
-                typeof(ITransformer), typeof(MultiTaskTransformerLoader), null, Type("Microsoft.ML.SignatureLoadModel"), "MlNetMtl multi-task transformer", new[] { LoaderSignature })!;
             var infoType = typeof(ComponentCatalog).GetNestedType("LoadableClassInfo", Any) ?? throw Changed("ComponentCatalog.LoadableClassInfo");
-            var create = typeof(MultiTaskTransformerLoader).GetMethod(nameof(MultiTaskTransformerLoader.Create), Any)!;
             var constructor = infoType.GetConstructors(Any).SingleOrDefault(c => c.GetParameters().Length == 5) ?? throw Changed("LoadableClassInfo constructor");
-            var info = constructor.Invoke([attribute, null, null, create, true]);
-            Invoke(catalog, "AddClass", [info, new[] { LoaderSignature }, true]);
+            foreach (var (signature, loader, description) in Entries)
+            {
+                var attribute = Activator.CreateInstance(attributeType,
+                    typeof(ITransformer), loader, null, Type("Microsoft.ML.SignatureLoadModel"), description, new[] { signature })!;
+                var create = loader.GetMethod("Create", Any) ?? throw new MissingMethodException(loader.Name, "Create");
+                var info = constructor.Invoke([attribute, null, null, create, true]);
+                Invoke(catalog, "AddClass", [info, new[] { signature }, true]);
+            }
             RegisteredCatalogs.Add(catalog, new object());
         }
     }
 
-    /// <summary>Checks the entry header against our signature and versions, then returns the payload reader.</summary>
-    public static BinaryReader OpenEntry(object loadContext)
+    /// <summary>Checks the entry header against <paramref name="signature"/> and our versions, then returns the payload reader.</summary>
+    public static BinaryReader OpenEntry(object loadContext, string signature)
     {
         var checkAtModel = loadContext.GetType().GetMethod("CheckAtModel", Any, [Type("Microsoft.ML.VersionInfo")]) ?? throw Changed("ModelLoadContext.CheckAtModel");
         try
         {
-            checkAtModel.Invoke(loadContext, [CreateVersionInfo()]);
+            checkAtModel.Invoke(loadContext, [CreateVersionInfo(signature)]);
         }
         catch (TargetInvocationException error) when (error.InnerException is not null)
         {
@@ -86,9 +109,9 @@ internal static class MlNetInternals
     /// <summary>Cancels the context's execution: the internal <c>MLContext.CancelExecution</c>, public in later ML.NET versions.</summary>
     public static void CancelExecution(MLContext context) => Invoke(context, "CancelExecution", []);
 
-    private static object CreateVersionInfo() =>
+    private static object CreateVersionInfo(string signature) =>
         Activator.CreateInstance(Type("Microsoft.ML.VersionInfo"), ModelSignature, EntryVersion, EntryVersion, EntryVersion,
-            typeof(MlNetInternals).Assembly.FullName, LoaderSignature, null)!;
+            typeof(MlNetInternals).Assembly.FullName, signature, null)!;
 
     private static Type Type(string name) => Core.GetType(name) ?? throw Changed(name);
 
@@ -117,5 +140,13 @@ internal static class MlNetInternals
 internal static class MultiTaskTransformerLoader
 {
     /// <summary>ML.NET's SignatureLoadModel factory: (environment, ModelLoadContext) → transformer.</summary>
-    public static ITransformer Create(IHostEnvironment env, object ctx) => MultiTaskModelFormat.Read(MlNetInternals.OpenEntry(ctx));
+    public static ITransformer Create(IHostEnvironment env, object ctx) => MultiTaskModelFormat.Read(MlNetInternals.OpenEntry(ctx, MlNetInternals.MultiTaskSignature));
+}
+
+/// <summary>The loader ML.NET calls for each of our sentence-embedding entries.</summary>
+internal static class SentenceEmbeddingTransformerLoader
+{
+    /// <summary>ML.NET's SignatureLoadModel factory: (environment, ModelLoadContext) → transformer.</summary>
+    public static ITransformer Create(IHostEnvironment env, object ctx) =>
+        Text.SentenceEmbeddingFormat.Read(MlNetInternals.OpenEntry(ctx, MlNetInternals.SentenceEmbeddingSignature));
 }

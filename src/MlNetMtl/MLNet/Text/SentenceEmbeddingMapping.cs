@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetMtl.MLNet.Text;
+
+/// <summary>The transformer's columns bound to an input schema: which input text column feeds each appended vector column.</summary>
+internal sealed class SentenceEmbeddingMapping
+{
+    public SentenceEmbeddingMapping(SentenceEmbeddingTransformer transformer, DataViewSchema inputSchema)
+    {
+        Transformer = transformer;
+        InputSchema = inputSchema;
+        Sources = transformer.Columns.Select(pair =>
+        {
+            var column = inputSchema.GetColumnOrNull(pair.InputColumnName)
+                ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The text column '{pair.InputColumnName}' to embed is not in the data (its columns: {string.Join(", ", inputSchema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+            if (column.Type is not TextDataViewType)
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{pair.InputColumnName}' holds {column.Type}; sentence embedding reads text.");
+            return column;
+        }).ToArray();
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        int dimension = transformer.Encoder.Dimension;
+        foreach (var pair in transformer.Columns)
+        {
+            var annotations = new DataViewSchema.Annotations.Builder();
+            // Unit-length dense values: marked normalized and dense (one vector field), with a name per slot so a concatenation traces them back to this column.
+            annotations.Add(IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
+            annotations.Add(FieldLayouts.DenseVectorAnnotation, BooleanDataViewType.Instance, (ref bool value) => value = true);
+            annotations.Add(SlotNames, new VectorDataViewType(TextDataViewType.Instance, dimension), (ref VBuffer<ReadOnlyMemory<char>> names) =>
+            {
+                var editor = VBufferEditor.Create(ref names, dimension);
+                for (int i = 0; i < dimension; i++)
+                    editor.Values[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory();
+                names = editor.Commit();
+            });
+            builder.AddColumn(pair.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, dimension), annotations.ToAnnotations());
+        }
+        OutputSchema = builder.ToSchema();
+    }
+
+    /// <summary>ML.NET's annotation names (its constants are internal).</summary>
+    public const string IsNormalized = "IsNormalized", SlotNames = "SlotNames";
+
+    public SentenceEmbeddingTransformer Transformer { get; }
+    public DataViewSchema InputSchema { get; }
+    public DataViewSchema OutputSchema { get; }
+    /// <summary>The input column of each appended column.</summary>
+    public DataViewSchema.Column[] Sources { get; }
+
+    /// <summary>Whether an output column is one this transformer appends, and which.</summary>
+    public int AppendedIndex(DataViewSchema.Column column) => column.Index >= InputSchema.Count ? column.Index - InputSchema.Count : -1;
+
+    /// <summary>The input columns needed for <paramref name="columns"/> of the output.</summary>
+    public IEnumerable<DataViewSchema.Column> Dependencies(IEnumerable<DataViewSchema.Column> columns) =>
+        columns.Select(c => AppendedIndex(c) is int a and >= 0 ? Sources[a] : InputSchema[c.Index]).Distinct();
+}
