@@ -94,13 +94,13 @@ public class ColumnInferenceTests : TemporaryFolderTests
         Assert.That(inferred.Features.Text, Is.EqualTo(new[] { "review" }));
         Assert.That(inferred.Features.Flags, Is.EqualTo(new[] { "member" }));
         var featurized = inferred.Featurizer.Fit(inferred.Data).Transform(inferred.Data);
-        Assert.That(featurized.Schema.Select(c => c.Name), Does.Contain("Text.review").And.Contain("Id.user_id").And.Contain("Id.sku").And.Contain("OneHot.city").And.Contain("Flag.member"));
+        Assert.That(featurized.Schema.Select(c => c.Name), Does.Contain("Sentence.review").And.Contain("Id.user_id").And.Contain("Id.sku").And.Contain("OneHot.city").And.Contain("Flag.member"));
 
         var overridden = CsvDataset.Load(ml, path, tasks, roles: new Dictionary<string, ColumnRole> { ["sku"] = ColumnRole.Categorical, ["review"] = ColumnRole.Ignore });
         Assert.That(overridden.Features.Categorical, Is.EqualTo(new[] { "sku", "city" }.Order()).Or.EqualTo(new[] { "city", "sku" }));
         Assert.That(overridden.Features.Text, Is.Empty);
         var refeaturized = overridden.Featurizer.Fit(overridden.Data).Transform(overridden.Data);
-        Assert.That(refeaturized.Schema.Select(c => c.Name), Does.Contain("OneHot.sku").And.Not.Contain("Text.review"));
+        Assert.That(refeaturized.Schema.Select(c => c.Name), Does.Contain("OneHot.sku").And.Not.Contain("Sentence.review"));
     }
 
     [Test]
