@@ -60,8 +60,46 @@ public sealed class MultiTaskTrainer
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
         var epochs = new InMemoryBatches(train, trainRows, capacity);
         var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
-        return Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
-            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, PlanPrivacy(trainRows, users));
+        var privacy = PlanPrivacy(trainRows, users);
+        var result = Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
+            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, privacy);
+        if (_training is { ForgetUnseenSlots: true, WarmStart: null, Pretrained: null } && privacy is null)
+            ForgetUnseenSlots(result.Network, SeenSlots(train.Features, trainRows));
+        return result;
+    }
+
+    /// <summary>Which feature slots some of <paramref name="rows"/> set to a non-zero value.</summary>
+    private static bool[] SeenSlots(FeatureMatrix features, int[] rows)
+    {
+        var seen = new bool[features.Dimension];
+        foreach (int row in rows)
+        {
+            if (features is SparseFeatures sparse)
+            {
+                for (int k = sparse.RowStarts[row]; k < sparse.RowStarts[row + 1]; k++)
+                    seen[sparse.Indices[k]] |= sparse.Values[k] != 0;
+            }
+            else
+            {
+                var values = ((DenseFeatures)features).Row(row);
+                for (int j = 0; j < values.Length; j++)
+                    seen[j] |= values[j] != 0;
+            }
+        }
+        return seen;
+    }
+
+    /// <summary>Zeroes the input layers' weight rows of the slots training never set (they kept their random initial values).</summary>
+    private static void ForgetUnseenSlots(MultiTaskNetwork network, bool[] seen)
+    {
+        foreach (var weight in network.InputLayerWeights)
+        {
+            if (weight.Rows != seen.Length)
+                continue;
+            for (int slot = 0; slot < seen.Length; slot++)
+                if (!seen[slot])
+                    weight.Value.AsSpan(slot * weight.Columns, weight.Columns).Clear();
+        }
     }
 
     /// <summary>

@@ -94,6 +94,15 @@ public sealed record TrainerOptions
     [NotASetting("vectors given in code (on the command line: train --pretrained FILE)")]
     public PretrainedVectors? Pretrained { get; init; }
 
+    /// <summary>
+    /// After in-memory training, zero the input layer's rows (embedding-table rows, or one-hot first-layer weights) of the feature
+    /// slots no training row sets: an id or value never seen contributes nothing, rather than its random initial weights, so a
+    /// new item is scored from its other fields — its text, its category. Not applied with a warm start or pretrained vectors
+    /// (whose rows are knowledge), under DP-SGD (which rows are zero would tell which values occur) or to streamed training. Default true.
+    /// </summary>
+    [Setting("forget-unseen-slots", NotSearched = "it changes only how never-seen values are scored, which validation rows cannot judge")]
+    public bool ForgetUnseenSlots { get; init; } = true;
+
     /// <summary>Which parameters stay fixed. Default <see cref="FreezeMode.None"/>.</summary>
     [Setting("freeze", NotSearched = "it needs a warm start")]
     public FreezeMode Freeze { get; init; }

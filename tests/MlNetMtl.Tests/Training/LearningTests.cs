@@ -68,7 +68,7 @@ public class LearningTests
         var data = new MultiTaskDataset(new SparseFeatures(starts, indices, values, dimension),
             [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
         var trainer = new MultiTaskTrainer(new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] },
-            new TrainerOptions { Epochs = 8, LearningRate = 1e-2f, ValidationFraction = 0.2 });
+            new TrainerOptions { Epochs = 8, LearningRate = 1e-2f, ValidationFraction = 0.2, ForgetUnseenSlots = false }); // the optimizer's own untouched rows
         var initial = MultiTaskNetwork.Create(dimension, data.Tasks, new SharedBottomOptions { BottomWidths = [32], TowerWidths = [16] }, 42, data.Features.MeanValuesPerRow);
 
         var result = trainer.Fit(data);

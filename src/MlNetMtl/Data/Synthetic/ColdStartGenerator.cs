@@ -49,8 +49,8 @@ public static class ColdStartGenerator
     /// <param name="trainRows">Impressions of training items.</param>
     /// <param name="testRows">Impressions of test items.</param>
     /// <param name="seed">The seed: the same rows for the same arguments.</param>
-    public static (IReadOnlyList<ColdStartImpression> Train, IReadOnlyList<ColdStartImpression> Test) Generate(int users = 300, int trainItems = 400, int testItems = 100,
-        int trainRows = 12_000, int testRows = 3_000, int seed = 1)
+    public static (IReadOnlyList<ColdStartImpression> Train, IReadOnlyList<ColdStartImpression> Test) Generate(int users = 200, int trainItems = 400, int testItems = 100,
+        int trainRows = 40_000, int testRows = 10_000, int seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(users);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(trainItems);

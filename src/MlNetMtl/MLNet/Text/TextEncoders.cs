@@ -11,30 +11,14 @@ public static class TextEncoders
     private const string MiniLmType = "MlNetMtl.Encoders.MiniLmTextEncoder";
 
     /// <summary>Whether <see cref="MiniLm"/> can be made in this process (its package is referenced).</summary>
-    public static bool MiniLmAvailable => Find(MiniLmType, EncodersPackage) is not null;
+    public static bool MiniLmAvailable => PluginTypes.Find(MiniLmType, EncodersPackage) is not null;
 
     /// <summary>all-MiniLM-L6-v2: 384-dimensional sentence vectors, texts cut at 256 tokens.</summary>
     /// <exception cref="InvalidOperationException">The package <see cref="EncodersPackage"/> is not referenced (it is named).</exception>
     public static ITextEncoder MiniLm() => Create(MiniLmType, EncodersPackage, EncodersPackage, "all-MiniLM-L6-v2");
 
     /// <summary>The encoder of type <paramref name="typeName"/> in <paramref name="assemblyName"/>, made by its parameterless constructor.</summary>
-    internal static ITextEncoder Create(string typeName, string assemblyName, string package, string name)
-    {
-        var type = Find(typeName, assemblyName)
-            ?? throw new InvalidOperationException($"The sentence encoder '{name}' ({typeName}) is not in this process: add the NuGet package {package} to the project.");
-        return Activator.CreateInstance(type) as ITextEncoder
-            ?? throw new InvalidOperationException($"{typeName} in {assemblyName} is not an {nameof(ITextEncoder)}.");
-    }
-
-    private static Type? Find(string typeName, string assemblyName)
-    {
-        try
-        {
-            return Type.GetType($"{typeName}, {assemblyName}", throwOnError: false);
-        }
-        catch (IOException)
-        {
-            return null; // the assembly is listed but its file is gone
-        }
-    }
+    internal static ITextEncoder Create(string typeName, string assemblyName, string package, string name) =>
+        PluginTypes.Create<ITextEncoder>(typeName, assemblyName,
+            () => $"The sentence encoder '{name}' ({typeName}) is not in this process: add the NuGet package {package} to the project.");
 }
