@@ -62,6 +62,8 @@ internal static class CliApp
         try
         {
             string cache = parse.GetValue<string>(EmbeddingCacheOption)!;
+            if (File.Exists(cache))
+                throw new ArgumentException($"{EmbeddingCacheOption} '{cache}' is a file; give the folder to keep sentence vectors in (or none).");
             MLNet.Text.EmbeddingCache.Default = new MLNet.Text.EmbeddingCache(cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : cache);
             return body(run);
         }

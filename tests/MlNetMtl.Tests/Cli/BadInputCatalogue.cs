@@ -109,6 +109,7 @@ public class BadInputCatalogue
         new("a layer width that is not a number", "train -d @clicks.csv --task click:click:binary --bottom 64,x -o @out.zip", "'x' in '64,x' is not a layer width"),
         new("too little memory for the run", "train -d @clicks.csv --task click:click:binary --memory-limit 1 -o @out.zip", "over the memory limit of 1 MiB (MemoryLimitMegabytes; --memory-limit on the command line)"),
         new("too few text features", "train -d @clicks.csv --task click:click:binary --text-features 10 -o @out.zip", "--text-features must be at least 64"),
+        new("a file as the embedding cache", "train -d @clicks.csv --task click:click:binary --embedding-cache @clicks.csv -o @out.zip", "is a file; give the folder to keep sentence vectors in"),
 
         // Paths, checked before any training
         new("a data file that does not exist", "train -d @nope.csv --task click:click:binary -o @out.zip", "--dataset"),
@@ -123,6 +124,7 @@ public class BadInputCatalogue
         new("predict writing over its input", "predict -m @clicks.zip -d @clicks.csv -o @clicks.csv", "is one of this command's input files; write the output to another file"),
         new("predict writing over the model", "predict -m @clicks.zip -d @clicks.csv -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("generate into a missing folder", "generate -o @missing/g.csv", "missing' does not exist"),
+        new("cold start: the test rows over the training rows", "generate --generator ColdStart -o @c.csv --test-output @c.csv", "give the test rows a file of their own"),
 
         // Model files
         new("a model without its input schema", "evaluate -m @noschema.zip -d @clicks.csv", "lacks its input schema (the zip entry 'Schema')"),
@@ -165,6 +167,7 @@ public class BadInputCatalogue
         new("multiclass: predict writes class names", "predict -m @colors.zip -d @colors.csv -o @run/p.csv", "Wrote 600 rows of predictions (color, click)", 0),
         new("multiclass: demo", "demo --kind Multiclass --rows 2000 --epochs 2 --dimension 10 -o @run/demo.zip", "identical predictions on all 500 test rows", 0),
         new("multiclass: generate", "generate --kind Multiclass --rows 50 -o @run/g.csv", "2 multiclass labels", 0),
+        new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",
             "metric mean-score (mean over tasks of AUC (binary), macro AUC (multiclass) and R² (regression); higher is better) on the validation rows, test and validation rows held out at random", 0),

@@ -16,7 +16,7 @@ namespace MlNetMtl.MLNet.Text;
 public sealed class EmbeddingCache
 {
     private const string FileMagic = "MlNetMtl.EmbeddingCache.1";
-    private readonly ConcurrentDictionary<string, Store> _stores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, string Version), Store> _stores = new();
     private long _hits, _misses;
 
     /// <summary>A cache in memory, or persistent under <paramref name="directory"/> (created when first written).</summary>
@@ -64,7 +64,7 @@ public sealed class EmbeddingCache
             store.Append(added, dimension);
     }
 
-    private Store StoreOf(ITextEncoder encoder) => _stores.GetOrAdd(encoder.Name + "\n" + encoder.Version, _ => new Store(encoder, Directory));
+    private Store StoreOf(ITextEncoder encoder) => _stores.GetOrAdd((encoder.Name, encoder.Version), static (_, state) => new Store(state.Encoder, state.Directory), (Encoder: encoder, Directory));
 
     /// <summary>The text's 128-bit xxHash over its UTF-16 code units.</summary>
     private static UInt128 Key(string text) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text.AsSpan()));

@@ -85,26 +85,14 @@ internal sealed class SentenceEmbeddingCursor : DataViewRowCursor
         _row = 0;
     }
 
-    public override bool IsColumnActive(DataViewSchema.Column column) =>
-        _mapping.AppendedIndex(column) is int a and >= 0 ? _active.Contains(a) : _input.IsColumnActive(_mapping.InputSchema[column.Index]);
+    public override bool IsColumnActive(DataViewSchema.Column column) => _mapping.IsActive(column, _input, _active.Contains);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _mapping.Getter<TValue>(column, _input, _active.Contains, appended =>
     {
-        int appended = _mapping.AppendedIndex(column);
-        if (appended < 0)
-            return _input.GetGetter<TValue>(_mapping.InputSchema[column.Index]);
-        int slot = Array.IndexOf(_active, appended);
-        if (slot < 0)
-            throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+        var block = _blocks[Array.IndexOf(_active, appended)];
         int dimension = _mapping.Transformer.Encoder.Dimension;
-        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-        {
-            var editor = VBufferEditor.Create(ref value, dimension);
-            _blocks[slot].AsSpan(_row * dimension, dimension).CopyTo(editor.Values);
-            value = editor.Commit();
-        };
-        return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
-    }
+        return vector => block.AsSpan(_row * dimension, dimension).CopyTo(vector);
+    });
 
     protected override void Dispose(bool disposing)
     {

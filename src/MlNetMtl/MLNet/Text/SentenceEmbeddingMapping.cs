@@ -51,6 +51,35 @@ internal sealed class SentenceEmbeddingMapping
     /// <summary>Whether an output column is one this transformer appends, and which.</summary>
     public int AppendedIndex(DataViewSchema.Column column) => column.Index >= InputSchema.Count ? column.Index - InputSchema.Count : -1;
 
+    /// <summary>Whether <paramref name="column"/> is active: an appended one when <paramref name="active"/> says so, an input one as <paramref name="input"/> has it.</summary>
+    public bool IsActive(DataViewSchema.Column column, DataViewRow input, Func<int, bool> active) =>
+        AppendedIndex(column) is int a and >= 0 ? active(a) : input.IsColumnActive(InputSchema[column.Index]);
+
+    /// <summary>
+    /// The getter of <paramref name="column"/>: an input column's from <paramref name="input"/>; an appended (active) one's
+    /// vector written by the filler that <paramref name="filler"/> gives for its index.
+    /// </summary>
+    public ValueGetter<TValue> Getter<TValue>(DataViewSchema.Column column, DataViewRow input, Func<int, bool> active, Func<int, SpanAction> filler)
+    {
+        int appended = AppendedIndex(column);
+        if (appended < 0)
+            return input.GetGetter<TValue>(InputSchema[column.Index]);
+        if (!active(appended))
+            throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor or row was made.");
+        var fill = filler(appended);
+        int dimension = Transformer.Encoder.Dimension;
+        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
+        {
+            var editor = VBufferEditor.Create(ref value, dimension);
+            fill(editor.Values);
+            value = editor.Commit();
+        };
+        return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+    }
+
+    /// <summary>Writes an appended column's vector of the current row.</summary>
+    public delegate void SpanAction(Span<float> vector);
+
     /// <summary>The input columns needed for <paramref name="columns"/> of the output.</summary>
     public IEnumerable<DataViewSchema.Column> Dependencies(IEnumerable<DataViewSchema.Column> columns) =>
         columns.Select(c => AppendedIndex(c) is int a and >= 0 ? Sources[a] : InputSchema[c.Index]).Distinct();

@@ -25,27 +25,14 @@ internal sealed class SentenceEmbeddingRowMapper(SentenceEmbeddingMapping mappin
         public override long Batch => input.Batch;
         public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            mapping.AppendedIndex(column) is int a and >= 0 ? active.Contains(a) : input.IsColumnActive(mapping.InputSchema[column.Index]);
+        public override bool IsColumnActive(DataViewSchema.Column column) => mapping.IsActive(column, input, active.Contains);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => mapping.Getter<TValue>(column, input, active.Contains, appended =>
         {
-            int appended = mapping.AppendedIndex(column);
-            if (appended < 0)
-                return input.GetGetter<TValue>(mapping.InputSchema[column.Index]);
-            if (!active.Contains(appended))
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the row was made.");
             var text = input.GetGetter<ReadOnlyMemory<char>>(mapping.Sources[appended]);
             var transformer = mapping.Transformer;
-            int dimension = transformer.Encoder.Dimension;
             var buffer = default(ReadOnlyMemory<char>);
-            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-            {
-                var editor = VBufferEditor.Create(ref value, dimension);
-                TextVectors.Fill(transformer.Encoder, transformer.Cache, [TextVectors.Read(text, ref buffer)], editor.Values);
-                value = editor.Commit();
-            };
-            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}; it cannot be read as {typeof(TValue).Name}.");
-        }
+            return vector => TextVectors.Fill(transformer.Encoder, transformer.Cache, [TextVectors.Read(text, ref buffer)], vector);
+        });
     }
 }
