@@ -18,7 +18,7 @@ internal static class FieldLayouts
     public const string BagColumnPrefix = "Bag.";
 
     /// <summary>
-    /// The annotation (a boolean) that marks a column of dense values — a sentence or image vector — whose field is
+    /// The annotation (a boolean) that marks a column of dense values — a sentence vector — whose field is
     /// <see cref="FieldKind.Vector"/>: one field, its embedding a learned projection of the vector.
     /// </summary>
     public const string DenseVectorAnnotation = "MlNetMtl.DenseVector";

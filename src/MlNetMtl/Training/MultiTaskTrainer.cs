@@ -72,19 +72,19 @@ public sealed class MultiTaskTrainer
     private static bool[] SeenSlots(FeatureMatrix features, int[] rows)
     {
         var seen = new bool[features.Dimension];
-        foreach (int row in rows)
+        if (features is SparseFeatures sparse)
         {
-            if (features is SparseFeatures sparse)
-            {
+            foreach (int row in rows)
                 for (int k = sparse.RowStarts[row]; k < sparse.RowStarts[row + 1]; k++)
                     seen[sparse.Indices[k]] |= sparse.Values[k] != 0;
-            }
-            else
-            {
-                var values = ((DenseFeatures)features).Row(row);
-                for (int j = 0; j < values.Length; j++)
-                    seen[j] |= values[j] != 0;
-            }
+            return seen;
+        }
+        var dense = (DenseFeatures)features;
+        foreach (int row in rows)
+        {
+            var values = dense.Row(row);
+            for (int j = 0; j < values.Length; j++)
+                seen[j] |= values[j] != 0;
         }
         return seen;
     }

@@ -148,13 +148,20 @@ public class SentenceEmbeddingTests
         public float[] Vector { get; set; } = [];
     }
 
-    [Test]
-    public void LoadingWithoutTheEncodersPackage_NamesThePackage()
+    /// <summary>A saved pipeline of one embedding column by <see cref="CountingEncoder"/>.</summary>
+    private string SaveCountingModel()
     {
         var ml = new MLContext(1);
         var data = Titles(ml, 5);
         string path = Path.Combine(_folder, "model.zip");
         ml.Model.Save(ml.Transforms.Text.EmbedSentences("Vector", "Title", new CountingEncoder()).Fit(data), data.Schema, path);
+        return path;
+    }
+
+    [Test]
+    public void LoadingWithoutTheEncodersPackage_NamesThePackage()
+    {
+        string path = SaveCountingModel();
         // The encoder's type as another process would lack it: same length, so the entry stays well formed.
         Replace(path, typeof(CountingEncoder).FullName!, "X" + typeof(CountingEncoder).FullName![1..]);
         var error = Assert.Throws<InvalidDataException>(() => new MLContext(1).MultiTask().LoadModel(path, out _));
@@ -164,10 +171,7 @@ public class SentenceEmbeddingTests
     [Test]
     public void LoadingWithAnEncoderThatGivesOtherVectors_SaysSo()
     {
-        var ml = new MLContext(1);
-        var data = Titles(ml, 5);
-        string path = Path.Combine(_folder, "model.zip");
-        ml.Model.Save(ml.Transforms.Text.EmbedSentences("Vector", "Title", new CountingEncoder()).Fit(data), data.Schema, path);
+        string path = SaveCountingModel();
         CountingEncoder.CurrentVersion = "2";
         var error = Assert.Throws<InvalidDataException>(() => new MLContext(1).MultiTask().LoadModel(path, out _));
         Assert.That(error!.Message, Does.Contain("'1'").And.Contain("'2'").And.Contain("retrain"));
