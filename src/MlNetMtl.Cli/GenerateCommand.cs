@@ -47,6 +47,9 @@ internal static class GenerateCommand
     private static int WriteColdStart(CommandRun run, string path, FileInfo? testOutput, int rows, int seed)
     {
         string testPath = testOutput is null ? Path.ChangeExtension(path, ".test.csv") : CliPaths.Output(testOutput, "--test-output");
+        // A file the user named is theirs to replace; the default one beside --output is not, if it is there already.
+        if (testOutput is null && File.Exists(testPath))
+            throw new ArgumentException($"'{testPath}' exists, and the test rows would replace it: name their file with --test-output (that file is replaced).");
         if (Path.GetFullPath(testPath) == Path.GetFullPath(path))
             throw new ArgumentException($"--test-output '{testPath}' is --output too: give the test rows a file of their own.");
         var (train, test) = Data.Synthetic.ColdStartGenerator.Generate(trainRows: rows, testRows: Math.Max(1, rows / 4), seed: seed);

@@ -125,6 +125,7 @@ public class BadInputCatalogue
         new("predict writing over the model", "predict -m @clicks.zip -d @clicks.csv -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("generate into a missing folder", "generate -o @missing/g.csv", "missing' does not exist"),
         new("cold start: the test rows over the training rows", "generate --generator ColdStart -o @c.csv --test-output @c.csv", "give the test rows a file of their own"),
+        new("cold start: the default test file is already there", "generate --generator ColdStart -o @mine.csv", "mine.test.csv' exists, and the test rows would replace it: name their file with --test-output"),
 
         // Model files
         new("a model without its input schema", "evaluate -m @noschema.zip -d @clicks.csv", "lacks its input schema (the zip entry 'Schema')"),

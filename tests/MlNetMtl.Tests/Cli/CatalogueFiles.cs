@@ -25,6 +25,7 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("clicks-nolabel.csv"), clicks.Select(l => DropCell(l, 4)));
         File.WriteAllLines(Path("clicks-nolabels.csv"), clicks.Select((l, i) => i == 0 ? l : ReplaceCell(l, 4, "?")));
         File.WriteAllLines(Path("adult.csv"), Adult(400));
+        File.WriteAllLines(Path("mine.test.csv"), ["a file of the user's that only happens to sit where a cold-start test file would go"]);
         File.WriteAllLines(Path("colors.csv"), Colors(600, seed: 2));
         File.WriteAllLines(Path("colors-purple.csv"), Colors(100, seed: 3).Select((l, i) => i == 6 ? ReplaceCell(l, 2, "purple") : l));
         File.WriteAllLines(Path("onecolor.csv"), Colors(100, seed: 4).Select((l, i) => i == 0 ? l : ReplaceCell(l, 2, "red")));
