@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using MlNetMtl.Encoders;
+using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Benchmarks;

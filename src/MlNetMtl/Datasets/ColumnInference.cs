@@ -76,7 +76,7 @@ public static class ColumnInference
         private readonly HashSet<string> _pieces = new(StringComparer.Ordinal);
         private long _separated, _pieceCount, _pieceWords, _pieceLength;
         private bool _morePieces;
-        private long _values, _missing, _infinite, _numbers, _integers, _booleanWords, _length, _words;
+        private long _values, _missing, _infinite, _numbers, _integers, _booleanWords, _length, _words, _imagePaths;
         private bool _moreDistinct;
         private CellAt? _firstText, _firstInfinite, _firstMissing;
 
@@ -99,6 +99,8 @@ public static class ColumnInference
             }
             _length += cell.Length;
             _words += Words(cell);
+            if (FeatureSpec.IsImagePath(cell))
+                _imagePaths++;
             if (TextValues.TryParseBoolean(cell, out _))
                 _booleanWords++;
             if (TextValues.TryParseNumber(cell, out float number))
@@ -188,6 +190,8 @@ public static class ColumnInference
             string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({TextValues.Quote(text.Value)} at line {text.Line} is not a number)" : "";
             if (_booleanWords == _values && !_moreDistinct && _distinct.Count <= 2)
                 return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct.Keys)})");
+            if (_imagePaths == _values)
+                return (ColumnRole.Image, $"image file paths (.png, .jpg …), {distinct} distinct");
             if (MultiValued())
                 return (ColumnRole.MultiValued, string.Create(CultureInfo.InvariantCulture,
                     $"lists of values separated by | ; or , in {(double)_separated / _values:P0} of the rows, {_pieces.Count:N0} distinct values"));
@@ -243,6 +247,8 @@ public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<I
         Ids = Named(ColumnRole.Id),
         Text = Named(ColumnRole.Text),
         Bags = Named(ColumnRole.MultiValued),
+        Images = Named(ColumnRole.Image),
+        ImageFolder = Named(ColumnRole.Image).Length == 0 ? null : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)),
         HashBits = Featurization.HashBitsFor(rows * Math.Max(1, Named(ColumnRole.Id).Length)),
     };
 

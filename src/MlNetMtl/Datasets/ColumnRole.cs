@@ -11,7 +11,7 @@ public enum ColumnRole
     Categorical,
     /// <summary>An identifier with many distinct values (user, item): hashed into the sparse first layer.</summary>
     Id,
-    /// <summary>Free text: word and character n-grams.</summary>
+    /// <summary>Free text: a sentence vector (MiniLM) or word and character n-grams, as <see cref="FeatureSpec.TextEncoder"/> says.</summary>
     Text,
     /// <summary>A task's label.</summary>
     Label,
@@ -19,6 +19,8 @@ public enum ColumnRole
     Ignore,
     /// <summary>Several values per cell, separated by | ; or , (genres "Action|Comedy", tag lists): a bag of one-hot indicators, one field.</summary>
     MultiValued,
+    /// <summary>The path of an image file (.png, .jpg, .jpeg, .bmp, .gif, .webp), relative to the data file's folder or full: its pretrained ResNet18 vector, one dense field.</summary>
+    Image,
 }
 
 /// <summary>A column of a data file with its role and why it was given it.</summary>

@@ -19,6 +19,13 @@ public sealed record FeatureSpec
     /// encoded as a bag of one-hot indicators (one slot per value seen in training), one field whose embedding pools its values.
     /// </summary>
     public IReadOnlyList<string> Bags { get; init; } = [];
+    /// <summary>
+    /// Image-path columns (PNG, JPEG, BMP, GIF, WebP files), each embedded by ResNet18 (package <c>MlNetMtl.Encoders</c>)
+    /// into one dense field of 512 values; an empty cell gives zeros.
+    /// </summary>
+    public IReadOnlyList<string> Images { get; init; } = [];
+    /// <summary>The folder relative image paths are read from (the data file's, when inferred); null for the current directory.</summary>
+    public string? ImageFolder { get; init; }
     /// <summary>Free-text columns, featurized as <see cref="TextEncoder"/> says.</summary>
     public IReadOnlyList<string> Text { get; init; } = [];
     /// <summary>
@@ -53,5 +60,17 @@ public sealed record FeatureSpec
     public int TextFeaturesPerColumn => Text.Count == 0 ? 0 : Math.Max(MinTextFeaturesPerColumn, TextFeatures / Text.Count);
 
     /// <summary>Every raw column read, in role order (text columns unless <see cref="TextEncoder"/> is <see cref="TextEncoding.None"/>).</summary>
-    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Bags).Concat(TextEncoder == TextEncoding.None ? [] : Text);
+    public IEnumerable<string> Columns => Categorical.Concat(Numeric).Concat(Flags).Concat(Ids).Concat(Bags).Concat(Images).Concat(TextEncoder == TextEncoding.None ? [] : Text);
+
+    /// <summary>The file name endings an <see cref="Images"/> column's cells have (case ignored).</summary>
+    internal static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+
+    /// <summary>Whether <paramref name="cell"/> names an image file by its ending (<see cref="ImageExtensions"/>).</summary>
+    internal static bool IsImagePath(ReadOnlySpan<char> cell)
+    {
+        foreach (string extension in ImageExtensions)
+            if (cell.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
+    }
 }

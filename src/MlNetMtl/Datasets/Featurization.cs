@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
 using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Images;
 using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Datasets;
@@ -67,6 +68,13 @@ public static class Featurization
                 .Append(ml.Transforms.Categorical.OneHotEncoding(column, column + ".Values", OneHotEncodingEstimator.OutputKind.Bag));
             parts.Add(column);
         }
+        if (spec.Images.Count > 0)
+        {
+            // One dense field per column: the image's pooled ResNet18 activations, projected like a sentence vector.
+            var embedded = spec.Images.Select(c => new InputOutputColumnPair(ImageColumnPrefix + c, c)).ToArray();
+            pipeline = pipeline.Append(ml.Transforms.EmbedImages(embedded, ImageEncoders.ResNet18(), spec.ImageFolder));
+            parts.AddRange(embedded.Select(c => c.OutputColumnName));
+        }
         if (spec.TextFeatures < FeatureSpec.MinTextFeaturesPerColumn)
             throw new ArgumentOutOfRangeException(nameof(spec), spec.TextFeatures, $"TextFeatures must be at least {FeatureSpec.MinTextFeaturesPerColumn}.");
         if (spec.TextEncoder == TextEncoding.MiniLm && spec.Text.Count > 0)
@@ -89,6 +97,9 @@ public static class Featurization
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
     }
+
+    /// <summary>The prefix of an image column's vector (<c>Image.cover</c>).</summary>
+    public const string ImageColumnPrefix = "Image.";
 
     /// <summary>The prefix of a text column's sentence vector (<c>Sentence.title</c>).</summary>
     public const string SentenceColumnPrefix = "Sentence.";

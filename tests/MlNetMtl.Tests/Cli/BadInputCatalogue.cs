@@ -49,7 +49,7 @@ public class BadInputCatalogue
         new("a label column not in the header", "train -d @clicks.csv --task click:Clicked:binary -o @out.zip", "Column 'Clicked' is not in the header of"),
         new("a task kind that does not exist", "train -d @clicks.csv --task click:click:ranking -o @out.zip", "kind 'ranking' is not binary, regression or multiclass"),
         new("a task weight that is not a number", "train -d @clicks.csv --task click:click:binary:heavy -o @out.zip", "'heavy' is neither a weight nor positive=VALUE"),
-        new("a role that does not exist", "train -d @clicks.csv --task click:click:binary --role age=date -o @out.zip", "--role 'age=date' must be column=numeric|boolean|categorical|id|text|ignore|multivalued"),
+        new("a role that does not exist", "train -d @clicks.csv --task click:click:binary --role age=date -o @out.zip", "--role 'age=date' must be column=numeric|boolean|categorical|id|text|ignore|multivalued|image"),
         new("a prediction file with text in a numeric column", "predict -m @clicks.zip -d @clicks-badnumber.csv -o @predictions.csv", "line 5, column 'age': 'old' is not a number, which the model reads in this column"),
         new("a prediction file without a feature column", "predict -m @clicks.zip -d @clicks-noage.csv -o @predictions.csv", "lacks column(s) age, which the model reads"),
 
@@ -109,7 +109,7 @@ public class BadInputCatalogue
         new("a layer width that is not a number", "train -d @clicks.csv --task click:click:binary --bottom 64,x -o @out.zip", "'x' in '64,x' is not a layer width"),
         new("too little memory for the run", "train -d @clicks.csv --task click:click:binary --memory-limit 1 -o @out.zip", "over the memory limit of 1 MiB (MemoryLimitMegabytes; --memory-limit on the command line)"),
         new("too few text features", "train -d @clicks.csv --task click:click:binary --text-features 10 -o @out.zip", "--text-features must be at least 64"),
-        new("a file as the embedding cache", "train -d @clicks.csv --task click:click:binary --embedding-cache @clicks.csv -o @out.zip", "is a file; give the folder to keep sentence vectors in"),
+        new("a file as the embedding cache", "train -d @clicks.csv --task click:click:binary --embedding-cache @clicks.csv -o @out.zip", "is a file; give the folder to keep encoded text and image vectors in"),
 
         // Paths, checked before any training
         new("a data file that does not exist", "train -d @nope.csv --task click:click:binary -o @out.zip", "--dataset"),

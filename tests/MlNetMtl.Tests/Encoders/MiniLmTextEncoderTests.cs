@@ -1,4 +1,5 @@
 using MlNetMtl.Encoders;
+using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.MLNet.Text;
 using MlNetMtl.Tests.Cli;
 

@@ -20,14 +20,14 @@ internal static class MlNetInternals
     private const string ModelSignature = "MLNETMTL";
     /// <summary>The name ML.NET looks the multi-task transformer's loader up by.</summary>
     public const string MultiTaskSignature = "MlNetMtlMultiTaskXf"; // ML.NET allows at most 24 characters
-    /// <summary>The name ML.NET looks the sentence-embedding transformer's loader up by.</summary>
+    /// <summary>The name ML.NET looks the pretrained-embedding transformer's loader up by (named when it embedded text only).</summary>
     public const string SentenceEmbeddingSignature = "MlNetMtlSentenceEmbedXf";
 
     /// <summary>Each of our entries' loader signature with the factory that reads its payload.</summary>
     private static readonly (string Signature, Type Loader, string Description)[] Entries =
     [
         (MultiTaskSignature, typeof(MultiTaskTransformerLoader), "MlNetMtl multi-task transformer"),
-        (SentenceEmbeddingSignature, typeof(SentenceEmbeddingTransformerLoader), "MlNetMtl sentence-embedding transformer"),
+        (SentenceEmbeddingSignature, typeof(PretrainedEmbeddingTransformerLoader), "MlNetMtl pretrained-embedding transformer"),
     ];
     /// <summary>Version of the entry (high word major, low word minor), written, readable and the oldest we read.</summary>
     private const uint EntryVersion = 0x00010001;
@@ -53,7 +53,12 @@ internal static class MlNetInternals
     }
 
     /// <summary>Makes the context behind <paramref name="catalog"/> (its internal <c>_env</c>) able to load our entries; idempotent.</summary>
-    public static void Register(TransformsCatalog.TextTransforms catalog)
+    public static void Register(TransformsCatalog.TextTransforms catalog) => RegisterEnvironmentOf(catalog);
+
+    /// <inheritdoc cref="Register(TransformsCatalog.TextTransforms)"/>
+    public static void Register(TransformsCatalog catalog) => RegisterEnvironmentOf(catalog);
+
+    private static void RegisterEnvironmentOf(object catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         Register(Field<IHostEnvironment>(catalog, "_env").ComponentCatalog);
@@ -143,10 +148,10 @@ internal static class MultiTaskTransformerLoader
     public static ITransformer Create(IHostEnvironment env, object ctx) => MultiTaskModelFormat.Read(MlNetInternals.OpenEntry(ctx, MlNetInternals.MultiTaskSignature));
 }
 
-/// <summary>The loader ML.NET calls for each of our sentence-embedding entries.</summary>
-internal static class SentenceEmbeddingTransformerLoader
+/// <summary>The loader ML.NET calls for each of our pretrained-embedding entries.</summary>
+internal static class PretrainedEmbeddingTransformerLoader
 {
     /// <summary>ML.NET's SignatureLoadModel factory: (environment, ModelLoadContext) → transformer.</summary>
     public static ITransformer Create(IHostEnvironment env, object ctx) =>
-        Text.SentenceEmbeddingFormat.Read(MlNetInternals.OpenEntry(ctx, MlNetInternals.SentenceEmbeddingSignature));
+        Pretrained.PretrainedEmbeddingFormat.Read(MlNetInternals.OpenEntry(ctx, MlNetInternals.SentenceEmbeddingSignature));
 }

@@ -1,25 +1,10 @@
+using MlNetMtl.MLNet.Pretrained;
+
 namespace MlNetMtl.MLNet.Text;
 
-/// <summary>
-/// A pretrained sentence encoder: text in, a fixed-size vector out. Implementations live in packages of their own
-/// (MiniLM in <c>MlNetMtl.Encoders</c>) so the core library carries no model; a saved pipeline names its encoder by
-/// type, <see cref="Name"/> and <see cref="Version"/>, and loading it needs the same package. An implementation has a
-/// public parameterless constructor (how a loaded pipeline makes one), is safe to call from several threads, and gives
-/// bit-identical vectors for a text whatever the batch it is in and the threads it runs on.
-/// </summary>
-public interface ITextEncoder
+/// <summary>A pretrained sentence encoder: <see cref="IPretrainedEncoder.Encode"/> reads texts.</summary>
+public interface ITextEncoder : IPretrainedEncoder
 {
-    /// <summary>The model's name, e.g. <c>all-MiniLM-L6-v2</c>.</summary>
-    string Name { get; }
-    /// <summary>What fixes the vectors — model file, tokenizer, truncation; a cached or saved vector is reused only under the same value.</summary>
-    string Version { get; }
-    /// <summary>The NuGet package that provides this encoder, named when a pipeline that uses it is loaded without it.</summary>
-    string Package { get; }
-    /// <summary>The vectors' size.</summary>
-    int Dimension { get; }
     /// <summary>The most tokens of a text the model reads; the rest of a longer text is cut off.</summary>
     int MaxTokens { get; }
-
-    /// <summary>Encodes <paramref name="texts"/> (none empty) into <paramref name="vectors"/>, row-major, <see cref="Dimension"/> values per text.</summary>
-    void Encode(IReadOnlyList<string> texts, Span<float> vectors);
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetMtl.MLNet.Persistence;
+using MlNetMtl.MLNet.Pretrained;
 
 namespace MlNetMtl.MLNet.Text;
 
@@ -8,21 +9,21 @@ public static class SentenceEmbeddingCatalog
 {
     /// <summary>Appends <paramref name="outputColumnName"/>, the pretrained <paramref name="encoder"/>'s vector of text column <paramref name="inputColumnName"/>.</summary>
     /// <param name="catalog">The text transforms.</param>
-    /// <param name="outputColumnName">The vector column appended (<see cref="ITextEncoder.Dimension"/> Singles).</param>
+    /// <param name="outputColumnName">The vector column appended (<see cref="IPretrainedEncoder.Dimension"/> Singles).</param>
     /// <param name="inputColumnName">The text column; null for the same name as the output.</param>
     /// <param name="encoder">The encoder, e.g. <see cref="TextEncoders.MiniLm"/>.</param>
     /// <param name="cache">The vectors already encoded; null for <see cref="EmbeddingCache.Default"/>.</param>
-    public static SentenceEmbeddingEstimator EmbedSentences(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName,
+    public static PretrainedEmbeddingEstimator EmbedSentences(this TransformsCatalog.TextTransforms catalog, string outputColumnName, string? inputColumnName,
         ITextEncoder encoder, EmbeddingCache? cache = null) =>
         catalog.EmbedSentences([new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName)], encoder, cache);
 
     /// <summary>Appends each pair's output column, the vector of its input text column; the columns share one encoder and cache.</summary>
-    public static SentenceEmbeddingEstimator EmbedSentences(this TransformsCatalog.TextTransforms catalog, InputOutputColumnPair[] columns, ITextEncoder encoder,
+    public static PretrainedEmbeddingEstimator EmbedSentences(this TransformsCatalog.TextTransforms catalog, InputOutputColumnPair[] columns, ITextEncoder encoder,
         EmbeddingCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(columns);
         MlNetInternals.Register(catalog); // so mlContext.Model.Load finds the transformer's loader
-        return new SentenceEmbeddingEstimator(encoder, columns, cache);
+        return new PretrainedEmbeddingEstimator(encoder, columns, cache);
     }
 }

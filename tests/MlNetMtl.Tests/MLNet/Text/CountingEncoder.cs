@@ -1,3 +1,4 @@
+using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Tests.MLNet.Text;

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.MLNet.Text;
 using MlNetMtl.Networks.Encoders;
 

@@ -1,10 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl.MLNet.Text;
+namespace MlNetMtl.MLNet.Pretrained;
 
-/// <summary>The row-to-row form of the transformer, which <c>PredictionEngine</c> needs: one text at a time, through the cache.</summary>
-internal sealed class SentenceEmbeddingRowMapper(SentenceEmbeddingMapping mapping) : IRowToRowMapper
+/// <summary>The row-to-row form of the transformer, which <c>PredictionEngine</c> needs: one input at a time, through the cache.</summary>
+internal sealed class PretrainedEmbeddingRowMapper(PretrainedEmbeddingMapping mapping) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => mapping.InputSchema;
     public DataViewSchema OutputSchema => mapping.OutputSchema;
@@ -18,7 +18,7 @@ internal sealed class SentenceEmbeddingRowMapper(SentenceEmbeddingMapping mappin
         return new Row(mapping, input, activeColumns.Select(mapping.AppendedIndex).Where(a => a >= 0).ToHashSet());
     }
 
-    private sealed class Row(SentenceEmbeddingMapping mapping, DataViewRow input, HashSet<int> active) : DataViewRow
+    private sealed class Row(PretrainedEmbeddingMapping mapping, DataViewRow input, HashSet<int> active) : DataViewRow
     {
         public override DataViewSchema Schema => mapping.OutputSchema;
         public override long Position => input.Position;
@@ -30,9 +30,8 @@ internal sealed class SentenceEmbeddingRowMapper(SentenceEmbeddingMapping mappin
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => mapping.Getter<TValue>(column, input, active.Contains, appended =>
         {
             var text = input.GetGetter<ReadOnlyMemory<char>>(mapping.Sources[appended]);
-            var transformer = mapping.Transformer;
             var buffer = default(ReadOnlyMemory<char>);
-            return vector => TextVectors.Fill(transformer.Encoder, transformer.Cache, [TextVectors.Read(text, ref buffer)], vector);
+            return vector => EncodedVectors.Fill(mapping.Transformer, appended, [EncodedVectors.Read(text, ref buffer)], vector);
         });
     }
 }

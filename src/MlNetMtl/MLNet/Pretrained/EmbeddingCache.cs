@@ -4,11 +4,12 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MlNetMtl.MLNet.Text;
+namespace MlNetMtl.MLNet.Pretrained;
 
 /// <summary>
-/// The vectors of texts already encoded, keyed by (encoder <see cref="ITextEncoder.Name"/> and <see cref="ITextEncoder.Version"/>,
-/// the 128-bit xxHash of the text), so repeated epochs, trials and predictions never encode a text twice. Safe under
+/// The vectors of inputs already encoded, keyed by (encoder <see cref="IPretrainedEncoder.Name"/> and <see cref="IPretrainedEncoder.Version"/>,
+/// the 128-bit xxHash of the input's key — a text, or an image file's path, length and write time), so repeated epochs,
+/// trials and predictions never encode an input twice. Safe under
 /// concurrent cursors. With a directory it is also persistent: each encoder's vectors are appended to a file of their own
 /// there (<c>{name}-{version hash}.vectors</c>, never rewritten; a record cut short by a crash is ignored) and read back by
 /// the next process. Without one it lives as long as the process.
@@ -34,10 +35,10 @@ public sealed class EmbeddingCache
     /// <summary>Vectors held, over all encoders.</summary>
     public long Count => _stores.Values.Sum(s => (long)s.Vectors.Count);
 
-    /// <summary>Copies the vector of <paramref name="text"/> under <paramref name="encoder"/> into <paramref name="vector"/>, if cached.</summary>
-    internal bool TryGet(ITextEncoder encoder, string text, Span<float> vector)
+    /// <summary>Copies the vector of the input keyed <paramref name="key"/> under <paramref name="encoder"/> into <paramref name="vector"/>, if cached.</summary>
+    internal bool TryGet(IPretrainedEncoder encoder, string key, Span<float> vector)
     {
-        if (StoreOf(encoder).Vectors.TryGetValue(Key(text), out var cached))
+        if (StoreOf(encoder).Vectors.TryGetValue(Hash(key), out var cached))
         {
             Interlocked.Increment(ref _hits);
             cached.CopyTo(vector);
@@ -47,15 +48,15 @@ public sealed class EmbeddingCache
         return false;
     }
 
-    /// <summary>Keeps the vectors of <paramref name="texts"/> (row-major in <paramref name="vectors"/>), and appends the new ones to the file.</summary>
-    internal void Add(ITextEncoder encoder, IReadOnlyList<string> texts, ReadOnlySpan<float> vectors)
+    /// <summary>Keeps the vectors of the inputs keyed <paramref name="keys"/> (row-major in <paramref name="vectors"/>), and appends the new ones to the file.</summary>
+    internal void Add(IPretrainedEncoder encoder, IReadOnlyList<string> keys, ReadOnlySpan<float> vectors)
     {
         var store = StoreOf(encoder);
         int dimension = encoder.Dimension;
         var added = new List<(UInt128 Key, float[] Vector)>();
-        for (int i = 0; i < texts.Count; i++)
+        for (int i = 0; i < keys.Count; i++)
         {
-            var key = Key(texts[i]);
+            var key = Hash(keys[i]);
             var vector = vectors.Slice(i * dimension, dimension).ToArray();
             if (store.Vectors.TryAdd(key, vector))
                 added.Add((key, vector));
@@ -64,17 +65,17 @@ public sealed class EmbeddingCache
             store.Append(added, dimension);
     }
 
-    private Store StoreOf(ITextEncoder encoder) => _stores.GetOrAdd((encoder.Name, encoder.Version), static (_, state) => new Store(state.Encoder, state.Directory), (Encoder: encoder, Directory));
+    private Store StoreOf(IPretrainedEncoder encoder) => _stores.GetOrAdd((encoder.Name, encoder.Version), static (_, state) => new Store(state.Encoder, state.Directory), (Encoder: encoder, Directory));
 
-    /// <summary>The text's 128-bit xxHash over its UTF-16 code units.</summary>
-    private static UInt128 Key(string text) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text.AsSpan()));
+    /// <summary>The key's 128-bit xxHash over its UTF-16 code units.</summary>
+    private static UInt128 Hash(string key) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(key.AsSpan()));
 
     /// <summary>One encoder's vectors, and its file.</summary>
     private sealed class Store
     {
         private readonly object _fileLock = new();
 
-        public Store(ITextEncoder encoder, string? directory)
+        public Store(IPretrainedEncoder encoder, string? directory)
         {
             if (directory is null)
                 return;

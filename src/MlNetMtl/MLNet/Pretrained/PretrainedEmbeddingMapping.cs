@@ -1,21 +1,21 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl.MLNet.Text;
+namespace MlNetMtl.MLNet.Pretrained;
 
-/// <summary>The transformer's columns bound to an input schema: which input text column feeds each appended vector column.</summary>
-internal sealed class SentenceEmbeddingMapping
+/// <summary>The transformer's columns bound to an input schema: which input column feeds each appended vector column.</summary>
+internal sealed class PretrainedEmbeddingMapping
 {
-    public SentenceEmbeddingMapping(SentenceEmbeddingTransformer transformer, DataViewSchema inputSchema)
+    public PretrainedEmbeddingMapping(PretrainedEmbeddingTransformer transformer, DataViewSchema inputSchema)
     {
         Transformer = transformer;
         InputSchema = inputSchema;
         Sources = transformer.Columns.Select(pair =>
         {
             var column = inputSchema.GetColumnOrNull(pair.InputColumnName)
-                ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The text column '{pair.InputColumnName}' to embed is not in the data (its columns: {string.Join(", ", inputSchema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+                ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The column '{pair.InputColumnName}' to embed is not in the data (its columns: {string.Join(", ", inputSchema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
             if (column.Type is not TextDataViewType)
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{pair.InputColumnName}' holds {column.Type}; sentence embedding reads text.");
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{pair.InputColumnName}' holds {column.Type}; {transformer.Encoder.Name} reads {Reads(transformer.Encoder)}.");
             return column;
         }).ToArray();
         var builder = new DataViewSchema.Builder();
@@ -24,7 +24,8 @@ internal sealed class SentenceEmbeddingMapping
         foreach (var pair in transformer.Columns)
         {
             var annotations = new DataViewSchema.Annotations.Builder();
-            // Unit-length dense values: marked normalized and dense (one vector field), with a name per slot so a concatenation traces them back to this column.
+            // Dense values of a bounded scale (unit-length sentences, pooled activations): marked normalized and dense (one
+            // vector field), with a name per slot so a concatenation traces them back to this column.
             annotations.Add(IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
             annotations.Add(FieldLayouts.DenseVectorAnnotation, BooleanDataViewType.Instance, (ref bool value) => value = true);
             annotations.Add(SlotNames, new VectorDataViewType(TextDataViewType.Instance, dimension), (ref VBuffer<ReadOnlyMemory<char>> names) =>
@@ -39,10 +40,13 @@ internal sealed class SentenceEmbeddingMapping
         OutputSchema = builder.ToSchema();
     }
 
+    /// <summary>What the encoder's input column holds, for messages.</summary>
+    public static string Reads(IPretrainedEncoder encoder) => encoder is Images.IImageEncoder ? "text (image file paths)" : "text";
+
     /// <summary>ML.NET's annotation names (its constants are internal).</summary>
     public const string IsNormalized = "IsNormalized", SlotNames = "SlotNames";
 
-    public SentenceEmbeddingTransformer Transformer { get; }
+    public PretrainedEmbeddingTransformer Transformer { get; }
     public DataViewSchema InputSchema { get; }
     public DataViewSchema OutputSchema { get; }
     /// <summary>The input column of each appended column.</summary>

@@ -1,16 +1,16 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlNetMtl.MLNet.Text;
+namespace MlNetMtl.MLNet.Pretrained;
 
 /// <summary>
-/// The lazy output of <see cref="SentenceEmbeddingTransformer.Transform"/>. A cursor that reads an appended column runs a
-/// second cursor over the text columns <see cref="BlockRows"/> rows ahead of it, so each block's uncached texts are encoded
+/// The lazy output of <see cref="PretrainedEmbeddingTransformer.Transform"/>. A cursor that reads an appended column runs a
+/// second cursor over the input columns <see cref="BlockRows"/> rows ahead of it, so each block's uncached inputs are encoded
 /// in one batched call while the rows still stream (in input order: the view does not shuffle).
 /// </summary>
-internal sealed class SentenceEmbeddingDataView(SentenceEmbeddingMapping mapping, IDataView source) : IDataView
+internal sealed class PretrainedEmbeddingDataView(PretrainedEmbeddingMapping mapping, IDataView source) : IDataView
 {
-    /// <summary>Rows whose texts are encoded together.</summary>
+    /// <summary>Rows whose inputs are encoded together.</summary>
     public const int BlockRows = 256;
 
     public DataViewSchema Schema => mapping.OutputSchema;
@@ -23,16 +23,16 @@ internal sealed class SentenceEmbeddingDataView(SentenceEmbeddingMapping mapping
         var active = columns.Select(mapping.AppendedIndex).Where(a => a >= 0).Distinct().ToArray();
         var input = source.GetRowCursor(columns.Where(c => mapping.AppendedIndex(c) < 0).Select(c => mapping.InputSchema[c.Index]));
         var ahead = active.Length == 0 ? null : source.GetRowCursor(active.Select(a => mapping.Sources[a]).Distinct());
-        return new SentenceEmbeddingCursor(mapping, input, ahead, active);
+        return new PretrainedEmbeddingCursor(mapping, input, ahead, active);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
 }
 
 /// <summary>Moves the input cursor; serves the appended columns from the block the look-ahead cursor encoded.</summary>
-internal sealed class SentenceEmbeddingCursor : DataViewRowCursor
+internal sealed class PretrainedEmbeddingCursor : DataViewRowCursor
 {
-    private readonly SentenceEmbeddingMapping _mapping;
+    private readonly PretrainedEmbeddingMapping _mapping;
     private readonly DataViewRowCursor _input;
     private readonly DataViewRowCursor? _ahead;
     private readonly int[] _active;
@@ -41,7 +41,7 @@ internal sealed class SentenceEmbeddingCursor : DataViewRowCursor
     private readonly string?[][] _texts;
     private int _row = -1, _blockRows;
 
-    public SentenceEmbeddingCursor(SentenceEmbeddingMapping mapping, DataViewRowCursor input, DataViewRowCursor? ahead, int[] active)
+    public PretrainedEmbeddingCursor(PretrainedEmbeddingMapping mapping, DataViewRowCursor input, DataViewRowCursor? ahead, int[] active)
     {
         _mapping = mapping;
         _input = input;
@@ -49,8 +49,8 @@ internal sealed class SentenceEmbeddingCursor : DataViewRowCursor
         _active = active;
         int dimension = mapping.Transformer.Encoder.Dimension;
         _aheadGetters = active.Select(a => ahead!.GetGetter<ReadOnlyMemory<char>>(mapping.Sources[a])).ToArray();
-        _blocks = active.Select(_ => new float[SentenceEmbeddingDataView.BlockRows * dimension]).ToArray();
-        _texts = active.Select(_ => new string?[SentenceEmbeddingDataView.BlockRows]).ToArray();
+        _blocks = active.Select(_ => new float[PretrainedEmbeddingDataView.BlockRows * dimension]).ToArray();
+        _texts = active.Select(_ => new string?[PretrainedEmbeddingDataView.BlockRows]).ToArray();
     }
 
     public override DataViewSchema Schema => _mapping.OutputSchema;
@@ -67,20 +67,19 @@ internal sealed class SentenceEmbeddingCursor : DataViewRowCursor
         return true;
     }
 
-    /// <summary>Reads the next block's texts ahead and fills its vectors.</summary>
+    /// <summary>Reads the next block's cells ahead and fills its vectors.</summary>
     private void FillBlock()
     {
         var buffer = default(ReadOnlyMemory<char>);
         int rows = 0;
-        while (rows < SentenceEmbeddingDataView.BlockRows && _ahead!.MoveNext())
+        while (rows < PretrainedEmbeddingDataView.BlockRows && _ahead!.MoveNext())
         {
             for (int a = 0; a < _active.Length; a++)
-                _texts[a][rows] = TextVectors.Read(_aheadGetters[a], ref buffer);
+                _texts[a][rows] = EncodedVectors.Read(_aheadGetters[a], ref buffer);
             rows++;
         }
-        var transformer = _mapping.Transformer;
         for (int a = 0; a < _active.Length; a++)
-            TextVectors.Fill(transformer.Encoder, transformer.Cache, new ArraySegment<string?>(_texts[a], 0, rows), _blocks[a]);
+            EncodedVectors.Fill(_mapping.Transformer, _active[a], new ArraySegment<string?>(_texts[a], 0, rows), _blocks[a]);
         _blockRows = rows;
         _row = 0;
     }
