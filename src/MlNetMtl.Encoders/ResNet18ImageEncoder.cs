@@ -75,7 +75,7 @@ public sealed class ResNet18ImageEncoder : IImageEncoder
     }
 
     /// <summary>Decodes <paramref name="path"/>, scales and crops it to <see cref="Side"/>², and writes its R, G and B planes into <paramref name="planes"/>.</summary>
-    private static void ReadPlanes(string path, float[] planes)
+    internal static void ReadPlanes(string path, float[] planes)
     {
         using var decoded = SKBitmap.Decode(path)
             ?? throw new InvalidDataException($"{path} is not an image that can be read (PNG, JPEG, BMP, GIF, WebP or ICO).");

@@ -124,6 +124,8 @@ public class BadInputCatalogue
         new("predict writing over its input", "predict -m @clicks.zip -d @clicks.csv -o @clicks.csv", "is one of this command's input files; write the output to another file"),
         new("predict writing over the model", "predict -m @clicks.zip -d @clicks.csv -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("generate into a missing folder", "generate -o @missing/g.csv", "missing' does not exist"),
+        new("an image path that names no file", "train -d @covers-missing.csv --task liked:liked:binary -o @out.zip", "Column 'cover' names the image \"covers/lost.png\", but"),
+        new("an image file that is not an image", "train -d @covers-notimage.csv --task liked:liked:binary -o @out.zip", "notes.png is not an image that can be read (PNG, JPEG, BMP, GIF, WebP or ICO)"),
         new("cold start: the test rows over the training rows", "generate --generator ColdStart -o @c.csv --test-output @c.csv", "give the test rows a file of their own"),
         new("cold start: the default test file is already there", "generate --generator ColdStart -o @mine.csv", "mine.test.csv' exists, and the test rows would replace it: name their file with --test-output"),
 
@@ -168,6 +170,7 @@ public class BadInputCatalogue
         new("multiclass: predict writes class names", "predict -m @colors.zip -d @colors.csv -o @run/p.csv", "Wrote 600 rows of predictions (color, click)", 0),
         new("multiclass: demo", "demo --kind Multiclass --rows 2000 --epochs 2 --dimension 10 -o @run/demo.zip", "identical predictions on all 500 test rows", 0),
         new("multiclass: generate", "generate --kind Multiclass --rows 50 -o @run/g.csv", "2 multiclass labels", 0),
+        new("an image column is inferred and trains", "train -d @covers.csv --task liked:liked:binary --epochs 1 -o @run/m.zip", "image file paths (.png, .jpg …), 6 distinct", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",

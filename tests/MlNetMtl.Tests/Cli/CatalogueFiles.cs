@@ -9,6 +9,23 @@ namespace MlNetMtl.Tests.Cli;
 /// </summary>
 internal static class CatalogueFiles
 {
+    /// <summary>
+    /// Six small pictures in <c>covers/</c> (liked when the disc is red) and impressions of them: <c>covers.csv</c>;
+    /// <c>covers-missing.csv</c>, whose line 9 names a picture that is not there; <c>covers-notimage.csv</c>, whose line 5
+    /// names a text file with an image's ending.
+    /// </summary>
+    private static void WriteCovers(string folder)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "covers"));
+        for (int p = 0; p < 6; p++)
+            MLNet.Images.TestImages.Write(System.IO.Path.Combine(folder, "covers", $"{p}.png"), 48 + 16 * p, 64, SkiaSharp.SKColors.White, p % 2 == 0 ? SkiaSharp.SKColors.Red : SkiaSharp.SKColors.Blue);
+        File.WriteAllText(System.IO.Path.Combine(folder, "covers", "notes.png"), "not pixels");
+        var covers = Enumerable.Range(0, 60).Select(r => $"covers/{r % 6}.png,{r % 24},{(r % 6 % 2 == 0 ? 1 : 0)}").Prepend("cover,hour,liked").ToArray();
+        File.WriteAllLines(System.IO.Path.Combine(folder, "covers.csv"), covers);
+        File.WriteAllLines(System.IO.Path.Combine(folder, "covers-missing.csv"), covers.Select((l, i) => i == 8 ? "covers/lost.png,3,1" : l));
+        File.WriteAllLines(System.IO.Path.Combine(folder, "covers-notimage.csv"), covers.Select((l, i) => i == 4 ? "covers/notes.png,3,1" : l));
+    }
+
     /// <summary>Writes every file into <paramref name="folder"/>.</summary>
     public static void Write(string folder)
     {
@@ -26,6 +43,7 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("clicks-nolabels.csv"), clicks.Select((l, i) => i == 0 ? l : ReplaceCell(l, 4, "?")));
         File.WriteAllLines(Path("adult.csv"), Adult(400));
         File.WriteAllLines(Path("mine.test.csv"), ["a file of the user's that only happens to sit where a cold-start test file would go"]);
+        WriteCovers(folder);
         File.WriteAllLines(Path("colors.csv"), Colors(600, seed: 2));
         File.WriteAllLines(Path("colors-purple.csv"), Colors(100, seed: 3).Select((l, i) => i == 6 ? ReplaceCell(l, 2, "purple") : l));
         File.WriteAllLines(Path("onecolor.csv"), Colors(100, seed: 4).Select((l, i) => i == 0 ? l : ReplaceCell(l, 2, "red")));
