@@ -3,7 +3,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using MlNetMtl.Encoders;
 using MlNetMtl.MLNet.Pretrained;
-using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Benchmarks;
 

@@ -31,7 +31,7 @@ internal static class CliApp
         });
         root.Options.Add(new Option<string>(EmbeddingCacheOption)
         {
-            Description = "The folder where sentence vectors are kept between runs, so no text is encoded twice ($XDG_CACHE_HOME/mlnet-mtl/embeddings, else ~/.cache/…; none: in memory only).",
+            Description = "The folder where encoded text and image vectors are kept between runs, so nothing is encoded twice ($XDG_CACHE_HOME/mlnet-mtl/embeddings, else ~/.cache/…; none: in memory only).",
             DefaultValueFactory = _ => DefaultEmbeddingCache,
             Recursive = true,
         });

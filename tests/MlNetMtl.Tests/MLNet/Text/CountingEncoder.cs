@@ -1,4 +1,3 @@
-using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.MLNet.Text;
 
 namespace MlNetMtl.Tests.MLNet.Text;
