@@ -52,7 +52,7 @@ internal sealed class DataOptionSet
     public Option<TextEncoding> TextEncoder { get; } = new("--text-encoder")
     {
         Description = "Free-text columns as MiniLm (a pretrained sentence encoder's vectors: meaning, and new items scored from their text), NGrams (word and character " +
-                      "n-grams, --text-features of them) or None (unused); Csv only.",
+                      "n-grams, --text-features of them) or None (unused); Csv only. Not given, experiment tries MiniLm and NGrams and keeps the better.",
         DefaultValueFactory = _ => FeatureSpec.DefaultTextEncoder,
     };
     public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Bits of the hashed id space, 1 to 30 (default: from the row count, 10 to 18; Csv only)." };

@@ -42,27 +42,8 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
         deadline.CancelAfter(budget);
         while (!deadline.IsCancellationRequested)
         {
-            int number = results.Count + 1;
-            var settings = space.Next();
-            var trialClock = Stopwatch.StartNew();
-            TrialResult result;
-            try
-            {
-                var options = settings.ApplyTo(template.Clone());
-                var model = ml.MultiTask().Network(options).Fit(train, null, deadline.Token);
-                var metrics = ml.MultiTask().Evaluate(model.Transform(validation), model);
-                result = new TrialResult(number, settings, TrialStatus.Completed, metric.Of(metrics), metrics, trialClock.Elapsed, model);
-                failuresInARow = 0;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                result = new TrialResult(number, settings, TrialStatus.OutOfTime, double.NaN, null, trialClock.Elapsed, null);
-            }
-            catch (Exception error) when (error is InvalidOperationException or ArgumentException)
-            {
-                result = new TrialResult(number, settings, TrialStatus.Failed, double.NaN, null, trialClock.Elapsed, null, error.Message);
-                failuresInARow++;
-            }
+            var result = Trial(results.Count + 1, space.Next(), train, validation, deadline.Token, cancellationToken);
+            failuresInARow = result.Status == TrialStatus.Failed ? failuresInARow + 1 : result.Status == TrialStatus.Completed ? 0 : failuresInARow;
             results.Add(result);
             DropWeakModels(results, result.Settings.Architecture);
             if (result.Status == TrialStatus.Completed && (best is null || metric.Better(result.Score, best.Score)))
@@ -79,6 +60,42 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
         }
         cancellationToken.ThrowIfCancellationRequested();
         return results;
+    }
+
+    /// <summary>
+    /// One trial of <paramref name="recipe"/> within <paramref name="budget"/>, after the same data check as <see cref="Run"/>:
+    /// how an experiment compares featurizations of the same rows (each its own <paramref name="train"/> and <paramref name="validation"/>) before its search.
+    /// </summary>
+    /// <exception cref="ArgumentException">A data error that would fail every trial.</exception>
+    public TrialResult Screen(IDataView train, IDataView validation, TrainerRecipe recipe, TimeSpan budget, CancellationToken cancellationToken = default)
+    {
+        CheckData(train, validation, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget);
+        var result = Trial(1, recipe, train, validation, deadline.Token, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return result;
+    }
+
+    /// <summary>Trains and scores one trial; out of time when <paramref name="deadline"/> ends it, failed when its settings do.</summary>
+    private TrialResult Trial(int number, TrainerRecipe settings, IDataView train, IDataView validation, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var trialClock = Stopwatch.StartNew();
+        try
+        {
+            var options = settings.ApplyTo(template.Clone());
+            var model = ml.MultiTask().Network(options).Fit(train, null, deadline);
+            var metrics = ml.MultiTask().Evaluate(model.Transform(validation), model);
+            return new TrialResult(number, settings, TrialStatus.Completed, metric.Of(metrics), metrics, trialClock.Elapsed, model);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new TrialResult(number, settings, TrialStatus.OutOfTime, double.NaN, null, trialClock.Elapsed, null);
+        }
+        catch (Exception error) when (error is InvalidOperationException or ArgumentException)
+        {
+            return new TrialResult(number, settings, TrialStatus.Failed, double.NaN, null, trialClock.Elapsed, null, error.Message);
+        }
     }
 
     /// <summary>Checks the template and reads the rows once as every trial will, so that an error of either is told before any trial, with its own message.</summary>

@@ -67,7 +67,7 @@ internal static class ExperimentCommand
                 Ignore = data.IgnoredColumns(parse),
                 Roles = data.ParseRoles(parse),
                 TextFeatures = parse.GetValue(data.TextFeatures),
-                TextEncoder = parse.GetValue(data.TextEncoder),
+                TextEncoder = parse.GetResult(data.TextEncoder) is { Implicit: false } ? parse.GetValue(data.TextEncoder) : null,
                 HashBits = parse.GetValue(data.HashBits),
                 ValidationDataset = parse.GetValue(validation) is { } v ? CliPaths.Input(v, "--validation-dataset") : null,
                 TestDataset = parse.GetValue(test) is { } t ? CliPaths.Input(t, "--test-dataset") : null,
@@ -115,7 +115,7 @@ internal static class ExperimentCommand
         var output = run.Output;
         StagedFolder.Check(settings.Output, settings.Force, OutputNames(settings.Tasks), settings.Inputs);
         var ml = run.Context(settings.Seed);
-        var data = ExperimentData.Load(ml, settings, run);
+        var data = ExperimentData.Load(ml, settings, run, settings.TextEncoder ?? Datasets.FeatureSpec.DefaultTextEncoder);
         var metric = ExperimentMetric.Parse(settings.Metric, data.Tasks);
         var template = new MultiTaskNetworkTrainerOptions
         {
@@ -133,7 +133,9 @@ internal static class ExperimentCommand
         var clock = Stopwatch.StartNew();
         TrialResult? best = null;
         var search = new ExperimentSearch(ml, template, metric, space);
-        var trials = search.Run(data.Train, data.Validation, settings.TrainTime,
+        if (TextEncoderScreening.Applies(settings, data))
+            data = TextEncoderScreening.Choose(ml, settings, run, data, search, space, metric);
+        var trials = search.Run(data.Train, data.Validation, settings.TrainTime - clock.Elapsed,
             trial =>
             {
                 if (trial.Status == TrialStatus.Completed && (best is null || metric.Better(trial.Score, best.Score)))

@@ -21,8 +21,8 @@ internal sealed record ExperimentData(
     IDataView Test,
     IDataView RawTest)
 {
-    /// <summary>Loads, splits and featurizes; prints the inferred column roles of a CSV file and the loader's notes.</summary>
-    public static ExperimentData Load(MLContext ml, ExperimentSettings settings, CommandRun run)
+    /// <summary>Loads, splits and featurizes, text columns as <paramref name="textEncoder"/> says; prints the inferred column roles of a CSV file (unless <paramref name="quiet"/>) and the loader's notes.</summary>
+    public static ExperimentData Load(MLContext ml, ExperimentSettings settings, CommandRun run, TextEncoding textEncoder, bool quiet = false)
     {
         InferredSchema? inferred = null;
         LoadedDataset dataset;
@@ -31,14 +31,15 @@ internal sealed record ExperimentData(
             if (settings.Tasks.Count == 0)
                 throw new ArgumentException("Give at least one --task name:labelColumn:kind for a Csv file.");
             inferred = ColumnInference.Infer(settings.Dataset, settings.Tasks.Select(t => t.LabelColumnName), settings.Ignore, settings.Roles);
-            if (settings.Verbosity != Verbosity.Quiet)
+            if (settings.Verbosity != Verbosity.Quiet && !quiet)
                 run.Output.ColumnRoles(inferred);
             var features = inferred.Features(inferred.Rows);
-            dataset = CsvDataset.Load(ml, inferred, settings.Tasks, features with { TextFeatures = settings.TextFeatures, TextEncoder = settings.TextEncoder, HashBits = settings.HashBits ?? features.HashBits });
+            dataset = CsvDataset.Load(ml, inferred, settings.Tasks, features with { TextFeatures = settings.TextFeatures, TextEncoder = textEncoder, HashBits = settings.HashBits ?? features.HashBits });
         }
         else
             dataset = DataOptionSet.LoadFormat(ml, settings.Format, settings.Dataset, settings.Tasks);
-        run.Notes(dataset.Notes);
+        if (!quiet)
+            run.Notes(dataset.Notes);
         var (tasks, chain) = OrderByChain(dataset.Tasks, settings.Chain, settings.Format);
         foreach (var (option, column) in new[] { ("--group-col", settings.GroupColumn), ("--split-by", settings.SplitColumn) })
             if (column is not null && dataset.Data.Schema.GetColumnOrNull(column) is null)

@@ -19,7 +19,12 @@ internal sealed record ExperimentSettings
     public IReadOnlyDictionary<string, ColumnRole> Roles { get; init; } = new Dictionary<string, ColumnRole>();
     /// <summary>The featurization's knobs that are not roles: text slots, the text encoder and hash bits (null: inferred).</summary>
     public int TextFeatures { get; init; } = new FeatureSpec().TextFeatures;
-    public TextEncoding TextEncoder { get; init; } = FeatureSpec.DefaultTextEncoder;
+    /// <summary>
+    /// How text columns are featurized; null (the default): the experiment chooses — with text columns and the sentence
+    /// encoder's package present, one trial on each of <see cref="TextEncoding.MiniLm"/> and <see cref="TextEncoding.NGrams"/>
+    /// decides on the validation rows before the search; otherwise <see cref="FeatureSpec.DefaultTextEncoder"/>.
+    /// </summary>
+    public TextEncoding? TextEncoder { get; init; }
     public int? HashBits { get; init; }
     public string? ValidationDataset { get; init; }
     public string? TestDataset { get; init; }

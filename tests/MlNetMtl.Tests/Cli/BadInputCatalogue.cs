@@ -171,6 +171,8 @@ public class BadInputCatalogue
         new("multiclass: demo", "demo --kind Multiclass --rows 2000 --epochs 2 --dimension 10 -o @run/demo.zip", "identical predictions on all 500 test rows", 0),
         new("multiclass: generate", "generate --kind Multiclass --rows 50 -o @run/g.csv", "2 multiclass labels", 0),
         new("an image column is inferred and trains", "train -d @covers.csv --task liked:liked:binary --epochs 1 -o @run/m.zip", "image file paths (.png, .jpg …), 6 distinct", 0),
+        new("an experiment with a text column chooses its text encoder by a trial of each", "experiment -d @multiline.csv --task click:click:binary --train-time 8 --max-epochs 1 --baselines false -o @run/exp",
+            "trial at its defaults on each featurization gives mean-score MiniLm", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",
