@@ -34,6 +34,8 @@ public sealed class ExperimentSearch(MLContext ml, MultiTaskNetworkTrainerOption
     /// <exception cref="ArgumentException">A data error that would fail every trial (a bad label, a missing column, a value that is not finite, validation rows of one class).</exception>
     public IReadOnlyList<TrialResult> Run(IDataView train, IDataView validation, TimeSpan budget, Action<TrialResult>? finished = null, CancellationToken cancellationToken = default)
     {
+        if (budget <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(budget), budget, "The search needs a positive time budget.");
         CheckData(train, validation, cancellationToken);
         var results = new List<TrialResult>();
         TrialResult? best = null;

@@ -130,18 +130,23 @@ internal static class ExperimentCommand
         run.Progress(string.Create(CultureInfo.InvariantCulture,
             $"Searching for {settings.TrainTime.TotalSeconds:F0} s over {string.Join(", ", space.Architectures)} × loss weightings × widths, learning rates, dropout; metric {metric.Name} ({metric.Description}) on the validation rows, " +
             $"test and validation rows held out {HeldOut(settings)}."));
-        var clock = Stopwatch.StartNew();
         TrialResult? best = null;
         var search = new ExperimentSearch(ml, template, metric, space);
+        var budget = settings.TrainTime;
         if (TextEncoderScreening.Applies(settings, data))
-            data = TextEncoderScreening.Choose(ml, settings, run, data, search, space, metric);
-        var trials = search.Run(data.Train, data.Validation, settings.TrainTime - clock.Elapsed,
+        {
+            (data, var screening) = TextEncoderScreening.Choose(ml, settings, run, data, search, space, metric);
+            // Each screening trial is cut at a fifth of the budget; its evaluation may run a little over, so the search keeps at least half.
+            budget = TimeSpan.FromTicks(Math.Max(budget.Ticks - screening.Ticks, budget.Ticks / 2));
+        }
+        var clock = Stopwatch.StartNew();
+        var trials = search.Run(data.Train, data.Validation, budget,
             trial =>
             {
                 if (trial.Status == TrialStatus.Completed && (best is null || metric.Better(trial.Score, best.Score)))
                     best = trial;
                 if (settings.Verbosity != Verbosity.Quiet)
-                    output.Line(TrialLine(trial, best, metric, settings.TrainTime - clock.Elapsed));
+                    output.Line(TrialLine(trial, best, metric, budget - clock.Elapsed));
             }, run.Token);
         if (search.StoppedEarly is { } reason)
             output.Line($"Stopped the search: {reason}.");

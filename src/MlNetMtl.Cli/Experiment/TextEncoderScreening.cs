@@ -9,6 +9,7 @@ namespace MlNetMtl.Cli.Experiment;
 /// The experiment's choice of text featurization when the user gave none: the first candidate architecture at its
 /// defaults is trained once on each of the sentence encoder's and the n-grams' featurization of the same rows, within a
 /// share of the budget each; the better on the validation rows is the search's (the sentence encoder when neither finishes).
+/// The two trials' time counts against the budget; loading the second featurization does not (no loading does).
 /// </summary>
 internal static class TextEncoderScreening
 {
@@ -21,9 +22,9 @@ internal static class TextEncoderScreening
 
     /// <summary>
     /// <paramref name="sentences"/> (featurized with <see cref="TextEncoding.MiniLm"/>) or the same rows with
-    /// <see cref="TextEncoding.NGrams"/>, whichever scores better; says both scores.
+    /// <see cref="TextEncoding.NGrams"/>, whichever scores better, and the time its trials took; says both scores.
     /// </summary>
-    public static ExperimentData Choose(MLContext ml, ExperimentSettings settings, CommandRun run, ExperimentData sentences,
+    public static (ExperimentData Data, TimeSpan Spent) Choose(MLContext ml, ExperimentSettings settings, CommandRun run, ExperimentData sentences,
         ExperimentSearch search, SearchSpace space, ExperimentMetric metric)
     {
         var recipe = space.Defaults(space.Architectures[0]);
@@ -39,6 +40,6 @@ internal static class TextEncoderScreening
             : $"{c.Encoding} {(c.Trial.Status == TrialStatus.OutOfTime ? "out of time" : "failed: " + c.Trial.Error)}"));
         run.Progress($"Text columns ({string.Join(", ", sentences.Dataset.Features.Text)}): one {recipe.Architecture} trial at its defaults on each featurization gives {metric.Name} {scores} " +
             $"on the validation rows; the search uses {chosen.Encoding}{(finished.Length == 0 ? " (neither finished in its share of the budget; the default)" : "")} (--text-encoder fixes it).");
-        return chosen.Data;
+        return (chosen.Data, candidates.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.Trial.Elapsed));
     }
 }
