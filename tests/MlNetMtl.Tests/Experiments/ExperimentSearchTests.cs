@@ -128,6 +128,19 @@ public class ExperimentSearchTests
     }
 
     [Test]
+    public void AScreeningTrial_IsOneTrialOfTheRecipe_AndANonPositiveBudgetIsRefused()
+    {
+        var (ml, train, validation) = Featurized();
+        var space = new SearchSpace(2, false, 1);
+        var search = new ExperimentSearch(ml, new MultiTaskNetworkTrainerOptions { Tasks = Tasks, Training = new() { Epochs = 1, Threads = 1 } }, ExperimentMetric.Parse(null, Tasks), space);
+        var recipe = space.Defaults(space.Architectures[0]);
+        var screened = search.Screen(train, validation, recipe, TimeSpan.FromSeconds(30));
+        Assert.That((screened.Status, screened.Settings, screened.Model is not null), Is.EqualTo((TrialStatus.Completed, recipe, true)));
+        Assert.That(double.IsFinite(screened.Score), "scored on the validation rows");
+        Assert.That(() => search.Run(train, validation, TimeSpan.Zero), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("needs a positive time budget"));
+    }
+
+    [Test]
     public void TrialsFailingInARow_StopTheSearch()
     {
         var (ml, train, validation) = Featurized();
