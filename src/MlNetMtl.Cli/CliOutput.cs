@@ -1,3 +1,4 @@
+using System.Globalization;
 using MlNetMtl.MLNet.Evaluation;
 using MlNetMtl.Training;
 using Spectre.Console;
@@ -30,6 +31,35 @@ internal sealed class CliOutput
         foreach (var row in metrics.Rows())
             table.AddRow(row.Select(Markup.Escape).ToArray());
         Console.Write(table);
+    }
+
+    /// <summary>Every metric per (domain, task), GAUC per domain when computed, the tasks a domain could not score, and each task's row-weighted mean.</summary>
+    public void DomainMetrics(MLNet.Evaluation.DomainEvaluation evaluation)
+    {
+        bool withGauc = evaluation.Domains.Any(d => d.GroupAuc.Count > 0);
+        var table = new Table().Border(TableBorder.Rounded).Title($"Per {Markup.Escape(evaluation.DomainColumn)} ({evaluation.Domains.Count:N0} domains)");
+        table.AddColumn(Markup.Escape(evaluation.DomainColumn)).AddColumn(new TableColumn("Rows").RightAligned());
+        foreach (var header in MultiTaskMetrics.Headers)
+            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        if (withGauc)
+            table.AddColumn(new TableColumn("GAUC").RightAligned());
+        foreach (var domain in evaluation.Domains)
+        {
+            foreach (var (metrics, row) in domain.Metrics.Zip(domain.Metrics.Rows()))
+            {
+                var cells = new List<string> { domain.Domain, domain.Rows.ToString("N0", CultureInfo.InvariantCulture) };
+                cells.AddRange(row);
+                if (withGauc)
+                    cells.Add(domain.GroupAuc.TryGetValue(metrics.Task, out var gauc) ? gauc.Value.ToString("F4", CultureInfo.InvariantCulture) : "");
+                table.AddRow(cells.Select(Markup.Escape).ToArray());
+            }
+        }
+        Console.Write(table);
+        foreach (var domain in evaluation.Domains)
+            foreach (var (task, why) in domain.NotEvaluated)
+                Line($"{evaluation.DomainColumn} {domain.Domain}: task '{task}' not evaluated: {why}");
+        foreach (var task in evaluation.Overall)
+            Line(string.Create(CultureInfo.InvariantCulture, $"{task.Task}: row-weighted mean over {evaluation.DomainColumn} of {(task.Binary is not null ? "AUC" : task.Regression is not null ? "R²" : "macro AUC")} {evaluation.WeightedMean(task.Task):F4} (all rows together: {task.Score:F4})."));
     }
 
     /// <summary>The columns of a file with their inferred roles and why.</summary>

@@ -56,6 +56,17 @@ public sealed class MultiTaskCatalog
     public MultiTaskMetrics Evaluate(IDataView scored, IEnumerable<TaskColumn> tasks) => MultiTaskEvaluator.Evaluate(_context, scored, tasks);
 
     /// <summary>
+    /// Evaluates every task per value of <paramref name="domainColumnName"/> (an app tab, a country): each domain's rows
+    /// exactly as if they were the only rows, the metrics over all rows, and per task the row-weighted mean over domains;
+    /// with <paramref name="groupColumnName"/> (a user id) also each binary task's GAUC per domain. A domain whose rows
+    /// hold one class of a task leaves that task out for it, saying why.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The domain column is missing (named).</exception>
+    /// <exception cref="InvalidDataException">A row's domain is empty (the row is named).</exception>
+    public DomainEvaluation EvaluateByDomain(IDataView scored, IEnumerable<TaskColumn> tasks, string domainColumnName, string? groupColumnName = null) =>
+        DomainEvaluator.Evaluate(_context, scored, tasks.ToArray(), domainColumnName, groupColumnName);
+
+    /// <summary>
     /// Group AUC of a binary task: the mean of per-group AUCs weighted by each group's row count, over the groups
     /// of <paramref name="groupColumnName"/> (e.g. a user id) that hold both classes; the others are counted as skipped.
     /// </summary>

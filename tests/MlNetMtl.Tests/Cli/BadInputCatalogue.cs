@@ -38,6 +38,7 @@ public class BadInputCatalogue
         new("a class the model never saw", "evaluate -m @colors.zip -d @colors-purple.csv", "'purple' is not one of its 3 classes (blue, green, red)"),
         new("a test set of one class", "evaluate -m @clicks.zip -d @clicks-negatives.csv", "Binary task 'click': the 600 evaluated rows are all negative in label column 'click'"),
         new("a label that does not parse when evaluating", "evaluate -m @clicks.zip -d @clicks-badlabel.csv", "line 8, column 'click': 'maybe' is not a number, which the model reads in this column"),
+        new("a domain column that is not in the file", "evaluate -m @clicks.zip -d @clicks.csv --domain-col tab", "--domain-col 'tab' is not a column of"),
         new("a test file without the label", "evaluate -m @clicks.zip -d @clicks-nolabel.csv", "lacks the label column(s) 'click' (task 'click'), so it cannot be evaluated"),
 
         // One reading of a CSV
@@ -166,6 +167,7 @@ public class BadInputCatalogue
             "note: Task 'income': label '>50K' is positive; '<=50K' negative.", 0),
         new("empty label cells masked", "train -d @clicks-gaps.csv --task click:click:binary --missing-labels mask --epochs 1 -o @run/m.zip", "Saved the model", 0),
         new("multiclass: train with a test set", "train -d @colors.csv --task color:color:multiclass --epochs 1 --test-dataset @colors.csv -o @run/m.zip", "│ color │ Multiclass │", 0),
+        new("metrics per domain", "evaluate -m @clicks.zip -d @clicks.csv --domain-col category", "click: row-weighted mean over category of AUC", 0),
         new("multiclass: evaluate", "evaluate -m @colors.zip -d @colors.csv", "│ color │ Multiclass │", 0),
         new("multiclass: predict writes class names", "predict -m @colors.zip -d @colors.csv -o @run/p.csv", "Wrote 600 rows of predictions (color, click)", 0),
         new("multiclass: demo", "demo --kind Multiclass --rows 2000 --epochs 2 --dimension 10 -o @run/demo.zip", "identical predictions on all 500 test rows", 0),

@@ -67,7 +67,7 @@ internal static class GroupAucEvaluator
     }
 
     /// <summary>The current row's group as a dictionary key, for the column types a group id comes in.</summary>
-    private static Func<object> GroupKey(DataViewRowCursor cursor, DataViewSchema.Column column)
+    internal static Func<object> GroupKey(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         Func<object> Read<T>()
         {
