@@ -13,6 +13,8 @@ internal enum GeneratedKind
     Mmoe,
     /// <summary>Impressions of titled items (user_id, item_id, title, click, like), test items all new: <see cref="Data.Synthetic.ColdStartGenerator"/>.</summary>
     ColdStart,
+    /// <summary>Impressions of five scenarios of very unequal size (domain, f0…f7, click, like), each with labels of its own part: <see cref="Data.Synthetic.MultiDomainGenerator"/>.</summary>
+    MultiDomain,
 }
 
 /// <summary><c>mlnet-mtl generate</c>: writes rows of a synthetic generator as a CSV file with a header.</summary>
@@ -23,7 +25,7 @@ internal static class GenerateCommand
         var data = new SyntheticDataOptions();
         var rows = new Option<int>("--rows") { Description = "Rows to write.", DefaultValueFactory = _ => 1_000 };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file to write.", Required = true };
-        var kind = new Option<GeneratedKind>("--generator") { Description = "Mmoe (features f0…, labels task1, task2) or ColdStart (titled items; the test file's items are all new).", DefaultValueFactory = _ => GeneratedKind.Mmoe };
+        var kind = new Option<GeneratedKind>("--generator") { Description = "Mmoe (features f0…, labels task1, task2), ColdStart (titled items; the test file's items are all new) or MultiDomain (a domain column; each domain's labels have a part of their own).", DefaultValueFactory = _ => GeneratedKind.Mmoe };
         var testOutput = new Option<FileInfo>("--test-output") { Description = "ColdStart: the CSV file of the new items' impressions (default: beside --output, .test.csv)." };
         var command = new Command("generate", "Write generated multi-task rows to a CSV file.");
         data.AddTo(command);
@@ -36,6 +38,8 @@ internal static class GenerateCommand
             string path = CliPaths.Output(parse.GetValue(output)!, "--output");
             if (parse.GetValue(kind) == GeneratedKind.ColdStart)
                 return WriteColdStart(run, path, parse.GetValue(testOutput), parse.GetValue(rows), parse.GetValue(data.Seed));
+            if (parse.GetValue(kind) == GeneratedKind.MultiDomain)
+                return WriteMultiDomain(run, path, parse.GetValue(rows), parse.GetValue(data.Seed));
             var generated = data.CreateGenerator(parse).Generate(parse.GetValue(rows), parse.GetValue(data.Seed));
             AtomicFile.Write(path, (string temporary) => Write(generated, temporary, run.Token));
             run.Output.Line($"Wrote {generated.Rows:N0} rows × {generated.Features.Dimension} features and {generated.Tasks.Count} {generated.Tasks[0].Kind.ToString().ToLowerInvariant()} labels to {path}.");
@@ -58,6 +62,18 @@ internal static class GenerateCommand
                 impressions.Select(i => $"{i.UserId},{i.ItemId},{i.Title},{(i.Click ? 1 : 0)},{(i.Like ? 1 : 0)}").Prepend("user_id,item_id,title,click,like"), new UTF8Encoding(false)));
         run.Output.Line($"Wrote {train.Count:N0} impressions of {train.Select(i => i.ItemId).Distinct().Count()} items to {path} and {test.Count:N0} of {test.Select(i => i.ItemId).Distinct().Count()} new items " +
             $"(titled with words no training title has) to {testPath}.");
+        return 0;
+    }
+
+    private static int WriteMultiDomain(CommandRun run, string path, int rows, int seed)
+    {
+        var impressions = Data.Synthetic.MultiDomainGenerator.Generate(rows, domains: 5, seed: seed);
+        string header = string.Join(",", new[] { "domain" }.Concat(Enumerable.Range(0, Data.Synthetic.MultiDomainGenerator.FeatureCount).Select(i => $"f{i}")).Concat(["click", "like"]));
+        AtomicFile.Write(path, (string temporary) => File.WriteAllLines(temporary, impressions.Select(i =>
+            string.Join(",", new[] { i.Domain }.Concat(i.Features.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Concat([i.Click ? "1" : "0", i.Like ? "1" : "0"])))
+            .Prepend(header), new UTF8Encoding(false)));
+        var sizes = impressions.GroupBy(i => i.Domain).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}");
+        run.Output.Line($"Wrote {impressions.Count:N0} impressions of 5 domains ({string.Join(", ", sizes)}) to {path}.");
         return 0;
     }
 

@@ -175,6 +175,7 @@ public class BadInputCatalogue
         new("an image column is inferred and trains", "train -d @covers.csv --task liked:liked:binary --epochs 1 -o @run/m.zip", "image file paths (.png, .jpg …), 6 distinct", 0),
         new("an experiment with a text column chooses its text encoder by a trial of each", "experiment -d @multiline.csv --task click:click:binary --train-time 8 --max-epochs 1 --baselines false -o @run/exp",
             "trial at its defaults on each featurization gives mean-score MiniLm", 0),
+        new("multi-domain: generate", "generate --generator MultiDomain --rows 2000 -o @run/d.csv", "impressions of 5 domains (d0 ", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",
