@@ -55,9 +55,9 @@ internal sealed class CliOutput
             }
         }
         Console.Write(table);
-        foreach (var domain in evaluation.Domains)
-            foreach (var (task, why) in domain.NotEvaluated)
-                Line($"{evaluation.DomainColumn} {domain.Domain}: task '{task}' not evaluated: {why}");
+        var unscored = evaluation.Domains.Where(d => d.NotEvaluated.Count > 0).Select(d => $"{d.Domain} ({string.Join(", ", d.NotEvaluated.Keys)})").ToArray();
+        if (unscored.Length > 0)
+            Line($"Not evaluated, the domain's rows holding one class of the task (or no label): {evaluation.DomainColumn} {string.Join("; ", unscored)}.");
         foreach (var task in evaluation.Overall)
             Line(string.Create(CultureInfo.InvariantCulture, $"{task.Task}: row-weighted mean over {evaluation.DomainColumn} of {(task.Binary is not null ? "AUC" : task.Regression is not null ? "R²" : "macro AUC")} {evaluation.WeightedMean(task.Task):F4} (all rows together: {task.Score:F4})."));
     }
