@@ -26,12 +26,17 @@ internal static class DomainEvaluator
             }
         }
         var overall = MultiTaskEvaluator.Evaluate(context, scored, tasks);
-        var domains = domainOfRow.GroupBy(d => d, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => EvaluateDomain(context, scored, tasks, g.Key, domainOfRow.Select(d => d == g.Key).ToArray(), groupColumnName)).ToArray();
-        return new DomainEvaluation(domainColumnName, domains, overall);
+        var domains = domainOfRow.Distinct(StringComparer.Ordinal).Select((name, index) => (Name: name, Index: index)).ToDictionary(d => d.Name, d => d.Index, StringComparer.Ordinal);
+        var rowDomain = domainOfRow.Select(d => domains[d]).ToArray();
+        var rows = new long[domains.Count];
+        foreach (int d in rowDomain)
+            rows[d]++;
+        var evaluated = domains.OrderByDescending(d => rows[d.Value]).ThenBy(d => d.Key, StringComparer.Ordinal)
+            .Select(d => EvaluateDomain(context, scored, tasks, d.Key, rows[d.Value], Array.ConvertAll(rowDomain, r => r == d.Value), groupColumnName)).ToArray();
+        return new DomainEvaluation(domainColumnName, evaluated, overall);
     }
 
-    private static DomainMetrics EvaluateDomain(MLContext context, IDataView scored, IReadOnlyList<TaskColumn> tasks, string domain, bool[] keep, string? groupColumnName)
+    private static DomainMetrics EvaluateDomain(MLContext context, IDataView scored, IReadOnlyList<TaskColumn> tasks, string domain, long domainRows, bool[] keep, string? groupColumnName)
     {
         var rows = new RowSubsetView(scored, keep);
         var evaluated = new List<TaskMetrics>();
@@ -51,6 +56,6 @@ internal static class DomainEvaluator
             if (groupColumnName is not null && task.Kind.Evaluation == EvaluationFamily.Binary)
                 groupAuc[task.Name] = GroupAucEvaluator.Evaluate(rows, task, groupColumnName);
         }
-        return new DomainMetrics(domain, keep.LongCount(k => k), new MultiTaskMetrics(evaluated), notEvaluated, groupAuc);
+        return new DomainMetrics(domain, domainRows, new MultiTaskMetrics(evaluated), notEvaluated, groupAuc);
     }
 }

@@ -44,17 +44,30 @@ public static class IdVectorsFromContent
         {
             var getter = cursor.GetGetter<VBuffer<float>>(featurizedCatalog.Schema[featureColumnName]);
             var row = default(VBuffer<float>);
-            var dense = new float[layout.Dimension];
+            var values = new float[content.Length];
             while (cursor.MoveNext())
             {
                 getter(ref row);
-                row.CopyTo(dense);
-                int slot = dense.AsSpan(id.Start, id.Length).IndexOfAnyExcept(0f);
+                // Only the set entries are read (the id space is wide and a row sets one of its slots).
+                int slot = -1;
+                Array.Clear(values);
+                var present = row.GetValues();
+                var indices = row.IsDense ? default : row.GetIndices();
+                for (int k = 0; k < present.Length; k++)
+                {
+                    int column = row.IsDense ? k : indices[k];
+                    if (present[k] == 0f)
+                        continue;
+                    if (column >= id.Start && column < id.Start + id.Length && slot < 0)
+                        slot = column - id.Start;
+                    else if (column >= content.Start && column < content.Start + content.Length)
+                        values[column - content.Start] = present[k];
+                }
                 if (slot < 0)
                     continue; // an empty id
                 counts[slot]++;
                 for (int d = 0; d < content.Length; d++)
-                    sums[slot * content.Length + d] += dense[content.Start + d];
+                    sums[slot * content.Length + d] += values[d];
             }
         }
         var projection = new float[content.Length * embeddingSize];
