@@ -126,6 +126,7 @@ public class BadInputCatalogue
         new("predict writing over the model", "predict -m @clicks.zip -d @clicks.csv -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("generate into a missing folder", "generate -o @missing/g.csv", "missing' does not exist"),
         new("an image path that names no file", "train -d @covers-missing.csv --task liked:liked:binary -o @out.zip", "Column 'cover' names the image \"covers/lost.png\", but"),
+        new("a column set to image that holds no paths", "train -d @clicks.csv --task click:click:binary --role category=image -o @out.zip", "Column 'category' names the image \""),
         new("an image file that is not an image", "train -d @covers-notimage.csv --task liked:liked:binary -o @out.zip", "notes.png is not an image that can be read (PNG, JPEG, BMP, GIF, WebP or ICO)"),
         new("cold start: the test rows over the training rows", "generate --generator ColdStart -o @c.csv --test-output @c.csv", "give the test rows a file of their own"),
         new("cold start: the default test file is already there", "generate --generator ColdStart -o @mine.csv", "mine.test.csv' exists, and the test rows would replace it: name their file with --test-output"),
