@@ -76,6 +76,22 @@ public class ContextCitizenTests
         Assert.That(epochs, Is.EqualTo(1));
     }
 
+    [Test]
+    public void APollQueuedAsTheWatchIsDisposed_NeverCancelsADisposedSource()
+    {
+        // The CI once lost its test host to this: a poll the timer had already queued ran after Dispose and cancelled a
+        // disposed source on a thread-pool thread. Many short-lived watches on a cancelled context give it every chance.
+        var ml = new MLContext(seed: 1);
+        ml.MultiTask().CancelExecution();
+        for (int i = 0; i < 2000; i++)
+        {
+            var watch = new ContextCancellation(ml, CancellationToken.None);
+            Assert.That(watch.Token.IsCancellationRequested, Is.True);
+            watch.Dispose();
+        }
+        Thread.Sleep(300); // polls still queued run now; an exception on one of them would end the test process
+    }
+
     private sealed class Inline(Action<EpochReport> report) : IProgress<EpochReport>
     {
         public void Report(EpochReport value) => report(value);
