@@ -6,7 +6,9 @@ namespace MlNetMtl.Networks;
 /// One level of a mixture of experts: expert MLPs and softmax gates, each reading one of the level's input
 /// representations; each gate's output is the gate-weighted sum of the experts it mixes. One level with every
 /// gate mixing every expert is MMoE; stacked levels with task-specific and shared experts are PLE's extraction
-/// network (CGC for one level).
+/// network (CGC for one level). With domains, each gate's logits also get a learned row per domain (equivalently, the
+/// domain's one-hot joins the gate's input): the mixture of experts is conditioned on the scenario; a row of no known
+/// domain gets none.
 /// </summary>
 internal sealed class ExtractionLevel
 {
@@ -22,9 +24,17 @@ internal sealed class ExtractionLevel
     private readonly int[] _gateInput;
     private readonly int[][] _gateExperts;
     private readonly SharedInputExperts[] _sharedInputs;
+    /// <summary>Per gate, its logits' row per domain (domains × mixed experts); empty without domains.</summary>
+    private readonly Parameter[] _domainGates;
 
-    public ExtractionLevel(int[] inputWidths, IReadOnlyList<Expert> experts, IReadOnlyList<Gate> gates, int[] expertWidths)
+    /// <param name="inputWidths">Width of each input representation.</param>
+    /// <param name="experts">The experts.</param>
+    /// <param name="gates">The gates.</param>
+    /// <param name="expertWidths">Every expert's layer widths.</param>
+    /// <param name="domains">The number of domains whose rows condition the gates; 0 for none.</param>
+    public ExtractionLevel(int[] inputWidths, IReadOnlyList<Expert> experts, IReadOnlyList<Gate> gates, int[] expertWidths, int domains)
     {
+        _domainGates = domains == 0 ? [] : gates.Select(g => new Parameter($"{g.Name}.domain", domains, g.Experts.Length, decays: true)).ToArray();
         _experts = experts.Select(e => new Mlp(e.Name, inputWidths[e.Input], expertWidths, linearOutput: false)).ToArray();
         _expertInput = experts.Select(e => e.Input).ToArray();
         _gates = gates.Select(g => new Mlp(g.Name, inputWidths[g.Input], [g.Experts.Length], linearOutput: true)).ToArray();
@@ -44,7 +54,7 @@ internal sealed class ExtractionLevel
     public int GateCount => _gates.Length;
     public IReadOnlyList<string> ExpertNames { get; }
     public IReadOnlyList<int> GateExperts(int gate) => _gateExperts[gate];
-    public IEnumerable<Parameter> Parameters => _experts.Concat(_gates).SelectMany(m => m.Parameters);
+    public IEnumerable<Parameter> Parameters => _experts.Concat(_gates).SelectMany(m => m.Parameters).Concat(_domainGates);
 
     /// <summary>Each expert's first weight matrix.</summary>
     public IEnumerable<Parameter> ExpertInputWeights => _experts.Select(e => e.Layers[0].Weight);
@@ -63,8 +73,11 @@ internal sealed class ExtractionLevel
 
     public State CreateState(int capacity, bool dropout) => new(this, capacity, dropout);
 
-    /// <summary>Runs experts and gates on <paramref name="inputs"/>; gate g's output is in <see cref="State.Outputs"/>[g].</summary>
-    public void Forward(LevelInputs inputs, State state, Random? dropout, float rate)
+    /// <summary>
+    /// Runs experts and gates on <paramref name="inputs"/>; gate g's output is in <see cref="State.Outputs"/>[g].
+    /// <paramref name="domains"/> holds each row's domain (empty without domains).
+    /// </summary>
+    public void Forward(LevelInputs inputs, ReadOnlySpan<int> domains, State state, Random? dropout, float rate)
     {
         int rows = inputs.Rows;
         Array.Clear(state.FirstLayerDone);
@@ -83,7 +96,7 @@ internal sealed class ExtractionLevel
         }
         for (int e = 0; e < _experts.Length; e++)
             _experts[e].Forward(inputs[_expertInput[e]], state.Experts[e], dropout, rate, state.FirstLayerDone[e]);
-        ComputeGates(inputs, state, state.LogitsDone);
+        ComputeGates(inputs, domains, state, state.LogitsDone);
         for (int g = 0; g < _gates.Length; g++)
         {
             var output = state.Outputs[g].AsSpan(0, rows * Width);
@@ -98,16 +111,22 @@ internal sealed class ExtractionLevel
 
     /// <summary>Gate logits and their softmax, for <see cref="Forward"/> and utilisation reports.</summary>
     /// <param name="inputs">The level's inputs.</param>
+    /// <param name="domains">Each row's domain; empty without domains.</param>
     /// <param name="state">Where the logits and probabilities go.</param>
     /// <param name="logitsDone">Gates whose logits are already in the state (computed with the experts' first layers), or null.</param>
-    public void ComputeGates(LevelInputs inputs, State state, bool[]? logitsDone = null)
+    private void ComputeGates(LevelInputs inputs, ReadOnlySpan<int> domains, State state, bool[] logitsDone)
     {
         for (int g = 0; g < _gates.Length; g++)
         {
-            var logits = logitsDone?[g] == true
-                ? state.Gates[g].Outputs[0].AsSpan(0, inputs.Rows * _gateExperts[g].Length)
+            int mixed = _gateExperts[g].Length;
+            var logits = logitsDone[g]
+                ? state.Gates[g].Outputs[0].AsSpan(0, inputs.Rows * mixed)
                 : _gates[g].Forward(inputs[_gateInput[g]], state.Gates[g], dropout: null, rate: 0);
-            Softmax.Rows(logits, state.GateProbabilities[g], inputs.Rows, _gateExperts[g].Length);
+            if (_domainGates.Length > 0)
+                for (int r = 0; r < inputs.Rows; r++)
+                    if (domains[r] >= 0)
+                        VectorOps.AddScaled(1f, _domainGates[g].Value.AsSpan(domains[r] * mixed, mixed), logits.Slice(r * mixed, mixed));
+            Softmax.Rows(logits, state.GateProbabilities[g], inputs.Rows, mixed);
         }
     }
 
@@ -116,7 +135,7 @@ internal sealed class ExtractionLevel
     /// into <paramref name="inputGradients"/>[i] for each input whose buffer is given (the caller zeroes them); an
     /// input with an empty buffer (the network input) gets none.
     /// </summary>
-    public void Backward(LevelInputs inputs, State state, float[][] outputGradients, float[][] inputGradients, bool dropoutApplied)
+    public void Backward(LevelInputs inputs, ReadOnlySpan<int> domains, State state, float[][] outputGradients, float[][] inputGradients, bool dropoutApplied)
     {
         int rows = inputs.Rows;
         foreach (var gradient in state.ExpertGradients)
@@ -154,6 +173,8 @@ internal sealed class ExtractionLevel
             var logitsGradient = gateGradient.AsSpan(0, rows * mixed);
             // p = softmax(z): dz = p ⊙ (dp − ⟨dp, p⟩) per row.
             Softmax.RowsBackward(probabilities, logitsGradient, logitsGradient, rows, mixed);
+            if (_domainGates.Length > 0)
+                DomainGateBackward(_domainGates[g], domains, logitsGradient, rows, mixed);
             if (!state.LogitsDone[g])
                 _gates[g].Backward(inputs[_gateInput[g]], state.Gates[g], logitsGradient, inputGradients[_gateInput[g]], accumulateInputGradient: true, dropoutApplied: false);
         }
@@ -191,6 +212,17 @@ internal sealed class ExtractionLevel
         public static LevelInputs Previous(float[][] outputs, int rows, int width) => new(default, outputs, rows, width);
 
         public InputBatch this[int index] => _dense is null ? _network : InputBatch.FromDense(_dense[index].AsSpan(0, Rows * _width), Rows, _width);
+    }
+
+    /// <summary>dL/d(a gate's domain rows): the sum of its logits' gradients over the rows of each domain.</summary>
+    private static void DomainGateBackward(Parameter table, ReadOnlySpan<int> domains, ReadOnlySpan<float> logitsGradient, int rows, int mixed)
+    {
+        if (!table.NeedsGradient)
+            return;
+        Array.Clear(table.Gradient);
+        for (int r = 0; r < rows; r++)
+            if (domains[r] >= 0)
+                VectorOps.AddScaled(1f, logitsGradient.Slice(r * mixed, mixed), table.Gradient.AsSpan(domains[r] * mixed, mixed));
     }
 
     private ReadOnlySpan<float> ExpertOutput(State state, int expert, int row) => state.Experts[expert].Outputs[^1].AsSpan(row * Width, Width);

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 
 namespace MlNetMtl.Networks;
 
@@ -15,8 +16,8 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;
 
-    private protected MixtureOfExpertsNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options, int[] towerWidths)
-        : base(inputDimension, tasks, options)
+    private protected MixtureOfExpertsNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options, int[] towerWidths, DomainLayout? domains)
+        : base(inputDimension, tasks, options, domains)
     {
         _levels = BuildLevels().ToArray();
         _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", _levels[^1].Width, [.. towerWidths, task.OutputWidth], linearOutput: true)).ToArray();
@@ -84,7 +85,7 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
     {
         var state = (Workspace)workspace;
         for (int l = 0; l < _levels.Length; l++)
-            _levels[l].Forward(LevelInput(input, state, l), state.Levels[l], dropout, Options.Dropout);
+            _levels[l].Forward(LevelInput(input, state, l), state.Domains.AsSpan(0, Domains is null ? 0 : input.Rows), state.Levels[l], dropout, Options.Dropout);
         var outputs = LevelInput(input, state, _levels.Length);
         for (int t = 0; t < _towers.Length; t++)
             _towers[t].Forward(outputs[TowerInput(t)], state.Towers[t], dropout, Options.Dropout);
@@ -111,7 +112,7 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
             float[][] inputGradients = l == 0 ? state.InputGradients : state.LevelOutputGradients[l - 1];
             foreach (var gradient in inputGradients)
                 gradient.AsSpan().Clear();
-            _levels[l].Backward(LevelInput(input, state, l), state.Levels[l], state.LevelOutputGradients[l], inputGradients, dropoutApplied);
+            _levels[l].Backward(LevelInput(input, state, l), state.Domains.AsSpan(0, Domains is null ? 0 : rows), state.Levels[l], state.LevelOutputGradients[l], inputGradients, dropoutApplied);
         }
     }
 

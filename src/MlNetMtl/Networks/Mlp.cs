@@ -120,7 +120,8 @@ internal sealed class Mlp
         return gradient;
     }
 
-    private static void ApplyDropout(Span<float> output, float[] mask, Random random, float rate)
+    /// <summary>Inverted dropout: draws <paramref name="mask"/> (0, or 1/(1 − rate)) and multiplies <paramref name="output"/> by it.</summary>
+    internal static void ApplyDropout(Span<float> output, float[] mask, Random random, float rate)
     {
         float keep = 1f / (1f - rate);
         var m = mask.AsSpan(0, output.Length);

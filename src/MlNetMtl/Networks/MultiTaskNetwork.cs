@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MlNetMtl.Data;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Numerics;
 
@@ -16,9 +17,10 @@ public abstract class MultiTaskNetwork
     private const int PredictionChunk = 1024;
     private readonly ConcurrentBag<NetworkWorkspace> _predictionWorkspaces = new();
 
-    private protected MultiTaskNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options)
+    private protected MultiTaskNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions options, DomainLayout? domains)
     {
         InputDimension = inputDimension;
+        Domains = domains;
         Tasks = tasks.ToArray();
         Options = options;
         OutputWidth = Tasks.Sum(t => t.OutputWidth);
@@ -42,10 +44,14 @@ public abstract class MultiTaskNetwork
     /// The fields of the input rows, which the embedding encoder (<see cref="NetworkOptions.Encoder"/>) gives one embedding each;
     /// null: unknown (the Auto encoder reads the slots directly; Embedding gives each slot a field). Not used by the one-hot encoder.
     /// </param>
+    /// <param name="domains">
+    /// Where each row's domain is in the input rows, for scenario-aware architectures (STAR) and domain-conditioned gates
+    /// (MMoE, OMoE, PLE); null: no domains (an architecture that needs them says so).
+    /// </param>
     public static MultiTaskNetwork Create(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options = null,
-        int seed = 0, double? firstLayerFanIn = null, FieldLayout? fields = null)
+        int seed = 0, double? firstLayerFanIn = null, FieldLayout? fields = null, DomainLayout? domains = null)
     {
-        var network = CreateUninitialized(inputDimension, tasks, options, fields);
+        var network = CreateUninitialized(inputDimension, tasks, options, fields, domains);
         var random = new Random(seed);
         if (network.Encoder is { } encoder)
         {
@@ -58,7 +64,8 @@ public abstract class MultiTaskNetwork
     }
 
     /// <summary>Builds the layers with all weights zero (for a loader that fills them in).</summary>
-    internal static MultiTaskNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options, FieldLayout? fields)
+    internal static MultiTaskNetwork CreateUninitialized(int inputDimension, IReadOnlyList<TaskDefinition> tasks, NetworkOptions? options, FieldLayout? fields,
+        DomainLayout? domains = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputDimension);
         TaskDefinition.ValidateList(tasks, nameof(tasks));
@@ -66,10 +73,14 @@ public abstract class MultiTaskNetwork
         options.Validate();
         if (fields is not null && fields.Dimension != inputDimension)
             throw new ArgumentException($"The field layout covers {fields.Dimension} slots; the input rows have {inputDimension}.", nameof(fields));
+        if (domains is not null && domains.Start + domains.Count > inputDimension)
+            throw new ArgumentException($"Domain column '{domains.Column}' occupies slots {domains.Start}–{domains.Start + domains.Count - 1}; the input rows have {inputDimension}.", nameof(domains));
+        if (domains is null && options.NeedsDomains)
+            throw new ArgumentException($"{options.Name} is a scenario-aware architecture: it needs a domain column (DomainColumn, or --domain-col on the command line).", nameof(domains));
         var encoder = InputEncoder.Create(options.Encoder, inputDimension, fields);
         if (encoder is null)
-            return options.Build(inputDimension, tasks);
-        var network = options.Build(encoder.Width, tasks);
+            return options.Build(inputDimension, tasks, domains);
+        var network = options.Build(encoder.Width, tasks, domains);
         network.Attach(encoder);
         return network;
     }
@@ -88,7 +99,7 @@ public abstract class MultiTaskNetwork
     /// </summary>
     internal MultiTaskNetwork CreateReplica()
     {
-        var replica = Options.Build(LayerInputDimension, Tasks);
+        var replica = Options.Build(LayerInputDimension, Tasks, Domains);
         if (Encoder is not null)
             replica.Attach(Encoder.CreateSibling());
         for (int i = 0; i < Parameters.Count; i++)
@@ -106,6 +117,8 @@ public abstract class MultiTaskNetwork
     public NetworkOptions Options { get; }
     /// <summary>The fields of the input rows the embedding encoder reads; null with the one-hot encoder.</summary>
     public FieldLayout? Fields => Encoder?.Fields;
+    /// <summary>Where each row's domain is in the input rows; null when the network was built without domains.</summary>
+    public DomainLayout? Domains { get; }
     /// <summary>The input encoder in front of the layers; null when the first layer reads the features (one-hot).</summary>
     internal InputEncoder? Encoder { get; private set; }
 
@@ -188,6 +201,7 @@ public abstract class MultiTaskNetwork
     /// <summary>Forward pass; dropout masks are drawn from <paramref name="dropout"/> when it is given.</summary>
     internal void Forward(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
+        Domains?.Read(input, workspace.Domains.AsSpan(0, input.Rows));
         if (Encoder is null)
             ForwardLayers(input, workspace, dropout);
         else
@@ -289,6 +303,8 @@ internal abstract class NetworkWorkspace(int capacity, MultiTaskNetwork network)
     public float[][] OutputGradients { get; } = network.Tasks.Select(t => new float[capacity * t.OutputWidth]).ToArray();
     /// <summary>The encoder's buffers; null without an encoder.</summary>
     public EncoderState? Encoder { get; } = network.Encoder?.CreateState(capacity);
+    /// <summary>Each row's domain (or <see cref="DomainLayout.Fallback"/>), read from the input rows by the forward pass; empty without domains.</summary>
+    public int[] Domains { get; } = network.Domains is null ? [] : new int[capacity];
     /// <summary>dL/d(the architecture's input rows), which the encoder's backward pass reads; empty without an encoder.</summary>
     public float[] InputGradient { get; } = network.Encoder is { } encoder ? new float[capacity * encoder.Width] : [];
 

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Settings;
 
@@ -76,6 +77,9 @@ public abstract class NetworkOptions
     /// <summary>A copy, to change settings of (the properties are init-only).</summary>
     public NetworkOptions Copy() => (NetworkOptions)MemberwiseClone();
 
+    /// <summary>Whether the architecture cannot be built without a domain column (the scenario-aware ones). Default false.</summary>
+    internal virtual bool NeedsDomains => false;
+
     /// <summary>Whether the experiment's search tries this architecture for <paramref name="tasks"/> tasks that do (<paramref name="chain"/>) or do not form a funnel. Default: always.</summary>
     internal virtual bool SearchedFor(int tasks, bool chain) => true;
 
@@ -104,7 +108,7 @@ public abstract class NetworkOptions
     internal virtual MultiTaskDataset PrepareData(MultiTaskDataset data) => data;
 
     /// <summary>Builds the layers, weights zero.</summary>
-    internal abstract MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks);
+    internal abstract MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains);
 
     /// <summary>Writes the architecture's name and sizes.</summary>
     internal void Write(BinaryWriter writer)

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.Networks;
@@ -12,9 +13,9 @@ internal static class NetworkSerializer
 {
     /// <summary>
     /// Version 3 adds the input encoder and its field layout after the architecture; version 4 the encoder's cross rank and table
-    /// optimizer; version 5 its bag pooling. Versions 2 (one-hot only), 3 and 4 are still read.
+    /// optimizer; version 5 its bag pooling; version 6 the domain layout. Versions 2 (one-hot only) to 5 are still read.
     /// </summary>
-    private const int FormatVersion = 5;
+    private const int FormatVersion = 6;
     private const int OldestReadableVersion = 2;
 
     /// <summary>Writes the network.</summary>
@@ -40,6 +41,8 @@ internal static class NetworkSerializer
             encoder.Options.Write(writer);
             encoder.Fields.Write(writer);
         }
+        writer.Write(network.Domains is not null);
+        network.Domains?.Write(writer);
         var checksum = new Fnv1a();
         writer.Write(network.Parameters.Count);
         foreach (var parameter in network.Parameters)
@@ -80,7 +83,8 @@ internal static class NetworkSerializer
                 options = options.WithEncoder(EncoderOptions.Read(reader, version));
                 fields = FieldLayout.Read(reader);
             }
-            var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, options, fields);
+            var domains = version >= 6 && reader.ReadBoolean() ? DomainLayout.Read(reader) : null;
+            var network = MultiTaskNetwork.CreateUninitialized(inputs, tasks, options, fields, domains);
 
             int count = reader.ReadInt32();
             if (count != network.Parameters.Count)

@@ -10,7 +10,7 @@ namespace MlNetMtl.Tests.Networks;
 
 public class NetworkGradientTests
 {
-    private delegate InputBatch BatchFactory();
+    internal delegate InputBatch BatchFactory();
 
     /// <summary>L = Σₜ wₜ·meanₜ(loss), with dropout masks redrawn from the same seed at every evaluation.</summary>
     private static double Objective(MultiTaskNetwork network, BatchFactory batch, float[][] labels, NetworkWorkspace workspace, bool backward)
@@ -38,7 +38,7 @@ public class NetworkGradientTests
             Reference.Random(parameter.Value.Length, parameter.Name.Length, 0.3f).CopyTo(parameter.Value, 0);
     }
 
-    private static void CheckAllParameters(MultiTaskNetwork network, BatchFactory batch, float[][] labels)
+    internal static void CheckAllParameters(MultiTaskNetwork network, BatchFactory batch, float[][] labels)
     {
         RandomizeBiases(network);
         var workspace = network.CreateWorkspace(16);
@@ -49,9 +49,9 @@ public class NetworkGradientTests
                 () => Objective(network, batch, labels, workspace, backward: false), seed: i);
     }
 
-    private static TaskDefinition[] Tasks(TaskKind kind) => [new("a", kind, 1f), new("b", kind, 0.5f), new("c", kind, 2f)];
+    internal static TaskDefinition[] Tasks(TaskKind kind) => [new("a", kind, 1f), new("b", kind, 0.5f), new("c", kind, 2f)];
 
-    private static float[][] Labels(TaskKind kind, int rows) =>
+    internal static float[][] Labels(TaskKind kind, int rows) =>
         Enumerable.Range(0, 3).Select(t => Reference.Random(rows, 50 + t).Select(v => kind == TaskKind.Binary ? (v > 0 ? 1f : 0f) : 2 * v).ToArray()).ToArray();
 
     [TestCase("Binary", 0f)]
@@ -244,12 +244,12 @@ public class NetworkGradientTests
     }
 
     /// <summary>Twelve slots in four fields: two one-hot ids, a numeric value and a bag of three tags.</summary>
-    private static readonly FieldLayout EmbeddingFields = new([
+    internal static readonly FieldLayout EmbeddingFields = new([
         new Field("user", 0, 4, FieldKind.Categorical), new Field("item", 4, 4, FieldKind.Categorical),
         new Field("price", 8, 1, FieldKind.Numeric), new Field("tags", 9, 3, FieldKind.Bag)]);
 
     /// <summary>Five rows over <see cref="EmbeddingFields"/>: every slot is touched, one row has no tag, one no item.</summary>
-    private static InputBatch EmbeddingRows() => InputBatch.FromSparse(new CsrRows(
+    internal static InputBatch EmbeddingRows() => InputBatch.FromSparse(new CsrRows(
         [0, 5, 9, 12, 16, 20],
         [0, 4, 8, 9, 11, /**/ 1, 5, 8, 10, /**/ 2, 8, 9, /**/ 3, 7, 8, 11, /**/ 1, 6, 8, 9],
         [1, 1, 0.7f, 1, 1, /**/ 1, 1, -1.2f, 1, /**/ 1, 0.3f, 1, /**/ 1, 1, 2f, 1, /**/ 1, 1, -0.4f, 1], 12));
@@ -391,12 +391,14 @@ public class NetworkGradientTests
         var network = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 4, fields: EmbeddingFields);
         using var stream = new MemoryStream();
         NetworkSerializer.Write(network, new BinaryWriter(stream));
-        // Format 3 is format 5 without the last four encoder values (cross rank, table optimizer, Adagrad rate, bag pooling) before the field layout.
+        // Format 3 is format 6 without the last four encoder values (cross rank, table optimizer, Adagrad rate, bag pooling) before the
+        // field layout and without the flag after it that says whether a domain layout follows.
         var bytes = stream.ToArray();
         var layout = new MemoryStream();
         EmbeddingFields.Write(new BinaryWriter(layout));
-        int layoutAt = IndexOf(bytes, layout.ToArray());
-        var v3 = bytes[..(layoutAt - 16)].Concat(bytes[layoutAt..]).ToArray();
+        int layoutAt = IndexOf(bytes, layout.ToArray()), layoutEnd = layoutAt + (int)layout.Length;
+        Assert.That(bytes[layoutEnd], Is.EqualTo(0), "no domain layout");
+        var v3 = bytes[..(layoutAt - 16)].Concat(bytes[layoutAt..layoutEnd]).Concat(bytes[(layoutEnd + 1)..]).ToArray();
         BitConverter.GetBytes(3).CopyTo(v3, 0);
         var read = NetworkSerializer.Read(new BinaryReader(new MemoryStream(v3)));
         Assert.That(read.Options.Encoder, Is.EqualTo(options.Encoder));

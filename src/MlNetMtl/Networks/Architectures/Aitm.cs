@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Numerics;
 using MlNetMtl.Settings;
 
@@ -39,10 +40,10 @@ public sealed class AitmOptions : BottomOptions
             throw new ArgumentException($"AITM needs two or more binary tasks in funnel order; got {string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))}.", nameof(tasks));
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains)
     {
         ValidateTasks(tasks);
-        return new AitmNetwork(inputDimension, tasks, this);
+        return new AitmNetwork(inputDimension, tasks, this, domains);
     }
 
     private protected override void WriteMoreSizes(BinaryWriter writer) => writer.Write(CalibratorWeight);
@@ -75,7 +76,7 @@ internal sealed class AitmNetwork : BottomNetwork
     private readonly Parameter[] _parameters;
     private readonly int _width;
 
-    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options) : base(inputDimension, tasks, options)
+    internal AitmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, AitmOptions options, DomainLayout? domains) : base(inputDimension, tasks, options, domains)
     {
         _encoders = Tasks.Select(t => new Mlp($"tower.{t.Name}", Bottom.Outputs, options.TowerWidths, linearOutput: false)).ToArray();
         _width = options.TowerWidths[^1];

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 
 namespace MlNetMtl.Networks.Architectures;
 
@@ -33,10 +34,10 @@ public sealed class EsmmOptions : BottomOptions
         return new MultiTaskDataset(data.Features, data.Tasks, [clicks, ctcvr], data.RowWeights, data.TaskWeights);
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks)
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains)
     {
         ValidateTasks(tasks);
-        return new EsmmNetwork(inputDimension, tasks, this);
+        return new EsmmNetwork(inputDimension, tasks, this, domains);
     }
 
     internal override void ValidateTasks(IReadOnlyList<TaskDefinition> tasks)
@@ -67,7 +68,7 @@ internal sealed class EsmmNetwork : BottomNetwork
     private readonly Mlp _cvr;
     private readonly Parameter[] _parameters;
 
-    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options) : base(inputDimension, tasks, options)
+    internal EsmmNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, EsmmOptions options, DomainLayout? domains) : base(inputDimension, tasks, options, domains)
     {
         _ctr = new Mlp("tower.ctr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);
         _cvr = new Mlp("tower.cvr", Bottom.Outputs, [.. options.TowerWidths, 1], linearOutput: true);

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks.Architectures;
@@ -30,7 +31,7 @@ public abstract class GateMixtureOptions : ExpertOptions
             throw new ArgumentOutOfRangeException(nameof(ExpertCount), ExpertCount, "ExpertCount must be between 1 and 1024.");
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks) => new MmoeNetwork(inputDimension, tasks, this);
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains) => new MmoeNetwork(inputDimension, tasks, this, domains);
 
     private protected override void WriteSizes(BinaryWriter writer)
     {
@@ -66,7 +67,7 @@ public sealed class MmoeOptions : GateMixtureOptions
 /// </summary>
 internal sealed class MmoeNetwork : MixtureOfExpertsNetwork
 {
-    internal MmoeNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, GateMixtureOptions options) : base(inputDimension, tasks, options, options.TowerWidths) { }
+    internal MmoeNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, GateMixtureOptions options, DomainLayout? domains) : base(inputDimension, tasks, options, options.TowerWidths, domains) { }
 
     private GateMixtureOptions MixtureOptions => (GateMixtureOptions)Options;
 
@@ -78,7 +79,7 @@ internal sealed class MmoeNetwork : MixtureOfExpertsNetwork
         var gates = options.SharedGate
             ? [new ExtractionLevel.Gate("gate.shared", 0, all)]
             : Tasks.Select(t => new ExtractionLevel.Gate($"gate.{t.Name}", 0, all)).ToArray();
-        yield return new ExtractionLevel([InputDimension], experts, gates, options.ExpertWidths);
+        yield return new ExtractionLevel([InputDimension], experts, gates, options.ExpertWidths, Domains?.Count ?? 0);
     }
 
     private protected override int TowerInput(int task) => MixtureOptions.SharedGate ? 0 : task;

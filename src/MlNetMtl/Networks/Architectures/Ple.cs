@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Settings;
 
 namespace MlNetMtl.Networks.Architectures;
@@ -39,7 +40,7 @@ public sealed class PleOptions : ExpertOptions
             throw new ArgumentException("PLE needs at least one expert: SharedExperts and TaskExperts are both 0.", nameof(SharedExperts));
     }
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks) => new PleNetwork(inputDimension, tasks, this);
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains) => new PleNetwork(inputDimension, tasks, this, domains);
 
     private protected override void WriteSizes(BinaryWriter writer)
     {
@@ -68,7 +69,7 @@ public sealed class PleOptions : ExpertOptions
 /// </summary>
 internal sealed class PleNetwork : MixtureOfExpertsNetwork
 {
-    internal PleNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, PleOptions options) : base(inputDimension, tasks, options, options.TowerWidths) { }
+    internal PleNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, PleOptions options, DomainLayout? domains) : base(inputDimension, tasks, options, options.TowerWidths, domains) { }
 
     private protected override IEnumerable<ExtractionLevel> BuildLevels()
     {
@@ -94,7 +95,7 @@ internal sealed class PleNetwork : MixtureOfExpertsNetwork
             if (!last)
                 gates.Add(new ExtractionLevel.Gate($"level{level}.gate.shared", SharedInput, Enumerable.Range(0, experts.Count).ToArray()));
             int[] inputWidths = first ? [InputDimension] : Enumerable.Repeat(options.ExpertWidths[^1], tasks + 1).ToArray();
-            yield return new ExtractionLevel(inputWidths, experts, gates, options.ExpertWidths);
+            yield return new ExtractionLevel(inputWidths, experts, gates, options.ExpertWidths, Domains?.Count ?? 0);
         }
     }
 

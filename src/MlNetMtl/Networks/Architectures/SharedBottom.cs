@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Networks.Domains;
 
 namespace MlNetMtl.Networks.Architectures;
 
@@ -9,7 +10,7 @@ public sealed class SharedBottomOptions : BottomOptions
 
     internal override string Architecture => SavedName;
 
-    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks) => new SharedBottomNetwork(inputDimension, tasks, this);
+    internal override MultiTaskNetwork Build(int inputDimension, IReadOnlyList<TaskDefinition> tasks, DomainLayout? domains) => new SharedBottomNetwork(inputDimension, tasks, this, domains);
 
     internal override NetworkOptions ReadSizes(BinaryReader reader, float dropout) =>
         new SharedBottomOptions { Dropout = dropout, BottomWidths = ReadInts(reader), TowerWidths = ReadInts(reader) };
@@ -24,7 +25,7 @@ internal sealed class SharedBottomNetwork : BottomNetwork
     private readonly Mlp[] _towers;
     private readonly Parameter[] _parameters;
 
-    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options) : base(inputDimension, tasks, options)
+    internal SharedBottomNetwork(int inputDimension, IReadOnlyList<TaskDefinition> tasks, SharedBottomOptions options, DomainLayout? domains) : base(inputDimension, tasks, options, domains)
     {
         _towers = Tasks.Select(task => new Mlp($"tower.{task.Name}", Bottom.Outputs, [.. options.TowerWidths, task.OutputWidth], linearOutput: true)).ToArray();
         _parameters = Bottom.Parameters.Concat(_towers.SelectMany(t => t.Parameters)).ToArray();
