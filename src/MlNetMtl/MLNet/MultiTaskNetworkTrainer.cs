@@ -59,7 +59,8 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var fields = network.Encoder.Encoding == InputEncoding.OneHot ? null : _options.Fields ?? FieldLayouts.FromSchema(trainData.Schema, _options.FeatureColumnName, network.Encoder.Encoding);
         if (fields is not null && fields.Dimension != width)
             throw new ArgumentException($"Fields cover {fields.Dimension} slots; feature column '{_options.FeatureColumnName}' has {width}.", nameof(trainData));
-        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), width, fields);
+        var domains = _options.DomainColumn is { } domainColumn ? DomainLayouts.FromSchema(trainData.Schema, _options.FeatureColumnName, domainColumn) : null;
+        long parameters = ResourceCheck.Parameters(network, tasks.Select(t => t.Definition).ToArray(), width, fields, domains?.Count ?? 0);
         ResourceCheck.Check(feature, parameters, training.Threads, dataBytes: 0, _options.MemoryLimitBytes);
 
         using var cancellation = new ContextCancellation(_context, cancellationToken);
@@ -67,7 +68,7 @@ public sealed class MultiTaskNetworkTrainer : IEstimator<MultiTaskTransformer>
         var progress = new EpochLog(channel, tasks, _options.Progress);
         var token = cancellation.Token;
         var validation = validationData is null ? null : TrainingDataReader.Read(validationData, _options.FeatureColumnName, tasks, _options.WeightColumnName, token);
-        var trainer = new MultiTaskTrainer(network, training, fields);
+        var trainer = new MultiTaskTrainer(network, training, fields, domains);
         TrainingResult result;
         if (_options.ShuffleBufferRows is { } bufferRows)
         {

@@ -27,8 +27,17 @@ public sealed class MultiTaskNetworkTrainerOptions
     public string? WeightColumnName { get; set; }
 
     /// <summary>
+    /// The domain (scenario) column — an app tab, a country, a surface — one-hot encoded among the features: each row's domain
+    /// conditions the scenario-aware architectures (<see cref="StarOptions"/>, which needs it) and the gates of MMoE, OMoE
+    /// and PLE. A row whose domain training never saw (or whose value is empty) is scored by the shared part alone.
+    /// Default null: no domains.
+    /// </summary>
+    [NotASetting("a column of the data: on the command line --domain-col COLUMN")]
+    public string? DomainColumn { get; set; }
+
+    /// <summary>
     /// The architecture and its sizes: <see cref="SharedBottomOptions"/>, <see cref="MmoeOptions"/>, <see cref="OmoeOptions"/>,
-    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/> or <see cref="AitmOptions"/> (<see cref="NetworkOptions.Create"/> by name).
+    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/>, <see cref="AitmOptions"/> or <see cref="StarOptions"/> (<see cref="NetworkOptions.Create"/> by name).
     /// Default a shared bottom with its default sizes.
     /// </summary>
     [NotASetting("the architecture plug-in: --architecture NAME (its sizes are settings of their own)")]

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.MLNet.Persistence;
 using MlNetMtl.Networks;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.MLNet;
@@ -23,17 +25,20 @@ internal static class ResourceCheck
     /// <summary>
     /// Parameters of the network for <paramref name="inputWidth"/> input slots: one-hot networks are linear in it (two tiny
     /// builds tell the slope); an embedding network is the network of one slot per field plus a table row per other slot.
+    /// <paramref name="domains"/> domains (0 for none) are laid out in the first slots of the tiny builds.
     /// </summary>
-    public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth, FieldLayout? fields)
+    public static long Parameters(NetworkOptions options, IReadOnlyList<TaskDefinition> tasks, int inputWidth, FieldLayout? fields, int domains = 0)
     {
-        long Count(int width, FieldLayout? layout) => MultiTaskNetwork.CreateUninitialized(width, tasks, options, layout).Parameters.Sum(p => (long)p.Rows * p.Columns);
+        var domainLayout = domains == 0 ? null : new DomainLayout("domain", 0, Enumerable.Range(0, domains).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray());
+        long Count(int width, FieldLayout? layout) => MultiTaskNetwork.CreateUninitialized(width, tasks, options, layout, domainLayout).Parameters.Sum(p => (long)p.Rows * p.Columns);
         if (options.Encoder.Resolve(fields).Encoding == InputEncoding.Embedding)
         {
-            int fieldCount = fields?.Fields.Count ?? inputWidth;
+            int fieldCount = Math.Max(fields?.Fields.Count ?? inputWidth, domains);
             return Count(fieldCount, FieldLayout.OnePerSlot(fieldCount)) + (long)(inputWidth - fieldCount) * options.Encoder.EmbeddingSize;
         }
-        long one = Count(1, null), perSlot = Count(2, null) - one;
-        return one + perSlot * (inputWidth - 1L);
+        int smallest = Math.Max(1, domains);
+        long one = Count(smallest, null), perSlot = Count(smallest + 1, null) - one;
+        return one + perSlot * (inputWidth - (long)smallest);
     }
 
     /// <summary>Bytes training holds per parameter: weights, gradient, Adam's two moments, the best epoch's copy, and one gradient per extra thread.</summary>

@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training.Privacy;
 
@@ -16,19 +17,24 @@ public sealed class MultiTaskTrainer
     private readonly NetworkOptions _network;
     private readonly TrainerOptions _training;
     private readonly FieldLayout? _fields;
+    private readonly DomainLayout? _domains;
 
     /// <summary>Creates a trainer; null options take the documented defaults.</summary>
     /// <param name="network">The architecture, its sizes and its input encoder.</param>
     /// <param name="training">The optimisation.</param>
     /// <param name="fields">The fields of the feature rows, for the embedding encoder (null: one field per slot).</param>
+    /// <param name="domains">Where each row's domain is in the feature rows, for scenario-aware networks (null: no domains).</param>
     /// <exception cref="ArgumentException">An option is out of range (the option is named).</exception>
-    public MultiTaskTrainer(NetworkOptions? network = null, TrainerOptions? training = null, FieldLayout? fields = null)
+    public MultiTaskTrainer(NetworkOptions? network = null, TrainerOptions? training = null, FieldLayout? fields = null, DomainLayout? domains = null)
     {
         _network = network ?? new SharedBottomOptions();
         _training = training ?? new TrainerOptions();
         _fields = fields;
+        _domains = domains;
         _network.Validate();
         _training.Validate();
+        if (_domains is not null && _training.Privacy.Enabled)
+            throw new ArgumentException($"DP-SGD does not yet clip the per-example gradients of domain weights: train with domain column '{_domains.Column}' or with privacy, not both.", nameof(domains));
     }
 
     /// <summary>Trains a new network on <paramref name="train"/>.</summary>
@@ -60,12 +66,23 @@ public sealed class MultiTaskTrainer
         int capacity = Math.Min(_training.BatchSize, Math.Max(trainRows.Length, validationRows.Length));
         var epochs = new InMemoryBatches(train, trainRows, capacity);
         var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
+        CheckSomeRowNamesADomain(train.Features, trainRows);
         var privacy = PlanPrivacy(trainRows, users);
         var result = Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
             epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, privacy);
         if (_training is { ForgetUnseenSlots: true, WarmStart: null, Pretrained: null } && privacy is null)
             ForgetUnseenSlots(result.Network, SeenSlots(train.Features, trainRows));
         return result;
+    }
+
+    /// <summary>Throws when no training row names a domain: the domain column is empty, or not what the layout says.</summary>
+    private void CheckSomeRowNamesADomain(FeatureMatrix features, int[] rows)
+    {
+        if (_domains is null)
+            return;
+        var seen = SeenSlots(features, rows).AsSpan(_domains.Start, _domains.Count);
+        if (!seen.Contains(true))
+            throw new ArgumentException($"No training row names a domain of domain column '{_domains.Column}' (every value is empty or unseen).", "train");
     }
 
     /// <summary>Which feature slots some of <paramref name="rows"/> set to a non-zero value.</summary>
@@ -141,7 +158,7 @@ public sealed class MultiTaskTrainer
         MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
         CancellationToken cancellationToken, PrivateTraining? privacy = null)
     {
-        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn, _fields);
+        var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn, _fields, _domains);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
         if (_training.Pretrained is { } pretrained)
             LoadPretrained(network, pretrained);

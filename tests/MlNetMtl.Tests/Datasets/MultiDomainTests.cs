@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Evaluation;
+using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using RankingMetrics = MlNetMtl.Evaluation.RankingMetrics;
 
@@ -73,5 +74,39 @@ public class MultiDomainTests
             Assert.That(seen, Is.GreaterThan(notSeen + 0.03), domain.Domain);
         }
         Assert.That(aware.WeightedMean("like"), Is.GreaterThan(blind.WeightedMean("like")));
+    }
+
+    [TestCase("STAR")]
+    [TestCase("MMoE")]
+    public void AScenarioAwareModel_RecoversEachDomain_WhereADomainBlindOneCannot(string architecture)
+    {
+        var ml = new MLContext(seed: 1);
+        var all = MultiDomainGenerator.Generate(rows: 30_000, domains: 4, seed: 3);
+        var train = Load(ml, all.Take(24_000));
+        var test = Load(ml, all.Skip(24_000));
+        TaskColumn[] tasks = [new("click", nameof(Row.Click)), new("like", nameof(Row.Like))];
+        var features = ml.Transforms.Categorical.OneHotEncoding("OneHot." + nameof(Row.Domain), nameof(Row.Domain))
+            .Append(ml.Transforms.Concatenate("Features", nameof(Row.X), "OneHot." + nameof(Row.Domain)));
+        DomainEvaluation Evaluate(NetworkOptions network, string? domainColumn)
+        {
+            var options = new MultiTaskNetworkTrainerOptions { Tasks = tasks, Network = network, DomainColumn = domainColumn, Training = new() { Threads = 1, Seed = 2 } };
+            var model = features.Append(ml.MultiTask().Network(options)).Fit(train);
+            return ml.MultiTask().EvaluateByDomain(model.Transform(test), tasks, nameof(Row.Domain));
+        }
+        NetworkOptions aware = architecture == "STAR" ? new StarOptions { BottomWidths = [64], TowerWidths = [16] } : new MmoeOptions { ExpertCount = 4, ExpertWidths = [32], TowerWidths = [16] };
+        var scenario = Evaluate(aware, nameof(Row.Domain));
+        var blindOptions = new MultiTaskNetworkTrainerOptions { Tasks = tasks, Network = new SharedBottomOptions { BottomWidths = [64], TowerWidths = [16] }, Training = new() { Threads = 1, Seed = 2 } };
+        var blindModel = ml.Transforms.Concatenate("Features", nameof(Row.X)).Append(ml.MultiTask().Network(blindOptions)).Fit(train);
+        var blind = ml.MultiTask().EvaluateByDomain(blindModel.Transform(test), tasks, nameof(Row.Domain));
+        var testRows = all.Skip(24_000).ToArray();
+        foreach (var domain in scenario.Domains)
+        {
+            var own = testRows.Where(r => r.Domain == domain.Domain).ToArray();
+            double truth = RankingMetrics.Auc(own.Select(r => (float)r.ClickLogit).ToArray(), own.Select(r => r.Click ? 1f : 0f).ToArray());
+            double aucAware = domain.Metrics["click"].Score, aucBlind = blind.Domains.Single(d => d.Domain == domain.Domain).Metrics["click"].Score;
+            TestContext.Out.WriteLine($"{domain.Domain} ({domain.Rows} rows): click AUC {architecture} {aucAware:F4}, domain-blind {aucBlind:F4}, the labels' own logit {truth:F4}");
+            Assert.That(aucAware, Is.GreaterThan(aucBlind + 0.03), domain.Domain);
+            Assert.That(aucAware, Is.GreaterThan(truth - 0.04), $"{domain.Domain}: near what the labels' own logit ranks");
+        }
     }
 }
