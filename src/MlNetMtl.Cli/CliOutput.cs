@@ -33,8 +33,11 @@ internal sealed class CliOutput
         Console.Write(table);
     }
 
-    /// <summary>Every metric per (domain, task), GAUC per domain when computed, the tasks a domain could not score, and each task's row-weighted mean.</summary>
-    public void DomainMetrics(MLNet.Evaluation.DomainEvaluation evaluation)
+    /// <summary>
+    /// Every metric per (domain, task), GAUC per domain when computed, the tasks a domain could not score, each task's
+    /// row-weighted mean, and which domains the model never saw (given the model's <paramref name="trainedDomains"/>).
+    /// </summary>
+    public void DomainMetrics(MLNet.Evaluation.DomainEvaluation evaluation, Networks.Domains.DomainLayout? trainedDomains = null)
     {
         bool withGauc = evaluation.Domains.Any(d => d.GroupAuc.Count > 0);
         var table = new Table().Border(TableBorder.Rounded).Title($"Per {Markup.Escape(evaluation.DomainColumn)} ({evaluation.Domains.Count:N0} domains)");
@@ -58,6 +61,12 @@ internal sealed class CliOutput
         var unscored = evaluation.Domains.Where(d => d.NotEvaluated.Count > 0).Select(d => $"{d.Domain} ({string.Join(", ", d.NotEvaluated.Keys)})").ToArray();
         if (unscored.Length > 0)
             Line($"Not evaluated, the domain's rows holding one class of the task (or no label): {evaluation.DomainColumn} {string.Join("; ", unscored)}.");
+        if (trainedDomains is not null && trainedDomains.Column == evaluation.DomainColumn)
+        {
+            var unseen = evaluation.Domains.Where(d => !trainedDomains.Names.Contains(d.Domain, StringComparer.Ordinal)).Select(d => $"{d.Domain} ({d.Rows:N0} rows)").ToArray();
+            if (unseen.Length > 0)
+                Line($"Not seen in training, so scored by the model's shared part alone: {evaluation.DomainColumn} {string.Join("; ", unseen)}.");
+        }
         foreach (var task in evaluation.Overall)
             Line(string.Create(CultureInfo.InvariantCulture, $"{task.Task}: row-weighted mean over {evaluation.DomainColumn} of {(task.Binary is not null ? "AUC" : task.Regression is not null ? "R²" : "macro AUC")} {evaluation.WeightedMean(task.Task):F4} (all rows together: {task.Score:F4})."));
     }

@@ -55,7 +55,15 @@ internal sealed class DataOptionSet
                       "n-grams, --text-features of them) or None (unused); Csv only. Not given, experiment tries MiniLm and NGrams and keeps the better.",
         DefaultValueFactory = _ => FeatureSpec.DefaultTextEncoder,
     };
+    public Option<string> Domain { get; } = new("--domain-col")
+    {
+        Description = "A column of scenarios (app tab, country, surface): training one-hot encodes it and conditions the scenario-aware architecture (STAR) and the gates of MMoE, OMoE and PLE on it " +
+            "(rows of a domain unseen in training are scored by the shared part); every test metric is also reported per domain.",
+    };
     public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Bits of the hashed id space, 1 to 30 (default: from the row count, 10 to 18; Csv only)." };
+
+    /// <summary>Whether <see cref="AddDomainTo"/> put --domain-col on the command.</summary>
+    private bool _withDomain;
 
     /// <summary>The roles a user can set, lower case and bar-separated (every role but Label).</summary>
     private static string RoleNames => string.Join("|", Enum.GetNames<ColumnRole>().Where(n => n != nameof(ColumnRole.Label)).Select(n => n.ToLowerInvariant()));
@@ -75,6 +83,18 @@ internal sealed class DataOptionSet
         command.Options.Add(HashBits);
     }
 
+    /// <summary>Adds --domain-col, for the commands that train on or report by a domain column.</summary>
+    public void AddDomainTo(Command command)
+    {
+        command.Options.Add(Domain);
+        _withDomain = true;
+    }
+
+    /// <summary>The --domain-col column, or null.</summary>
+    public string? DomainColumn(ParseResult parse) => _withDomain && parse.GetValue(Domain) is { } column
+        ? column.Trim().Length > 0 ? column.Trim() : throw new ArgumentException("--domain-col needs a column name.")
+        : null;
+
     /// <summary>The featurization of an inferred file, with --text-features, --text-encoder and --hash-bits.</summary>
     public FeatureSpec Features(ParseResult parse, InferredSchema schema)
     {
@@ -86,7 +106,7 @@ internal sealed class DataOptionSet
         return spec with { TextFeatures = parse.GetValue(TextFeatures), TextEncoder = parse.GetValue(TextEncoder), HashBits = parse.GetValue(HashBits) ?? spec.HashBits };
     }
 
-    /// <summary>The --role overrides.</summary>
+    /// <summary>The --role overrides; the --domain-col column is categorical (one-hot, a slot per domain).</summary>
     public IReadOnlyDictionary<string, ColumnRole> ParseRoles(ParseResult parse)
     {
         var roles = new Dictionary<string, ColumnRole>(StringComparer.Ordinal);
@@ -96,6 +116,16 @@ internal sealed class DataOptionSet
             if (equals <= 0 || !Enum.TryParse<ColumnRole>(text[(equals + 1)..], ignoreCase: true, out var role) || role == ColumnRole.Label)
                 throw new ArgumentException($"--role '{text}' must be column={RoleNames}.");
             roles[text[..equals]] = role;
+        }
+        if (DomainColumn(parse) is { } domain)
+        {
+            if (roles.TryGetValue(domain, out var given) && given != ColumnRole.Categorical)
+                throw new ArgumentException($"--domain-col '{domain}' is given --role {domain}={given.ToString().ToLowerInvariant()}; a domain column is categorical (one slot per domain).");
+            if (IgnoredColumns(parse).Contains(domain, StringComparer.Ordinal))
+                throw new ArgumentException($"--domain-col '{domain}' is in --ignore-cols too; a domain column is read (one-hot, a slot per domain).");
+            if (ParseTasks(parse).FirstOrDefault(t => t.LabelColumnName == domain) is { } task)
+                throw new ArgumentException($"--domain-col '{domain}' is the label column of task '{task.Name}'; a domain column is an input (the scenario a row was shown in).");
+            roles[domain] = ColumnRole.Categorical;
         }
         return roles;
     }

@@ -11,13 +11,12 @@ internal static class EvaluateCommand
         var data = new DataOptionSet();
         var model = new Option<FileInfo>("--model", "-m") { Description = "The model file (.zip).", Required = true };
         var group = new Option<string>("--group-col") { Description = "A column grouping rows (e.g. a user id): also report GAUC of each binary task." };
-        var domain = new Option<string>("--domain-col") { Description = "A column of scenarios (app tab, country): also report every metric per (domain, task) and each task's row-weighted mean over domains." };
         var audit = new Option<FileInfo>("--privacy-audit") { Description = "The model's training file: also attack the model, telling those rows from --data's (held-out) rows by their loss." };
         var command = new Command("evaluate", "Evaluate every task of a saved model on a labelled data file.");
         command.Options.Add(model);
         data.AddTo(command, withTasks: false);
         command.Options.Add(group);
-        command.Options.Add(domain);
+        data.AddDomainTo(command);
         command.Options.Add(audit);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
@@ -26,13 +25,13 @@ internal static class EvaluateCommand
             string? groupColumn = parse.GetValue(group);
             if (groupColumn is not null && scored.Scored.Schema.GetColumnOrNull(groupColumn) is null)
                 throw new ArgumentException($"--group-col '{groupColumn}' is not a column of '{scored.DataPath}' the model keeps ({string.Join(", ", scored.Scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
-            string? domainColumn = parse.GetValue(domain);
+            string? domainColumn = data.DomainColumn(parse);
             if (domainColumn is not null && scored.Scored.Schema.GetColumnOrNull(domainColumn) is null)
                 throw new ArgumentException($"--domain-col '{domainColumn}' is not a column of '{scored.DataPath}' the model keeps ({string.Join(", ", scored.Scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
             var ml = scored.Context;
             run.Output.Metrics(ml.MultiTask().Evaluate(scored.Scored, scored.Model));
             if (domainColumn is not null)
-                run.Output.DomainMetrics(ml.MultiTask().EvaluateByDomain(scored.Scored, scored.Model.Tasks, domainColumn, groupColumn));
+                run.Output.DomainMetrics(ml.MultiTask().EvaluateByDomain(scored.Scored, scored.Model.Tasks, domainColumn, groupColumn), scored.Model.Network.Domains);
             if (groupColumn is not null)
                 foreach (var task in scored.Model.Tasks.Where(t => t.Kind.Evaluation == Data.EvaluationFamily.Binary))
                 {

@@ -26,7 +26,7 @@ internal static class GenerateCommand
         var rows = new Option<int>("--rows") { Description = "Rows to write.", DefaultValueFactory = _ => 1_000 };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file to write.", Required = true };
         var kind = new Option<GeneratedKind>("--generator") { Description = "Mmoe (features f0…, labels task1, task2), ColdStart (titled items; the test file's items are all new) or MultiDomain (a domain column; each domain's labels have a part of their own).", DefaultValueFactory = _ => GeneratedKind.Mmoe };
-        var testOutput = new Option<FileInfo>("--test-output") { Description = "ColdStart: the CSV file of the new items' impressions (default: beside --output, .test.csv)." };
+        var testOutput = new Option<FileInfo>("--test-output") { Description = "ColdStart and MultiDomain: the CSV file of the test rows — ColdStart's new items, MultiDomain's further impressions of the same domains (default: beside --output, .test.csv)." };
         var command = new Command("generate", "Write generated multi-task rows to a CSV file.");
         data.AddTo(command);
         command.Options.Add(rows);
@@ -39,7 +39,7 @@ internal static class GenerateCommand
             if (parse.GetValue(kind) == GeneratedKind.ColdStart)
                 return WriteColdStart(run, path, parse.GetValue(testOutput), parse.GetValue(rows), parse.GetValue(data.Seed));
             if (parse.GetValue(kind) == GeneratedKind.MultiDomain)
-                return WriteMultiDomain(run, path, parse.GetValue(rows), parse.GetValue(data.Seed));
+                return WriteMultiDomain(run, path, parse.GetValue(testOutput), parse.GetValue(rows), parse.GetValue(data.Seed));
             var generated = data.CreateGenerator(parse).Generate(parse.GetValue(rows), parse.GetValue(data.Seed));
             AtomicFile.Write(path, (string temporary) => Write(generated, temporary, run.Token));
             run.Output.Line($"Wrote {generated.Rows:N0} rows × {generated.Features.Dimension} features and {generated.Tasks.Count} {generated.Tasks[0].Kind.ToString().ToLowerInvariant()} labels to {path}.");
@@ -48,7 +48,8 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static int WriteColdStart(CommandRun run, string path, FileInfo? testOutput, int rows, int seed)
+    /// <summary>The test rows' file: --test-output, or beside --output when that name is free.</summary>
+    private static string TestPath(string path, FileInfo? testOutput)
     {
         string testPath = testOutput is null ? Path.ChangeExtension(path, ".test.csv") : CliPaths.Output(testOutput, "--test-output");
         // A file the user named is theirs to replace; the default one beside --output is not, if it is there already.
@@ -56,6 +57,12 @@ internal static class GenerateCommand
             throw new ArgumentException($"'{testPath}' exists, and the test rows would replace it: name their file with --test-output (that file is replaced).");
         if (Path.GetFullPath(testPath) == Path.GetFullPath(path))
             throw new ArgumentException($"--test-output '{testPath}' is --output too: give the test rows a file of their own.");
+        return testPath;
+    }
+
+    private static int WriteColdStart(CommandRun run, string path, FileInfo? testOutput, int rows, int seed)
+    {
+        string testPath = TestPath(path, testOutput);
         var (train, test) = Data.Synthetic.ColdStartGenerator.Generate(trainRows: rows, testRows: Math.Max(1, rows / 4), seed: seed);
         foreach (var (file, impressions) in new[] { (path, train), (testPath, test) })
             AtomicFile.Write(file, (string temporary) => File.WriteAllLines(temporary,
@@ -65,15 +72,19 @@ internal static class GenerateCommand
         return 0;
     }
 
-    private static int WriteMultiDomain(CommandRun run, string path, int rows, int seed)
+    private static int WriteMultiDomain(CommandRun run, string path, FileInfo? testOutput, int rows, int seed)
     {
-        var impressions = Data.Synthetic.MultiDomainGenerator.Generate(rows, domains: 5, seed: seed);
+        string testPath = TestPath(path, testOutput);
+        // One draw, split: the test rows come from the same domains' label functions as the training rows.
+        int testRows = Math.Max(1, rows / 4);
+        var impressions = Data.Synthetic.MultiDomainGenerator.Generate(rows + testRows, domains: 5, seed: seed);
         string header = string.Join(",", new[] { "domain" }.Concat(Enumerable.Range(0, Data.Synthetic.MultiDomainGenerator.FeatureCount).Select(i => $"f{i}")).Concat(["click", "like"]));
-        AtomicFile.Write(path, (string temporary) => File.WriteAllLines(temporary, impressions.Select(i =>
-            string.Join(",", new[] { i.Domain }.Concat(i.Features.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Concat([i.Click ? "1" : "0", i.Like ? "1" : "0"])))
-            .Prepend(header), new UTF8Encoding(false)));
-        var sizes = impressions.GroupBy(i => i.Domain).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}");
-        run.Output.Line($"Wrote {impressions.Count:N0} impressions of 5 domains ({string.Join(", ", sizes)}) to {path}.");
+        foreach (var (file, part) in new[] { (path, impressions.Take(rows)), (testPath, impressions.Skip(rows)) })
+            AtomicFile.Write(file, (string temporary) => File.WriteAllLines(temporary, part.Select(i =>
+                string.Join(",", new[] { i.Domain }.Concat(i.Features.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Concat([i.Click ? "1" : "0", i.Like ? "1" : "0"])))
+                .Prepend(header), new UTF8Encoding(false)));
+        var sizes = impressions.Take(rows).GroupBy(i => i.Domain).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}");
+        run.Output.Line($"Wrote {rows:N0} impressions of 5 domains ({string.Join(", ", sizes)}) to {path} and {testRows:N0} more of the same domains to {testPath}.");
         return 0;
     }
 

@@ -22,6 +22,7 @@ internal static class TrainCommand
         var audit = new Option<bool>("--privacy-audit") { Description = "After training, attack the model: tell its training rows from --test-dataset's rows by their loss (AUC and the ε that proves)." };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
+        data.AddDomainTo(command);
         training.AddTo(command);
         command.Options.Add(test);
         command.Options.Add(output);
@@ -50,6 +51,7 @@ internal static class TrainCommand
             run.Progress($"Tasks: {string.Join(", ", dataset.Tasks.Select(Describe))}.");
             var progress = run.Verbosity == Verbosity.Quiet ? null : run.Output.EpochProgress(dataset.Tasks.Select(t => t.Name).ToArray());
             var options = recipe.ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress));
+            options.DomainColumn = data.DomainColumn(parse);
             if (startPath is not null)
                 options.WarmStart = MultiTaskTransformer.FindIn(ml.MultiTask().LoadModel(startPath, out _))
                     ?? throw new ArgumentException($"--warm-start '{startPath}' holds no MlNetMtl multi-task transformer.");
@@ -65,6 +67,8 @@ internal static class TrainCommand
                 var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testPath, dataset.Data.Schema);
                 run.Output.Line($"Test set {Path.GetFileName(testPath)}:");
                 run.Output.Metrics(ml.MultiTask().Evaluate(model.Transform(testData), MultiTaskTransformer.FindIn(model)!));
+                if (options.DomainColumn is { } domainColumn)
+                    run.Output.DomainMetrics(ml.MultiTask().EvaluateByDomain(model.Transform(testData), dataset.Tasks, domainColumn), MultiTaskTransformer.FindIn(model)!.Network.Domains);
                 if (parse.GetValue(audit))
                     run.Output.Audit(ml.MultiTask().PrivacyAudit(model, dataset.Data, testData));
             }

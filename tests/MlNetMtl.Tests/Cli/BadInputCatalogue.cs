@@ -39,6 +39,14 @@ public class BadInputCatalogue
         new("a test set of one class", "evaluate -m @clicks.zip -d @clicks-negatives.csv", "Binary task 'click': the 600 evaluated rows are all negative in label column 'click'"),
         new("a label that does not parse when evaluating", "evaluate -m @clicks.zip -d @clicks-badlabel.csv", "line 8, column 'click': 'maybe' is not a number, which the model reads in this column"),
         new("a domain column that is not in the file", "evaluate -m @clicks.zip -d @clicks.csv --domain-col tab", "--domain-col 'tab' is not a column of"),
+        new("a domain column to train on that is not in the file", "train -d @clicks.csv --task click:click:binary --domain-col tab -o @out.zip", "Column 'tab' is not in the header of"),
+        new("a domain column set numeric", "train -d @clicks.csv --task click:click:binary --domain-col age --role age=numeric -o @out.zip",
+            "--domain-col 'age' is given --role age=numeric; a domain column is categorical (one slot per domain)"),
+        new("a domain column that is a task's label", "train -d @clicks.csv --task click:click:binary --domain-col click -o @out.zip", "--domain-col 'click' is the label column of task 'click'"),
+        new("a domain column that is ignored too", "train -d @clicks.csv --task click:click:binary --ignore-cols user --domain-col user -o @out.zip", "--domain-col 'user' is in --ignore-cols too"),
+        new("a domain column of ids", "train -d @clicks.csv --task click:click:binary --domain-col income -o @out.zip", "Domain column 'income' has 600 values; a domain column takes at most 256"),
+        new("STAR without a domain column", "train -d @clicks.csv --task click:click:binary --architecture STAR -o @out.zip", "STAR is a scenario-aware architecture: it needs a domain column"),
+        new("DP-SGD with a domain column", "train -d @clicks.csv --task click:click:binary --domain-col category --dp-epsilon 3 -o @out.zip", "DP-SGD does not yet clip the per-example gradients of domain weights"),
         new("a test file without the label", "evaluate -m @clicks.zip -d @clicks-nolabel.csv", "lacks the label column(s) 'click' (task 'click'), so it cannot be evaluated"),
 
         // One reading of a CSV
@@ -130,6 +138,7 @@ public class BadInputCatalogue
         new("an image file that is not an image", "train -d @covers-notimage.csv --task liked:liked:binary -o @out.zip", "notes.png is not an image that can be read (PNG, JPEG, BMP, GIF, WebP or ICO)"),
         new("cold start: the test rows over the training rows", "generate --generator ColdStart -o @c.csv --test-output @c.csv", "give the test rows a file of their own"),
         new("cold start: the default test file is already there", "generate --generator ColdStart -o @mine.csv", "mine.test.csv' exists, and the test rows would replace it: name their file with --test-output"),
+        new("multi-domain: the default test file is already there", "generate --generator MultiDomain -o @mine.csv", "mine.test.csv' exists, and the test rows would replace it: name their file with --test-output"),
 
         // Model files
         new("a model without its input schema", "evaluate -m @noschema.zip -d @clicks.csv", "lacks its input schema (the zip entry 'Schema')"),
@@ -176,7 +185,13 @@ public class BadInputCatalogue
         new("an image column is inferred and trains", "train -d @covers.csv --task liked:liked:binary --epochs 1 -o @run/m.zip", "image file paths (.png, .jpg …), 6 distinct", 0),
         new("an experiment with a text column chooses its text encoder by a trial of each", "experiment -d @multiline.csv --task click:click:binary --train-time 8 --max-epochs 1 --baselines false -o @run/exp",
             "trial at its defaults on each featurization gives mean-score MiniLm", 0),
-        new("multi-domain: generate", "generate --generator MultiDomain --rows 2000 -o @run/d.csv", "impressions of 5 domains (d0 ", 0),
+        new("multi-domain: generate writes test rows of the same domains", "generate --generator MultiDomain --rows 2000 -o @run/d.csv", "impressions of 5 domains (d0 ", 0),
+        new("multi-domain: generate names the test file", "generate --generator MultiDomain --rows 2000 -o @run/d.csv", "and 500 more of the same domains to ", 0),
+        new("STAR with a test set reports each domain", "train -d @clicks.csv --task click:click:binary --ignore-cols user --architecture STAR --domain-col category --epochs 1 --test-dataset @clicks.csv -o @run/m.zip",
+            "click: row-weighted mean over category of AUC", 0),
+        new("a domain unseen in training is said to be scored by the shared part", "evaluate -m @clicks-star.zip -d @clicks-newcategory.csv --domain-col category",
+            "Not seen in training, so scored by the model's shared part alone: category c9 (200 rows)", 0),
+        new("a domain unseen in training is predicted", "predict -m @clicks-star.zip -d @clicks-newcategory.csv -o @run/p.csv", "Wrote 600 rows of predictions (click)", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",

@@ -40,6 +40,7 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("clicks-textwatch.csv"), clicks.Select((l, i) => i == 15 ? ReplaceCell(l, 5, "long") : l));
         File.WriteAllLines(Path("clicks-noage.csv"), clicks.Select(l => DropCell(l, 2)));
         File.WriteAllLines(Path("clicks-nolabel.csv"), clicks.Select(l => DropCell(l, 4)));
+        File.WriteAllLines(Path("clicks-newcategory.csv"), clicks.Select((l, i) => i % 3 == 1 ? ReplaceCell(l, 1, "c9") : l)); // a third of the rows in a category no training row has
         File.WriteAllLines(Path("clicks-nolabels.csv"), clicks.Select((l, i) => i == 0 ? l : ReplaceCell(l, 4, "?")));
         File.WriteAllLines(Path("adult.csv"), Adult(400));
         File.WriteAllLines(Path("mine.test.csv"), ["a file of the user's that only happens to sit where a cold-start test file would go"]);
@@ -72,6 +73,7 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("kuairand-twice/video_features_basic_pure.csv"), new[] { "video_id,author_id,tag" }.Concat(Enumerable.Range(0, 5).Select(v => $"{v},{100 + v},\"1,2\"")));
 
         Train(folder, "clicks.zip", "clicks.csv", "--task", "click:click:binary", "--task", "watch:watch:regression", "--ignore-cols", "user");
+        Train(folder, "clicks-star.zip", "clicks.csv", "--task", "click:click:binary", "--ignore-cols", "user", "--architecture", "STAR", "--domain-col", "category");
         Train(folder, "colors.zip", "colors.csv", "--task", "color:color:multiclass", "--task", "click:click:binary");
         var model = File.ReadAllBytes(Path("clicks.zip"));
         File.WriteAllBytes(Path("noschema.zip"), WithoutEntry(model, "Schema"));
