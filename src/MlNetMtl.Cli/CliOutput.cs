@@ -71,6 +71,32 @@ internal sealed class CliOutput
             Line(string.Create(CultureInfo.InvariantCulture, $"{task.Task}: row-weighted mean over {evaluation.DomainColumn} of {(task.Binary is not null ? "AUC" : task.Regression is not null ? "R²" : "macro AUC")} {evaluation.WeightedMean(task.Task):F4} (all rows together: {task.Score:F4})."));
     }
 
+    /// <summary>Domains shown one by one in <see cref="DomainComparison"/>; smaller ones count in the row-weighted mean only.</summary>
+    public const int DomainsShown = 6;
+
+    /// <summary>
+    /// Several models' scores per domain side by side — AUC (binary), macro AUC (multiclass) or R² (regression) on each
+    /// domain's rows alone — one row per (task, model): the largest domains, the row-weighted mean over every domain.
+    /// </summary>
+    /// <param name="domainColumn">The domain column.</param>
+    /// <param name="rows">Per (task, model): the model's name, the task's name and its score on each domain.</param>
+    public void DomainComparison(string domainColumn, IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> rows)
+    {
+        var domains = rows.SelectMany(r => r.Scores).GroupBy(s => s.Domain, StringComparer.Ordinal).Select(g => (Domain: g.Key, Rows: g.Max(s => s.Rows)))
+            .OrderByDescending(d => d.Rows).ThenBy(d => d.Domain, StringComparer.Ordinal).ToArray();
+        var shown = domains.Take(DomainsShown).ToArray();
+        var table = new Table().Border(TableBorder.Rounded).Title($"Per {Markup.Escape(domainColumn)}: each domain's rows scored alone (AUC; R² for regression)")
+            .AddColumn("Task").AddColumn("Model");
+        foreach (var (domain, count) in shown)
+            table.AddColumn(new TableColumn(Markup.Escape($"{domain} ({count:N0})")).RightAligned());
+        table.AddColumn(new TableColumn($"row-weighted mean ({domains.Length} domains)").RightAligned());
+        foreach (var (task, model, scores) in rows)
+            table.AddRow([Markup.Escape(task), Markup.Escape(model),
+                .. shown.Select(d => scores.FirstOrDefault(s => s.Domain == d.Domain)?.Score is { } v && !double.IsNaN(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "-"),
+                DomainScore.WeightedMean(scores) is var mean && double.IsNaN(mean) ? "-" : mean.ToString("F4", CultureInfo.InvariantCulture)]);
+        Console.Write(table);
+    }
+
     /// <summary>The columns of a file with their inferred roles and why.</summary>
     public void ColumnRoles(Datasets.InferredSchema schema)
     {

@@ -28,6 +28,7 @@ internal static class CompareCommand
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
         data.AddTo(command, withTasks: true);
+        data.AddDomainTo(command);
         training.AddTo(command);
         command.Options.Remove(training.Architecture);
         command.Options.Add(test);
@@ -45,6 +46,10 @@ internal static class CompareCommand
             if (groupColumn is not null && testFeatures.Schema.GetColumnOrNull(groupColumn) is null)
                 throw new ArgumentException($"--group-col '{groupColumn}' is not a column of the test data ({string.Join(", ", dataset.Data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
             var binary = groupColumn is null ? [] : dataset.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToArray();
+            string? domainColumn = data.DomainColumn(parse);
+            if (domainColumn is not null && testFeatures.Schema.GetColumnOrNull(domainColumn) is null)
+                throw new ArgumentException($"--domain-col '{domainColumn}' is not a column of the test data ({string.Join(", ", dataset.Data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+            var byDomain = new List<(string Task, string Model, IReadOnlyList<MLNet.Evaluation.DomainScore> Scores)>();
             var rows = new List<(string Model, double[] Metrics, TimeSpan Time)>();
 
             // Every model's options are checked before any trains: ESMM given three tasks fails at once, not after the others' training.
@@ -60,6 +65,7 @@ internal static class CompareCommand
                     // A setting given on the command line applies to the architectures and weightings that have it.
                     var options = new TrainerRecipe(architecture, weighting, training.Given(parse))
                         .ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null));
+                    options.DomainColumn = domainColumn;
                     trainers.Add((weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture, ml.MultiTask().Network(options)));
                 }
             foreach (var (label, trainer) in trainers)
@@ -70,17 +76,23 @@ internal static class CompareCommand
                 var metrics = ml.MultiTask().Evaluate(scored, model);
                 double[] values = [.. metrics.Select(m => m.Headline), .. binary.Select(t => ml.MultiTask().GroupAuc(scored, t, groupColumn!).Value)];
                 rows.Add((label, values, clock.Elapsed));
+                if (domainColumn is not null)
+                {
+                    var domains = ml.MultiTask().EvaluateByDomain(scored, dataset.Tasks, domainColumn);
+                    byDomain.AddRange(dataset.Tasks.Select(t => (t.Name, label, domains.Scores(t.Name))));
+                }
                 console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();
                 var results = SingleTaskBaselines.Run(ml, train, testFeatures, dataset.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass), LoadedDataset.FeatureColumnName,
-                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Text}")), groupColumn);
+                    new Progress<SingleTaskBaselines.Result>(r => console.Line($"  {r.Trainer} single-task {r.Task}: {r.Text}")), groupColumn, domainColumn);
                 foreach (string trainer in SingleTaskBaselines.Trainers)
                 {
                     SingleTaskBaselines.Result? Of(TaskColumn task) => results.SingleOrDefault(r => r.Trainer == trainer && r.Task == task.Name);
                     rows.Add(($"{trainer} (single-task)", [.. dataset.Tasks.Select(t => Of(t)?.Metric ?? double.NaN), .. binary.Select(t => Of(t)?.GroupAuc ?? double.NaN)], clock.Elapsed));
+                    byDomain.AddRange(results.Where(r => r.Trainer == trainer && r.NotRun is null && r.ByDomain.Count > 0).Select(r => (r.Task, $"{trainer} (single-task)", r.ByDomain)));
                 }
             }
 
@@ -92,6 +104,8 @@ internal static class CompareCommand
             foreach (var (model, metrics, _) in rows)
                 table.AddRow([Markup.Escape(model), .. metrics.Select(m => double.IsNaN(m) ? "-" : m.ToString("F4", CultureInfo.InvariantCulture))]);
             console.Console.Write(table);
+            if (domainColumn is not null)
+                console.DomainComparison(domainColumn, byDomain.OrderBy(r => dataset.Tasks.Select(t => t.Name).ToList().IndexOf(r.Task)).ToArray());
             return 0;
         }));
         return command;

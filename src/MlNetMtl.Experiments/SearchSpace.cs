@@ -28,10 +28,11 @@ public sealed class SearchSpace
     /// <param name="given">Settings given by the user: fixed for every trial (default none).</param>
     /// <param name="architecture">An architecture given by the user: the only one tried (default: every one the tasks suit).</param>
     /// <param name="weighting">A loss weighting given by the user: the only one tried (default: every searched one).</param>
-    public SearchSpace(int tasks, bool chain, int seed, SettingValues? given = null, string? architecture = null, string? weighting = null)
+    /// <param name="domains">True when the trials are given a domain column: the scenario-aware architectures (STAR) become candidates.</param>
+    public SearchSpace(int tasks, bool chain, int seed, SettingValues? given = null, string? architecture = null, string? weighting = null, bool domains = false)
     {
         _architectures = architecture is not null ? [NetworkOptions.Create(architecture).Name]
-            : NetworkOptions.Names.Where(name => NetworkOptions.Create(name).SearchedFor(tasks, chain)).ToArray();
+            : NetworkOptions.Names.Select(NetworkOptions.Create).Where(n => n.SearchedFor(tasks, chain) && (domains || !n.NeedsDomains)).Select(n => n.Name).ToArray();
         _weightings = weighting is not null ? [LossWeighting.Create(weighting).Name] : null;
         _given = given ?? SettingValues.None;
         _random = new Random(seed);

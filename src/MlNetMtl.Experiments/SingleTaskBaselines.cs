@@ -19,6 +19,15 @@ public static class SingleTaskBaselines
     /// </summary>
     public sealed record Result(string Trainer, string Task, TaskKind Kind, double Metric, string? NotRun = null, double GroupAuc = double.NaN)
     {
+        /// <summary>
+        /// With a domain column: each domain's score on its own rows — AUC (binary) or R² (regression), as
+        /// <see cref="DomainEvaluation"/> scores a multi-task model — largest domain first; NaN where the domain's rows hold one class. Empty otherwise.
+        /// </summary>
+        public IReadOnlyList<DomainScore> ByDomain { get; init; } = [];
+
+        /// <summary>The row-weighted mean of <see cref="ByDomain"/> over the domains scored (NaN when none was).</summary>
+        public double DomainWeightedMean => DomainScore.WeightedMean(ByDomain);
+
         /// <summary>The metric (and GAUC), or "not run: why".</summary>
         public string Text => NotRun is { } why ? $"not run: {why}"
             : Metric.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + (double.IsNaN(GroupAuc) ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (GAUC {GroupAuc:F4})"));
@@ -35,14 +44,15 @@ public static class SingleTaskBaselines
     /// <param name="featureColumnName">The feature vector column.</param>
     /// <param name="progress">Receives each result as it is measured.</param>
     /// <param name="groupColumnName">A column of <paramref name="test"/> grouping rows (a user id): also the GAUC of each binary task.</param>
+    /// <param name="domainColumnName">A column of <paramref name="test"/> naming each row's scenario (an app tab): also each domain's score (<see cref="Result.ByDomain"/>).</param>
     public static IReadOnlyList<Result> Run(MLContext ml, IDataView train, IDataView test, IEnumerable<TaskColumn> tasks, string featureColumnName, IProgress<Result>? progress = null,
-        string? groupColumnName = null)
+        string? groupColumnName = null, string? domainColumnName = null)
     {
         var results = new List<Result>();
         foreach (var task in tasks)
             foreach (string trainer in Trainers)
             {
-                var result = Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName, groupColumnName);
+                var result = Measure(ml, trainer, Labelled(train, task), Labelled(test, task), task, featureColumnName, groupColumnName, domainColumnName);
                 results.Add(result);
                 progress?.Report(result);
             }
@@ -50,12 +60,20 @@ public static class SingleTaskBaselines
     }
 
     /// <summary>The baseline's result; a trainer that cannot take the data is reported as not run (the others still run).</summary>
-    private static Result Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features, string? group)
+    private static Result Measure(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features, string? group, string? domain)
     {
         try
         {
-            var (metric, groupAuc) = Fit(ml, trainer, train, test, task, features, group);
-            return new Result(trainer, task.Name, task.Kind, metric, GroupAuc: groupAuc);
+            var scored = Fit(ml, trainer, train, features, task).Transform(test);
+            string label = train.ColumnName;
+            double metric = task.Kind.Evaluation == EvaluationFamily.Binary
+                ? ml.BinaryClassification.EvaluateNonCalibrated(scored, label).AreaUnderRocCurve
+                : ml.Regression.Evaluate(scored, label).RootMeanSquaredError;
+            double groupAuc = group is not null && task.Kind.Evaluation == EvaluationFamily.Binary
+                ? GroupAucEvaluator.Evaluate(scored, new TaskColumn(task.Name, label, TaskKind.Binary), group, "Score").Value
+                : double.NaN;
+            var byDomain = domain is null ? [] : DomainRows.Split(scored, domain).Select(d => new DomainScore(d.Domain, d.Rows, DomainScoreOf(ml, d.Of(scored), task, label))).ToArray();
+            return new Result(trainer, task.Name, task.Kind, metric, GroupAuc: groupAuc) { ByDomain = byDomain };
         }
         catch (OverflowException) when (trainer == "LightGBM")
         {
@@ -66,22 +84,32 @@ public static class SingleTaskBaselines
         }
     }
 
-    private static (double Metric, double GroupAuc) Fit(MLContext ml, string trainer, TaskLabelView train, TaskLabelView test, TaskColumn task, string features, string? group)
+    private static ITransformer Fit(MLContext ml, string trainer, TaskLabelView train, string features, TaskColumn task)
     {
         string label = train.ColumnName;
-        if (task.Kind.Evaluation == EvaluationFamily.Binary)
+        IEstimator<ITransformer> estimator = (task.Kind.Evaluation == EvaluationFamily.Binary, trainer == "LightGBM") switch
         {
-            IEstimator<ITransformer> estimator = trainer == "LightGBM"
-                ? ml.BinaryClassification.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
-                : ml.BinaryClassification.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
-            var scored = estimator.Fit(train).Transform(test);
-            double auc = ml.BinaryClassification.EvaluateNonCalibrated(scored, label).AreaUnderRocCurve;
-            return (auc, group is null ? double.NaN : GroupAucEvaluator.Evaluate(scored, new TaskColumn(task.Name, label, TaskKind.Binary), group, "Score").Value);
+            (true, true) => ml.BinaryClassification.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05),
+            (true, false) => ml.BinaryClassification.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300),
+            (false, true) => ml.Regression.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05),
+            (false, false) => ml.Regression.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300),
+        };
+        return estimator.Fit(train);
+    }
+
+    /// <summary>One domain's AUC (binary) or R² (regression); NaN when its rows hold one class, which ML.NET's evaluator refuses.</summary>
+    private static double DomainScoreOf(MLContext ml, IDataView rows, TaskColumn task, string label)
+    {
+        try
+        {
+            return task.Kind.Evaluation == EvaluationFamily.Binary
+                ? ml.BinaryClassification.EvaluateNonCalibrated(rows, label).AreaUnderRocCurve
+                : ml.Regression.Evaluate(rows, label).RSquared;
         }
-        IEstimator<ITransformer> regression = trainer == "LightGBM"
-            ? ml.Regression.Trainers.LightGbm(label, features, numberOfLeaves: 31, numberOfIterations: 400, learningRate: 0.05)
-            : ml.Regression.Trainers.FastTree(label, features, numberOfLeaves: 31, numberOfTrees: 300);
-        return (ml.Regression.Evaluate(regression.Fit(train).Transform(test), label).RootMeanSquaredError, double.NaN);
+        catch (ArgumentOutOfRangeException)
+        {
+            return double.NaN;
+        }
     }
 
     /// <summary>The task's labelled rows with its label appended as Boolean (binary) or Single (regression), whatever the label column's type.</summary>

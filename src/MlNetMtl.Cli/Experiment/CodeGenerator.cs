@@ -150,6 +150,8 @@ internal static class CodeGenerator
         code.AppendLine($"            Training = {Initializer(options.Training, "            ", $"Weighting = {Initializer(options.Training.Weighting, "                ")}")},");
         foreach (string line in Assignments(options))
             code.AppendLine($"            {line},");
+        if (options.DomainColumn is { } domainColumn)
+            code.AppendLine($"            DomainColumn = {Literal(domainColumn)},");
         code.AppendLine("        };");
         code.AppendLine("        return Featurization.Pipeline(ml, features).Append(ml.MultiTask().Network(options));");
         code.AppendLine("    }");

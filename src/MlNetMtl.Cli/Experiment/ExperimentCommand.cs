@@ -46,6 +46,7 @@ internal static class ExperimentCommand
         var command = new Command("experiment", "Search multi-task models within a time budget; write the best model, C# to use and retrain it, every trial and a report. " +
             "A training setting, architecture or weighting given here is fixed for every trial; the others are searched or kept at their defaults.");
         data.AddTo(command, withTasks: true);
+        data.AddDomainTo(command);
         foreach (var option in new Option[] { chain, group, splitBy, validation, test, split, time, metric, output, force, baselines })
             command.Options.Add(option);
         training.AddTo(command);
@@ -65,6 +66,7 @@ internal static class ExperimentCommand
                 Chain = parse.GetValue(chain) is { Length: > 0 } c ? c.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
                 GroupColumn = parse.GetValue(group),
                 Ignore = data.IgnoredColumns(parse),
+                DomainColumn = data.DomainColumn(parse),
                 Roles = data.ParseRoles(parse),
                 TextFeatures = parse.GetValue(data.TextFeatures),
                 TextEncoder = parse.GetResult(data.TextEncoder) is { Implicit: false } ? parse.GetValue(data.TextEncoder) : null,
@@ -121,10 +123,11 @@ internal static class ExperimentCommand
         {
             Tasks = data.Tasks.ToList(),
             WeightColumnName = data.Dataset.WeightColumnName,
+            DomainColumn = settings.DomainColumn,
             Progress = settings.Verbosity == Verbosity.Detailed ? output.EpochProgress(data.Tasks.Select(t => t.Name).ToList()) : null,
         };
         template.Training = template.Training with { Seed = settings.Seed };
-        var space = new SearchSpace(data.Tasks.Count, data.Chain, settings.Seed, settings.Given, settings.Architecture, settings.Weighting);
+        var space = new SearchSpace(data.Tasks.Count, data.Chain, settings.Seed, settings.Given, settings.Architecture, settings.Weighting, domains: settings.DomainColumn is not null);
 
         using var folder = new StagedFolder(settings.Output);
         run.Progress(string.Create(CultureInfo.InvariantCulture,
@@ -162,11 +165,13 @@ internal static class ExperimentCommand
 
         var board = Leaderboard.Build(ml, data, trials, metric, settings.Baselines,
             settings.Verbosity == Verbosity.Quiet ? null : new Progress<SingleTaskBaselines.Result>(r =>
-                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Text}"))));
+                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Text}"))), settings.DomainColumn);
         var groupAucs = settings.GroupColumn is { } groupColumn
             ? data.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToDictionary(t => t.Name, t => ml.MultiTask().GroupAuc(board.Best.Model!.Transform(data.Test), t, groupColumn))
             : new Dictionary<string, GroupAucResult>();
         PrintLeaderboard(output, board, metric, groupAucs);
+        if (settings.DomainColumn is { } domainColumn)
+            output.DomainComparison(domainColumn, board.ByDomain);
 
         run.Token.ThrowIfCancellationRequested();
         var model = data.Featurizer.Append(board.Best.Model!);

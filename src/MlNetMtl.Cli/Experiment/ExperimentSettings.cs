@@ -16,6 +16,8 @@ internal sealed record ExperimentSettings
     /// <summary>A user or session column for GAUC; it decides nothing about the split.</summary>
     public string? GroupColumn { get; init; }
     public IReadOnlyList<string> Ignore { get; init; } = [];
+    /// <summary>A column of scenarios: every trial is conditioned on it, STAR joins the search, and the test rows are also scored per domain.</summary>
+    public string? DomainColumn { get; init; }
     public IReadOnlyDictionary<string, ColumnRole> Roles { get; init; } = new Dictionary<string, ColumnRole>();
     /// <summary>The featurization's knobs that are not roles: text slots, the text encoder and hash bits (null: inferred).</summary>
     public int TextFeatures { get; init; } = new FeatureSpec().TextFeatures;

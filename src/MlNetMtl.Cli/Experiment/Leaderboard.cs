@@ -23,12 +23,14 @@ internal sealed class Leaderboard
 {
     public const int TrialsShown = 5;
 
-    private Leaderboard(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<LeaderboardRow> rows, TrialResult best, MultiTaskMetrics bestTest)
+    private Leaderboard(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<LeaderboardRow> rows, TrialResult best, MultiTaskMetrics bestTest,
+        IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> byDomain)
     {
         Tasks = tasks;
         Rows = rows;
         Best = best;
         BestTest = bestTest;
+        ByDomain = byDomain;
     }
 
     public IReadOnlyList<TaskColumn> Tasks { get; }
@@ -37,10 +39,12 @@ internal sealed class Leaderboard
     public TrialResult Best { get; }
     /// <summary>The best trial's metrics on the test rows.</summary>
     public MultiTaskMetrics BestTest { get; }
+    /// <summary>With a domain column: per (task, model) — the best trial, then the baselines — each domain's score on the test rows; else empty.</summary>
+    public IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> ByDomain { get; }
 
-    /// <summary>Measures the top trials and (optionally) the baselines on the test rows.</summary>
+    /// <summary>Measures the top trials and (optionally) the baselines on the test rows, and with <paramref name="domainColumn"/> the best trial and the baselines per domain.</summary>
     public static Leaderboard Build(MLContext ml, ExperimentData data, IReadOnlyList<TrialResult> trials, ExperimentMetric metric, bool baselines,
-        IProgress<SingleTaskBaselines.Result>? baselineProgress)
+        IProgress<SingleTaskBaselines.Result>? baselineProgress, string? domainColumn = null)
     {
         var ranked = trials.Where(t => t.Status == TrialStatus.Completed)
             .OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).ThenBy(t => t.Number).Take(TrialsShown).ToArray();
@@ -52,15 +56,25 @@ internal sealed class Leaderboard
             bestTest ??= test;
             rows.Add(new LeaderboardRow(i + 1, $"#{ranked[i].Number} {ranked[i].Settings}", ranked[i].Score, test.ToDictionary(m => m.Task, m => m.Headline)));
         }
+        var byDomain = new List<(string Task, string Model, IReadOnlyList<DomainScore> Scores)>();
+        if (domainColumn is not null)
+        {
+            var domains = ml.MultiTask().EvaluateByDomain(ranked[0].Model!.Transform(data.Test), data.Tasks, domainColumn);
+            byDomain.AddRange(data.Tasks.Select(t => (t.Name, $"#{ranked[0].Number} {ranked[0].Settings.Architecture}", domains.Scores(t.Name))));
+        }
         if (baselines)
         {
             var eligible = data.Tasks.Where(t => t.Kind.Evaluation != EvaluationFamily.Multiclass).ToArray();
-            var results = SingleTaskBaselines.Run(ml, data.Train, data.Test, eligible, Datasets.LoadedDataset.FeatureColumnName, baselineProgress);
+            var results = SingleTaskBaselines.Run(ml, data.Train, data.Test, eligible, Datasets.LoadedDataset.FeatureColumnName, baselineProgress, domainColumnName: domainColumn);
             foreach (string trainer in SingleTaskBaselines.Trainers)
+            {
                 rows.Add(new LeaderboardRow(0, $"{trainer} (single-task)", double.NaN,
                     results.Where(r => r.Trainer == trainer && r.NotRun is null).ToDictionary(r => r.Task, r => r.Metric)));
+                byDomain.AddRange(results.Where(r => r.Trainer == trainer && r.NotRun is null && r.ByDomain.Count > 0).Select(r => (r.Task, $"{trainer} (single-task)", r.ByDomain)));
+            }
         }
-        return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!);
+        var taskOrder = data.Tasks.Select(t => t.Name).ToList();
+        return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!, byDomain.OrderBy(r => taskOrder.IndexOf(r.Task)).ToArray());
     }
 
     /// <summary>

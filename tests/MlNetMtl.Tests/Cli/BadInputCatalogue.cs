@@ -191,6 +191,8 @@ public class BadInputCatalogue
             "click: row-weighted mean over category of AUC", 0),
         new("a domain unseen in training is said to be scored by the shared part", "evaluate -m @clicks-star.zip -d @clicks-newcategory.csv --domain-col category",
             "Not seen in training, so scored by the model's shared part alone: category c9 (200 rows)", 0),
+        new("compare per domain, trees beside the networks", "compare -d @clicks.csv --test-dataset @clicks.csv --task click:click:binary --ignore-cols user --domain-col category --architectures STAR --epochs 1",
+            "│ click │ FastTree (single-task) │", 0),
         new("a domain unseen in training is predicted", "predict -m @clicks-star.zip -d @clicks-newcategory.csv -o @run/p.csv", "Wrote 600 rows of predictions (click)", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",

@@ -18,22 +18,13 @@ public sealed record DomainMetrics(string Domain, long Rows, MultiTaskMetrics Me
 /// <param name="Overall">All rows together.</param>
 public sealed record DomainEvaluation(string DomainColumn, IReadOnlyList<DomainMetrics> Domains, MultiTaskMetrics Overall)
 {
+    /// <summary>Each domain's score (<see cref="TaskMetrics.Score"/>: AUC, macro AUC or R²) on <paramref name="task"/>, largest domain first; NaN where it was not evaluated.</summary>
+    public IReadOnlyList<DomainScore> Scores(string task) =>
+        Domains.Select(d => new DomainScore(d.Domain, d.Rows, d.Metrics.FirstOrDefault(m => m.Task == task)?.Score ?? double.NaN)).ToArray();
+
     /// <summary>
-    /// The row-weighted mean over the domains where <paramref name="task"/> was evaluated of its score (AUC, macro AUC or R²,
-    /// <see cref="TaskMetrics.Score"/>): Σ n_d·score_d / Σ n_d; NaN when no domain could be evaluated.
+    /// The row-weighted mean over the domains where <paramref name="task"/> was evaluated of its score (<see cref="Scores"/>):
+    /// Σ n_d·score_d / Σ n_d; NaN when no domain could be evaluated.
     /// </summary>
-    public double WeightedMean(string task)
-    {
-        double sum = 0;
-        long rows = 0;
-        foreach (var domain in Domains)
-        {
-            var metrics = domain.Metrics.FirstOrDefault(m => m.Task == task);
-            if (metrics is null || double.IsNaN(metrics.Score))
-                continue;
-            sum += metrics.Score * domain.Rows;
-            rows += domain.Rows;
-        }
-        return rows == 0 ? double.NaN : sum / rows;
-    }
+    public double WeightedMean(string task) => DomainScore.WeightedMean(Scores(task));
 }

@@ -21,7 +21,7 @@ public sealed class StarOptions : BottomOptions
     [Setting("star-auxiliary", Search = ["0", "32"])]
     public int AuxiliaryWidth { get; init; } = 32;
 
-    /// <summary>Whether STAR normalises each input row with a shared and a per-domain scale and shift (its partitioned normalisation). Default true.</summary>
+    /// <summary>Whether STAR scales and shifts each input value by a shared and a per-domain factor and offset (its partitioned normalisation, on inputs the featurizer has standardised). Default true.</summary>
     [Setting("star-norm", Search = ["true", "false"])]
     public bool PartitionedNormalization { get; init; } = true;
 
@@ -118,7 +118,7 @@ internal sealed class StarNetwork : MultiTaskNetwork
         ReadOnlySpan<float> layerInput = grouped;
         if (_norm is not null)
         {
-            _norm.Forward(grouped, state.Normalized.AsSpan(0, rows * width), state.NormalizedHat, state.InverseDeviations, groups, state.NormScratch.AsSpan(0, width));
+            _norm.Forward(grouped, state.Normalized.AsSpan(0, rows * width), groups, state.NormScratch.AsSpan(0, width));
             layerInput = state.Normalized.AsSpan(0, rows * width);
         }
         for (int l = 0; l < _layers.Length; l++)
@@ -237,7 +237,7 @@ internal sealed class StarNetwork : MultiTaskNetwork
         {
             var normalizedGradient = state.NormalizedGradient.AsSpan(0, rows * width);
             inputGradient.CopyTo(normalizedGradient);
-            _norm.Backward(normalizedGradient, state.NormalizedHat, state.InverseDeviations, inputGradient, groups, state.NormScratch);
+            _norm.Backward(normalizedGradient, state.GroupedInput.AsSpan(0, rows * width), inputGradient, groups, state.NormScratch);
         }
         if (workspace.InputGradient.Length > 0)
             groups.Scatter(inputGradient, workspace.InputGradient.AsSpan(0, rows * width), width, rows);
@@ -255,9 +255,7 @@ internal sealed class StarNetwork : MultiTaskNetwork
             if (network._norm is not null)
             {
                 Normalized = new float[capacity * width];
-                NormalizedHat = new float[capacity * width];
                 NormalizedGradient = new float[capacity * width];
-                InverseDeviations = new float[capacity];
                 NormScratch = new float[2 * width];
             }
             Layers = network._layers.Select(l => l.CreateState()).ToArray();
@@ -284,9 +282,7 @@ internal sealed class StarNetwork : MultiTaskNetwork
         /// <summary>dL/d(grouped input), then of the normalisation's input.</summary>
         public float[] GroupedInputGradient { get; }
         public float[] Normalized { get; } = [];
-        public float[] NormalizedHat { get; } = [];
         public float[] NormalizedGradient { get; } = [];
-        public float[] InverseDeviations { get; } = [];
         public float[] NormScratch { get; } = [];
         public StarLayer.State[] Layers { get; }
         public float[][] LayerOutputs { get; }
