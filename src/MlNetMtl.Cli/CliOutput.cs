@@ -97,6 +97,13 @@ internal sealed class CliOutput
         Console.Write(table);
     }
 
+    /// <summary>"Separate models per tab: own models for 1, 0, 4; 3, 5 (under 1,000 training rows) scored by the model ignoring tab."</summary>
+    public void SeparateDomainModels(string domainColumn, Experiments.DomainAlternatives.Result alternatives) =>
+        Line(alternatives.OwnModels.Count == 0
+            ? $"Separate models per {domainColumn}: none, no {domainColumn} has {Experiments.DomainAlternatives.MinimumRows:N0} training rows (the table leaves them out)."
+            : $"Separate models per {domainColumn}: own models for {string.Join(", ", alternatives.OwnModels)}" +
+              (alternatives.ScoredByBlind.Count == 0 ? "." : $"; {string.Join(", ", alternatives.ScoredByBlind)} (under {Experiments.DomainAlternatives.MinimumRows:N0} training rows) scored by the model ignoring {domainColumn}."));
+
     /// <summary>The columns of a file with their inferred roles and why.</summary>
     public void ColumnRoles(Datasets.InferredSchema schema)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.ML;
 using System.Diagnostics;
 using System.Globalization;
 using MlNetMtl.Data;
@@ -25,6 +26,12 @@ internal static class CompareCommand
         var architectures = new Option<string>("--architectures") { Description = $"Comma-separated architectures to train ({string.Join(", ", NetworkOptions.Names)}).", DefaultValueFactory = _ => "SharedBottom,OMoE,MMoE,PLE" };
         var weightings = new Option<string>("--weightings") { Description = $"Comma-separated loss weightings to train each architecture with ({string.Join(", ", LossWeighting.Names)}).", DefaultValueFactory = _ => "fixed" };
         var group = new Option<string>("--group-col") { Description = "A column grouping the test rows (e.g. a user id): also each binary task's GAUC, for every model and baseline." };
+        var alternatives = new Option<bool>("--domain-alternatives")
+        {
+            Description = "With --domain-col: also the first architecture ignoring the domain and trained per domain alone " +
+                $"(domains with fewer than {DomainAlternatives.MinimumRows:N0} training rows scored by the one ignoring it), in the per-domain table.",
+            DefaultValueFactory = _ => true,
+        };
         var baselines = new Option<bool>("--baselines") { Description = "Also train the single-task LightGBM and FastTree baselines.", DefaultValueFactory = _ => true };
         var command = new Command("compare", "Train architectures and single-task tree baselines on one split; print each task's test AUC (RMSE for regression) side by side.");
         data.AddTo(command, withTasks: true);
@@ -36,6 +43,7 @@ internal static class CompareCommand
         command.Options.Add(weightings);
         command.Options.Remove(training.Weighting);
         command.Options.Add(baselines);
+        command.Options.Add(alternatives);
         command.Options.Add(group);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
@@ -54,7 +62,7 @@ internal static class CompareCommand
 
             // Every model's options are checked before any trains: ESMM given three tasks fails at once, not after the others' training.
             var weightingNames = parse.GetValue(weightings)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var trainers = new List<(string Label, MultiTaskNetworkTrainer Trainer)>();
+            var trainers = new List<(string Label, MultiTaskNetworkTrainerOptions Options)>();
             foreach (string name in parse.GetValue(architectures)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 foreach (string weightingName in weightingNames)
                 {
@@ -66,12 +74,13 @@ internal static class CompareCommand
                     var options = new TrainerRecipe(architecture, weighting, training.Given(parse))
                         .ApplyTo(TrainingOptionSet.Template(LoadedDataset.FeatureColumnName, dataset.Tasks, progress: null));
                     options.DomainColumn = domainColumn;
-                    trainers.Add((weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture, ml.MultiTask().Network(options)));
+                    _ = ml.MultiTask().Network(options);
+                    trainers.Add((weightingNames.Length > 1 ? $"{architecture} + {weighting}" : architecture, options));
                 }
-            foreach (var (label, trainer) in trainers)
+            foreach (var (label, options) in trainers)
             {
                 var clock = Stopwatch.StartNew();
-                var model = trainer.Fit(train);
+                var model = ml.MultiTask().Network(options).Fit(train);
                 var scored = model.Transform(testFeatures);
                 var metrics = ml.MultiTask().Evaluate(scored, model);
                 double[] values = [.. metrics.Select(m => m.Headline), .. binary.Select(t => ml.MultiTask().GroupAuc(scored, t, groupColumn!).Value)];
@@ -83,6 +92,8 @@ internal static class CompareCommand
                 }
                 console.Line($"  {label}: {Format(values)} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
+            if (domainColumn is not null && parse.GetValue(alternatives))
+                byDomain.AddRange(Alternatives(ml, console, trainers[0], train, testFeatures, domainColumn, dataset.Tasks, run.Token));
             if (parse.GetValue(baselines))
             {
                 var clock = Stopwatch.StartNew();
@@ -109,6 +120,22 @@ internal static class CompareCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The per-domain rows of the alternatives to a scenario-aware model, trained with <paramref name="first"/>'s settings.</summary>
+    private static IEnumerable<(string Task, string Model, IReadOnlyList<MLNet.Evaluation.DomainScore> Scores)> Alternatives(MLContext ml, CliOutput console,
+        (string Label, MultiTaskNetworkTrainerOptions Options) first, IDataView train, IDataView test, string domainColumn, IReadOnlyList<TaskColumn> tasks, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = DomainAlternatives.Run(ml, first.Options, train, null, test, domainColumn, new Progress<string>(line => console.Line($"  training {line}")), token);
+        string architecture = DomainAlternatives.Blind(first.Options).Network.Name;
+        console.SeparateDomainModels(domainColumn, result);
+        console.Line($"  {architecture} ignoring {domainColumn} and per {domainColumn}: {clock.Elapsed.TotalSeconds:F1} s");
+        return tasks.SelectMany(t => result.OwnModels.Count == 0 ? [(t.Name, $"{architecture} ignoring {domainColumn}", result.Blind[t.Name])] : new[]
+        {
+            (t.Name, $"{architecture} ignoring {domainColumn}", result.Blind[t.Name]),
+            (t.Name, $"{architecture} per {domainColumn}", result.Separate[t.Name]),
+        });
     }
 
     private static string Format(double[] values) => string.Join("  ", values.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)));

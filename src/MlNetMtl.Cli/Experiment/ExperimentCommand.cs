@@ -165,13 +165,17 @@ internal static class ExperimentCommand
 
         var board = Leaderboard.Build(ml, data, trials, metric, settings.Baselines,
             settings.Verbosity == Verbosity.Quiet ? null : new Progress<SingleTaskBaselines.Result>(r =>
-                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Text}"))), settings.DomainColumn);
+                output.Line(string.Create(CultureInfo.InvariantCulture, $"  baseline {r.Trainer} single-task {r.Task}: {r.Text}"))),
+            settings.DomainColumn is { } domains ? (domains, template, new Progress<string>(line => output.Line($"  training {line}"))) : null, run.Token);
         var groupAucs = settings.GroupColumn is { } groupColumn
             ? data.Tasks.Where(t => t.Kind.Evaluation == EvaluationFamily.Binary).ToDictionary(t => t.Name, t => ml.MultiTask().GroupAuc(board.Best.Model!.Transform(data.Test), t, groupColumn))
             : new Dictionary<string, GroupAucResult>();
         PrintLeaderboard(output, board, metric, groupAucs);
         if (settings.DomainColumn is { } domainColumn)
+        {
             output.DomainComparison(domainColumn, board.ByDomain);
+            output.SeparateDomainModels(domainColumn, board.Alternatives!);
+        }
 
         run.Token.ThrowIfCancellationRequested();
         var model = data.Featurizer.Append(board.Best.Model!);

@@ -24,8 +24,9 @@ internal sealed class Leaderboard
     public const int TrialsShown = 5;
 
     private Leaderboard(IReadOnlyList<TaskColumn> tasks, IReadOnlyList<LeaderboardRow> rows, TrialResult best, MultiTaskMetrics bestTest,
-        IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> byDomain)
+        IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> byDomain, DomainAlternatives.Result? alternatives)
     {
+        Alternatives = alternatives;
         Tasks = tasks;
         Rows = rows;
         Best = best;
@@ -41,11 +42,19 @@ internal sealed class Leaderboard
     public MultiTaskMetrics BestTest { get; }
     /// <summary>With a domain column: per (task, model) — the best trial, then the baselines — each domain's score on the test rows; else empty.</summary>
     public IReadOnlyList<(string Task, string Model, IReadOnlyList<DomainScore> Scores)> ByDomain { get; }
+    /// <summary>With a domain column: the best trial's settings ignoring the domain and trained per domain (which domains had models of their own); else null.</summary>
+    public DomainAlternatives.Result? Alternatives { get; }
 
-    /// <summary>Measures the top trials and (optionally) the baselines on the test rows, and with <paramref name="domainColumn"/> the best trial and the baselines per domain.</summary>
+    /// <summary>
+    /// Measures the top trials and (optionally) the baselines on the test rows; with <paramref name="domains"/>, per domain the best
+    /// trial, its settings ignoring the domain and trained per domain (<see cref="DomainAlternatives"/>), and the baselines.
+    /// <paramref name="domains"/> gives the domain column, the options the trials were made from, and where to report the alternatives' training.
+    /// </summary>
     public static Leaderboard Build(MLContext ml, ExperimentData data, IReadOnlyList<TrialResult> trials, ExperimentMetric metric, bool baselines,
-        IProgress<SingleTaskBaselines.Result>? baselineProgress, string? domainColumn = null)
+        IProgress<SingleTaskBaselines.Result>? baselineProgress, (string Column, MultiTaskNetworkTrainerOptions Template, IProgress<string>? Progress)? domains = null,
+        CancellationToken cancellationToken = default)
     {
+        string? domainColumn = domains?.Column;
         var ranked = trials.Where(t => t.Status == TrialStatus.Completed)
             .OrderBy(t => metric.HigherIsBetter ? -t.Score : t.Score).ThenBy(t => t.Number).Take(TrialsShown).ToArray();
         var rows = new List<LeaderboardRow>();
@@ -57,10 +66,20 @@ internal sealed class Leaderboard
             rows.Add(new LeaderboardRow(i + 1, $"#{ranked[i].Number} {ranked[i].Settings}", ranked[i].Score, test.ToDictionary(m => m.Task, m => m.Headline)));
         }
         var byDomain = new List<(string Task, string Model, IReadOnlyList<DomainScore> Scores)>();
+        DomainAlternatives.Result? separate = null;
         if (domainColumn is not null)
         {
-            var domains = ml.MultiTask().EvaluateByDomain(ranked[0].Model!.Transform(data.Test), data.Tasks, domainColumn);
-            byDomain.AddRange(data.Tasks.Select(t => (t.Name, $"#{ranked[0].Number} {ranked[0].Settings.Architecture}", domains.Scores(t.Name))));
+            var best = ml.MultiTask().EvaluateByDomain(ranked[0].Model!.Transform(data.Test), data.Tasks, domainColumn);
+            byDomain.AddRange(data.Tasks.Select(t => (t.Name, $"#{ranked[0].Number} {ranked[0].Settings.Architecture}", best.Scores(t.Name))));
+            var options = ranked[0].Settings.ApplyTo(domains!.Value.Template.Clone());
+            var alternatives = DomainAlternatives.Run(ml, options, data.Train, data.Validation, data.Test, domainColumn, domains.Value.Progress, cancellationToken);
+            string architecture = DomainAlternatives.Blind(options).Network.Name;
+            byDomain.AddRange(data.Tasks.SelectMany(t => alternatives.OwnModels.Count == 0 ? [(t.Name, $"#{ranked[0].Number}'s settings, {architecture} ignoring {domainColumn}", alternatives.Blind[t.Name])] : new[]
+            {
+                (t.Name, $"#{ranked[0].Number}'s settings, {architecture} ignoring {domainColumn}", alternatives.Blind[t.Name]),
+                (t.Name, $"#{ranked[0].Number}'s settings, {architecture} per {domainColumn}", alternatives.Separate[t.Name]),
+            }));
+            separate = alternatives;
         }
         if (baselines)
         {
@@ -74,7 +93,7 @@ internal sealed class Leaderboard
             }
         }
         var taskOrder = data.Tasks.Select(t => t.Name).ToList();
-        return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!, byDomain.OrderBy(r => taskOrder.IndexOf(r.Task)).ToArray());
+        return new Leaderboard(data.Tasks, rows, ranked[0], bestTest!, byDomain.OrderBy(r => taskOrder.IndexOf(r.Task)).ToArray(), separate);
     }
 
     /// <summary>

@@ -18,8 +18,8 @@ public abstract class BottomOptions : NetworkOptions
         CheckWidths(BottomWidths, nameof(BottomWidths), allowEmpty: false);
     }
 
-    /// <summary>A shared bottom of these sizes (the single-task counterpart of ESMM and AITM).</summary>
-    private protected NetworkOptions SharedBottomOfTheSameSizes => new SharedBottomOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout };
+    /// <summary>A shared bottom of these sizes and input encoder (the single-task counterpart of ESMM and AITM, the domain-blind one of STAR).</summary>
+    private protected NetworkOptions SharedBottomOfTheSameSizes => new SharedBottomOptions { BottomWidths = BottomWidths, TowerWidths = TowerWidths, Dropout = Dropout, Encoder = Encoder };
 
     private protected override void WriteSizes(BinaryWriter writer)
     {

@@ -89,6 +89,9 @@ public abstract class NetworkOptions
     /// <summary>What one task trains alone with, to measure multi-task gain: these options, or for an architecture that needs several tasks a shared bottom of its sizes.</summary>
     internal virtual NetworkOptions SingleTaskCounterpart => this;
 
+    /// <summary>What a model that ignores the domain trains with: these options, or for a scenario-aware architecture a shared bottom of its sizes.</summary>
+    internal virtual NetworkOptions DomainBlindCounterpart => this;
+
     /// <summary>Throws when a size or rate is out of range, naming the option.</summary>
     internal virtual void Validate()
     {

@@ -27,6 +27,8 @@ public sealed class StarOptions : BottomOptions
 
     internal override bool NeedsDomains => true;
 
+    internal override NetworkOptions DomainBlindCounterpart => SharedBottomOfTheSameSizes;
+
     internal override void Validate()
     {
         base.Validate();
