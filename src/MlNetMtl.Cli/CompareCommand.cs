@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Microsoft.ML;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.Experiments;

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MlNetMtl.Data;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Evaluation;
 

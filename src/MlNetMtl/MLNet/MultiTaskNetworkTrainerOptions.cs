@@ -28,7 +28,7 @@ public sealed class MultiTaskNetworkTrainerOptions
 
     /// <summary>
     /// The domain (scenario) column — an app tab, a country, a surface — one-hot encoded among the features: each row's domain
-    /// conditions the scenario-aware architectures (<see cref="StarOptions"/>, which needs it) and the gates of MMoE, OMoE
+    /// conditions the scenario-aware architectures (<see cref="StarOptions"/> and <see cref="PepNetOptions"/>, which need it) and the gates of MMoE, OMoE
     /// and PLE. A row whose domain training never saw (or whose value is empty) is scored by the shared part alone.
     /// Default null: no domains.
     /// </summary>
@@ -37,7 +37,7 @@ public sealed class MultiTaskNetworkTrainerOptions
 
     /// <summary>
     /// The architecture and its sizes: <see cref="SharedBottomOptions"/>, <see cref="MmoeOptions"/>, <see cref="OmoeOptions"/>,
-    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/>, <see cref="AitmOptions"/> or <see cref="StarOptions"/> (<see cref="NetworkOptions.Create"/> by name).
+    /// <see cref="PleOptions"/>, <see cref="EsmmOptions"/>, <see cref="AitmOptions"/>, <see cref="StarOptions"/> or <see cref="PepNetOptions"/> (<see cref="NetworkOptions.Create"/> by name).
     /// Default a shared bottom with its default sizes.
     /// </summary>
     [NotASetting("the architecture plug-in: --architecture NAME (its sizes are settings of their own)")]

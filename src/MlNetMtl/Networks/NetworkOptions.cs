@@ -43,7 +43,7 @@ public abstract class NetworkOptions
     [Setting("dropout", Search = ["0", "0.2", "0.5"])]
     public float Dropout { get; init; }
 
-    /// <summary>Widths of each task tower's hidden ReLU layers, comma-separated; a linear output follows (empty: a linear head; AITM: its encoder, whose last width it attends in). Default 64 (AITM 64,32).</summary>
+    /// <summary>Widths of each task tower's hidden ReLU layers, comma-separated; a linear output follows (empty: a linear head; AITM: its encoder, whose last width it attends in; PEPNet: the whole per-task network, each layer's input gated). Default 64 (AITM 64,32; PEPNet 128,64).</summary>
     [Setting("tower", Search = ["32", "64", "128,64"])]
     public int[] TowerWidths { get; init; } = [64];
 

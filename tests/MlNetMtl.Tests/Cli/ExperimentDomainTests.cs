@@ -16,7 +16,7 @@ public class ExperimentDomainTests : TemporaryFolderTests
         var (exit, text) = CliProcess.Run("experiment", "-d", data, "--task", "click:click:binary", "--task", "like:like:binary", "--domain-col", "domain",
             "--train-time", "20", "--max-epochs", "2", "--bottom", "32", "--tower", "8", "--baselines", "false", "-o", output);
         Assert.That(exit, Is.EqualTo(0), text);
-        Assert.That(text, Does.Contain("over SharedBottom, MMoE, PLE, STAR ×"), "STAR is a candidate with a domain column");
+        Assert.That(text, Does.Contain("over SharedBottom, MMoE, PLE, PEPNet, STAR ×"), "STAR is a candidate with a domain column");
         Assert.That(text, Does.Contain("Per domain: each domain's rows scored alone").And.Contain("d0 ("), "the best trial is scored per domain");
         Assert.That(text, Does.Contain("'s settings, SharedBottom ignoring domain").Or.Contain("'s settings, MMoE ignoring domain").Or.Contain("'s settings, PLE ignoring domain"),
             "beside it, its settings ignoring the domain");

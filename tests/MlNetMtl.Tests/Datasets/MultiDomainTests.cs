@@ -78,6 +78,7 @@ public class MultiDomainTests
 
     [TestCase("STAR")]
     [TestCase("MMoE")]
+    [TestCase("PEPNet")]
     public void AScenarioAwareModel_RecoversEachDomain_WhereADomainBlindOneCannot(string architecture)
     {
         var ml = new MLContext(seed: 1);
@@ -93,7 +94,12 @@ public class MultiDomainTests
             var model = features.Append(ml.MultiTask().Network(options)).Fit(train);
             return ml.MultiTask().EvaluateByDomain(model.Transform(test), tasks, nameof(Row.Domain));
         }
-        NetworkOptions aware = architecture == "STAR" ? new StarOptions { BottomWidths = [64], TowerWidths = [16] } : new MmoeOptions { ExpertCount = 4, ExpertWidths = [32], TowerWidths = [16] };
+        NetworkOptions aware = architecture switch
+        {
+            "STAR" => new StarOptions { BottomWidths = [64], TowerWidths = [16] },
+            "PEPNet" => new PepNetOptions { TowerWidths = [64, 16], GateWidth = 32 },
+            _ => new MmoeOptions { ExpertCount = 4, ExpertWidths = [32], TowerWidths = [16] },
+        };
         var scenario = Evaluate(aware, nameof(Row.Domain));
         var blindOptions = new MultiTaskNetworkTrainerOptions { Tasks = tasks, Network = new SharedBottomOptions { BottomWidths = [64], TowerWidths = [16] }, Training = new() { Threads = 1, Seed = 2 } };
         var blindModel = ml.Transforms.Concatenate("Features", nameof(Row.X)).Append(ml.MultiTask().Network(blindOptions)).Fit(train);

@@ -19,7 +19,7 @@ public class ExperimentSearchTests
         Assert.That(first.Select(s => s.Values.Count), Is.All.EqualTo(0), "the first trials are the declared defaults");
         Assert.That(new SearchSpace(tasks: 2, chain: false, seed: 5).Architectures, Has.Count.EqualTo(3));
         Assert.That(new SearchSpace(tasks: 3, chain: true, seed: 5).Architectures, Is.EqualTo(new[] { "SharedBottom", "MMoE", "PLE", "AITM" }), "ESMM is for two tasks");
-        Assert.That(new SearchSpace(tasks: 2, chain: false, seed: 5, domains: true).Architectures, Is.EqualTo(new[] { "SharedBottom", "MMoE", "PLE", "STAR" }),
+        Assert.That(new SearchSpace(tasks: 2, chain: false, seed: 5, domains: true).Architectures, Is.EqualTo(new[] { "SharedBottom", "MMoE", "PLE", "PEPNet", "STAR" }),
             "STAR needs a domain column, and is searched when the trials have one");
 
         string[] Sequence(int seed)

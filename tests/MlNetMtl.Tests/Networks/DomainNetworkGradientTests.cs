@@ -9,7 +9,7 @@ using static MlNetMtl.Tests.Networks.NetworkGradientTests;
 
 namespace MlNetMtl.Tests.Networks;
 
-/// <summary>Scenario-aware networks (STAR, domain-conditioned gates) against finite differences, on rows of every domain and of none.</summary>
+/// <summary>Scenario-aware networks (STAR, PEPNet, domain-conditioned gates) against finite differences, on rows of every domain and of none.</summary>
 public class DomainNetworkGradientTests
 {
     private const int Rows = 12, Inputs = 9;
@@ -69,6 +69,78 @@ public class DomainNetworkGradientTests
         CheckAllParameters(network, EmbeddingRows, Labels(TaskKind.Binary, 5));
     }
 
+    public static IEnumerable<TestCaseData> PepNetVariants()
+    {
+        yield return new TestCaseData(new PepNetOptions { TowerWidths = [5, 4], GateWidth = 6, StopGradients = false }, "Binary").SetName("PEPNet, two gated layers");
+        yield return new TestCaseData(new PepNetOptions { TowerWidths = [4], GateWidth = 3, StopGradients = false }, "Regression").SetName("PEPNet, regression");
+        yield return new TestCaseData(new PepNetOptions { TowerWidths = [5, 4], GateWidth = 4, Dropout = 0.2f, StopGradients = false }, "Binary").SetName("PEPNet, dropout");
+    }
+
+    [TestCaseSource(nameof(PepNetVariants))]
+    public void PepNet_MatchesFiniteDifferences(PepNetOptions options, string kindName)
+    {
+        var kind = TaskKind.Parse(kindName);
+        var network = MultiTaskNetwork.Create(Inputs, Tasks(kind), options, seed: 3, domains: ThreeDomains);
+        PerturbDomainWeights(network);
+        var x = DenseRows();
+        CheckAllParameters(network, () => InputBatch.FromDense(x, Rows, Inputs), Labels(kind, Rows));
+    }
+
+    /// <summary>
+    /// With the paper's stopped gradients, what a gate reads is not trained through it, so a finite difference of EPNet's or the
+    /// encoder's weights also moves the gates that read their output; the towers' and PPNet's gates' gradients stay exact.
+    /// </summary>
+    [Test]
+    public void PepNet_WithStoppedGradients_TowersAndPersonalGatesMatchFiniteDifferences_AndTheInputsGradientIsEPNetsScaleAlone()
+    {
+        var options = new PepNetOptions { TowerWidths = [5, 4], GateWidth = 6 };
+        Assert.That(options.StopGradients, Is.True, "the paper's choice is the default");
+        var network = MultiTaskNetwork.Create(Inputs, Tasks(TaskKind.Binary), options, seed: 3, domains: ThreeDomains);
+        PerturbDomainWeights(network);
+        var x = DenseRows();
+        CheckAllParameters(network, () => InputBatch.FromDense(x, Rows, Inputs), Labels(TaskKind.Binary, Rows),
+            only: p => p.Name.StartsWith("tower.", StringComparison.Ordinal) || p.Name.StartsWith("pepnet.ppnet.", StringComparison.Ordinal));
+
+        // Under field embeddings, the table's gradient with stopped gradients differs from the exact one (the gates' paths are cut).
+        var embedding = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3 };
+        float[] TableGradient(bool stop)
+        {
+            var net = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), new PepNetOptions { TowerWidths = [4], GateWidth = 3, StopGradients = stop, Encoder = embedding },
+                seed: 7, fields: EmbeddingFields, domains: new DomainLayout("item", 4, ["i0", "i1", "i2", "i3"]));
+            CheckAllParameters(net, EmbeddingRows, Labels(TaskKind.Binary, 5), only: p => p.Name.StartsWith("tower.", StringComparison.Ordinal));
+            return net.Parameters[0].Gradient.ToArray();
+        }
+        Assert.That(TableGradient(stop: true), Is.Not.EqualTo(TableGradient(stop: false)));
+    }
+
+    [Test]
+    public void PepNet_MulticlassHead_MatchesFiniteDifferences()
+    {
+        TaskDefinition[] tasks = [new("kind", TaskKind.Multiclass, 1f, classCount: 4), new("click", TaskKind.Binary, 0.5f)];
+        var network = MultiTaskNetwork.Create(Inputs, tasks, new PepNetOptions { TowerWidths = [5], GateWidth = 4, StopGradients = false }, seed: 12, domains: ThreeDomains);
+        PerturbDomainWeights(network);
+        var x = DenseRows();
+        float[][] labels = [Enumerable.Range(0, Rows).Select(r => (float)(r * 7 % 4)).ToArray(), Reference.Random(Rows, 14).Select(v => v > 0 ? 1f : 0f).ToArray()];
+        CheckAllParameters(network, () => InputBatch.FromDense(x, Rows, Inputs), labels);
+    }
+
+    [Test]
+    public void PepNet_SparseRows_AndFieldEmbeddings_MatchFiniteDifferences()
+    {
+        int[] starts = [0, 3, 5, 8, 10];
+        int[] indices = [1, 11, 49, 7, 30, 10, 2, 40, 12, 3];
+        float[] values = [1f, 1f, 0.5f, -1f, 2f, 1f, 1f, 0.7f, 1f, -0.3f];
+        var sparse = MultiTaskNetwork.Create(50, Tasks(TaskKind.Binary), new PepNetOptions { TowerWidths = [4], GateWidth = 3, StopGradients = false }, seed: 5,
+            domains: new DomainLayout("tab", 10, ["a", "b", "c"]));
+        PerturbDomainWeights(sparse);
+        CheckAllParameters(sparse, () => InputBatch.FromSparse(new CsrRows(starts, indices, values, 50)), Labels(TaskKind.Binary, 4));
+
+        var options = new PepNetOptions { TowerWidths = [4], GateWidth = 3, StopGradients = false, Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 3 } };
+        var embedded = MultiTaskNetwork.Create(12, Tasks(TaskKind.Binary), options, seed: 7, fields: EmbeddingFields, domains: new DomainLayout("item", 4, ["i0", "i1", "i2", "i3"]));
+        PerturbDomainWeights(embedded);
+        CheckAllParameters(embedded, EmbeddingRows, Labels(TaskKind.Binary, 5));
+    }
+
     [TestCase("MMoE")]
     [TestCase("OMoE")]
     [TestCase("PLE")]
@@ -91,9 +163,15 @@ public class DomainNetworkGradientTests
 
     [TestCase("STAR")]
     [TestCase("MMoE")]
+    [TestCase("PEPNet")]
     public void ScenarioAwareNetwork_SavedAndRead_PredictsBitForBit_AndARowOfNoDomainIgnoresEveryDomainsWeights(string architecture)
     {
-        NetworkOptions options = architecture == "STAR" ? new StarOptions { BottomWidths = [7], TowerWidths = [4], AuxiliaryWidth = 5 } : new MmoeOptions { ExpertCount = 3, ExpertWidths = [6] };
+        NetworkOptions options = architecture switch
+        {
+            "STAR" => new StarOptions { BottomWidths = [7], TowerWidths = [4], AuxiliaryWidth = 5 },
+            "PEPNet" => new PepNetOptions { TowerWidths = [16, 8], GateWidth = 8 },
+            _ => new MmoeOptions { ExpertCount = 3, ExpertWidths = [6] },
+        };
         var network = MultiTaskNetwork.Create(Inputs, Tasks(TaskKind.Binary), options, seed: 8, domains: ThreeDomains);
         PerturbDomainWeights(network);
         var x = DenseRows();
@@ -127,6 +205,8 @@ public class DomainNetworkGradientTests
     {
         Assert.That(() => MultiTaskNetwork.Create(Inputs, Tasks(TaskKind.Binary), new StarOptions()),
             Throws.ArgumentException.With.Message.Contains("STAR").And.Message.Contains("domain column"));
+        Assert.That(() => MultiTaskNetwork.Create(Inputs, Tasks(TaskKind.Binary), new PepNetOptions()),
+            Throws.ArgumentException.With.Message.Contains("PEPNet").And.Message.Contains("domain column"));
         Assert.That(() => MultiTaskNetwork.Create(4, Tasks(TaskKind.Binary), new StarOptions(), domains: ThreeDomains),
             Throws.ArgumentException.With.Message.Contains("'tab'").And.Message.Contains("slots 2–4"));
     }

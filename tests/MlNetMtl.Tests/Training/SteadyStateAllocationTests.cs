@@ -36,11 +36,16 @@ public class SteadyStateAllocationTests
         yield return new TestCaseData(sbEmbedding, 1, "fixed").SetName("SharedBottom, embeddings with FM, 1 thread");
         yield return new TestCaseData(sbEmbedding, 2, "fixed").SetName("SharedBottom, embeddings with FM, 2 threads");
         yield return new TestCaseData(mmoeCross, 1, "fixed").SetName("MMoE, embeddings with cross layers, 1 thread");
+        // Scenario-aware: three domains one-hot in slots 0–2 (the generator's values there: most rows the first domain).
+        yield return new TestCaseData(new StarOptions { BottomWidths = [32, 16], TowerWidths = [8], AuxiliaryWidth = 8 }, 2, "fixed", true).SetName("STAR, 2 threads");
+        yield return new TestCaseData(new PepNetOptions { TowerWidths = [16, 8], GateWidth = 8, Dropout = 0.2f }, 2, "fixed", true).SetName("PEPNet, 2 threads");
+        yield return new TestCaseData(mmoe, 1, "fixed", true).SetName("MMoE, domain-conditioned gates, 1 thread");
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void MoreEpochs_AllocateNothingPerMiniBatch(NetworkOptions network, int threads, string weighting)
+    public void MoreEpochs_AllocateNothingPerMiniBatch(NetworkOptions network, int threads, string weighting, bool domains = false)
     {
+        var layout = domains ? new MlNetMtl.Networks.Domains.DomainLayout("tab", 0, ["a", "b", "c"]) : null;
         var generator = new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 30, Kind = TaskKind.Binary });
         var small = generator.Generate(Rows, 3);
         var large = generator.Generate(4 * Rows, 3);
@@ -48,7 +53,7 @@ public class SteadyStateAllocationTests
         {
             var options = new TrainerOptions { Epochs = epochs, BatchSize = BatchSize, Threads = threads, EarlyStoppingPatience = 0, Weighting = LossWeighting.Create(weighting) };
             long before = GC.GetTotalAllocatedBytes(precise: true);
-            new MultiTaskTrainer(network, options).Fit(data);
+            new MultiTaskTrainer(network, options, domains: layout).Fit(data);
             return GC.GetTotalAllocatedBytes(precise: true) - before;
         }
         // Background JIT tiering also allocates, at times of its own and up to ~2 KB over a run: warm up twice, keep the least of
