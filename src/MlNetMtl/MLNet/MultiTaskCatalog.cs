@@ -22,6 +22,9 @@ public sealed class MultiTaskCatalog
         MlNetInternals.Register(context);
     }
 
+    /// <summary>The context this catalog belongs to (for catalog extensions in MlNetMtl's other packages).</summary>
+    internal MLContext Context => _context;
+
     /// <summary>A shared-bottom trainer over <paramref name="featureColumnName"/> with default options.</summary>
     /// <param name="featureColumnName">The feature column (known-size vector of Single).</param>
     /// <param name="tasks">The tasks: name, label column, kind, loss weight.</param>

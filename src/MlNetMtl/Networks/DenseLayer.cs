@@ -27,6 +27,13 @@ internal sealed class DenseLayer
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output) =>
         Gemm.Multiply(input, Weight.Value, output, rows, Inputs, Outputs, bias: Bias.Value, activation: Activation);
 
+    /// <summary>Writes the inference pass act(X·W + b) on <paramref name="x"/>; returns the output's name.</summary>
+    public string Export(Export.GraphWriter graph, string x)
+    {
+        string affine = graph.Affine(x, Weight, Bias);
+        return Activation == Activation.Relu ? graph.Relu(affine) : affine;
+    }
+
     /// <summary>Forward pass of a first layer, dense or sparse.</summary>
     public void Forward(InputBatch input, Span<float> output)
     {

@@ -74,6 +74,28 @@ internal sealed class ExtractionLevel
     public State CreateState(int capacity, bool dropout) => new(this, capacity, dropout);
 
     /// <summary>
+    /// Writes the level's inference pass: each gate's softmax-weighted sum of its experts' outputs, one tensor per gate.
+    /// <paramref name="inputs"/> gives the tensor of each input index; <paramref name="domains"/> each row's domain indicators
+    /// ([rows, domains], all zero for a row of no domain), or null without domain gates.
+    /// </summary>
+    public string[] Export(Export.GraphWriter graph, Func<int, string> inputs, string? domains)
+    {
+        var experts = _experts.Select((expert, e) => expert.Export(graph, inputs(_expertInput[e]))).ToArray();
+        var outputs = new string[_gates.Length];
+        for (int g = 0; g < _gates.Length; g++)
+        {
+            int mixed = _gateExperts[g].Length;
+            string logits = _gates[g].Export(graph, inputs(_gateInput[g]));
+            if (_domainGates.Length > 0 && domains is not null)
+                logits = graph.Add(logits, graph.MatMul(domains, graph.Constant(_domainGates[g]))); // adds the row's domain row of the table
+            string probabilities = graph.Reshape(graph.Softmax(logits), -1, mixed, 1);
+            string stacked = graph.Concat(1, _gateExperts[g].Select(e => graph.Reshape(experts[e], -1, 1, Width)).ToArray());
+            outputs[g] = graph.ReduceSum(graph.Mul(stacked, probabilities), axis: 1, keep: false); // Σⱼ pⱼ·Eⱼ
+        }
+        return outputs;
+    }
+
+    /// <summary>
     /// Runs experts and gates on <paramref name="inputs"/>; gate g's output is in <see cref="State.Outputs"/>[g].
     /// <paramref name="domains"/> holds each row's domain (empty without domains).
     /// </summary>

@@ -81,6 +81,17 @@ internal abstract class MixtureOfExpertsNetwork : MultiTaskNetwork
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        Func<int, string> inputs = _ => input;
+        foreach (var level in _levels)
+        {
+            var outputs = level.Export(graph, inputs, domains);
+            inputs = i => outputs[i];
+        }
+        return new(_towers.Select((tower, t) => tower.Export(graph, inputs(TowerInput(t)))).ToArray(), []);
+    }
+
     private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;

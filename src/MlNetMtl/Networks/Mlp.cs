@@ -50,6 +50,14 @@ internal sealed class Mlp
 
     public MlpState CreateState(int capacity, bool dropout) => new(this, capacity, dropout);
 
+    /// <summary>Writes the inference pass (no dropout: it is inverted, so inference leaves the activations as they are).</summary>
+    public string Export(Export.GraphWriter graph, string x)
+    {
+        foreach (var layer in Layers)
+            x = layer.Export(graph, x);
+        return x;
+    }
+
     /// <summary>
     /// Runs the layers on <paramref name="input"/>; returns the last layer's output (rows × Outputs). With
     /// <paramref name="firstLayerDone"/>, the first layer's output is already in the state (computed with other MLPs'

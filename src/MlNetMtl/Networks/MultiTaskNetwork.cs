@@ -225,6 +225,21 @@ public abstract class MultiTaskNetwork
         Encoder.Backward(input, workspace.Encoder, workspace.InputGradient.AsSpan(0, rows * Encoder.Width));
     }
 
+    /// <summary>
+    /// Writes the inference pass on <paramref name="features"/> ([rows, <see cref="InputDimension"/>] dense): each task's
+    /// outputs as <see cref="Predict"/> gives them (logits, values, class logits) and each auxiliary output.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The architecture has no export yet (it is named).</exception>
+    internal ExportedOutputs Export(Export.GraphWriter graph, string features)
+    {
+        string? domains = Domains is null ? null : graph.NonZero(graph.Columns(features, Domains.Start, Domains.Start + Domains.Count));
+        return ExportLayers(graph, Encoder is null ? features : Encoder.Export(graph, features), domains);
+    }
+
+    /// <summary>The architecture's part of <see cref="Export"/>, on the rows its first layers read (<paramref name="domains"/>: each row's domain indicators).</summary>
+    private protected virtual ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains) =>
+        throw new NotSupportedException($"The {Options.Name} architecture cannot be exported to ONNX yet.");
+
     /// <summary>The architecture's forward pass over the rows its first layers read.</summary>
     private protected abstract void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout);
 
@@ -321,6 +336,9 @@ internal abstract class NetworkWorkspace(int capacity, MultiTaskNetwork network)
     public virtual ReadOnlySpan<float> AuxiliaryOutput(int index, int rows) =>
         throw new InvalidOperationException($"This architecture has no auxiliary output {index}.");
 }
+
+/// <summary>The tensors an exported inference pass ends in: each task's outputs ([rows, width]) and each auxiliary output ([rows, 1]).</summary>
+internal sealed record ExportedOutputs(IReadOnlyList<string> Tasks, IReadOnlyList<string> Auxiliary);
 
 /// <summary>An output an architecture gives per row besides the task outputs.</summary>
 /// <param name="Task">The task it belongs to (its column is named after it).</param>

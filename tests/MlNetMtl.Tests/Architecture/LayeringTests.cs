@@ -21,6 +21,7 @@ public class LayeringTests
         ("training", ["MlNetMtl.Training"]),
         ("ML.NET integration", ["MlNetMtl.MLNet"]),
         ("encoders", ["MlNetMtl.Encoders"]),
+        ("ONNX export", ["MlNetMtl.Onnx"]),
         ("data sets", ["MlNetMtl.Datasets"]),
         ("experiments", ["MlNetMtl.Experiments"]),
         ("CLI", ["MlNetMtl.Cli"]),
@@ -29,7 +30,7 @@ public class LayeringTests
     /// <summary>The layer that may first use ML.NET.</summary>
     private const string FirstMlNetLayer = "ML.NET integration";
 
-    private static readonly string[] Assemblies = ["MlNetMtl.dll", "MlNetMtl.Encoders.dll", "MlNetMtl.Experiments.dll", "mlnet-mtl.dll"];
+    private static readonly string[] Assemblies = ["MlNetMtl.dll", "MlNetMtl.Encoders.dll", "MlNetMtl.Onnx.dll", "MlNetMtl.Experiments.dll", "mlnet-mtl.dll"];
 
     private static int LayerOf(string? ns)
     {

@@ -151,6 +151,31 @@ internal sealed class AitmNetwork : BottomNetwork
         }
     }
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        string shared = Bottom.Export(graph, input);
+        string scale = graph.Scalar("attention.scale", 1f / MathF.Sqrt(_width));
+        var outputs = new string[Tasks.Count];
+        string z = "";
+        for (int t = 0; t < Tasks.Count; t++)
+        {
+            string q = _encoders[t].Export(graph, shared);
+            if (t == 0)
+                z = q;
+            else
+            {
+                // Attention over the two items [p; q]: w₁ = softmax(a₁, a₂)₁ = σ(a₁ − a₂), z = w₁·h₃(p) + (1 − w₁)·h₃(q).
+                string p = _transfers[t]!.Export(graph, z);
+                string Attention(string item) => graph.Mul(graph.ReduceSum(graph.Mul(_queries[t]!.Export(graph, item), _keys[t]!.Export(graph, item)), axis: 1, keep: true), scale);
+                string w1 = graph.Sigmoid(graph.Sub(Attention(p), Attention(q)));
+                string valueP = _values[t]!.Export(graph, p), valueQ = _values[t]!.Export(graph, q);
+                z = graph.Add(valueQ, graph.Mul(w1, graph.Sub(valueP, valueQ)));
+            }
+            outputs[t] = _heads[t].Export(graph, z);
+        }
+        return new(outputs, []);
+    }
+
     private protected override void BackwardLayers(InputBatch input, NetworkWorkspace workspace, bool dropoutApplied)
     {
         var state = (Workspace)workspace;

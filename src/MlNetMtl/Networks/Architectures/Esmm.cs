@@ -129,6 +129,16 @@ internal sealed class EsmmNetwork : BottomNetwork
         Bottom.Backward(input, state.Bottom, sharedGradient, workspace.InputGradient, false, dropoutApplied);
     }
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        string shared = Bottom.Export(graph, input);
+        string z1 = _ctr.Export(graph, shared), z2 = _cvr.Export(graph, shared);
+        // As the forward pass: logit(σ(z₁)σ(z₂)) = log σ(z₁) + log σ(z₂) − log(σ(−z₁) + σ(z₁)σ(−z₂)), log σ(z) = −softplus(−z).
+        string logP = graph.Neg(graph.Add(graph.Softplus(graph.Neg(z1)), graph.Softplus(graph.Neg(z2))));
+        string oneMinusP = graph.Add(graph.Sigmoid(graph.Neg(z1)), graph.Mul(graph.Sigmoid(z1), graph.Sigmoid(graph.Neg(z2))));
+        return new([z1, graph.Sub(logP, graph.Log(oneMinusP))], [graph.Sigmoid(z2)]);
+    }
+
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 
     private static double LogSigmoid(double z) => Math.Min(z, 0) - Math.Log(1 + Math.Exp(-Math.Abs(z)));

@@ -45,6 +45,12 @@ internal sealed class SharedBottomNetwork : BottomNetwork
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        string shared = Bottom.Export(graph, input);
+        return new(_towers.Select(tower => tower.Export(graph, shared)).ToArray(), []);
+    }
+
     private protected override void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout)
     {
         var state = (Workspace)workspace;

@@ -49,6 +49,18 @@ internal sealed class CrossNetwork
 
     public State CreateState(int capacity) => new(capacity, Width, _layers.Length, _rank);
 
+    /// <summary>Writes the inference pass x_{l+1} = x₀ ⊙ (W_l·x_l + b_l) + x_l (W_l = U_l·V_l when low-rank).</summary>
+    public string Export(Export.GraphWriter graph, string x0)
+    {
+        string x = x0;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            string z = _layers[l].Export(graph, _down is null ? x : _down[l].Export(graph, x));
+            x = graph.Add(graph.Mul(x0, z), x);
+        }
+        return x;
+    }
+
     /// <summary>z = x·W + b, through the low-rank factors when there are.</summary>
     private void Linear(int l, ReadOnlySpan<float> x, int rows, State state, Span<float> z)
     {

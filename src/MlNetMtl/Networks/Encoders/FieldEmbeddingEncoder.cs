@@ -93,6 +93,37 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
         return output;
     }
 
+    public override string Export(Export.GraphWriter graph, string features)
+    {
+        // e_f = Σ_{j∈f} x_j·T_j is the field's slots times its rows of the table (a mean for a mean-pooled bag).
+        var embeddings = new string[_fields.Fields.Count];
+        for (int f = 0; f < embeddings.Length; f++)
+        {
+            var field = _fields.Fields[f];
+            string slots = graph.Columns(features, field.Start, field.Start + field.Length);
+            string rows = graph.Constant($"{Table.Name}.{field.Name}", Table.Value.AsSpan(field.Start * _size, field.Length * _size), field.Length, _size);
+            embeddings[f] = graph.MatMul(slots, rows);
+            if (_meanPooled is not null && _meanPooled[f])
+            {
+                string sum = graph.ReduceSum(slots, axis: 1, keep: true);
+                string scale = graph.Node("Where", "pool.scale", [graph.Node("Greater", "positive", [sum, graph.Scalar("zero", 0f)]),
+                    graph.Node("Reciprocal", "reciprocal", [sum]), graph.Scalar("one", 1f)]);
+                embeddings[f] = graph.Mul(embeddings[f], scale);
+            }
+        }
+        string concatenated = graph.Concat(1, embeddings);
+        if (_cross is not null)
+            return _cross.Export(graph, concatenated);
+        if (!_fm)
+            return concatenated;
+        // Bi-interaction ½((Σ_f e_f)² − Σ_f e_f²), over the fields axis of [rows, fields, size].
+        string stacked = graph.Reshape(concatenated, -1, embeddings.Length, _size);
+        string sumOfFields = graph.ReduceSum(stacked, axis: 1, keep: false);
+        string sumOfSquares = graph.ReduceSum(graph.Mul(stacked, stacked), axis: 1, keep: false);
+        string interaction = graph.Mul(graph.Sub(graph.Mul(sumOfFields, sumOfFields), sumOfSquares), graph.Scalar("half", 0.5f));
+        return graph.Concat(1, concatenated, interaction);
+    }
+
     public override void Backward(InputBatch input, EncoderState encoderState, Span<float> outputGradient)
     {
         var state = (State)encoderState;

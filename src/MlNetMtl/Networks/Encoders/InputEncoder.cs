@@ -45,6 +45,8 @@ internal abstract class InputEncoder
     public abstract EncoderState CreateState(int capacity);
     /// <summary>Encodes <paramref name="input"/>; returns the encoded rows (rows × <see cref="Width"/>).</summary>
     public abstract ReadOnlySpan<float> Forward(InputBatch input, EncoderState state);
+    /// <summary>Writes the inference pass on dense <paramref name="features"/> ([rows, <see cref="InputDimension"/>]); returns the encoded rows' name.</summary>
+    public abstract string Export(Export.GraphWriter graph, string features);
     /// <summary>From dL/d(encoded rows) (overwritten), leaves the parameters' gradients.</summary>
     public abstract void Backward(InputBatch input, EncoderState state, Span<float> outputGradient);
     /// <summary>An encoder of the same shape with its own parameters (a training replica shares their values afterwards).</summary>

@@ -1,0 +1,112 @@
+using Microsoft.ML;
+using Onnx;
+
+namespace MlNetMtl.Onnx;
+
+/// <summary>
+/// Writes a featurization's transformers into one ONNX graph, one at a time: each through ML.NET's converter
+/// (<c>ConvertToOnnx</c> on the data as it reaches that transformer), its fragment's names made unique and its inputs joined
+/// to the tensors earlier transformers left; the transforms ML.NET cannot convert that MlNetMtl's featurization uses
+/// (quantile bins and their indicators) are written by <see cref="BinnedFeatureExport"/>.
+/// </summary>
+internal sealed class FeaturizationExport
+{
+    private readonly MLContext _ml;
+    private readonly Dictionary<string, string> _columns = new(StringComparer.Ordinal);
+    private readonly BinnedFeatureExport _bins;
+
+    public FeaturizationExport(MLContext ml, OnnxGraphWriter writer)
+    {
+        _ml = ml;
+        Writer = writer;
+        _bins = new BinnedFeatureExport(ml, writer);
+    }
+
+    public OnnxGraphWriter Writer { get; }
+
+    /// <summary>The raw input columns the graph reads, by name (their ML.NET types as ML.NET's converter declares them).</summary>
+    public Dictionary<string, ValueInfoProto> Inputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The highest opset of each operator domain the fragments use.</summary>
+    public Dictionary<string, long> Opsets { get; } = new(StringComparer.Ordinal) { [""] = Networks.Export.GraphWriter.Opset };
+
+    /// <summary>The tensor holding <paramref name="column"/> now: the last transformer's output of that name, else the raw input.</summary>
+    public string Tensor(string column) => _columns.TryGetValue(column, out var tensor) ? tensor : column;
+
+    /// <summary>Writes <paramref name="transformer"/>, which reads <paramref name="data"/>.</summary>
+    /// <exception cref="NotSupportedException">Neither ML.NET's converter nor MlNetMtl can write it (the transformer and its columns are named).</exception>
+    public void Add(ITransformer transformer, IDataView data)
+    {
+        var produced = transformer.GetOutputSchema(data.Schema).Skip(data.Schema.Count).Select(c => c.Name).Distinct().ToArray();
+        if (produced.Length == 0)
+            return; // drops or selects columns only: nothing the features need
+        if (_bins.TryWrite(transformer, data, produced, this))
+            return;
+        ModelProto fragment;
+        try
+        {
+            // Converted on the columns it reads alone: the converter declares every column of its data as an input and
+            // refuses some it need not read (the earlier transforms' outputs, hidden columns).
+            var builder = new DataViewSchema.Builder();
+            foreach (var column in BinnedFeatureExport.InputsOf(transformer, data.Schema))
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+            using var stream = new MemoryStream();
+            _ml.Model.ConvertToOnnx(transformer, new EmptyDataView(builder.ToSchema()), stream);
+            fragment = ModelProto.Parser.ParseFrom(stream.ToArray());
+        }
+        catch (Exception error) when (error is InvalidOperationException or NotSupportedException or NotImplementedException or ArgumentException)
+        {
+            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
+                "neither ML.NET's converter nor MlNetMtl writes it.");
+        }
+        Merge(fragment, produced);
+    }
+
+    /// <summary>Records that <paramref name="column"/> is now held by <paramref name="tensor"/>.</summary>
+    public void Set(string column, string tensor) => _columns[column] = tensor;
+
+    /// <summary>The transformer's kind as a user knows it (the ML.NET class, without the Transformer ending).</summary>
+    public static string Describe(ITransformer transformer) => transformer.GetType().Name.Replace("Transformer", "", StringComparison.Ordinal) switch
+    {
+        "" => transformer.GetType().Name,
+        var name => $"The {name} transform",
+    };
+
+    private void Merge(ModelProto fragment, string[] produced)
+    {
+        var graph = fragment.Graph;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [""] = "" };
+        foreach (var input in graph.Input)
+        {
+            if (_columns.TryGetValue(input.Name, out var tensor))
+                names[input.Name] = tensor;
+            else
+            {
+                names[input.Name] = input.Name;
+                Inputs.TryAdd(input.Name, input.Clone());
+            }
+        }
+        foreach (var initializer in graph.Initializer)
+        {
+            var copy = initializer.Clone();
+            copy.Name = names[initializer.Name] = Writer.Unique(initializer.Name);
+            Writer.Graph.Initializer.Add(copy);
+        }
+        foreach (var node in graph.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = Writer.Unique(node.Name.Length > 0 ? node.Name : node.OpType);
+            for (int i = 0; i < copy.Input.Count; i++)
+                copy.Input[i] = names.TryGetValue(copy.Input[i], out var renamed) ? renamed
+                    : throw new InvalidOperationException($"ML.NET's ONNX fragment reads '{copy.Input[i]}' before any node writes it.");
+            for (int i = 0; i < copy.Output.Count; i++)
+                copy.Output[i] = names[copy.Output[i]] = copy.Output[i].Length == 0 ? "" : Writer.Unique(copy.Output[i]);
+            Writer.Graph.Node.Add(copy);
+        }
+        foreach (string column in produced)
+            if (graph.Output.FirstOrDefault(o => o.Name == column + ".output") is { } output)
+                _columns[column] = names[output.Name];
+        foreach (var opset in fragment.OpsetImport)
+            Opsets[opset.Domain] = Math.Max(opset.Version, Opsets.GetValueOrDefault(opset.Domain));
+    }
+}

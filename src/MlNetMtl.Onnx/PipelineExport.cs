@@ -1,0 +1,115 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+using MlNetMtl.MLNet;
+using Onnx;
+
+namespace MlNetMtl.Onnx;
+
+/// <summary>
+/// Writes a trained pipeline — featurization and multi-task network — as one ONNX model: the raw input columns in, one
+/// output per ML.NET output column (<c>click.Score</c>, <c>click.Probability</c>, <c>click.PredictedLabel</c>, …) out.
+/// ONNX IR version <see cref="IrVersion"/>, default-domain opset <see cref="Networks.Export.GraphWriter.Opset"/>.
+/// </summary>
+internal static class PipelineExport
+{
+    /// <summary>The ONNX IR version written (that of opset 12).</summary>
+    public const long IrVersion = 7;
+
+    public static ModelProto Export(MLContext ml, ITransformer model, DataViewSchema inputSchema)
+    {
+        var transformers = Flatten(model).ToList();
+        int at = transformers.FindIndex(t => t is MultiTaskTransformer);
+        if (at < 0)
+            throw new ArgumentException("The model holds no MlNetMtl multi-task transformer, so there is no network to export.", nameof(model));
+        if (transformers.Skip(at + 1).FirstOrDefault() is { } after)
+            throw new NotSupportedException($"{FeaturizationExport.Describe(after)} follows the multi-task network; only the featurization before it and the network are exported.");
+        var network = (MultiTaskTransformer)transformers[at];
+        var graph = new GraphProto { Name = "MlNetMtl" };
+        var writer = new OnnxGraphWriter(graph, "mtl/");
+        var featurization = new FeaturizationExport(ml, writer);
+        IDataView data = new EmptyDataView(inputSchema);
+        foreach (var transformer in transformers.Take(at))
+        {
+            featurization.Add(transformer, data);
+            data = transformer.Transform(data);
+        }
+        string features = writer.Reshape(featurization.Tensor(network.FeatureColumnName), -1, network.Network.InputDimension);
+        var outputs = network.Network.Export(writer, features);
+        for (int t = 0; t < network.Tasks.Count; t++)
+            WriteTaskOutputs(writer, network.Tasks[t], network.Network.Tasks[t].OutputWidth, outputs.Tasks[t]);
+        for (int a = 0; a < outputs.Auxiliary.Count; a++)
+        {
+            var auxiliary = network.Network.AuxiliaryOutputs[a];
+            string name = OutputColumnNames.Auxiliary(network.Tasks[auxiliary.Task].Name, auxiliary.Name);
+            writer.Named("Identity", name, [outputs.Auxiliary[a]]);
+            graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, 1));
+        }
+        GraphPruning.KeepWhatOutputsNeed(graph, featurization.Inputs);
+        var proto = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "MlNetMtl",
+            ProducerVersion = typeof(PipelineExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            Graph = graph,
+        };
+        foreach (var (domain, version) in featurization.Opsets)
+            proto.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "mlnetmtl.tasks", Value = string.Join(",", network.Tasks.Select(t => $"{t.Name}:{t.Kind.Name}")) });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "mlnetmtl.architecture", Value = network.Network.Options.Name });
+        return proto;
+    }
+
+    /// <summary>A task's outputs as its ML.NET columns hold them, from its network outputs (logit, value or class logits).</summary>
+    private static void WriteTaskOutputs(OnnxGraphWriter writer, TaskColumn task, int width, string outputs)
+    {
+        var graph = writer.Graph;
+        foreach (var output in task.Kind.Outputs)
+        {
+            string name = OutputColumnNames.Of(task.Name, output);
+            switch (output.Value)
+            {
+                case TaskOutputValue.Score:
+                    writer.Named("Identity", name, [outputs]);
+                    graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, width));
+                    break;
+                case TaskOutputValue.Probability:
+                    writer.Named("Sigmoid", name, [outputs]);
+                    graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, 1));
+                    break;
+                case TaskOutputValue.Decision:
+                    writer.Named("Greater", name, [outputs, writer.Scalar("zero", 0f)]);
+                    graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Bool, 1));
+                    break;
+                case TaskOutputValue.ClassProbabilities:
+                    writer.Named("Softmax", name, [outputs], ("axis", 1L));
+                    graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, width));
+                    break;
+                case TaskOutputValue.PredictedClass:
+                    // ML.NET's key: 1 + the most likely class (0 is a missing key).
+                    string best = writer.Node("ArgMax", "class", [outputs], ("axis", 1L), ("keepdims", 1L));
+                    string key = writer.Add(best, writer.Int64s("one", 1));
+                    writer.Named("Cast", name, [key], ("to", (long)TensorProto.Types.DataType.Uint32));
+                    graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Uint32, 1));
+                    break;
+                default:
+                    throw new NotSupportedException($"Task '{task.Name}' has an output {output.Value} the ONNX export does not write.");
+            }
+        }
+    }
+
+    /// <summary>A graph output of [rows, width].</summary>
+    private static ValueInfoProto Tensor(string name, TensorProto.Types.DataType type, long width)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "rows" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+    }
+
+    /// <summary>The transformers of a model in order, nested chains opened.</summary>
+    private static IEnumerable<ITransformer> Flatten(ITransformer model) => model is TransformerChain<ITransformer> or IEnumerable<ITransformer>
+        ? ((IEnumerable<ITransformer>)model).SelectMany(Flatten)
+        : [model];
+}

@@ -1,0 +1,136 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetMtl.Data;
+using MlNetMtl.Datasets;
+using MlNetMtl.MLNet;
+using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
+using MlNetMtl.Onnx;
+
+namespace MlNetMtl.Tests.Onnx;
+
+/// <summary>
+/// The exported ONNX model, run by ONNX Runtime on the raw input columns of held-out rows, gives every output column the
+/// ML.NET pipeline gives — for each architecture, input encoder and task kind, through MlNetMtl's own featurization
+/// (one-hot categories, standardised and binned numbers with their bin indicators, flags, hashed ids).
+/// </summary>
+public class OnnxParityTests : TemporaryFolderTests
+{
+    /// <summary>|onnx − ml.net| ≤ Tolerance · max(1, |ml.net|): relative, absolute near zero (logits cross it).</summary>
+    private const double Tolerance = 1e-5;
+
+    internal sealed class Row
+    {
+        public string City { get; set; } = "";
+        public string Tab { get; set; } = "";
+        public string User { get; set; } = "";
+        public float Age { get; set; }
+        public float Price { get; set; }
+        public bool Member { get; set; }
+        public bool Click { get; set; }
+        public bool Buy { get; set; }
+        public float Watch { get; set; }
+        public string Tier { get; set; } = "";
+    }
+
+    internal static List<Row> Rows(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            int city = random.Next(6), tab = random.Next(3), user = random.Next(60);
+            float age = random.Next(18, 70), price = MathF.Round(random.NextSingle() * 100, 1);
+            bool member = random.Next(2) == 0;
+            double signal = (city - 2.5) * 0.4 + (age - 40) / 20 + (member ? 0.5 : -0.5) + (tab - 1) * 0.6 + random.NextDouble() - 0.5;
+            bool click = signal > 0;
+            return new Row
+            {
+                City = $"city{city}", Tab = $"tab{tab}", User = $"u{user}", Age = random.Next(10) == 0 ? float.NaN : age, Price = price, Member = member,
+                Click = click, Buy = click && price < 50, Watch = (float)(signal * 3 + 10), Tier = signal < -0.5 ? "low" : signal < 0.5 ? "mid" : "high",
+            };
+        }).ToList();
+    }
+
+    private static readonly FeatureSpec Spec = new() { Categorical = ["City", "Tab"], Numeric = ["Age", "Price"], Flags = ["Member"], Ids = ["User"], HashBits = 8 };
+
+    private static readonly TaskColumn Click = new("click", nameof(Row.Click), TaskKind.Binary);
+    private static readonly TaskColumn Buy = new("buy", nameof(Row.Buy), TaskKind.Binary);
+    private static readonly TaskColumn Watch = new("watch", nameof(Row.Watch), TaskKind.Regression);
+    private static readonly TaskColumn Tier = new("tier", nameof(Row.Tier), TaskKind.Multiclass);
+
+    private static readonly EncoderOptions Embedding = new() { Encoding = InputEncoding.Embedding, Interaction = FeatureInteraction.None, EmbeddingSize = 8 };
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        TaskColumn[] mixed = [Click, Watch, Tier];
+        TestCaseData Case(string name, NetworkOptions network, TaskColumn[] tasks, string? domain = null) => new TestCaseData(network, tasks, domain).SetName($"Parity_{name}");
+        yield return Case("SharedBottom_OneHot", new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] }, mixed);
+        yield return Case("SharedBottom_Embedding", new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = Embedding }, mixed);
+        yield return Case("SharedBottom_EmbeddingFM", new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = Embedding with { Interaction = FeatureInteraction.FM } }, mixed);
+        yield return Case("SharedBottom_DcnV2", new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = Embedding with { Interaction = FeatureInteraction.Cross } }, mixed);
+        yield return Case("SharedBottom_DcnV2LowRank", new SharedBottomOptions { BottomWidths = [16], Encoder = Embedding with { Interaction = FeatureInteraction.Cross, CrossRank = 4 } }, mixed);
+        yield return Case("MMoE_OneHot", new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [8] }, mixed);
+        yield return Case("MMoE_Embedding", new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], Encoder = Embedding }, mixed);
+        yield return Case("MMoE_DomainGates", new MmoeOptions { ExpertCount = 3, ExpertWidths = [12] }, mixed, "Tab");
+        yield return Case("OMoE", new OmoeOptions { ExpertCount = 3, ExpertWidths = [12] }, mixed);
+        yield return Case("PLE_TwoLevels", new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [12] }, mixed);
+        yield return Case("PLE_DomainGates_Embedding", new PleOptions { Levels = 1, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [12], Encoder = Embedding }, mixed, "Tab");
+        yield return Case("ESMM", new EsmmOptions { BottomWidths = [16], TowerWidths = [8] }, [Click, Buy]);
+        yield return Case("AITM", new AitmOptions { BottomWidths = [16], TowerWidths = [8] }, [Click, Buy]);
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void OnnxRuntime_ReproducesThePipeline(NetworkOptions network, TaskColumn[] tasks, string? domain)
+    {
+        var ml = new MLContext(seed: 3);
+        var train = ml.Data.LoadFromEnumerable(Rows(600, seed: 1));
+        var test = ml.Data.LoadFromEnumerable(Rows(150, seed: 2));
+        var pipeline = Featurization.Pipeline(ml, Spec).Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
+        {
+            Tasks = tasks, Network = network, DomainColumn = domain, Training = new() { Epochs = 2, Seed = 5 },
+        }));
+        var model = pipeline.Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        ml.MultiTask().ExportOnnx(model, train.Schema, path);
+
+        var expected = model.Transform(test);
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        var batches = scorer.Score(test, batchRows: 64).ToList();
+        Assert.That(batches.Sum(b => b.Rows), Is.EqualTo(150));
+        var transformer = MultiTaskTransformer.FindIn(model)!;
+        var outputs = transformer.Tasks.SelectMany(t => OutputColumnNames.For(t.Name, t.Kind))
+            .Concat(transformer.Network.AuxiliaryOutputs.Select(a => OutputColumnNames.Auxiliary(transformer.Tasks[a.Task].Name, a.Name))).ToArray();
+        Assert.That(scorer.OutputNames, Is.EquivalentTo(outputs), "one ONNX output per ML.NET output column, named alike");
+        Assert.That(scorer.InputNames, Is.SubsetOf(new[] { "City", "Tab", "User", "Age", "Price", "Member" }), "labels are not model inputs");
+        foreach (string name in outputs)
+            AssertSameColumn(expected, name, batches);
+    }
+
+    internal static void AssertSameColumn(IDataView expected, string name, IReadOnlyList<OnnxBatch> batches)
+    {
+        var column = expected.Schema[name];
+        var actual = batches.SelectMany(b => ((IEnumerable<object>)b.Columns[name].Values.Cast<object>())).ToArray();
+        object[] wanted = column.Type switch
+        {
+            BooleanDataViewType => expected.GetColumn<bool>(name).Cast<object>().ToArray(),
+            KeyDataViewType => expected.GetColumn<uint>(name).Cast<object>().ToArray(),
+            VectorDataViewType => expected.GetColumn<VBuffer<float>>(name).SelectMany(v => v.DenseValues()).Cast<object>().ToArray(),
+            _ => expected.GetColumn<float>(name).Cast<object>().ToArray(),
+        };
+        Assert.That(actual, Has.Length.EqualTo(wanted.Length), name);
+        double worst = 0;
+        for (int i = 0; i < wanted.Length; i++)
+        {
+            if (wanted[i] is float w)
+            {
+                double error = Math.Abs((float)actual[i] - w) / Math.Max(1.0, Math.Abs(w));
+                worst = Math.Max(worst, error);
+                Assert.That(error, Is.LessThanOrEqualTo(Tolerance), $"{name}, value {i}: ONNX {actual[i]}, ML.NET {w}");
+            }
+            else
+                Assert.That(actual[i], Is.EqualTo(wanted[i]), $"{name}, value {i}");
+        }
+        TestContext.Out.WriteLine($"{name}: worst relative difference {worst:E2}");
+    }
+}
