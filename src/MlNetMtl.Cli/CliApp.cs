@@ -16,6 +16,7 @@ internal static class CliApp
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             GenerateCommand.Create(),
             StudyCommand.Create(),
             CompareCommand.Create(),

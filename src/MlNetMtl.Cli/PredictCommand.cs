@@ -20,8 +20,14 @@ internal static class PredictCommand
         var data = new DataOptionSet();
         var model = new Option<FileInfo>("--model", "-m") { Description = "The model file (.zip).", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The CSV file of predictions to write (never the input or the model; replaced only when complete).", Required = true };
+        var engine = new Option<ScoringEngine>("--engine")
+        {
+            Description = "What scores the rows: MlNet (the model through ML.NET) or Onnx (the model exported to ONNX and run by ONNX Runtime, the same columns out: a check of the export).",
+            DefaultValueFactory = _ => ScoringEngine.MlNet,
+        };
         var command = new Command("predict", "Score a data file with a saved model and write each task's outputs as CSV.");
         command.Options.Add(model);
+        command.Options.Add(engine);
         data.AddTo(command, withTasks: false);
         command.Options.Add(output);
         command.SetAction(parse => CliApp.Guard(parse, run =>
@@ -31,7 +37,10 @@ internal static class PredictCommand
             var scored = ScoredData.Load(run, model, data, needLabels: false);
             var columns = scored.Model.Tasks.SelectMany(t => OutputColumnNames.For(t.Name, t.Kind).Select(name => (t, scored.Scored.Schema[name]))).ToArray();
             long rows = 0;
-            AtomicFile.Write(path, (string temporary) => rows = Write(scored.Scored, columns, temporary, run.Token));
+            if (parse.GetValue(engine) == ScoringEngine.Onnx)
+                AtomicFile.Write(path, (string temporary) => rows = OnnxPredictions.Write(scored, columns.Select(c => c.Item2.Name).ToArray(), temporary, run.Token));
+            else
+                AtomicFile.Write(path, (string temporary) => rows = Write(scored.Scored, columns, temporary, run.Token));
             run.Output.Line($"Wrote {rows:N0} rows of predictions ({string.Join(", ", scored.Model.Tasks.Select(t => t.Name))}) to {path}.");
             return 0;
         }));
@@ -90,6 +99,6 @@ internal static class PredictCommand
     }
 
     /// <summary>A CSV field: quoted when it holds a separator, a quote or a line break.</summary>
-    private static string Quote(string value) =>
+    internal static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

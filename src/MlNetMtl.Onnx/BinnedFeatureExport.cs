@@ -63,7 +63,7 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
         // Key of (slot, bin), or `keys` (a column dropped after the one-hot) for a bin whose value training never saw.
         var lookup = new long[slots * widest];
         Array.Fill(lookup, keys);
-        var indicators = ProbeIndicators(encoder, binned, widest, size);
+        var indicators = ProbeIndicators(encoder, binned, widest, output);
         for (int bin = 0; bin < widest; bin++)
             for (int s = 0; s < slots; s++)
                 if (bin < binned.Bounds[s].Length)
@@ -79,7 +79,7 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
     }
 
     /// <summary>The indicators the fitted transformers give, per bin b, a row whose every slot holds a value of bin b (of its last bin where it has fewer).</summary>
-    private float[][] ProbeIndicators(ITransformer encoder, Binned binned, int widest, int size)
+    private float[][] ProbeIndicators(ITransformer encoder, Binned binned, int widest, string output)
     {
         int slots = binned.Bounds.Length;
         var rows = Enumerable.Range(0, widest).Select(bin => new ProbeRow
@@ -91,8 +91,7 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, slots);
         var probe = ml.Data.LoadFromEnumerable(rows, definition);
         var encoded = encoder.Transform(binned.Transformer.Transform(probe));
-        var column = encoded.Schema.Skip(probe.Schema.Count).Last(c => c.Type is VectorDataViewType { Size: var s } && s == size);
-        return encoded.GetColumn<VBuffer<float>>(column).Select(v => v.DenseValues().ToArray()).ToArray();
+        return encoded.GetColumn<VBuffer<float>>(encoded.Schema[output]).Select(v => v.DenseValues().ToArray()).ToArray();
     }
 
     /// <summary>A value inside bin <paramref name="bin"/> of <paramref name="bounds"/> (upper bounds, the last +∞).</summary>

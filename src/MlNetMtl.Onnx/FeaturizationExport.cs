@@ -24,6 +24,12 @@ internal sealed class FeaturizationExport
 
     public OnnxGraphWriter Writer { get; }
 
+    /// <summary>
+    /// Transforms ML.NET's converter writes but ONNX Runtime does not reproduce: their tokenizer operator (measured: a bag
+    /// "a|b" split at '|' came back with no tokens), so multi-valued and n-gram text columns are refused rather than exported wrong.
+    /// </summary>
+    private static readonly string[] Unfaithful = ["WordTokenizingTransformer", "TokenizingByCharactersTransformer"];
+
     /// <summary>The raw input columns the graph reads, by name (their ML.NET types as ML.NET's converter declares them).</summary>
     public Dictionary<string, ValueInfoProto> Inputs { get; } = new(StringComparer.Ordinal);
 
@@ -37,11 +43,16 @@ internal sealed class FeaturizationExport
     /// <exception cref="NotSupportedException">Neither ML.NET's converter nor MlNetMtl can write it (the transformer and its columns are named).</exception>
     public void Add(ITransformer transformer, IDataView data)
     {
-        var produced = transformer.GetOutputSchema(data.Schema).Skip(data.Schema.Count).Select(c => c.Name).Distinct().ToArray();
+        // New or replaced columns: a name the output schema holds more often than the input (a replaced column stays, hidden).
+        var output = transformer.GetOutputSchema(data.Schema);
+        var produced = output.Where(c => !c.IsHidden && output.Count(o => o.Name == c.Name) > data.Schema.Count(i => i.Name == c.Name)).Select(c => c.Name).ToArray();
         if (produced.Length == 0)
             return; // drops or selects columns only: nothing the features need
         if (_bins.TryWrite(transformer, data, produced, this))
             return;
+        if (Unfaithful.Contains(transformer.GetType().Name))
+            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
+                "ML.NET's converter writes it with a tokenizer whose output ONNX Runtime does not reproduce.");
         ModelProto fragment;
         try
         {
@@ -104,7 +115,7 @@ internal sealed class FeaturizationExport
             Writer.Graph.Node.Add(copy);
         }
         foreach (string column in produced)
-            if (graph.Output.FirstOrDefault(o => o.Name == column + ".output") is { } output)
+            if (graph.Output.LastOrDefault(o => o.Name == column + ".output") is { } output) // the last: a column replaced in place (a key made a vector) is output twice
                 _columns[column] = names[output.Name];
         foreach (var opset in fragment.OpsetImport)
             Opsets[opset.Domain] = Math.Max(opset.Version, Opsets.GetValueOrDefault(opset.Domain));

@@ -8,6 +8,12 @@ namespace MlNetMtl.Onnx;
 /// <summary>ONNX export of MlNetMtl pipelines: <c>mlContext.MultiTask().ExportOnnx(model, inputSchema, stream)</c>.</summary>
 public static class OnnxExportCatalog
 {
+    /// <summary>The ONNX IR version of exported models.</summary>
+    public const long IrVersion = PipelineExport.IrVersion;
+
+    /// <summary>The default-domain (ai.onnx) opset of exported models.</summary>
+    public const int Opset = Networks.Export.GraphWriter.Opset;
+
     /// <summary>
     /// Writes <paramref name="model"/> — its featurization and its multi-task network — as one ONNX model reading the raw
     /// columns of <paramref name="inputSchema"/> (those the model uses) and giving one output per ML.NET output column, named
@@ -30,12 +36,17 @@ public static class OnnxExportCatalog
 
     /// <summary>
     /// Like <see cref="ExportOnnx(MultiTaskCatalog, ITransformer, DataViewSchema, Stream)"/>, to the file at <paramref name="path"/>:
-    /// replaced only once the new model is complete (a failed export leaves the previous file as it was).
+    /// replaced only once the new model is complete and ONNX Runtime loads it (a failed export leaves the previous file as it was).
     /// </summary>
     public static void ExportOnnx(this MultiTaskCatalog catalog, ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var proto = PipelineExport.Export(catalog.Context, model, inputSchema); // before the file is touched: an unexportable model leaves nothing
-        AtomicFile.Write(path, (Stream stream) => proto.WriteTo(stream));
+        AtomicFile.Write(path, (string temporary) =>
+        {
+            using (var stream = File.Create(temporary))
+                proto.WriteTo(stream);
+            using var check = new OnnxPipelineScorer(temporary, threads: 1); // loads in ONNX Runtime before it replaces anything
+        });
     }
 }

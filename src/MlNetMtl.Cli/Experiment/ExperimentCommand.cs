@@ -6,6 +6,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Evaluation;
+using MlNetMtl.Onnx;
 using Spectre.Console;
 
 namespace MlNetMtl.Cli.Experiment;
@@ -109,7 +110,7 @@ internal static class ExperimentCommand
 
     /// <summary>The files an experiment writes, by name, before they exist (to check the output folder).</summary>
     private static IEnumerable<string> OutputNames(IEnumerable<TaskColumn> tasks) =>
-        new[] { "model.zip", "Model.consumption.cs", "Model.training.cs", "trials.csv", "report.md", "task_weights.png", "gates.png", StagedFolder.ManifestName }
+        new[] { "model.zip", "model.onnx", "Model.consumption.cs", "Model.training.cs", "trials.csv", "report.md", "task_weights.png", "gates.png", StagedFolder.ManifestName }
             .Concat(tasks.SelectMany(t => new[] { $"roc_{ExperimentReport.FileName(t.Name)}.png", $"loss_{ExperimentReport.FileName(t.Name)}.png" }));
 
     public static int Run(ExperimentSettings settings, CommandRun run)
@@ -180,6 +181,7 @@ internal static class ExperimentCommand
         run.Token.ThrowIfCancellationRequested();
         var model = data.Featurizer.Append(board.Best.Model!);
         ml.MultiTask().SaveModel(model, data.Dataset.Data.Schema, folder.File("model.zip"));
+        string onnx = WriteOnnx(ml, model, data.Dataset.Data.Schema, folder.File("model.onnx"), output);
         var bestOptions = board.Best.Settings.ApplyTo(template);
         File.WriteAllText(folder.File("Model.consumption.cs"), CodeGenerator.Consumption(data.Dataset.Data.Schema, data.Dataset.Features, data.Tasks, board.Best.Model!));
         File.WriteAllText(folder.File("Model.training.cs"), CodeGenerator.Training(settings, data, board.Best.Settings, bestOptions));
@@ -187,8 +189,23 @@ internal static class ExperimentCommand
         var images = ExperimentReport.Write(ml, folder, settings, data, board, trials, metric, groupAucs);
         run.Token.ThrowIfCancellationRequested();
         folder.Commit();
-        output.Line($"Wrote {settings.Output}: model.zip, Model.consumption.cs, Model.training.cs, trials.csv, report.md, {string.Join(", ", images)}.");
+        output.Line($"Wrote {settings.Output}: model.zip, {onnx}Model.consumption.cs, Model.training.cs, trials.csv, report.md, {string.Join(", ", images)}.");
         return 0;
+    }
+
+    /// <summary>The best model as ONNX beside model.zip; where it cannot be exported, says why and writes none. Returns "model.onnx, " or "".</summary>
+    private static string WriteOnnx(MLContext ml, ITransformer model, DataViewSchema schema, string path, CliOutput output)
+    {
+        try
+        {
+            ml.MultiTask().ExportOnnx(model, schema, path);
+            return "model.onnx, ";
+        }
+        catch (NotSupportedException error)
+        {
+            output.Line($"No model.onnx: {error.Message}");
+            return "";
+        }
     }
 
     /// <summary>"at random", "by whole groups of user", "as the latest by time_ms", or from the files given.</summary>

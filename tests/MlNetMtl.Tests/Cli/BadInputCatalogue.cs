@@ -145,6 +145,9 @@ public class BadInputCatalogue
         new("a damaged model", "evaluate -m @damaged.zip -d @clicks.csv", "is not a readable model"),
         new("a file that is not a model", "predict -m @notamodel.zip -d @clicks.csv -o @predictions.csv", "notamodel.zip' is not a readable model"),
         new("a model that does not exist", "evaluate -m @nope.zip -d @clicks.csv", "--model"),
+        new("ONNX: an architecture without an export yet", "export -m @clicks-star.zip -o @star.onnx", "The STAR architecture cannot be exported to ONNX yet"),
+        new("ONNX: export over the model", "export -m @clicks.zip -o @clicks.zip", "is one of this command's input files; write the output to another file"),
+        new("ONNX: export of a model that does not exist", "export -m @nope.zip -o @x.onnx", "--model"),
         new("a group column not in the data", "evaluate -m @clicks.zip -d @clicks.csv --group-col team", "--group-col 'team' is not a column"),
 
         // The experiment's folder and search
@@ -196,6 +199,9 @@ public class BadInputCatalogue
         new("compare per domain: no domain large enough for a model of its own", "compare -d @clicks.csv --test-dataset @clicks.csv --task click:click:binary --ignore-cols user --domain-col category --architectures MMoE --epochs 1 --baselines false",
             "Separate models per category: none, no category has 1,000 training rows (the table leaves them out).", 0),
         new("a domain unseen in training is predicted", "predict -m @clicks-star.zip -d @clicks-newcategory.csv -o @run/p.csv", "Wrote 600 rows of predictions (click)", 0),
+        new("ONNX: export writes one model with every output column", "export -m @clicks.zip -o @run/clicks.onnx",
+            "outputs click.Score, click.Probability, click.PredictedLabel, watch.Score.", 0),
+        new("ONNX: predict through ONNX Runtime", "predict -m @colors.zip -d @colors.csv -o @run/p.csv --engine onnx", "Wrote 600 rows of predictions (color, click)", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",

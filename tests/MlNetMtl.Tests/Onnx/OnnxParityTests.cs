@@ -90,11 +90,14 @@ public class OnnxParityTests : TemporaryFolderTests
         {
             Tasks = tasks, Network = network, DomainColumn = domain, Training = new() { Epochs = 2, Seed = 5 },
         }));
-        var model = pipeline.Fit(train);
-        string path = Path.Combine(Folder, "model.onnx");
-        ml.MultiTask().ExportOnnx(model, train.Schema, path);
+        var fitted = pipeline.Fit(train);
+        // Exported as the CLI exports it: the model saved and loaded (ML.NET loads a one-hot encoding as its two steps).
+        string zip = Path.Combine(Folder, "model.zip"), path = Path.Combine(Folder, "model.onnx");
+        ml.Model.Save(fitted, train.Schema, zip);
+        var model = ml.MultiTask().LoadModel(zip, out var schema);
+        ml.MultiTask().ExportOnnx(model, schema, path);
 
-        var expected = model.Transform(test);
+        var expected = fitted.Transform(test);
         using var scorer = new OnnxPipelineScorer(path, threads: 1);
         var batches = scorer.Score(test, batchRows: 64).ToList();
         Assert.That(batches.Sum(b => b.Rows), Is.EqualTo(150));
@@ -105,6 +108,63 @@ public class OnnxParityTests : TemporaryFolderTests
         Assert.That(scorer.InputNames, Is.SubsetOf(new[] { "City", "Tab", "User", "Age", "Price", "Member" }), "labels are not model inputs");
         foreach (string name in outputs)
             AssertSameColumn(expected, name, batches);
+    }
+
+    [Test]
+    public void AModelAsFitted_ExportsToo()
+    {
+        var ml = new MLContext(seed: 3);
+        var train = ml.Data.LoadFromEnumerable(Rows(400, seed: 1));
+        var model = Featurization.Pipeline(ml, Spec).Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
+        {
+            Tasks = [Click, Tier], Network = new MmoeOptions { ExpertCount = 2, ExpertWidths = [8] }, Training = new() { Epochs = 1 },
+        })).Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        using (var stream = File.Create(path))
+            ml.MultiTask().ExportOnnx(model, train.Schema, stream);
+        var test = ml.Data.LoadFromEnumerable(Rows(100, seed: 2));
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        var batches = scorer.Score(test).ToList();
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel", "tier.Score", "tier.PredictedLabel" })
+            AssertSameColumn(model.Transform(test), name, batches);
+    }
+
+    [TestCase("STAR")]
+    [TestCase("PEPNet")]
+    public void AnArchitectureWithoutAnExport_IsNamed_AndTheFileIsLeftAsItWas(string architecture)
+    {
+        var ml = new MLContext(seed: 3);
+        var train = ml.Data.LoadFromEnumerable(Rows(300, seed: 1));
+        NetworkOptions network = architecture == "STAR" ? new StarOptions { BottomWidths = [8] } : new PepNetOptions { TowerWidths = [8] };
+        var model = Featurization.Pipeline(ml, Spec).Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
+        {
+            Tasks = [Click], Network = network, DomainColumn = "Tab", Training = new() { Epochs = 1 },
+        })).Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        File.WriteAllText(path, "the user's previous export");
+        var error = Assert.Throws<NotSupportedException>(() => ml.MultiTask().ExportOnnx(model, train.Schema, path))!;
+        Assert.That(error.Message, Does.Contain($"The {architecture} architecture cannot be exported to ONNX yet"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("the user's previous export"));
+        Assert.That(Directory.GetFiles(Folder), Has.Length.EqualTo(1), "no temporary file is left behind");
+    }
+
+    [Test]
+    public void ATransformNeitherConverterWrites_IsNamedWithItsColumn()
+    {
+        var ml = new MLContext(seed: 3);
+        var rows = Rows(300, seed: 1).Select(r => new TaggedRow { Tags = r.City + "|" + r.Tab, Click = r.Click }).ToList();
+        var train = ml.Data.LoadFromEnumerable(rows);
+        var model = Featurization.Pipeline(ml, new FeatureSpec { Bags = [nameof(TaggedRow.Tags)] })
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Training = new() { Epochs = 1 } })).Fit(train);
+        var error = Assert.Throws<NotSupportedException>(() => ml.MultiTask().ExportOnnx(model, train.Schema, Stream.Null))!;
+        TestContext.Out.WriteLine(error.Message);
+        Assert.That(error.Message, Does.Contain("'Bag.Tags").And.Contain("cannot be exported to ONNX"));
+    }
+
+    private sealed class TaggedRow
+    {
+        public string Tags { get; set; } = "";
+        public bool Click { get; set; }
     }
 
     internal static void AssertSameColumn(IDataView expected, string name, IReadOnlyList<OnnxBatch> batches)
