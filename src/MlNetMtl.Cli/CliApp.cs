@@ -17,6 +17,7 @@ internal static class CliApp
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ExportCommand.Create(),
+            Serving.ServeCommand.Create(),
             GenerateCommand.Create(),
             StudyCommand.Create(),
             CompareCommand.Create(),

@@ -35,32 +35,14 @@ internal sealed record ScoredData(MLContext Context, MultiTaskTransformer Model,
             if (missing.Length > 0)
                 throw new ArgumentException($"'{dataPath}' lacks the label column(s) {string.Join(", ", missing.Select(t => $"'{t.LabelColumnName}' (task '{t.Name}')"))}, so it cannot be evaluated.");
         }
-        RequireInputs(loaded, schema, input.Schema, optional, dataPath);
+        RequireInputs(ml, loaded, schema, input.Schema, optional, dataPath);
         return new ScoredData(ml, model, loaded.Transform(input), modelPath, dataPath, loaded, input, schema);
     }
 
     /// <summary>Names the columns the model reads that the file lacks (labels and unused columns may be absent).</summary>
-    private static void RequireInputs(ITransformer model, DataViewSchema trained, DataViewSchema file, HashSet<string> optional, string path)
+    private static void RequireInputs(MLContext ml, ITransformer model, DataViewSchema trained, DataViewSchema file, HashSet<string> optional, string path)
     {
-        var absent = trained.Where(c => !c.IsHidden && file.GetColumnOrNull(c.Name) is null && !optional.Contains(c.Name)).ToArray();
-        if (absent.Length == 0)
-            return;
-        // A column is needed when the model's schema fails without it (an ignored column, say, is not).
-        var needed = absent.Where(column =>
-        {
-            var builder = new DataViewSchema.Builder();
-            builder.AddColumns(file);
-            builder.AddColumns(absent.Where(c => c.Index != column.Index));
-            try
-            {
-                model.GetOutputSchema(builder.ToSchema());
-                return false;
-            }
-            catch (Exception error) when (error is ArgumentException or InvalidOperationException)
-            {
-                return true;
-            }
-        }).Select(c => c.Name).ToArray();
+        var needed = ml.MultiTask().InputColumns(model, trained).Where(c => !optional.Contains(c.Name) && file.GetColumnOrNull(c.Name) is null).Select(c => c.Name).ToArray();
         if (needed.Length > 0)
             throw new ArgumentException($"'{path}' lacks column(s) {string.Join(", ", needed)}, which the model reads (its header has {string.Join(", ", file.Select(c => c.Name))}).");
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using MlNetMtl.MLNet;
 using static Microsoft.ML.Transforms.NormalizingTransformer;
 
 namespace MlNetMtl.Onnx;
@@ -22,7 +23,7 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
     /// <summary>Writes <paramref name="transformer"/> when it is one of the two steps; false leaves it to ML.NET's converter.</summary>
     public bool TryWrite(ITransformer transformer, IDataView data, string[] produced, FeaturizationExport export)
     {
-        if (produced.Length != 1 || InputsOf(transformer, data.Schema) is not [var input])
+        if (produced.Length != 1 || ml.MultiTask().InputColumns(transformer, data.Schema) is not [var input])
             return false;
         if (transformer is NormalizingTransformer normalizer && normalizer.GetNormalizerModelParameters(0) is BinNormalizerModelParameters<ImmutableArray<float>> bins)
         {
@@ -102,25 +103,6 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
         float lower = bounds[bin - 1], upper = bounds[bin];
         return float.IsFinite(upper) ? lower + (upper - lower) / 2 : lower + Math.Max(1f, Math.Abs(lower));
     }
-
-    /// <summary>The columns of <paramref name="schema"/> the transformer cannot do without (its output schema fails when one is absent).</summary>
-    internal static DataViewSchema.Column[] InputsOf(ITransformer transformer, DataViewSchema schema) => schema
-        .Where(c => !c.IsHidden)
-        .Where(column =>
-        {
-            var builder = new DataViewSchema.Builder();
-            foreach (var other in schema.Where(c => c.Name != column.Name))
-                builder.AddColumn(other.Name, other.Type, other.Annotations);
-            try
-            {
-                transformer.GetOutputSchema(builder.ToSchema());
-                return false;
-            }
-            catch (Exception error) when (error is ArgumentException or InvalidOperationException)
-            {
-                return true;
-            }
-        }).ToArray();
 
     private sealed class ProbeRow
     {

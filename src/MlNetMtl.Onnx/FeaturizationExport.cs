@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetMtl.MLNet;
 using Onnx;
 
 namespace MlNetMtl.Onnx;
@@ -59,7 +60,7 @@ internal sealed class FeaturizationExport
             // Converted on the columns it reads alone: the converter declares every column of its data as an input and
             // refuses some it need not read (the earlier transforms' outputs, hidden columns).
             var builder = new DataViewSchema.Builder();
-            foreach (var column in BinnedFeatureExport.InputsOf(transformer, data.Schema))
+            foreach (var column in _ml.MultiTask().InputColumns(transformer, data.Schema))
                 builder.AddColumn(column.Name, column.Type, column.Annotations);
             using var stream = new MemoryStream();
             _ml.Model.ConvertToOnnx(transformer, new EmptyDataView(builder.ToSchema()), stream);

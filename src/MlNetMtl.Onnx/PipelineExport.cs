@@ -61,6 +61,27 @@ internal static class PipelineExport
         return proto;
     }
 
+    /// <summary>
+    /// The network alone: input <c>Features</c> ([rows, input width] float), each task's raw outputs as <c>task.Score</c>
+    /// (logits, values or class logits) — what the engine comparison of the benchmarks scores.
+    /// </summary>
+    internal static ModelProto ExportNetwork(Networks.MultiTaskNetwork network)
+    {
+        var graph = new GraphProto { Name = "MlNetMtl.Network" };
+        var writer = new OnnxGraphWriter(graph, "mtl/");
+        graph.Input.Add(Tensor("Features", TensorProto.Types.DataType.Float, network.InputDimension));
+        var outputs = network.Export(writer, "Features");
+        for (int t = 0; t < network.Tasks.Count; t++)
+        {
+            string name = OutputColumnNames.Score(network.Tasks[t].Name);
+            writer.Named("Identity", name, [outputs.Tasks[t]]);
+            graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, network.Tasks[t].OutputWidth));
+        }
+        var proto = new ModelProto { IrVersion = IrVersion, ProducerName = "MlNetMtl", Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Networks.Export.GraphWriter.Opset });
+        return proto;
+    }
+
     /// <summary>A task's outputs as its ML.NET columns hold them, from its network outputs (logit, value or class logits).</summary>
     private static void WriteTaskOutputs(OnnxGraphWriter writer, TaskColumn task, int width, string outputs)
     {

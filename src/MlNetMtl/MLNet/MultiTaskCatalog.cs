@@ -22,6 +22,31 @@ public sealed class MultiTaskCatalog
         MlNetInternals.Register(context);
     }
 
+    /// <summary>
+    /// The columns of <paramref name="inputSchema"/> that <paramref name="model"/> cannot do without: those whose absence makes
+    /// its output schema fail (labels, weights and unused columns are not among them). What a caller must send to score a row.
+    /// </summary>
+    public IReadOnlyList<DataViewSchema.Column> InputColumns(ITransformer model, DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return inputSchema.Where(c => !c.IsHidden).Where(column =>
+        {
+            var builder = new DataViewSchema.Builder();
+            foreach (var other in inputSchema.Where(c => c.Name != column.Name))
+                builder.AddColumn(other.Name, other.Type, other.Annotations);
+            try
+            {
+                model.GetOutputSchema(builder.ToSchema());
+                return false;
+            }
+            catch (Exception error) when (error is ArgumentException or InvalidOperationException)
+            {
+                return true;
+            }
+        }).ToArray();
+    }
+
     /// <summary>The context this catalog belongs to (for catalog extensions in MlNetMtl's other packages).</summary>
     internal MLContext Context => _context;
 
