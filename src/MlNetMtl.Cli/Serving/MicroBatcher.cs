@@ -18,6 +18,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
     private readonly Task _loop;
     private Pending? _carried;
     private long _batches, _rows;
+    private int _arriving;
 
     public MicroBatcher(ServerOptions options)
     {
@@ -29,9 +30,19 @@ internal sealed class MicroBatcher : IAsyncDisposable
     /// <summary>Forward passes run and rows scored so far.</summary>
     public (long Batches, long Rows) Counts => (Interlocked.Read(ref _batches), Interlocked.Read(ref _rows));
 
-    /// <summary>Queues rows for scoring by <paramref name="model"/>; null when the queue is full.</summary>
+    /// <summary>
+    /// Says a request is being read; until it is queued (or refused: <see cref="Leave"/>), a batch waits for it. With none
+    /// arriving a batch goes at once: a lone client never waits <see cref="ServerOptions.MaxWaitMilliseconds"/>.
+    /// </summary>
+    public void Arrive() => Interlocked.Increment(ref _arriving);
+
+    /// <summary>A request that <see cref="Arrive"/>d will not be queued.</summary>
+    public void Leave() => Interlocked.Decrement(ref _arriving);
+
+    /// <summary>Queues rows of a request that <see cref="Arrive"/>d for scoring by <paramref name="model"/>; null when the queue is full.</summary>
     public Task<Dictionary<string, object>[]>? TryScore(ServedModel model, IReadOnlyList<object[]> rows)
     {
+        Leave();
         var pending = new Pending(model, rows, new TaskCompletionSource<Dictionary<string, object>[]>(TaskCreationOptions.RunContinuationsAsynchronously));
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : null;
     }
@@ -62,7 +73,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
                     continue;
                 }
                 double left = _options.MaxWaitMilliseconds - waited.Elapsed.TotalMilliseconds;
-                if (left <= 0)
+                if (left <= 0 || Volatile.Read(ref _arriving) <= 0)
                     break;
                 using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(left));
                 try

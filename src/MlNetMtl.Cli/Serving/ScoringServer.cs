@@ -62,6 +62,21 @@ internal sealed class ScoringServer : IAsyncDisposable
 
     private async Task<IResult> Predict(HttpRequest request)
     {
+        _batcher.Arrive();
+        bool queued = false;
+        try
+        {
+            return await Score(request, () => queued = true).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!queued)
+                _batcher.Leave();
+        }
+    }
+
+    private async Task<IResult> Score(HttpRequest request, Action queued)
+    {
         var model = _models.Current; // the model this request is parsed and scored with, whatever reloads meanwhile
         JsonDocument document;
         try
@@ -98,6 +113,7 @@ internal sealed class ScoringServer : IAsyncDisposable
             {
                 return Error(400, error.Message);
             }
+            queued();
             var scoring = _batcher.TryScore(model, cells);
             if (scoring is null)
                 return Error(503, $"The server has {_options.QueueCapacity:N0} requests waiting (--queue); try again shortly.");
