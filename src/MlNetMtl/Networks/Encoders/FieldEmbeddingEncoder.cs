@@ -102,7 +102,12 @@ internal sealed class FieldEmbeddingEncoder : InputEncoder
             var field = _fields.Fields[f];
             string slots = graph.Columns(features, field.Start, field.Start + field.Length);
             string rows = graph.Constant($"{Table.Name}.{field.Name}", Table.Value.AsSpan(field.Start * _size, field.Length * _size), field.Length, _size);
-            embeddings[f] = graph.MatMul(slots, rows);
+            // A categorical field holds at most one non-zero (an indicator): its row of the table times that value, found by
+            // ArgMax and Gather instead of a product over every slot (ids: 100,000 slots a field, all read for one row).
+            embeddings[f] = field.Kind == FieldKind.Categorical && field.Length > 1
+                ? graph.Mul(graph.Node("Gather", "embedding.row", [rows, graph.Node("ArgMax", "slot", [slots], ("axis", 1L), ("keepdims", 0L))], ("axis", 0L)),
+                    graph.Node("ReduceMax", "value", [slots], ("axes", new[] { 1L }), ("keepdims", 1L)))
+                : graph.MatMul(slots, rows);
             if (_meanPooled is not null && _meanPooled[f])
             {
                 string sum = graph.ReduceSum(slots, axis: 1, keep: true);
