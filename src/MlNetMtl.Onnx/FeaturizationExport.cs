@@ -66,23 +66,35 @@ internal sealed class FeaturizationExport
             _ml.Model.ConvertToOnnx(transformer, new EmptyDataView(builder.ToSchema()), stream);
             fragment = ModelProto.Parser.ParseFrom(stream.ToArray());
         }
-        catch (Exception error) when (error is InvalidOperationException or NotSupportedException or NotImplementedException or ArgumentException)
+        catch (Exception error) when (error is InvalidOperationException or NotSupportedException or NotImplementedException or ArgumentException or KeyNotFoundException)
         {
             throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
                 "neither ML.NET's converter nor MlNetMtl writes it.");
         }
-        Merge(fragment, produced);
+        try
+        {
+            Merge(fragment, produced);
+        }
+        catch (Exception error) when (error is KeyNotFoundException or InvalidOperationException)
+        {
+            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
+                $"ML.NET's converter writes it as a fragment that does not join the graph ({error.Message}).");
+        }
     }
 
     /// <summary>Records that <paramref name="column"/> is now held by <paramref name="tensor"/>.</summary>
     public void Set(string column, string tensor) => _columns[column] = tensor;
 
-    /// <summary>The transformer's kind as a user knows it (the ML.NET class, without the Transformer ending).</summary>
-    public static string Describe(ITransformer transformer) => transformer.GetType().Name.Replace("Transformer", "", StringComparison.Ordinal) switch
+    /// <summary>The transformer's kind as a user knows it: its ML.NET class without the ending (a nested <c>Transformer</c> by its estimator's name).</summary>
+    public static string Describe(ITransformer transformer)
     {
-        "" => transformer.GetType().Name,
-        var name => $"The {name} transform",
-    };
+        var type = transformer.GetType();
+        string name = type.Name == "Transformer" && type.DeclaringType is { } outer ? outer.Name : type.Name;
+        foreach (string ending in new[] { "Transformer", "Estimator" })
+            if (name.EndsWith(ending, StringComparison.Ordinal) && name.Length > ending.Length)
+                name = name[..^ending.Length];
+        return $"The {name} transform";
+    }
 
     private void Merge(ModelProto fragment, string[] produced)
     {

@@ -229,16 +229,17 @@ public abstract class MultiTaskNetwork
     /// Writes the inference pass on <paramref name="features"/> ([rows, <see cref="InputDimension"/>] dense): each task's
     /// outputs as <see cref="Predict"/> gives them (logits, values, class logits) and each auxiliary output.
     /// </summary>
-    /// <exception cref="NotSupportedException">The architecture has no export yet (it is named).</exception>
     internal ExportedOutputs Export(Export.GraphWriter graph, string features)
     {
         string? domains = Domains is null ? null : graph.NonZero(graph.Columns(features, Domains.Start, Domains.Start + Domains.Count));
         return ExportLayers(graph, Encoder is null ? features : Encoder.Export(graph, features), domains);
     }
 
-    /// <summary>The architecture's part of <see cref="Export"/>, on the rows its first layers read (<paramref name="domains"/>: each row's domain indicators).</summary>
-    private protected virtual ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains) =>
-        throw new NotSupportedException($"The {Options.Name} architecture cannot be exported to ONNX yet.");
+    /// <summary>
+    /// The architecture's part of <see cref="Export"/>, on the rows its first layers read (<paramref name="domains"/>: each
+    /// row's domain indicators, [rows, domains], all zero for a row of no domain; null without domains).
+    /// </summary>
+    private protected abstract ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains);
 
     /// <summary>The architecture's forward pass over the rows its first layers read.</summary>
     private protected abstract void ForwardLayers(InputBatch input, NetworkWorkspace workspace, Random? dropout);

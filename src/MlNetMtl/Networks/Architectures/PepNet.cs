@@ -156,6 +156,25 @@ internal sealed class PepNetwork : MultiTaskNetwork
         }
     }
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        // EPNet scales the input; each PPNet gate reads the scaled input and gives every task a scale of its layer's input.
+        string embedded = graph.Mul(input, _epnet.Export(graph, input, domains));
+        var gates = _ppnet.Select(gate => gate.Export(graph, embedded, null)).ToArray();
+        var outputs = new string[Tasks.Count];
+        for (int t = 0; t < Tasks.Count; t++)
+        {
+            string layerInput = embedded;
+            for (int l = 0; l < _layerInputs.Length; l++)
+            {
+                int width = _layerInputs[l];
+                layerInput = _towers[t][l].Export(graph, graph.Mul(layerInput, graph.Columns(gates[l], t * width, (t + 1) * width)));
+            }
+            outputs[t] = layerInput;
+        }
+        return new(outputs, []);
+    }
+
     /// <summary>Row i of <paramref name="destination"/> = row i of <paramref name="values"/> ⊙ task t's slice of row i of a gate's <paramref name="scales"/>.</summary>
     private void ScaleByTask(ReadOnlySpan<float> values, float[] scales, int task, int width, int rows, Span<float> destination)
     {

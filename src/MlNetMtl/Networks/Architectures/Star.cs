@@ -151,6 +151,22 @@ internal sealed class StarNetwork : MultiTaskNetwork
         }
     }
 
+    private protected override ExportedOutputs ExportLayers(Export.GraphWriter graph, string input, string? domains)
+    {
+        // Rows are not regrouped in the graph: every segment's layer runs on every row, and each row keeps its own segment's.
+        string segments = graph.Concat(1, graph.Sub(graph.Scalar("one", 1f), graph.ReduceSum(domains!, axis: 1, keep: true)), domains!);
+        string x = _norm is null ? input : _norm.Export(graph, input, segments);
+        string shared = x;
+        foreach (var layer in _layers)
+            shared = layer.Export(graph, shared, segments);
+        string? auxiliary = _auxiliary?.Export(graph, graph.Concat(1, x, domains!));
+        return new(_towers.Select((tower, t) =>
+        {
+            string output = tower.Export(graph, shared);
+            return auxiliary is null ? output : graph.Add(output, graph.Columns(auxiliary, OutputOffset(t), OutputOffset(t) + Tasks[t].OutputWidth));
+        }).ToArray(), []);
+    }
+
     /// <summary>The input rows in grouped order, dense (sparse one-hot rows are spread out).</summary>
     private static void GatherInput(InputBatch input, Span<float> grouped, DomainGrouping groups)
     {

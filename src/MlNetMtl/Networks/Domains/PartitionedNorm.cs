@@ -29,6 +29,26 @@ internal sealed class PartitionedNorm
     public IEnumerable<Parameter> Parameters => [Scale, Shift, DomainScales, DomainShifts];
 
     /// <summary>Scales 1, shifts 0: the identity.</summary>
+    /// <summary>
+    /// Writes the inference pass z = x ⊙ γ_s + β + β_s (γ_s = γ ⊙ γ_d, and γ, 0 for the rows of no domain), each row's
+    /// factors picked by its one-hot <paramref name="segments"/> ([rows, 1 + domains]).
+    /// </summary>
+    public string Export(Export.GraphWriter graph, string x, string segments)
+    {
+        int domains = DomainScales.Rows;
+        var scales = new float[(domains + 1) * Width];
+        var shifts = new float[(domains + 1) * Width];
+        Scale.Value.CopyTo(scales, 0);
+        for (int d = 0; d < domains; d++)
+        {
+            VectorOps.Multiply(Scale.Value, DomainScales.Value.AsSpan(d * Width, Width), scales.AsSpan((d + 1) * Width, Width));
+            DomainShifts.Value.AsSpan(d * Width, Width).CopyTo(shifts.AsSpan((d + 1) * Width, Width));
+        }
+        string scale = graph.MatMul(segments, graph.Constant(Scale.Name + ".segments", scales, domains + 1, Width));
+        string shift = graph.MatMul(segments, graph.Constant(DomainShifts.Name + ".segments", shifts, domains + 1, Width));
+        return graph.Add(graph.Add(graph.Mul(x, scale), graph.Constant(Shift.Name, Shift.Value, Width)), shift);
+    }
+
     public void Initialize()
     {
         Array.Fill(Scale.Value, 1f);

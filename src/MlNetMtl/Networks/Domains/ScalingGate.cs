@@ -40,6 +40,17 @@ internal sealed class ScalingGate
 
     public State CreateState(int capacity) => new(this, capacity);
 
+    /// <summary>Writes δ = γ·σ(MLP(x)), the hidden layer's pre-activation plus the row's domain embedding (<paramref name="domains"/>: indicators, or null).</summary>
+    public string Export(Export.GraphWriter graph, string x, string? domains)
+    {
+        var first = _mlp.Layers[0];
+        string hidden = graph.Affine(x, first.Weight, first.Bias);
+        if (_domain is not null && domains is not null)
+            hidden = graph.Add(hidden, graph.MatMul(domains, graph.Constant(_domain)));
+        string logits = _mlp.Layers[1].Export(graph, graph.Relu(hidden));
+        return graph.Mul(graph.Sigmoid(logits), graph.Scalar("gate.scale", Scale));
+    }
+
     /// <summary>Computes the scales of <paramref name="rows"/> rows of <paramref name="input"/> into <see cref="State.Scales"/>.</summary>
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> domains, int rows, State state)
     {

@@ -42,6 +42,33 @@ internal sealed class StarLayer
 
     public State CreateState() => new(this);
 
+    /// <summary>
+    /// Writes the inference pass: each segment's act(x·(W ⊙ W_d) + b + b_d) — the combined weights computed here as the
+    /// forward pass computes them — kept for the rows of that segment (<paramref name="segments"/>: [rows, 1 + domains],
+    /// one 1 per row, column 0 the rows of no domain).
+    /// </summary>
+    public string Export(Export.GraphWriter graph, string x, string segments)
+    {
+        var weight = new float[Inputs * Outputs];
+        var bias = new float[Outputs];
+        string? sum = null;
+        for (int s = 0; s <= Domains; s++)
+        {
+            if (s > 0)
+            {
+                VectorOps.Multiply(SharedWeight.Value, DomainWeight(DomainWeights.Value, s - 1), weight);
+                SharedBias.Value.CopyTo(bias, 0);
+                VectorOps.AddScaled(1f, DomainBiases.Value.AsSpan((s - 1) * Outputs, Outputs), bias);
+            }
+            string affine = graph.Node("Gemm", $"{SharedWeight.Name}.segment{s}", [x,
+                graph.Constant($"{SharedWeight.Name}.segment{s}", s == 0 ? SharedWeight.Value : weight, Inputs, Outputs),
+                graph.Constant($"{SharedBias.Name}.segment{s}", s == 0 ? SharedBias.Value : bias, Outputs)]);
+            string kept = graph.Mul(affine, graph.Columns(segments, s, s + 1));
+            sum = sum is null ? kept : graph.Add(sum, kept);
+        }
+        return Activation == Activation.Relu ? graph.Relu(sum!) : sum!;
+    }
+
     private Span<float> DomainWeight(float[] values, int domain) => values.AsSpan(domain * Inputs * Outputs, Inputs * Outputs);
 
     /// <summary>output = act(input · W_s + b_s) per segment of <paramref name="groups"/>, input and output in grouped order.</summary>
