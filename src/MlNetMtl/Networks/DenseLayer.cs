@@ -23,6 +23,13 @@ internal sealed class DenseLayer
     public Parameter Weight { get; }
     public Parameter Bias { get; }
 
+    /// <summary>Seeded normal weights: He for a ReLU layer, Glorot for a linear one (<see cref="InitialDeviation"/>); the bias stays zero.</summary>
+    public void Initialize(Random random, double fanIn) => RandomFill.Normal(Weight.Value, InitialDeviation(Activation, fanIn, Outputs), random);
+
+    /// <summary>The initial weights' deviation: √(2/fan-in) before a ReLU (He et al. 2015), √(2/(fan-in + outputs)) otherwise (Glorot &amp; Bengio 2010).</summary>
+    public static double InitialDeviation(Activation activation, double fanIn, int outputs) =>
+        activation == Activation.Relu ? Math.Sqrt(2.0 / fanIn) : Math.Sqrt(2.0 / (fanIn + outputs));
+
     /// <summary>Forward pass of a hidden layer: output[rows × Outputs] from dense input[rows × Inputs].</summary>
     public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output) =>
         Gemm.Multiply(input, Weight.Value, output, rows, Inputs, Outputs, bias: Bias.Value, activation: Activation);

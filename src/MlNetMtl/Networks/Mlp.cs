@@ -39,13 +39,7 @@ internal sealed class Mlp
     public void Initialize(Random random, double firstLayerFanIn)
     {
         foreach (var layer in Layers)
-        {
-            double fanIn = ReferenceEquals(layer, Layers[0]) ? firstLayerFanIn : layer.Inputs;
-            double deviation = layer.Activation == Activation.Relu
-                ? Math.Sqrt(2.0 / fanIn)                        // He et al. 2015
-                : Math.Sqrt(2.0 / (fanIn + layer.Outputs));     // Glorot & Bengio 2010
-            RandomFill.Normal(layer.Weight.Value, deviation, random);
-        }
+            layer.Initialize(random, ReferenceEquals(layer, Layers[0]) ? firstLayerFanIn : layer.Inputs);
     }
 
     public MlpState CreateState(int capacity, bool dropout) => new(this, capacity, dropout);

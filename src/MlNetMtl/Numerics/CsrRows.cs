@@ -33,4 +33,11 @@ internal readonly ref struct CsrRows
 
     /// <summary>Number of rows.</summary>
     public int Rows => RowStarts.Length - 1;
+
+    /// <summary>Adds row <paramref name="row"/>'s non-zeros into <paramref name="dense"/> (a row of <see cref="Columns"/> values).</summary>
+    public void AddRowTo(int row, Span<float> dense)
+    {
+        for (int k = RowStarts[row]; k < RowStarts[row + 1]; k++)
+            dense[Indices[k]] += Values[k];
+    }
 }

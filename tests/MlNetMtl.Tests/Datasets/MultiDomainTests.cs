@@ -1,11 +1,12 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.MLNet;
 using MlNetMtl.MLNet.Evaluation;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using RankingMetrics = MlNetMtl.Evaluation.RankingMetrics;
+
+using Row = MlNetMtl.Tests.Datasets.DomainImpressionRow;
 
 namespace MlNetMtl.Tests.Datasets;
 
@@ -15,18 +16,6 @@ namespace MlNetMtl.Tests.Datasets;
 /// </summary>
 public class MultiDomainTests
 {
-    private sealed class Row
-    {
-        public string Domain { get; set; } = "";
-        [VectorType(MultiDomainGenerator.FeatureCount)]
-        public float[] X { get; set; } = [];
-        public bool Click { get; set; }
-        public bool Like { get; set; }
-    }
-
-    private static IDataView Load(MLContext ml, IEnumerable<DomainImpression> rows) =>
-        ml.Data.LoadFromEnumerable(rows.Select(i => new Row { Domain = i.Domain, X = i.Features, Click = i.Click, Like = i.Like }));
-
     [Test]
     public void TheGenerator_GivesUnequalDomains_WhoseOwnPartMatters()
     {
@@ -48,8 +37,8 @@ public class MultiDomainTests
     {
         var ml = new MLContext(seed: 1);
         var all = MultiDomainGenerator.Generate(rows: 30_000, domains: 4, seed: 3);
-        var train = Load(ml, all.Take(24_000));
-        var test = Load(ml, all.Skip(24_000));
+        var train = Row.Load(ml, all.Take(24_000));
+        var test = Row.Load(ml, all.Skip(24_000));
         TaskColumn[] tasks = [new("click", nameof(Row.Click)), new("like", nameof(Row.Like))];
         var options = new MultiTaskNetworkTrainerOptions
         {
@@ -83,8 +72,8 @@ public class MultiDomainTests
     {
         var ml = new MLContext(seed: 1);
         var all = MultiDomainGenerator.Generate(rows: 30_000, domains: 4, seed: 3);
-        var train = Load(ml, all.Take(24_000));
-        var test = Load(ml, all.Skip(24_000));
+        var train = Row.Load(ml, all.Take(24_000));
+        var test = Row.Load(ml, all.Skip(24_000));
         TaskColumn[] tasks = [new("click", nameof(Row.Click)), new("like", nameof(Row.Like))];
         var features = ml.Transforms.Categorical.OneHotEncoding("OneHot." + nameof(Row.Domain), nameof(Row.Domain))
             .Append(ml.Transforms.Concatenate("Features", nameof(Row.X), "OneHot." + nameof(Row.Domain)));

@@ -1,29 +1,18 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.Experiments;
 using MlNetMtl.MLNet;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
 
+using Row = MlNetMtl.Tests.Datasets.DomainImpressionRow;
+
 namespace MlNetMtl.Tests.Experiments;
 
 /// <summary>The multi-task alternatives to a scenario-aware model: one model ignoring the domain, and one model per domain.</summary>
 public class DomainAlternativesTests
 {
-    private sealed class Row
-    {
-        public string Domain { get; set; } = "";
-        [VectorType(MultiDomainGenerator.FeatureCount)]
-        public float[] X { get; set; } = [];
-        public bool Click { get; set; }
-        public bool Like { get; set; }
-    }
-
     private static readonly TaskColumn[] Tasks = [new("click", nameof(Row.Click)), new("like", nameof(Row.Like))];
-
-    private static IDataView Load(MLContext ml, IEnumerable<DomainImpression> rows) =>
-        ml.Data.LoadFromEnumerable(rows.Select(i => new Row { Domain = i.Domain, X = i.Features, Click = i.Click, Like = i.Like }));
 
     private static MultiTaskNetworkTrainerOptions Options(string? domainColumn) => new()
     {
@@ -56,9 +45,9 @@ public class DomainAlternativesTests
         var all = MultiDomainGenerator.Generate(rows: 12_000, domains: 5, seed: 3);
         var trainRows = all.Take(9_600).ToArray();
         var features = ml.Transforms.Categorical.OneHotEncoding("OneHot", nameof(Row.Domain)).Append(ml.Transforms.Concatenate("Features", nameof(Row.X), "OneHot"))
-            .Fit(Load(ml, trainRows));
-        var train = features.Transform(Load(ml, trainRows));
-        var test = features.Transform(Load(ml, all.Skip(9_600)));
+            .Fit(Row.Load(ml, trainRows));
+        var train = features.Transform(Row.Load(ml, trainRows));
+        var test = features.Transform(Row.Load(ml, all.Skip(9_600)));
 
         var result = DomainAlternatives.Run(ml, Options(nameof(Row.Domain)), train, null, test, nameof(Row.Domain));
 
@@ -72,8 +61,8 @@ public class DomainAlternativesTests
 
         // The second largest domain's score is that of a model trained, the same way, on a data set of its rows only.
         string second = result.OwnModels[1];
-        var alone = ml.MultiTask().Network(DomainAlternatives.Blind(Options(null))).Fit(features.Transform(Load(ml, trainRows.Where(r => r.Domain == second))));
-        var scored = alone.Transform(features.Transform(Load(ml, all.Skip(9_600).Where(r => r.Domain == second))));
+        var alone = ml.MultiTask().Network(DomainAlternatives.Blind(Options(null))).Fit(features.Transform(Row.Load(ml, trainRows.Where(r => r.Domain == second))));
+        var scored = alone.Transform(features.Transform(Row.Load(ml, all.Skip(9_600).Where(r => r.Domain == second))));
         var expected = ml.MultiTask().EvaluateByDomain(scored, Tasks, nameof(Row.Domain));
         foreach (var task in Tasks)
             Assert.That(result.Separate[task.Name].Single(s => s.Domain == second).Score, Is.EqualTo(expected.Scores(task.Name).Single().Score), task.Name);

@@ -118,12 +118,7 @@ internal sealed class PepNetwork : MultiTaskNetwork
             gate.Initialize(random, firstLayerFanIn);
         foreach (var tower in _towers)
             for (int l = 0; l < tower.Length; l++)
-            {
-                var layer = tower[l];
-                double fanIn = l == 0 ? firstLayerFanIn : layer.Inputs;
-                double deviation = layer.Activation == Activation.Relu ? Math.Sqrt(2.0 / fanIn) : Math.Sqrt(2.0 / (fanIn + layer.Outputs)); // He; Glorot
-                RandomFill.Normal(layer.Weight.Value, deviation, random);
-            }
+                tower[l].Initialize(random, l == 0 ? firstLayerFanIn : tower[l].Inputs);
     }
 
     internal override NetworkWorkspace CreateWorkspace(int capacity) => new Workspace(this, capacity);
@@ -190,10 +185,8 @@ internal sealed class PepNetwork : MultiTaskNetwork
             return input.Dense[..(input.Rows * _width)];
         var dense = state.DenseInput.AsSpan(0, input.Rows * _width);
         dense.Clear();
-        var sparse = input.Sparse;
         for (int i = 0; i < input.Rows; i++)
-            for (int k = sparse.RowStarts[i]; k < sparse.RowStarts[i + 1]; k++)
-                dense[i * _width + sparse.Indices[k]] += sparse.Values[k];
+            input.Sparse.AddRowTo(i, dense.Slice(i * _width, _width));
         return dense;
     }
 

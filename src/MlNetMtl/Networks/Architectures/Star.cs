@@ -177,13 +177,8 @@ internal sealed class StarNetwork : MultiTaskNetwork
             return;
         }
         grouped.Clear();
-        var sparse = input.Sparse;
         for (int i = 0; i < input.Rows; i++)
-        {
-            int row = groups.OriginalRow(i);
-            for (int k = sparse.RowStarts[row]; k < sparse.RowStarts[row + 1]; k++)
-                grouped[i * width + sparse.Indices[k]] += sparse.Values[k];
-        }
+            input.Sparse.AddRowTo(groups.OriginalRow(i), grouped.Slice(i * width, width));
     }
 
     /// <summary>The auxiliary network's input: the (normalised) input row, then the domain's one-hot (none for the fallback).</summary>

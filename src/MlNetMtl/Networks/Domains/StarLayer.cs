@@ -36,7 +36,7 @@ internal sealed class StarLayer
     /// <summary>He initialisation of the centre (over <paramref name="fanIn"/>), domain weights 1, biases 0.</summary>
     public void Initialize(Random random, double fanIn)
     {
-        RandomFill.Normal(SharedWeight.Value, Activation == Activation.Relu ? Math.Sqrt(2.0 / fanIn) : Math.Sqrt(2.0 / (fanIn + Outputs)), random);
+        RandomFill.Normal(SharedWeight.Value, DenseLayer.InitialDeviation(Activation, fanIn, Outputs), random);
         Array.Fill(DomainWeights.Value, 1f);
     }
 
