@@ -27,7 +27,7 @@ internal sealed class BinnedFeatureExport(MLContext ml, OnnxGraphWriter writer)
             return false;
         if (transformer is NormalizingTransformer normalizer && normalizer.GetNormalizerModelParameters(0) is BinNormalizerModelParameters<ImmutableArray<float>> bins)
         {
-            WriteBins(normalizer, bins, export.Tensor(input.Name), input, produced[0], export);
+            WriteBins(normalizer, bins, export.Read(input), input, produced[0], export);
             return true;
         }
         if (transformer is OneHotEncodingTransformer && _binned.TryGetValue(input.Name, out var binned) &&

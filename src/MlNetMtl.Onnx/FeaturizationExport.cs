@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetMtl.MLNet;
 using Onnx;
 
@@ -15,19 +16,22 @@ internal sealed class FeaturizationExport
     private readonly MLContext _ml;
     private readonly Dictionary<string, string> _columns = new(StringComparer.Ordinal);
     private readonly BinnedFeatureExport _bins;
+    private readonly TokenBagExport _bags;
 
     public FeaturizationExport(MLContext ml, OnnxGraphWriter writer)
     {
         _ml = ml;
         Writer = writer;
         _bins = new BinnedFeatureExport(ml, writer);
+        _bags = new TokenBagExport(ml, writer);
     }
 
     public OnnxGraphWriter Writer { get; }
 
     /// <summary>
-    /// Transforms ML.NET's converter writes but ONNX Runtime does not reproduce: their tokenizer operator (measured: a bag
-    /// "a|b" split at '|' came back with no tokens), so multi-valued and n-gram text columns are refused rather than exported wrong.
+    /// Transforms ML.NET's converter writes but ONNX Runtime does not reproduce: its tokenizer operator with the separators
+    /// unescaped (measured: a bag "a|b" split at '|' came back with no tokens). A word tokenizer feeding a bag is written by
+    /// <see cref="TokenBagExport"/>; any other (character n-grams of text) is refused rather than exported wrong.
     /// </summary>
     private static readonly string[] Unfaithful = ["WordTokenizingTransformer", "TokenizingByCharactersTransformer"];
 
@@ -40,6 +44,29 @@ internal sealed class FeaturizationExport
     /// <summary>The tensor holding <paramref name="column"/> now: the last transformer's output of that name, else the raw input.</summary>
     public string Tensor(string column) => _columns.TryGetValue(column, out var tensor) ? tensor : column;
 
+    /// <summary>The tensor holding <paramref name="column"/>, declared a graph input (of its ML.NET type, [rows, width]) when no transform wrote it.</summary>
+    public string Read(DataViewSchema.Column column)
+    {
+        if (_columns.TryGetValue(column.Name, out var tensor))
+            return tensor;
+        if (!Inputs.ContainsKey(column.Name))
+        {
+            var item = column.Type is VectorDataViewType vector ? vector.ItemType : column.Type;
+            var type = item switch
+            {
+                TextDataViewType => TensorProto.Types.DataType.String,
+                BooleanDataViewType => TensorProto.Types.DataType.Bool,
+                NumberDataViewType n when n.RawType == typeof(float) => TensorProto.Types.DataType.Float,
+                NumberDataViewType n when n.RawType == typeof(double) => TensorProto.Types.DataType.Double,
+                NumberDataViewType n when n.RawType == typeof(int) => TensorProto.Types.DataType.Int32,
+                NumberDataViewType n when n.RawType == typeof(long) => TensorProto.Types.DataType.Int64,
+                _ => throw new NotSupportedException($"Column '{column.Name}' holds {column.Type}, which the ONNX export does not read as an input."),
+            };
+            Inputs[column.Name] = PipelineExport.Tensor(column.Name, type, column.Type is VectorDataViewType { Size: > 0 } known ? known.Size : 1);
+        }
+        return column.Name;
+    }
+
     /// <summary>Writes <paramref name="transformer"/>, which reads <paramref name="data"/>.</summary>
     /// <exception cref="NotSupportedException">Neither ML.NET's converter nor MlNetMtl can write it (the transformer and its columns are named).</exception>
     public void Add(ITransformer transformer, IDataView data)
@@ -49,7 +76,7 @@ internal sealed class FeaturizationExport
         var produced = output.Where(c => !c.IsHidden && output.Count(o => o.Name == c.Name) > data.Schema.Count(i => i.Name == c.Name)).Select(c => c.Name).ToArray();
         if (produced.Length == 0)
             return; // drops or selects columns only: nothing the features need
-        if (_bins.TryWrite(transformer, data, produced, this))
+        if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this))
             return;
         if (Unfaithful.Contains(transformer.GetType().Name))
             throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +

@@ -60,6 +60,7 @@ internal sealed class OnnxGraphWriter(GraphProto graph, string prefix) : GraphWr
         float f => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = f },
         long[] ints => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { ints } },
         string s => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(s) },
+        string[] strings => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings, Strings = { strings.Select(ByteString.CopyFromUtf8) } },
         _ => throw new ArgumentException($"Attribute '{name}' has a value of type {value.GetType().Name}, which is not written.", nameof(value)),
     };
 }

@@ -121,7 +121,7 @@ internal static class PipelineExport
     }
 
     /// <summary>A graph output of [rows, width].</summary>
-    private static ValueInfoProto Tensor(string name, TensorProto.Types.DataType type, long width)
+    internal static ValueInfoProto Tensor(string name, TensorProto.Types.DataType type, long width)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "rows" });
