@@ -41,18 +41,24 @@ internal sealed class ServedModel
     /// <summary>Loads the model at <paramref name="path"/>.</summary>
     public static ServedModel Load(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path); // one read: the version and the model are the same bytes even while the file is replaced
+        string version = VersionOf(path);
         var ml = new MLContext(seed: 0);
-        var catalog = ml.MultiTask(); // registers MlNetMtl's loader with the context
-        ITransformer model;
-        DataViewSchema schema;
-        using (var stream = new MemoryStream(bytes, writable: false))
-            model = ml.Model.Load(stream, out schema);
+        var catalog = ml.MultiTask();
+        var model = catalog.LoadModel(path, out var schema); // its checks name a damaged or foreign file
+        if (VersionOf(path) != version)
+            throw new IOException($"'{path}' changed while it was loaded; its next change reloads it.");
         var network = MultiTaskTransformer.FindIn(model) ?? throw new ArgumentException($"--model '{path}' holds no MlNetMtl multi-task transformer.");
         var builder = new DataViewSchema.Builder();
         foreach (var column in catalog.InputColumns(model, schema))
             builder.AddColumn(column.Name, column.Type, column.Annotations);
-        return new ServedModel(path, model, network, builder.ToSchema(), Convert.ToHexString(SHA256.HashData(bytes))[..12].ToLowerInvariant());
+        return new ServedModel(path, model, network, builder.ToSchema(), version);
+    }
+
+    /// <summary>The model version: the first 12 hex digits of the file's SHA-256.</summary>
+    private static string VersionOf(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream))[..12].ToLowerInvariant();
     }
 
     /// <summary>A request row as the model's cells, or a <see cref="BadRequestException"/> naming the row and field at fault.</summary>

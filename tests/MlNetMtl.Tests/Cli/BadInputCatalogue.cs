@@ -147,6 +147,9 @@ public class BadInputCatalogue
         new("a model that does not exist", "evaluate -m @nope.zip -d @clicks.csv", "--model"),
         new("ONNX: export over the model", "export -m @clicks.zip -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("ONNX: export of a model that does not exist", "export -m @nope.zip -o @x.onnx", "--model"),
+        new("serve: a model that does not exist", "serve -m @nope.zip", "--model"),
+        new("serve: a file that is not a model", "serve -m @notamodel.zip --port 5099", "notamodel.zip' is not a readable model"),
+        new("serve: a port out of range", "serve -m @clicks.zip --port 0", "--port must be positive; got 0."),
         new("a group column not in the data", "evaluate -m @clicks.zip -d @clicks.csv --group-col team", "--group-col 'team' is not a column"),
 
         // The experiment's folder and search
