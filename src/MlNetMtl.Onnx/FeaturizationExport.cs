@@ -79,8 +79,7 @@ internal sealed class FeaturizationExport
         if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this))
             return;
         if (Unfaithful.Contains(transformer.GetType().Name))
-            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
-                "ML.NET's converter writes it with a tokenizer whose output ONNX Runtime does not reproduce.");
+            throw Refusal(transformer, produced, "ML.NET's converter writes it with a tokenizer whose output ONNX Runtime does not reproduce.");
         ModelProto fragment;
         try
         {
@@ -95,8 +94,7 @@ internal sealed class FeaturizationExport
         }
         catch (Exception error) when (error is InvalidOperationException or NotSupportedException or NotImplementedException or ArgumentException or KeyNotFoundException)
         {
-            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
-                "neither ML.NET's converter nor MlNetMtl writes it.");
+            throw Refusal(transformer, produced, "neither ML.NET's converter nor MlNetMtl writes it.");
         }
         try
         {
@@ -104,10 +102,13 @@ internal sealed class FeaturizationExport
         }
         catch (Exception error) when (error is KeyNotFoundException or InvalidOperationException)
         {
-            throw new NotSupportedException($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: " +
-                $"ML.NET's converter writes it as a fragment that does not join the graph ({error.Message}).");
+            throw Refusal(transformer, produced, $"ML.NET's converter writes it as a fragment that does not join the graph ({error.Message}).");
         }
     }
+
+    /// <summary>The error that names a transform, the columns it makes and why it is not exported.</summary>
+    private static NotSupportedException Refusal(ITransformer transformer, string[] produced, string reason) =>
+        new($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: {reason}");
 
     /// <summary>Records that <paramref name="column"/> is now held by <paramref name="tensor"/>.</summary>
     public void Set(string column, string tensor) => _columns[column] = tensor;
