@@ -24,7 +24,7 @@ internal static class ServeCommand
             string path = CliPaths.Input(parse.GetValue(model)!, "--model");
             var options = new ServerOptions
             {
-                Port = Positive(parse.GetValue(port), "--port"), Host = parse.GetValue(host)!, MaxBatchRows = Positive(parse.GetValue(batch), "--max-batch-rows"),
+                Port = Positive(parse.GetValue(port), "--port"), Host = Host(parse.GetValue(host)!), MaxBatchRows = Positive(parse.GetValue(batch), "--max-batch-rows"),
                 MaxWaitMilliseconds = parse.GetValue(wait) is >= 0 and var w ? w : throw new ArgumentException("--max-wait-ms must be 0 or more."),
                 QueueCapacity = Positive(parse.GetValue(queue), "--queue"), MaxBodyBytes = parse.GetValue(body) is > 0 and var b ? b : throw new ArgumentException("--max-body-bytes must be positive."),
                 MaxRowsPerRequest = Positive(parse.GetValue(rows), "--max-rows"),
@@ -33,6 +33,10 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    /// <summary>localhost, * or an IP address; anything else named with the option (Kestrel would say only "An invalid IP address was specified").</summary>
+    private static string Host(string host) => host is "localhost" or "*" || System.Net.IPAddress.TryParse(host, out _) ? host
+        : throw new ArgumentException($"--host '{host}' is not localhost, * or an IP address.");
 
     private static int Positive(int value, string option) => value > 0 ? value : throw new ArgumentException($"{option} must be positive; got {value}.");
 

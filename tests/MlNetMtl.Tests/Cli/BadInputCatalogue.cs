@@ -150,6 +150,7 @@ public class BadInputCatalogue
         new("serve: a model that does not exist", "serve -m @nope.zip", "--model"),
         new("serve: a file that is not a model", "serve -m @notamodel.zip --port 5099", "notamodel.zip' is not a readable model"),
         new("serve: a port out of range", "serve -m @clicks.zip --port 0", "--port must be positive; got 0."),
+        new("serve: a host that is no address", "serve -m @clicks.zip --host example.invalid", "--host 'example.invalid' is not localhost, * or an IP address."),
         new("a group column not in the data", "evaluate -m @clicks.zip -d @clicks.csv --group-col team", "--group-col 'team' is not a column"),
 
         // The experiment's folder and search
