@@ -10,14 +10,15 @@ namespace MlNetMtl.Numerics;
 /// <c>accumulate</c> is true and zero otherwise.
 /// </summary>
 /// <remarks>
-/// Blocked in the BLIS manner: B is packed per (depth block × column block), A per (row block × depth block),
+/// Blocked in the BLIS manner: B is packed per (depth block × column block); a transposed A is packed per (row block ×
+/// depth block), a row-major A is read in place (its rows already run along k; only a last partial tile is packed),
 /// and a register-tiled micro-kernel (<see cref="GemmKernel"/>) runs over the packed panels at the active
 /// <see cref="SimdPath"/>. Packing buffers are per thread and reused, so calls do not allocate once warm.
 /// </remarks>
 internal static class Gemm
 {
     private const int DepthBlock = 256;   // KC: a packed B panel (KC × NR) stays in L1.
-    private const int RowBlock = 128;     // MC: the packed A block (MC × KC) stays in L2.
+    private const int RowBlock = 128;     // MC (rounded down to whole tiles): the packed A block (MC × KC) stays in L2.
     private const int ColumnBlock = 2048; // NC: the packed B block (KC × NC) stays in L2.
     private const int SmallRows = 4;      // up to this many rows of C, packing B costs more than it saves: stream its rows instead.
 
@@ -150,8 +151,7 @@ internal static class Gemm
     private static void Run<TS, TV>(StridedMatrix a, GemmColumns columns, int m, int k, bool accumulate, Activation activation)
         where TS : ISimd<TV> where TV : struct
     {
-        const int mr = GemmKernel.RowsPerTile;
-        int nr = GemmKernel.ColumnsPerTile(TS.Count), n = columns.Count;
+        int mr = GemmKernel.RowsPerTile(TS.Count), nr = GemmKernel.ColumnsPerTile(TS.Count), n = columns.Count;
         if (k == 0)
         {
             ApplyEpilogueOnly(columns.Single[..(m * n)], n, new GemmEpilogue(!accumulate, true, columns.Bias, activation));
@@ -160,10 +160,11 @@ internal static class Gemm
 
         int columnBlock = Math.Min(ColumnBlock, RoundUp(n, nr));
         int depthBlock = Math.Min(DepthBlock, k);
-        int rowBlock = Math.Min(RowBlock, RoundUp(m, mr));
+        int rowBlock = Math.Min(RowBlock / mr * mr, RoundUp(m, mr)); // whole tiles: an edge tile per block would waste the kernel
         Span<float> packedA = Scratch(ref s_packedA, rowBlock * depthBlock);
         Span<float> packedB = Scratch(ref s_packedB, columnBlock * depthBlock);
         Span<float> edgeTile = stackalloc float[mr * nr];
+        bool readInPlace = a.ColumnStride == 1;
 
         for (int jc = 0; jc < n; jc += columnBlock)
         {
@@ -176,7 +177,10 @@ internal static class Gemm
                 for (int ic = 0; ic < m; ic += rowBlock)
                 {
                     int mc = Math.Min(rowBlock, m - ic);
-                    GemmPacking.PackA(a, ic, mc, pc, kc, packedA);
+                    // A row-major A is read in place by whole tiles (its rows are contiguous in k); only a last partial
+                    // tile, and a transposed A, are packed (zero-padded) first.
+                    int inPlace = readInPlace ? mc / mr * mr : 0;
+                    GemmPacking.PackA(a, ic + inPlace, mc - inPlace, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
@@ -185,15 +189,17 @@ internal static class Gemm
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            ref float aPanel = ref packedA[ir * kc];
+                            bool inPlaceTile = ir < inPlace;
+                            ref float aPanel = ref inPlaceTile ? ref Unsafe.AsRef(in a.Data[(ic + ir) * a.RowStride + pc]) : ref packedA[(ir - inPlace) * kc];
+                            nint aRow = inPlaceTile ? a.RowStride : 1, aStep = inPlaceTile ? 1 : mr;
                             ref float cTile = ref columns.At(ic + ir, jc + jr, out nint ldc);
                             if (rows == mr && cols == nr)
                             {
-                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref cTile, ldc, biasColumn, epilogue);
+                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, aRow, aStep, ref bPanel, ref cTile, ldc, biasColumn, epilogue);
                             }
                             else
                             {
-                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edgeTile), nr, 0, GemmEpilogue.Raw);
+                                GemmKernel.Tile<TS, TV>(kc, ref aPanel, aRow, aStep, ref bPanel, ref MemoryMarshal.GetReference(edgeTile), nr, 0, GemmEpilogue.Raw);
                                 WriteEdgeTile(edgeTile, nr, ref cTile, ldc, rows, cols, biasColumn, epilogue);
                             }
                         }

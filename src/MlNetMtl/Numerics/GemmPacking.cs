@@ -2,15 +2,14 @@ namespace MlNetMtl.Numerics;
 
 /// <summary>
 /// Copies blocks of the operands into the contiguous, zero-padded panels the micro-kernel streams through:
-/// A as panels of <see cref="GemmKernel.RowsPerTile"/> rows interleaved by k, B as panels of NR columns
+/// A as panels of MR rows (<see cref="GemmKernel.RowsPerTile"/>) interleaved by k, B as panels of NR columns
 /// interleaved by k. Padding lanes are zero, so edge tiles need no special case inside the kernel.
 /// </summary>
 internal static class GemmPacking
 {
-    /// <summary>Packs rows [row0, row0+rows) × depth [k0, k0+depth) of A into <paramref name="packed"/>.</summary>
-    public static void PackA(StridedMatrix a, int row0, int rows, int k0, int depth, Span<float> packed)
+    /// <summary>Packs rows [row0, row0+rows) × depth [k0, k0+depth) of A into <paramref name="packed"/>, in panels of <paramref name="mr"/> rows.</summary>
+    public static void PackA(StridedMatrix a, int row0, int rows, int k0, int depth, int mr, Span<float> packed)
     {
-        const int mr = GemmKernel.RowsPerTile;
         int offset = 0;
         for (int i = 0; i < rows; i += mr)
         {
