@@ -170,6 +170,10 @@ public sealed class MultiTaskCatalog
     /// </summary>
     private static void CheckArchive(string path)
     {
+        // .NET's zip reader reports a file shorter than a zip's end record as "Invalid argument", naming only the path.
+        long length = new FileInfo(path).Length;
+        if (length < MinimumZipLength)
+            throw new InvalidDataException($"'{path}' is not a readable model: it holds {length} bytes, and a model is a zip archive of at least {MinimumZipLength}.");
         try
         {
             using var zip = System.IO.Compression.ZipFile.OpenRead(path);
@@ -184,6 +188,9 @@ public sealed class MultiTaskCatalog
             throw new InvalidDataException($"'{path}' is not a readable model: {error.Message}", error);
         }
     }
+
+    /// <summary>The size of an empty zip archive: its end-of-central-directory record alone.</summary>
+    private const int MinimumZipLength = 22;
 
     private static void CheckEntry(System.IO.Compression.ZipArchiveEntry entry)
     {

@@ -144,6 +144,8 @@ public class BadInputCatalogue
         new("a model without its input schema", "evaluate -m @noschema.zip -d @clicks.csv", "lacks its input schema (the zip entry 'Schema')"),
         new("a damaged model", "evaluate -m @damaged.zip -d @clicks.csv", "is not a readable model"),
         new("a file that is not a model", "predict -m @notamodel.zip -d @clicks.csv -o @predictions.csv", "notamodel.zip' is not a readable model"),
+        new("a file shorter than any zip", "predict -m @tiny.zip -d @clicks.csv -o @predictions.csv", "tiny.zip' is not a readable model: it holds 12 bytes, and a model is a zip archive of at least 22."),
+        new("serve: a file shorter than any zip", "serve -m @tiny.zip --port 5099", "tiny.zip' is not a readable model: it holds 12 bytes"),
         new("a model that does not exist", "evaluate -m @nope.zip -d @clicks.csv", "--model"),
         new("ONNX: export over the model", "export -m @clicks.zip -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("ONNX: export of a model that does not exist", "export -m @nope.zip -o @x.onnx", "--model"),

@@ -58,6 +58,7 @@ internal static class CatalogueFiles
         File.WriteAllText(Path("empty.csv"), "");
         File.WriteAllText(Path("header.csv"), "a,b,label\n");
         File.WriteAllText(Path("notamodel.zip"), "this is not a model");
+        File.WriteAllText(Path("tiny.zip"), "a dozen byte");
         File.WriteAllText(Path("afile"), "a plain file");
         Directory.CreateDirectory(Path("userdir"));
         File.WriteAllText(Path("userdir/notes.txt"), "the user's own notes");
