@@ -87,13 +87,14 @@ public static class Featurization
         foreach (string text in spec.TextEncoder == TextEncoding.NGrams ? spec.Text : [])
         {
             int quarter = spec.TextFeaturesPerColumn / 4;
-            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("Text." + text, new TextFeaturizingEstimator.Options
+            string column = FieldLayouts.TextColumnPrefix + text; // the prefix marks the field as multi-valued for the embedding encoder
+            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText(column, new TextFeaturizingEstimator.Options
             {
                 // The dictionaries keep the most frequent n-grams of each length (ML.NET selects by term frequency).
                 WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, MaximumNgramsCount = [quarter, quarter] },
                 CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false, MaximumNgramsCount = [2 * quarter] },
             }, text));
-            parts.Add("Text." + text);
+            parts.Add(column);
         }
         return pipeline.Append(ml.Transforms.Concatenate(featureColumnName, parts.ToArray()));
     }

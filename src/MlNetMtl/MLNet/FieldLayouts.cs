@@ -18,6 +18,16 @@ internal static class FieldLayouts
     public const string BagColumnPrefix = "Bag.";
 
     /// <summary>
+    /// The prefix of the featurization's n-gram text columns (<c>Text.title</c>), whose fields are <see cref="FieldKind.Bag"/>:
+    /// a row sets many of their slots. A text column that is the feature vector's only source keeps FeaturizeText's own slot
+    /// names (<c>Char.…</c>, <c>Word.…</c>), whose fields are <see cref="NGramFields"/>.
+    /// </summary>
+    public const string TextColumnPrefix = "Text.";
+
+    /// <summary>The fields of FeaturizeText's slots when nothing prefixes them: its character and its word n-grams.</summary>
+    private static readonly string[] NGramFields = ["Char", "Word"];
+
+    /// <summary>
     /// The annotation (a boolean) that marks a column of dense values — a sentence vector — whose field is
     /// <see cref="FieldKind.Vector"/>: one field, its embedding a learned projection of the vector.
     /// </summary>
@@ -78,8 +88,10 @@ internal static class FieldLayouts
     }
 
     private static Field Make(string name, int start, int length, HashSet<string> dense) =>
-        new(name, start, length, dense.Contains(name) ? FieldKind.Vector : name.StartsWith(BagColumnPrefix, StringComparison.Ordinal) ? FieldKind.Bag
-            : length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
+        new(name, start, length, dense.Contains(name) ? FieldKind.Vector : IsMultiValued(name) ? FieldKind.Bag : length == 1 ? FieldKind.Numeric : FieldKind.Categorical);
+
+    private static bool IsMultiValued(string field) => field.StartsWith(BagColumnPrefix, StringComparison.Ordinal) || field.StartsWith(TextColumnPrefix, StringComparison.Ordinal)
+        || NGramFields.Contains(field, StringComparer.Ordinal);
 
     /// <summary>The field a slot name belongs to: its source column, with the raw column when the source concatenates several.</summary>
     private static string Source(string slotName, HashSet<string> columns)
