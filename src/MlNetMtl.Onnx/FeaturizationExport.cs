@@ -9,7 +9,8 @@ namespace MlNetMtl.Onnx;
 /// Writes a featurization's transformers into one ONNX graph, one at a time: each through ML.NET's converter
 /// (<c>ConvertToOnnx</c> on the data as it reaches that transformer), its fragment's names made unique and its inputs joined
 /// to the tensors earlier transformers left; the transforms ML.NET cannot convert that MlNetMtl's featurization uses
-/// (quantile bins and their indicators) are written by <see cref="BinnedFeatureExport"/>.
+/// (quantile bins and their indicators, multi-valued columns, n-gram text) are written by <see cref="BinnedFeatureExport"/>,
+/// <see cref="TokenBagExport"/> and <see cref="TextNGramExport"/>.
 /// </summary>
 internal sealed class FeaturizationExport
 {
@@ -17,6 +18,7 @@ internal sealed class FeaturizationExport
     private readonly Dictionary<string, string> _columns = new(StringComparer.Ordinal);
     private readonly BinnedFeatureExport _bins;
     private readonly TokenBagExport _bags;
+    private readonly TextNGramExport _text;
 
     public FeaturizationExport(MLContext ml, OnnxGraphWriter writer)
     {
@@ -24,6 +26,7 @@ internal sealed class FeaturizationExport
         Writer = writer;
         _bins = new BinnedFeatureExport(ml, writer);
         _bags = new TokenBagExport(ml, writer);
+        _text = new TextNGramExport(ml, writer);
     }
 
     public OnnxGraphWriter Writer { get; }
@@ -31,7 +34,8 @@ internal sealed class FeaturizationExport
     /// <summary>
     /// Transforms ML.NET's converter writes but ONNX Runtime does not reproduce: its tokenizer operator with the separators
     /// unescaped (measured: a bag "a|b" split at '|' came back with no tokens). A word tokenizer feeding a bag is written by
-    /// <see cref="TokenBagExport"/>; any other (character n-grams of text) is refused rather than exported wrong.
+    /// <see cref="TokenBagExport"/>, FeaturizeText's n-grams by <see cref="TextNGramExport"/>; any other tokenizer is refused
+    /// rather than exported wrong.
     /// </summary>
     private static readonly string[] Unfaithful = ["WordTokenizingTransformer", "TokenizingByCharactersTransformer"];
 
@@ -76,7 +80,7 @@ internal sealed class FeaturizationExport
         var produced = output.Where(c => !c.IsHidden && output.Count(o => o.Name == c.Name) > data.Schema.Count(i => i.Name == c.Name)).Select(c => c.Name).ToArray();
         if (produced.Length == 0)
             return; // drops or selects columns only: nothing the features need
-        if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this))
+        if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this) || _text.TryWrite(transformer, data, produced, this))
             return;
         if (Unfaithful.Contains(transformer.GetType().Name))
             throw Refusal(transformer, produced, "ML.NET's converter writes it with a tokenizer whose output ONNX Runtime does not reproduce.");
@@ -107,7 +111,7 @@ internal sealed class FeaturizationExport
     }
 
     /// <summary>The error that names a transform, the columns it makes and why it is not exported.</summary>
-    private static NotSupportedException Refusal(ITransformer transformer, string[] produced, string reason) =>
+    internal static NotSupportedException Refusal(ITransformer transformer, string[] produced, string reason) =>
         new($"{Describe(transformer)} producing {string.Join(", ", produced.Select(c => $"'{c}'"))} cannot be exported to ONNX: {reason}");
 
     /// <summary>Records that <paramref name="column"/> is now held by <paramref name="tensor"/>.</summary>

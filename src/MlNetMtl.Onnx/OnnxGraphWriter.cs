@@ -33,6 +33,15 @@ internal sealed class OnnxGraphWriter(GraphProto graph, string prefix) : GraphWr
         return tensor.Name;
     }
 
+    /// <summary>A 0-dimensional int64 tensor (what <c>Range</c> and <c>Gather</c>'s scalar index take).</summary>
+    public string Int64Scalar(string hint, long value)
+    {
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     public override string Node(string op, string hint, IReadOnlyList<string> inputs, params (string Name, object Value)[] attributes)
     {
         var node = new NodeProto { OpType = op, Name = Unique(op) };

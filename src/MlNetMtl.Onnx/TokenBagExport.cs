@@ -79,10 +79,7 @@ internal sealed class TokenBagExport(MLContext ml, OnnxGraphWriter writer)
     /// <summary>The separators of a fitted tokenizer: the candidate characters that split "a?b" into "a" and "b", as escaped regular expressions.</summary>
     private string[] Separators(ITransformer tokenizer, string column, string tokensColumn)
     {
-        var rows = Candidates.Select(c => new ProbeRow { Text = $"a{c}b" }).ToArray();
-        var definition = SchemaDefinition.Create(typeof(ProbeRow));
-        definition[0].ColumnName = column;
-        var tokenized = tokenizer.Transform(ml.Data.LoadFromEnumerable(rows, definition));
+        var tokenized = tokenizer.Transform(TextProbe.View(ml, column, Candidates.Select(c => $"a{c}b")));
         var tokens = tokenized.GetColumn<VBuffer<ReadOnlyMemory<char>>>(tokenized.Schema[tokensColumn]).ToArray();
         var separators = Candidates.Where((_, i) => tokens[i].Length == 2).Select(Escaped).ToArray();
         return separators.Length > 0 ? separators
@@ -104,10 +101,5 @@ internal sealed class TokenBagExport(MLContext ml, OnnxGraphWriter writer)
         VBuffer<ReadOnlyMemory<char>> values = default;
         column.Annotations.GetValue(annotation, ref values);
         return values.DenseValues().Select(v => v.ToString()).ToArray();
-    }
-
-    private sealed class ProbeRow
-    {
-        public string Text { get; set; } = "";
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Text;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
@@ -144,22 +145,72 @@ public class OnnxParityTests : TemporaryFolderTests
             AssertSameColumn(model.Transform(test), name, batches);
     }
 
-    [Test]
-    public void NGramText_IsRefusedWithTheTransformNamed()
+    /// <summary>
+    /// Titles with what FeaturizeText normalises away (upper case, precomposed and combining diacritics), runs of spaces,
+    /// leading and trailing ones, a '|' inside a word (slot names join n-grams with '|'), tabs, empty titles, and test titles
+    /// with words and characters training never saw; one text column (FeaturizeText's own slot names reach the network)
+    /// and two (their slot names prefixed by the column).
+    /// </summary>
+    [TestCase(InputEncoding.OneHot, BagPooling.Sum, false)]
+    [TestCase(InputEncoding.Embedding, BagPooling.Sum, false)]
+    [TestCase(InputEncoding.Embedding, BagPooling.Mean, true)]
+    public void NGramText_MatchesMlNet(InputEncoding encoding, BagPooling pooling, bool twoColumns)
     {
         var ml = new MLContext(seed: 3);
-        var rows = Rows(300, seed: 1).Select(r => new TaggedRow { Tags = $"a {r.City} near {r.Tab}", Click = r.Click }).ToList();
+        string[] words = ["Café", "cafe\u0301", "NEWS", "a|b", "straße", "Ǆemal", "tab\there", "zoë", "ÀÉÎ", "x", "long-word"];
+        List<TaggedRow> Titles(int count, int seed, string[] extra)
+        {
+            var random = new Random(seed);
+            string Title()
+            {
+                var picked = Enumerable.Range(0, random.Next(5)).Select(_ => random.Next(8) == 0 ? extra[random.Next(extra.Length)] : words[random.Next(words.Length)]);
+                string title = string.Join(random.Next(4) == 0 ? "  " : " ", picked);
+                return random.Next(6) switch { 0 => " " + title, 1 => title + "  ", _ => title };
+            }
+            return Enumerable.Range(0, count).Select(_ => new TaggedRow { Tags = Title(), Note = Title() })
+                .Select(r => r with { Click = r.Tags.Contains("NEWS") || r.Note.Contains('x') }).ToList();
+        }
+        var train = ml.Data.LoadFromEnumerable(Titles(300, 1, ["Café", "x"]));
+        var spec = new FeatureSpec { Text = twoColumns ? [nameof(TaggedRow.Tags), nameof(TaggedRow.Note)] : [nameof(TaggedRow.Tags)], TextEncoder = TextEncoding.NGrams, TextFeatures = 256 };
+        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = new EncoderOptions { Encoding = encoding, BagPooling = pooling, EmbeddingSize = 8 } };
+        var model = Featurization.Pipeline(ml, spec)
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Network = network, Training = new() { Epochs = 2 } })).Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        using (var stream = File.Create(path))
+            ml.MultiTask().ExportOnnx(model, train.Schema, stream);
+        var test = ml.Data.LoadFromEnumerable(Titles(200, 2, ["unseen", "ÜBER", "q|r", "😀x", "日本"]).Append(new TaggedRow()).Append(new TaggedRow { Tags = "   ", Note = " x " }).ToList());
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        var batches = scorer.Score(test).ToList();
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
+            AssertSameColumn(model.Transform(test), name, batches);
+    }
+
+    /// <summary>A FeaturizeText fitted with options the export does not follow is refused, naming what differs, not exported wrong.</summary>
+    [TestCase("KeepCase", "lower case, no diacritics")]
+    [TestCase("L1", "are not L2-normalised")]
+    [TestCase("WordsOnly", "is neither a character n-gram nor a word n-gram")]
+    public void NGramText_FittedOtherwise_IsRefusedWithTheReason(string variant, string reason)
+    {
+        var ml = new MLContext(seed: 3);
+        var rows = Enumerable.Range(0, 60).Select(i => new TaggedRow { Tags = $"Red ship {i % 7} blue SEA", Click = i % 3 == 0 }).ToList();
         var train = ml.Data.LoadFromEnumerable(rows);
-        var model = Featurization.Pipeline(ml, new FeatureSpec { Text = [nameof(TaggedRow.Tags)], TextEncoder = TextEncoding.NGrams, TextFeatures = 256 })
+        var options = new TextFeaturizingEstimator.Options
+        {
+            CaseMode = variant == "KeepCase" ? TextNormalizingEstimator.CaseMode.None : TextNormalizingEstimator.CaseMode.Lower,
+            Norm = variant == "L1" ? TextFeaturizingEstimator.NormFunction.L1 : TextFeaturizingEstimator.NormFunction.L2,
+            CharFeatureExtractor = variant == "WordsOnly" ? null : new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
+        };
+        var model = ml.Transforms.Text.FeaturizeText("Text.Tags", options, nameof(TaggedRow.Tags)).Append(ml.Transforms.Concatenate("Features", "Text.Tags"))
             .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Training = new() { Epochs = 1 } })).Fit(train);
         var error = Assert.Throws<NotSupportedException>(() => ml.MultiTask().ExportOnnx(model, train.Schema, Stream.Null))!;
         TestContext.Out.WriteLine(error.Message);
-        Assert.That(error.Message, Does.StartWith("The ").And.Contain("cannot be exported to ONNX"));
+        Assert.That(error.Message, Does.StartWith("The TextFeaturizing transform producing 'Text.Tags' cannot be exported to ONNX: ").And.Contain(reason));
     }
 
-    private sealed class TaggedRow
+    private sealed record TaggedRow
     {
         public string Tags { get; set; } = "";
+        public string Note { get; set; } = "";
         public bool Click { get; set; }
     }
 
