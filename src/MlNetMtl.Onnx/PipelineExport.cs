@@ -46,6 +46,7 @@ internal static class PipelineExport
             writer.Named("Identity", name, [outputs.Auxiliary[a]]);
             graph.Output.Add(Tensor(name, TensorProto.Types.DataType.Float, 1));
         }
+        OneHotInputs.Rewrite(writer, features);
         GraphPruning.KeepWhatOutputsNeed(graph, featurization.Inputs);
         var proto = new ModelProto
         {
