@@ -14,8 +14,9 @@ namespace MlNetMtl.Benchmarks;
 /// What a user would serve with: ONNX Runtime (one intra-op thread, sequential, all graph optimisations) on the exported
 /// network against MlNetMtl's own engine (<see cref="MultiTaskNetwork.Predict"/>, one thread), same process, same rows, same
 /// weights. W-SB reads 512 dense values per row; W-EMB's own engine reads the sparse rows (26 ids, 13 values) while the
-/// exported graph reads what the featurization gives it, the dense 2.6-million-slot row (so only batch 1: 4,096 such rows
-/// are 42 GB).
+/// exported network reads either the dense 2.6-million-slot row (so only batch 1: 4,096 such rows are 42 GB) or, "on keys",
+/// each id field's key and the 13 values (<see cref="PipelineExport.ExportNetworkOnKeys"/>, the form an exported pipeline
+/// takes after its featurization).
 /// </summary>
 [Config(typeof(Config))]
 public class OnnxEngineBenchmarks
@@ -29,7 +30,7 @@ public class OnnxEngineBenchmarks
         }
     }
 
-    public static IEnumerable<string> Cases => ["W-SB, batch 1", "W-SB, batch 4096", "W-EMB, batch 1"];
+    public static IEnumerable<string> Cases => ["W-SB, batch 1", "W-SB, batch 4096", "W-EMB, batch 1", "W-EMB on keys, batch 1", "W-EMB on keys, batch 4096"];
 
     [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "W-SB, batch 1";
@@ -38,11 +39,12 @@ public class OnnxEngineBenchmarks
 
     private MultiTaskNetwork _network = null!;
     private float[] _dense = [], _scores = [];
+    private long[] _keys = [];
     private CsrRowsHolder? _sparse;
     private InferenceSession _session = null!;
     private RunOptions _run = null!;
     private OrtValue[] _inputs = [], _outputs = [];
-    private string[] _outputNames = [];
+    private string[] _outputNames = [], _inputNames = ["Features"];
     private int _rows;
 
     [GlobalSetup]
@@ -61,17 +63,25 @@ public class OnnxEngineBenchmarks
             var rows = (SparseFeatures)data.Features;
             _network = MultiTaskNetwork.Create(rows.Dimension, data.Tasks, EmbeddingWorkload.Network(TableOptimizer.Training), seed: 1, fields: EmbeddingWorkload.Fields);
             _sparse = new CsrRowsHolder(rows);
-            _dense = new float[_rows * rows.Dimension];
-            for (int r = 0; r < _rows; r++)
-                for (int p = rows.RowStarts[r]; p < rows.RowStarts[r + 1]; p++)
-                    _dense[r * rows.Dimension + rows.Indices[p]] = rows.Values[p];
+            if (Case.Contains("on keys", StringComparison.Ordinal))
+                KeysAndValues(rows);
+            else
+            {
+                _dense = new float[_rows * rows.Dimension];
+                for (int r = 0; r < _rows; r++)
+                    for (int p = rows.RowStarts[r]; p < rows.RowStarts[r + 1]; p++)
+                        _dense[r * rows.Dimension + rows.Indices[p]] = rows.Values[p];
+            }
         }
         _scores = new float[_rows * _network.OutputWidth];
-        var model = PipelineExport.ExportNetwork(_network).ToByteArray();
+        var model = (_keys.Length > 0 ? PipelineExport.ExportNetworkOnKeys(_network) : PipelineExport.ExportNetwork(_network)).ToByteArray();
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         _session = new InferenceSession(model, options);
         _run = new RunOptions();
-        _inputs = [OrtValue.CreateTensorValueFromMemory(_dense, [_rows, _network.InputDimension])];
+        _inputs = _keys.Length > 0
+            ? [OrtValue.CreateTensorValueFromMemory(_keys, [_rows, EmbeddingWorkload.IdFields]), OrtValue.CreateTensorValueFromMemory(_dense, [_rows, EmbeddingWorkload.Dense])]
+            : [OrtValue.CreateTensorValueFromMemory(_dense, [_rows, _network.InputDimension])];
+        _inputNames = _keys.Length > 0 ? ["Keys", "Dense"] : ["Features"];
         _outputNames = _session.OutputMetadata.Keys.ToArray();
         _outputs = _outputNames.Select(_ => OrtValue.CreateTensorValueFromMemory(new float[_rows], [_rows, 1])).ToArray();
         // Both engines must agree before their speed means anything.
@@ -105,7 +115,23 @@ public class OnnxEngineBenchmarks
     }
 
     [Benchmark(Description = "ONNX Runtime")]
-    public void OnnxRuntime() => _session.Run(_run, ["Features"], _inputs, _outputNames, _outputs);
+    public void OnnxRuntime() => _session.Run(_run, _inputNames, _inputs, _outputNames, _outputs);
+
+    /// <summary>W-EMB's rows as the keyed network reads them: each id field's 1 + id, and the dense values.</summary>
+    private void KeysAndValues(SparseFeatures rows)
+    {
+        _keys = new long[_rows * EmbeddingWorkload.IdFields];
+        _dense = new float[_rows * EmbeddingWorkload.Dense];
+        for (int r = 0; r < _rows; r++)
+            for (int p = rows.RowStarts[r]; p < rows.RowStarts[r + 1]; p++)
+            {
+                int slot = rows.Indices[p], field = slot / EmbeddingWorkload.Ids;
+                if (field < EmbeddingWorkload.IdFields)
+                    _keys[r * EmbeddingWorkload.IdFields + field] = 1 + slot - field * EmbeddingWorkload.Ids;
+                else
+                    _dense[r * EmbeddingWorkload.Dense + slot - EmbeddingWorkload.IdFields * EmbeddingWorkload.Ids] = rows.Values[p];
+            }
+    }
 
     /// <summary>Holds the sparse rows (a ref struct cannot be a field).</summary>
     private sealed record CsrRowsHolder(SparseFeatures Rows);

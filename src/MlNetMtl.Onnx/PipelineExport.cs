@@ -83,6 +83,54 @@ internal static class PipelineExport
         return proto;
     }
 
+    /// <summary>
+    /// The network alone reading its one-hot fields (categorical, several slots) as keys, as a serving system hands it ids:
+    /// input <c>Keys</c> ([rows, one-hot fields] int64: 1 + the set slot of each field, 0 for none) and <c>Dense</c> ([rows,
+    /// the other slots] float, in slot order); outputs as <see cref="ExportNetwork"/>. The graph never forms the one-hot rows.
+    /// </summary>
+    internal static ModelProto ExportNetworkOnKeys(Networks.MultiTaskNetwork network)
+    {
+        var fields = network.Encoder?.Fields ?? throw new ArgumentException("The network reads its features without fields (one-hot encoding), so it has no one-hot fields to read as keys.", nameof(network));
+        var proto = ExportNetwork(network);
+        var graph = proto.Graph;
+        var writer = new OnnxGraphWriter(graph, "keys/");
+        var oneHot = fields.Fields.Where(f => f.Kind == Networks.Encoders.FieldKind.Categorical && f.Length > 1).ToHashSet();
+        int denseWidth = fields.Dimension - oneHot.Sum(f => f.Length);
+        graph.Input.Clear();
+        graph.Input.Add(Tensor("Keys", TensorProto.Types.DataType.Int64, oneHot.Count));
+        if (denseWidth > 0)
+            graph.Input.Add(Tensor("Dense", TensorProto.Types.DataType.Float, denseWidth));
+        // The one-hot rows written as ML.NET's converter writes them (OneHotEncoder blocks in a FeatureVectorizer), which
+        // OneHotInputs then reads by key.
+        var blocks = new List<(string Tensor, long Width)>();
+        int key = 0, dense = 0;
+        foreach (var field in fields.Fields)
+        {
+            if (oneHot.Contains(field))
+            {
+                string keys = writer.Columns("Keys", key, ++key);
+                blocks.Add((writer.Node("OneHotEncoder", "onehot", [keys], ("cats_int64s", Enumerable.Range(1, field.Length).Select(c => (long)c).ToArray()), ("zeros", 1L)), field.Length));
+                graph.Node[^1].Domain = "ai.onnx.ml";
+            }
+            else
+            {
+                blocks.Add((writer.Columns("Dense", dense, dense + field.Length), field.Length));
+                dense += field.Length;
+            }
+        }
+        string features = writer.Node("FeatureVectorizer", "features", [.. blocks.Select(b => b.Tensor)], ("inputdimensions", blocks.Select(b => b.Width).ToArray()));
+        graph.Node[^1].Domain = "ai.onnx.ml";
+        foreach (var node in graph.Node)
+            for (int i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == "Features")
+                    node.Input[i] = features;
+        if (!OneHotInputs.Rewrite(writer, features))
+            throw new NotSupportedException("The network reads its one-hot fields other than by a product or a slot pick, so they cannot be read as keys.");
+        GraphPruning.KeepWhatOutputsNeed(graph, graph.Input.ToDictionary(i => i.Name, i => i));
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.ml", Version = 2 });
+        return proto;
+    }
+
     /// <summary>A task's outputs as its ML.NET columns hold them, from its network outputs (logit, value or class logits).</summary>
     private static void WriteTaskOutputs(OnnxGraphWriter writer, TaskColumn task, int width, string outputs)
     {
