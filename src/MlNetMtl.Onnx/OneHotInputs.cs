@@ -6,9 +6,10 @@ namespace MlNetMtl.Onnx;
 /// Reads one-hot features by their keys. ML.NET's converter writes a categorical or hashed-id column as a dense block of
 /// indicators (OneHotEncoder) in the feature vector (FeatureVectorizer): an id of 2^17 slots makes every row 131,072 floats,
 /// and the first layer a product over all of them. Where every reader of the feature vector is a product with constant
-/// weights (a first dense layer, an embedding table) or the embedding encoder's pick of a one-hot field's slot and value,
-/// each block is replaced by its key: the product becomes the other slots' product plus the block's weight row gathered by
-/// key (a zero row for a key no slot has), the pick becomes the key itself. Any other reader keeps the dense vector.
+/// weights (a first dense layer, an embedding table) or a pick of a one-hot field's slot, value or zero slots (the
+/// embedding encoder, a domain's indicators), each block is replaced by its key: the product becomes the other slots'
+/// product plus the block's weight row gathered by key (a zero row for a key no slot has), the pick is read from the key.
+/// Any other reader keeps the dense vector.
 /// </summary>
 internal static class OneHotInputs
 {
@@ -61,7 +62,7 @@ internal static class OneHotInputs
             {
                 foreach (var pick in sliceReaders[reader])
                 {
-                    writer.Named("Identity", pick.Output[0], [Pick(writer, pick, initializers, keys[block])]);
+                    writer.Named("Identity", pick.Output[0], [Pick(writer, pick, initializers, keys[block], block.Width)]);
                     replaced.Add(pick);
                 }
             }
@@ -121,12 +122,17 @@ internal static class OneHotInputs
         node.Input[0] == features && node.Input.Count >= 2 && initializers.TryGetValue(node.Input[1], out var weight) && weight.Dims.Count == 2
         && weight.DataType == (int)TensorProto.Types.DataType.Float && node.Input.Skip(2).All(initializers.ContainsKey);
 
-    /// <summary>What the embedding encoder reads of a one-hot field's slots: the slot (ArgMax), the value (ReduceMax, ReduceSum) or the product with its table.</summary>
+    /// <summary>
+    /// What the network reads of a one-hot field's slots: the slot (ArgMax), the value (ReduceMax, ReduceSum), the product
+    /// with its table (MatMul) or which slots are zero (Equal).
+    /// </summary>
     private static bool IsPick(NodeProto node, string slots, Dictionary<string, TensorProto> initializers) => node.OpType switch
     {
         "ArgMax" => Attribute(node, "axis") == 1 && Attribute(node, "keepdims") == 0,
         "ReduceMax" or "ReduceSum" => node.Attribute.SingleOrDefault(a => a.Name == "axes") is { Ints: [1] } && Attribute(node, "keepdims") == 1,
         "MatMul" => IsProduct(node, slots, initializers),
+        // The slots compared with zero (a domain's indicators, MultiTaskNetwork's NonZero).
+        "Equal" => node.Input[0] == slots && initializers.TryGetValue(node.Input[1], out var zero) && Values(zero) is [0f],
         _ => false,
     };
 
@@ -180,10 +186,13 @@ internal static class OneHotInputs
         writer.Node("Gather", "block.rows", [writer.Constant("block.weight", table, slots + 1, outputs), key], ("axis", 0L));
 
     /// <summary>A pick of a one-hot field's slots from its key index: the slot, its value (1, or 0 for no slot) or its row of the table.</summary>
-    private static string Pick(OnnxGraphWriter writer, NodeProto pick, Dictionary<string, TensorProto> initializers, string key)
+    private static string Pick(OnnxGraphWriter writer, NodeProto pick, Dictionary<string, TensorProto> initializers, string key, int slots)
     {
         switch (pick.OpType)
         {
+            case "Equal": // slot j is zero unless the key index is j + 1: [rows, slots] bool
+                string set = writer.Node("Equal", "is.slot", [writer.Reshape(key, -1, 1), writer.Int64s("slots", [.. Enumerable.Range(1, slots).Select(j => (long)j)])]);
+                return writer.Node("Not", "zero", [set]);
             case "ArgMax": // a row of zeros has its maximum at slot 0, as ArgMax said
                 return writer.Sub(writer.Node("Max", "slot", [key, writer.Int64s("one", 1)]), writer.Int64s("one", 1));
             case "MatMul":
@@ -191,8 +200,8 @@ internal static class OneHotInputs
                 int outputs = (int)table.Dims[1];
                 return Gathered(writer, [.. new float[outputs], .. Values(table)], (int)table.Dims[0], outputs, key);
             default: // ReduceMax, ReduceSum: the one set slot's value, [rows, 1]
-                string set = writer.Node("Cast", "set", [writer.Node("Greater", "has.slot", [key, writer.Int64s("zero", 0)])], ("to", (long)TensorProto.Types.DataType.Float));
-                return writer.Reshape(set, -1, 1);
+                string value = writer.Node("Cast", "value", [writer.Node("Greater", "has.slot", [key, writer.Int64s("zero", 0)])], ("to", (long)TensorProto.Types.DataType.Float));
+                return writer.Reshape(value, -1, 1);
         }
     }
 
