@@ -62,7 +62,7 @@ internal static class OneHotInputs
             {
                 foreach (var pick in sliceReaders[reader])
                 {
-                    writer.Named("Identity", pick.Output[0], [Pick(writer, pick, initializers, keys[block], block.Width)]);
+                    writer.Named("Identity", pick.Output[0], [Pick(writer, pick, keys[block], block.Width)]);
                     replaced.Add(pick);
                 }
             }
@@ -168,46 +168,59 @@ internal static class OneHotInputs
     private static string Product(OnnxGraphWriter writer, NodeProto product, TensorProto weight, List<Block> blocks, Dictionary<Block, string> keys, string? denseFeatures)
     {
         int outputs = (int)weight.Dims[1];
-        var values = Values(weight);
-        float[] Rows(IEnumerable<Block> parts) => [.. parts.SelectMany(b => new ArraySegment<float>(values, b.Start * outputs, b.Width * outputs))];
-        var dense = blocks.Where(b => b.Key is null).ToArray();
         var terms = new List<string>();
         if (denseFeatures is not null)
-            terms.Add(writer.MatMul(denseFeatures, writer.Constant("dense.weight", Rows(dense), dense.Sum(b => b.Width), outputs)));
+        {
+            // The dense blocks' rows of W, copied; the one-hot blocks' rows are gathered from W itself.
+            var values = Values(weight);
+            var dense = blocks.Where(b => b.Key is null).ToArray();
+            var rows = new float[dense.Sum(b => b.Width) * outputs];
+            int at = 0;
+            foreach (var block in dense)
+            {
+                values.Slice(block.Start * outputs, block.Width * outputs).CopyTo(rows.AsSpan(at));
+                at += block.Width * outputs;
+            }
+            terms.Add(writer.MatMul(denseFeatures, writer.Constant("dense.weight", rows, rows.Length / outputs, outputs)));
+        }
         foreach (var (block, key) in keys)
-            terms.Add(Gathered(writer, [.. new float[outputs], .. Rows([block])], block.Width, outputs, key));
+            terms.Add(Gathered(writer, product.Input[1], block.Start, key));
         if (product.Input.Count > 2)
             terms.Add(product.Input[2]);
         return terms.Aggregate(writer.Add);
     }
 
-    /// <summary>The row of a [1 + slots, outputs] table (row 0 zeros) each row's key index picks: [rows, outputs].</summary>
-    private static string Gathered(OnnxGraphWriter writer, float[] table, int slots, int outputs, string key) =>
-        writer.Node("Gather", "block.rows", [writer.Constant("block.weight", table, slots + 1, outputs), key], ("axis", 0L));
-
-    /// <summary>A pick of a one-hot field's slots from its key index: the slot, its value (1, or 0 for no slot) or its row of the table.</summary>
-    private static string Pick(OnnxGraphWriter writer, NodeProto pick, Dictionary<string, TensorProto> initializers, string key, int slots)
+    /// <summary>
+    /// Row <paramref name="first"/> + slot of <paramref name="table"/> for each row's key index, a row of zeros where the key
+    /// has no slot: [rows, outputs].
+    /// </summary>
+    private static string Gathered(OnnxGraphWriter writer, string table, int first, string key)
     {
-        switch (pick.OpType)
-        {
-            case "Equal": // slot j is zero unless the key index is j + 1: [rows, slots] bool
-                string set = writer.Node("Equal", "is.slot", [writer.Reshape(key, -1, 1), writer.Int64s("slots", [.. Enumerable.Range(1, slots).Select(j => (long)j)])]);
-                return writer.Node("Not", "zero", [set]);
-            case "ArgMax": // a row of zeros has its maximum at slot 0, as ArgMax said
-                return writer.Sub(writer.Node("Max", "slot", [key, writer.Int64s("one", 1)]), writer.Int64s("one", 1));
-            case "MatMul":
-                var table = initializers[pick.Input[1]];
-                int outputs = (int)table.Dims[1];
-                return Gathered(writer, [.. new float[outputs], .. Values(table)], (int)table.Dims[0], outputs, key);
-            default: // ReduceMax, ReduceSum: the one set slot's value, [rows, 1]
-                string value = writer.Node("Cast", "value", [writer.Node("Greater", "has.slot", [key, writer.Int64s("zero", 0)])], ("to", (long)TensorProto.Types.DataType.Float));
-                return writer.Reshape(value, -1, 1);
-        }
+        string row = writer.Add(writer.Node("Max", "slot", [key, writer.Int64s("one", 1)]), writer.Int64s("first", first - 1));
+        return writer.Mul(writer.Node("Gather", "block.rows", [table, row], ("axis", 0L)), SlotValue(writer, key));
     }
 
-    private static float[] Values(TensorProto tensor) => tensor.RawData.Length > 0
-        ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
-        : [.. tensor.FloatData];
+    /// <summary>1 where the key index names a slot, else 0: [rows, 1] float (the value of a one-hot field's set slot).</summary>
+    private static string SlotValue(OnnxGraphWriter writer, string key) =>
+        writer.Reshape(writer.Node("Cast", "value", [writer.Node("Greater", "has.slot", [key, writer.Int64s("zero", 0)])], ("to", (long)TensorProto.Types.DataType.Float)), -1, 1);
+
+    /// <summary>
+    /// A pick of a one-hot field's slots from its key index: the slot, its value (1, or 0 for no slot), its row of the table
+    /// or which slots are zero.
+    /// </summary>
+    private static string Pick(OnnxGraphWriter writer, NodeProto pick, string key, int slots) => pick.OpType switch
+    {
+        // A row of zeros has its maximum at slot 0, as ArgMax said.
+        "ArgMax" => writer.Sub(writer.Node("Max", "slot", [key, writer.Int64s("one", 1)]), writer.Int64s("one", 1)),
+        "MatMul" => Gathered(writer, pick.Input[1], 0, key),
+        // Slot j is zero unless the key index is j + 1: [rows, slots] bool.
+        "Equal" => writer.Node("Not", "zero", [writer.Node("Equal", "is.slot", [writer.Reshape(key, -1, 1), writer.Int64s("slots", [.. Enumerable.Range(1, slots).Select(j => (long)j)])])]),
+        _ => SlotValue(writer, key), // ReduceMax, ReduceSum
+    };
+
+    private static ReadOnlySpan<float> Values(TensorProto tensor) => tensor.RawData.Length > 0
+        ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span)
+        : tensor.FloatData.ToArray();
 
     /// <summary>Orders the nodes so each comes after the nodes it reads (keeping the written order otherwise), as ONNX requires.</summary>
     private static void TopologicalOrder(GraphProto graph)
