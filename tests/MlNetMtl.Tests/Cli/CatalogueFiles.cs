@@ -76,6 +76,8 @@ internal static class CatalogueFiles
         Train(folder, "clicks.zip", "clicks.csv", "--task", "click:click:binary", "--task", "watch:watch:regression", "--ignore-cols", "user");
         Train(folder, "clicks-star.zip", "clicks.csv", "--task", "click:click:binary", "--ignore-cols", "user", "--architecture", "STAR", "--domain-col", "category");
         Train(folder, "colors.zip", "colors.csv", "--task", "color:color:multiclass", "--task", "click:click:binary");
+        File.WriteAllLines(Path("titles.csv"), Titles(300));
+        Train(folder, "titles.zip", "titles.csv", "--task", "click:click:binary", "--text-encoder", "NGrams");
         var model = File.ReadAllBytes(Path("clicks.zip"));
         File.WriteAllBytes(Path("noschema.zip"), WithoutEntry(model, "Schema"));
         var damaged = (byte[])model.Clone();
@@ -102,6 +104,19 @@ internal static class CatalogueFiles
             lines.Add(string.Join(',', $"u{r % 50}", $"c{category}", F(age), F(random.NextDouble() * 1e5), click ? "1" : "0", F(category + age / 50 + random.NextDouble())));
         }
         return lines;
+    }
+
+    /// <summary>title,price,click — titles of accented, capitalised words (n-gram text); clicks on "Red" or "NEW" in the title.</summary>
+    private static IEnumerable<string> Titles(int rows)
+    {
+        var random = new Random(7);
+        string[] words = ["Café", "news", "Straße", "zoë", "Red", "ship", "blue", "sea", "crème", "brûlée", "garden", "Tips", "how", "to", "cook", "NEW"];
+        yield return "title,price,click";
+        for (int r = 0; r < rows; r++)
+        {
+            string title = string.Join(' ', Enumerable.Range(0, random.Next(3, 9)).Select(_ => words[random.Next(words.Length)]));
+            yield return $"\"{title}\",{random.Next(1, 50)},{(title.Contains("Red") || title.Contains("NEW") ? 1 : 0)}";
+        }
     }
 
     /// <summary>Rows written as UCI Adult is: ", " between fields, the label as text.</summary>
