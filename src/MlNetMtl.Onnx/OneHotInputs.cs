@@ -148,7 +148,7 @@ internal static class OneHotInputs
     /// <summary>1 + the slot of each row's key in the block, 0 where no slot has it: [rows] int64.</summary>
     private static string KeyIndex(OnnxGraphWriter writer, Block block)
     {
-        string key = writer.Reshape(block.Key!, -1);
+        string key = writer.Reshape(writer.Node("Cast", "key", [block.Key!], ("to", (long)TensorProto.Types.DataType.Int64)), -1);
         var categories = block.Categories!;
         bool consecutive = categories.Select((c, i) => c - i).Distinct().Count() == 1;
         if (!consecutive)

@@ -37,6 +37,8 @@ internal sealed class TextNGramExport(MLContext ml, OnnxGraphWriter writer)
         {
             throw FeaturizationExport.Refusal(transformer, produced, reason.Message);
         }
+        if (vocabulary.CharGrams.Count + vocabulary.WordGrams.Count == 0)
+            throw FeaturizationExport.Refusal(transformer, produced, "it counts no n-gram (its training texts were empty).");
         string codes = Codes(export.Read(input), vocabulary, export);
         string characters = Squeezed(writer.Concat(1, Column(codes, TextNGramVocabulary.TextStart), codes, Column(codes, TextNGramVocabulary.TextEnd)));
         string spaced = Squeezed(writer.Concat(1, Column(codes, TextNGramVocabulary.Space), codes, Column(codes, TextNGramVocabulary.Space)));
