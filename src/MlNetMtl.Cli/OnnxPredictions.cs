@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,7 +21,7 @@ internal static class OnnxPredictions
             using var scorer = new OnnxPipelineScorer(onnx);
             using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
             var cells = columns.Select(name => Cells(name, scored.Scored.Schema[name], scored.Model)).ToArray();
-            writer.WriteLine(string.Join(",", cells.SelectMany(c => c.Headers).Select(PredictCommand.Quote)));
+            writer.WriteLine(string.Join(",", cells.SelectMany(c => c.Headers).Select(PredictionCells.Quote)));
             long rows = 0;
             foreach (var batch in scorer.Score(scored.Input))
             {
@@ -46,18 +45,11 @@ internal static class OnnxPredictions
     {
         var task = model.Tasks.First(t => name.StartsWith(t.Name + ".", StringComparison.Ordinal));
         if (column.Type == BooleanDataViewType.Instance)
-            return new(name, [name], (c, r) => ((bool[])c.Values)[r] ? "true" : "false");
+            return new(name, [name], (c, r) => PredictionCells.Flag(((bool[])c.Values)[r]));
         if (column.Type is KeyDataViewType)
-            return new(name, [name], (c, r) =>
-            {
-                uint key = ((uint[])c.Values)[r];
-                return key == 0 ? "" : task.ClassNames is null ? (key - 1).ToString(CultureInfo.InvariantCulture) : PredictCommand.Quote(task.ClassNames[(int)key - 1]);
-            });
+            return new(name, [name], (c, r) => PredictionCells.PredictedClass(((uint[])c.Values)[r], task.ClassNames));
         if (column.Type is VectorDataViewType vector)
-        {
-            var headers = Enumerable.Range(0, vector.Size).Select(k => $"{name}.{task.ClassNames?[k] ?? k.ToString(CultureInfo.InvariantCulture)}").ToArray();
-            return new(name, headers, (c, r) => string.Join(",", ((float[])c.Values).AsSpan(r * c.Width, c.Width).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-        }
-        return new(name, [name], (c, r) => ((float[])c.Values)[r].ToString("R", CultureInfo.InvariantCulture));
+            return new(name, PredictionCells.ClassHeaders(name, vector.Size, task.ClassNames), (c, r) => PredictionCells.Numbers(new ArraySegment<float>((float[])c.Values, r * c.Width, c.Width)));
+        return new(name, [name], (c, r) => PredictionCells.Number(((float[])c.Values)[r]));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -53,7 +52,7 @@ internal static class PredictCommand
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         using var cursor = scored.GetRowCursor(columns.Select(c => c.Column));
         var cells = columns.Select(c => Cell(cursor, c.Column, c.Task)).ToArray();
-        writer.WriteLine(string.Join(",", cells.SelectMany(c => c.Headers).Select(Quote)));
+        writer.WriteLine(string.Join(",", cells.SelectMany(c => c.Headers).Select(PredictionCells.Quote)));
         while (cursor.MoveNext())
         {
             if ((rows & 1023) == 0)
@@ -73,32 +72,20 @@ internal static class PredictCommand
         if (column.Type == BooleanDataViewType.Instance)
         {
             var getter = cursor.GetGetter<bool>(column);
-            return new(one, () => { bool value = false; getter(ref value); return value ? "true" : "false"; });
+            return new(one, () => { bool value = false; getter(ref value); return PredictionCells.Flag(value); });
         }
         if (column.Type is KeyDataViewType)
         {
-            // The predicted class: its name, or its 0-based index when the classes are unnamed (labels given as indices).
             var key = cursor.GetGetter<uint>(column);
-            var names = task.ClassNames;
-            return new(one, () =>
-            {
-                uint value = 0;
-                key(ref value);
-                return value == 0 ? "" : names is null ? (value - 1).ToString(CultureInfo.InvariantCulture) : Quote(names[(int)value - 1]);
-            });
+            return new(one, () => { uint value = 0; key(ref value); return PredictionCells.PredictedClass(value, task.ClassNames); });
         }
         if (column.Type is VectorDataViewType vector)
         {
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             var buffer = default(VBuffer<float>);
-            var headers = Enumerable.Range(0, vector.Size).Select(c => $"{column.Name}.{task.ClassNames?[c] ?? c.ToString(CultureInfo.InvariantCulture)}").ToArray();
-            return new(headers, () => { getter(ref buffer); return string.Join(",", buffer.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))); });
+            return new(PredictionCells.ClassHeaders(column.Name, vector.Size, task.ClassNames), () => { getter(ref buffer); return PredictionCells.Numbers(buffer.DenseValues()); });
         }
         var single = cursor.GetGetter<float>(column);
-        return new(one, () => { float value = 0; single(ref value); return value.ToString("R", CultureInfo.InvariantCulture); });
+        return new(one, () => { float value = 0; single(ref value); return PredictionCells.Number(value); });
     }
-
-    /// <summary>A CSV field: quoted when it holds a separator, a quote or a line break.</summary>
-    internal static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }
