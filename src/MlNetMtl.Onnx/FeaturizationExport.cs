@@ -9,8 +9,8 @@ namespace MlNetMtl.Onnx;
 /// Writes a featurization's transformers into one ONNX graph, one at a time: each through ML.NET's converter
 /// (<c>ConvertToOnnx</c> on the data as it reaches that transformer), its fragment's names made unique and its inputs joined
 /// to the tensors earlier transformers left; the transforms ML.NET cannot convert that MlNetMtl's featurization uses
-/// (quantile bins and their indicators, multi-valued columns, n-gram text) are written by <see cref="BinnedFeatureExport"/>,
-/// <see cref="TokenBagExport"/> and <see cref="TextNGramExport"/>.
+/// (quantile bins and their indicators, multi-valued columns, n-gram text, sentence vectors) are written by
+/// <see cref="BinnedFeatureExport"/>, <see cref="TokenBagExport"/>, <see cref="TextNGramExport"/> and <see cref="PretrainedEncoderExport"/>.
 /// </summary>
 internal sealed class FeaturizationExport
 {
@@ -19,6 +19,7 @@ internal sealed class FeaturizationExport
     private readonly BinnedFeatureExport _bins;
     private readonly TokenBagExport _bags;
     private readonly TextNGramExport _text;
+    private readonly PretrainedEncoderExport _encoders;
 
     public FeaturizationExport(MLContext ml, OnnxGraphWriter writer)
     {
@@ -27,6 +28,7 @@ internal sealed class FeaturizationExport
         _bins = new BinnedFeatureExport(ml, writer);
         _bags = new TokenBagExport(ml, writer);
         _text = new TextNGramExport(ml, writer);
+        _encoders = new PretrainedEncoderExport(writer);
     }
 
     public OnnxGraphWriter Writer { get; }
@@ -80,7 +82,8 @@ internal sealed class FeaturizationExport
         var produced = output.Where(c => !c.IsHidden && output.Count(o => o.Name == c.Name) > data.Schema.Count(i => i.Name == c.Name)).Select(c => c.Name).ToArray();
         if (produced.Length == 0)
             return; // drops or selects columns only: nothing the features need
-        if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this) || _text.TryWrite(transformer, data, produced, this))
+        if (_bins.TryWrite(transformer, data, produced, this) || _bags.TryWrite(transformer, data, produced, this) || _text.TryWrite(transformer, data, produced, this)
+            || _encoders.TryWrite(transformer, data, produced, this))
             return;
         if (Unfaithful.Contains(transformer.GetType().Name))
             throw Refusal(transformer, produced, "ML.NET's converter writes it with a tokenizer whose output ONNX Runtime does not reproduce.");

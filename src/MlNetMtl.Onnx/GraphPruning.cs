@@ -16,7 +16,7 @@ internal static class GraphPruning
             if (!node.Output.Any(needed.Contains))
                 continue;
             kept.Add(node);
-            needed.UnionWith(node.Input.Where(i => i.Length > 0));
+            needed.UnionWith(Reads(node));
         }
         kept.Reverse();
         var initializers = graph.Initializer.Where(i => needed.Contains(i.Name)).ToArray();
@@ -27,4 +27,8 @@ internal static class GraphPruning
         graph.Input.Clear();
         graph.Input.AddRange(inputs.Where(i => needed.Contains(i.Key)).Select(i => i.Value));
     }
+
+    /// <summary>The names a node reads: its inputs, and those its subgraphs (a Loop's body) read from the graph around them.</summary>
+    private static IEnumerable<string> Reads(NodeProto node) => node.Input.Where(i => i.Length > 0)
+        .Concat(node.Attribute.Where(a => a.G is not null).SelectMany(a => a.G.Node).SelectMany(Reads));
 }

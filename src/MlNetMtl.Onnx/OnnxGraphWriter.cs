@@ -33,6 +33,16 @@ internal sealed class OnnxGraphWriter(GraphProto graph, string prefix) : GraphWr
         return tensor.Name;
     }
 
+    /// <summary>A string tensor of <paramref name="values"/>, shape [count].</summary>
+    public string Strings(string hint, params string[] values)
+    {
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.String };
+        tensor.Dims.Add(values.Length);
+        tensor.StringData.AddRange(values.Select(ByteString.CopyFromUtf8));
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>A 0-dimensional int64 tensor (what <c>Range</c> and <c>Gather</c>'s scalar index take).</summary>
     public string Int64Scalar(string hint, long value)
     {

@@ -19,9 +19,14 @@ public sealed class OnnxPipelineScorer : IDisposable
     public OnnxPipelineScorer(string path, int threads = 0)
     {
         using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        options.RegisterOrtExtensions(); // the tokenizer and string operators (ai.onnx.contrib) of an exported sentence encoder
         _session = new InferenceSession(path, options);
         OutputNames = _session.OutputMetadata.Keys.ToArray();
+        CustomOperators = _session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(PipelineExport.ExtensionsKey);
     }
+
+    /// <summary>Where the model needs operators beyond ONNX Runtime's own, which and how to load them; else null.</summary>
+    public string? CustomOperators { get; }
 
     /// <summary>The model's outputs, in graph order (named like the ML.NET columns).</summary>
     public IReadOnlyList<string> OutputNames { get; }

@@ -17,6 +17,12 @@ internal static class PipelineExport
     /// <summary>The ONNX IR version written (that of opset 12).</summary>
     public const long IrVersion = 7;
 
+    /// <summary>The operator domain of ONNX Runtime Extensions (a sentence encoder's tokenizer and string operators).</summary>
+    public const string ExtensionsDomain = "ai.onnx.contrib";
+    /// <summary>The metadata entry that says a model needs ONNX Runtime Extensions, and how to load it.</summary>
+    public const string ExtensionsKey = "mlnetmtl.custom-operators";
+    private const string ExtensionsNote = "ai.onnx.contrib: ONNX Runtime Extensions (NuGet Microsoft.ML.OnnxRuntime.Extensions; SessionOptions.RegisterOrtExtensions() before the session is made)";
+
     public static ModelProto Export(MLContext ml, ITransformer model, DataViewSchema inputSchema)
     {
         var transformers = Flatten(model).ToList();
@@ -59,6 +65,8 @@ internal static class PipelineExport
             proto.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "mlnetmtl.tasks", Value = string.Join(",", network.Tasks.Select(t => $"{t.Name}:{t.Kind.Name}")) });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "mlnetmtl.architecture", Value = network.Network.Options.Name });
+        if (featurization.Opsets.ContainsKey(ExtensionsDomain))
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = ExtensionsKey, Value = ExtensionsNote });
         return proto;
     }
 

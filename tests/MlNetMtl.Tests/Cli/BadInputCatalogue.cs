@@ -210,6 +210,8 @@ public class BadInputCatalogue
         new("ONNX: predict through ONNX Runtime", "predict -m @colors.zip -d @colors.csv -o @run/p.csv --engine onnx", "Wrote 600 rows of predictions (color, click)", 0),
         new("ONNX: an n-gram text model exports", "export -m @titles.zip -o @run/titles.onnx", "inputs price, title; outputs click.Score, click.Probability, click.PredictedLabel.", 0),
         new("ONNX: an n-gram text model predicts through ONNX Runtime", "predict -m @titles.zip -d @titles.csv -o @run/t.csv --engine onnx", "Wrote 300 rows of predictions (click)", 0),
+        new("ONNX: a sentence-vector (MiniLM) text model exports", "export -m @titles-minilm.zip -o @run/minilm.onnx", "inputs price, title; outputs click.Score, click.Probability, click.PredictedLabel.", 0),
+        new("ONNX: a sentence-vector (MiniLM) text model predicts through ONNX Runtime", "predict -m @titles-minilm.zip -d @titles-minilm.csv -o @run/m.csv --engine onnx", "Wrote 60 rows of predictions (click)", 0),
         new("cold start: generate", "generate --generator ColdStart --rows 400 -o @run/c.csv", "new items (titled with words no training title has)", 0),
         new("a binary and a regression task are searched on every task's score, and --group-col leaves the split random",
             "experiment -d @clicks.csv --task click:click:binary --task watch:watch:regression --group-col user --train-time 3 --max-epochs 1 --baselines false -o @run/exp",

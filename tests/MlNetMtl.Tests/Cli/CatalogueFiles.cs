@@ -78,6 +78,8 @@ internal static class CatalogueFiles
         Train(folder, "colors.zip", "colors.csv", "--task", "color:color:multiclass", "--task", "click:click:binary");
         File.WriteAllLines(Path("titles.csv"), Titles(300));
         Train(folder, "titles.zip", "titles.csv", "--task", "click:click:binary", "--text-encoder", "NGrams");
+        File.WriteAllLines(Path("titles-minilm.csv"), Titles(60));
+        Train(folder, "titles-minilm.zip", "titles-minilm.csv", "--task", "click:click:binary", "--text-encoder", "MiniLm");
         var model = File.ReadAllBytes(Path("clicks.zip"));
         File.WriteAllBytes(Path("noschema.zip"), WithoutEntry(model, "Schema"));
         var damaged = (byte[])model.Clone();

@@ -191,6 +191,42 @@ public class OnnxParityTests : TemporaryFolderTests
             AssertSameColumn(model.Transform(test), name, batches);
     }
 
+    /// <summary>
+    /// Sentence vectors (all-MiniLM-L6-v2): the exported graph tokenizes each raw text with the operator the encoder
+    /// tokenizes with and runs the network on it alone, so ONNX Runtime gives ML.NET's outputs — for symbols, accents,
+    /// scripts without spaces, emoji, control characters, texts past the token limit and blank cells (zeros); one-hot and
+    /// embedding encoders, one and two text columns.
+    /// </summary>
+    [TestCase(InputEncoding.OneHot, false)]
+    [TestCase(InputEncoding.Embedding, true)]
+    public void SentenceVectors_MatchMlNet(InputEncoding encoding, bool twoColumns)
+    {
+        var ml = new MLContext(seed: 3);
+        string[] words = ["Café", "$US", "a+b=c", "<tag>", "東京タワー", "Москва", "😀", "tab\there", "don't", "x", "12,345.67", "_snake_", "ǅemal"];
+        List<TaggedRow> Titles(int count, int seed)
+        {
+            var random = new Random(seed);
+            string Title() => string.Join(" ", Enumerable.Range(0, random.Next(6)).Select(_ => words[random.Next(words.Length)]));
+            return Enumerable.Range(0, count).Select(_ => new TaggedRow { Tags = Title(), Note = Title() })
+                .Select(r => r with { Click = r.Tags.Contains('$') || r.Note.Contains('x') }).ToList();
+        }
+        var train = ml.Data.LoadFromEnumerable(Titles(120, 1));
+        var spec = new FeatureSpec { Text = twoColumns ? [nameof(TaggedRow.Tags), nameof(TaggedRow.Note)] : [nameof(TaggedRow.Tags)], TextEncoder = TextEncoding.MiniLm };
+        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = new EncoderOptions { Encoding = encoding, EmbeddingSize = 8 } };
+        var model = Featurization.Pipeline(ml, spec)
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Network = network, Training = new() { Epochs = 2 } })).Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        ml.MultiTask().ExportOnnx(model, train.Schema, path);
+        var held = Titles(40, 2);
+        held.AddRange([new TaggedRow(), new TaggedRow { Tags = " \t\u00a0\u2029 ", Note = "x" }, new TaggedRow { Tags = "a\u200bb\u0007c", Note = "Ünïcödé" },
+            new TaggedRow { Tags = string.Join(' ', Enumerable.Repeat("goal", 400)) + " tea", Note = "ends" }]);
+        var test = ml.Data.LoadFromEnumerable(held);
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        var batches = scorer.Score(test, batchRows: 16).ToList();
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
+            AssertSameColumn(model.Transform(test), name, batches);
+    }
+
     /// <summary>A FeaturizeText fitted with options the export does not follow is refused, naming what differs, not exported wrong.</summary>
     [TestCase("KeepCase", "lower case, no diacritics")]
     [TestCase("L1", "are not L2-normalised")]
