@@ -152,16 +152,7 @@ internal sealed class FeaturizationExport
             Writer.Graph.Initializer.Add(copy);
         }
         foreach (var node in graph.Node)
-        {
-            var copy = node.Clone();
-            copy.Name = Writer.Unique(node.Name.Length > 0 ? node.Name : node.OpType);
-            for (int i = 0; i < copy.Input.Count; i++)
-                copy.Input[i] = names.TryGetValue(copy.Input[i], out var renamed) ? renamed
-                    : throw new InvalidOperationException($"ML.NET's ONNX fragment reads '{copy.Input[i]}' before any node writes it.");
-            for (int i = 0; i < copy.Output.Count; i++)
-                copy.Output[i] = names[copy.Output[i]] = copy.Output[i].Length == 0 ? "" : Writer.Unique(copy.Output[i]);
-            Writer.Graph.Node.Add(copy);
-        }
+            Writer.Graph.Node.Add(Writer.Renamed(node, names));
         foreach (string column in produced)
             if (graph.Output.LastOrDefault(o => o.Name == column + ".output") is { } output) // the last: a column replaced in place (a key made a vector) is output twice
                 _columns[column] = names[output.Name];

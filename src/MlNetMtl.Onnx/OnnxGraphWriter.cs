@@ -73,6 +73,23 @@ internal sealed class OnnxGraphWriter(GraphProto graph, string prefix) : GraphWr
         Graph.Node.Add(node);
     }
 
+    /// <summary>
+    /// A copy of another model's node for this graph: its name and outputs made unique (each recorded in
+    /// <paramref name="names"/>), its inputs read through <paramref name="names"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The node reads a name that no input, initializer or earlier node gives.</exception>
+    public NodeProto Renamed(NodeProto node, Dictionary<string, string> names)
+    {
+        var copy = node.Clone();
+        copy.Name = Unique(node.Name.Length > 0 ? node.Name : node.OpType);
+        for (int i = 0; i < copy.Input.Count; i++)
+            copy.Input[i] = names.TryGetValue(copy.Input[i], out var renamed) ? renamed
+                : throw new InvalidOperationException($"node '{node.Name}' reads '{copy.Input[i]}' before any node writes it");
+        for (int i = 0; i < copy.Output.Count; i++)
+            copy.Output[i] = names[node.Output[i]] = node.Output[i].Length == 0 ? "" : Unique(node.Output[i]);
+        return copy;
+    }
+
     private static AttributeProto Attribute(string name, object value) => value switch
     {
         long i => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = i },

@@ -44,7 +44,16 @@ internal sealed class PretrainedEncoderExport(OnnxGraphWriter writer)
         export.Opsets[PipelineExport.ExtensionsDomain] = Math.Max(1, export.Opsets.GetValueOrDefault(PipelineExport.ExtensionsDomain)); // the blank-cell test's string operators
         var weights = MoveWeights(body);
         foreach (var pair in embedding.Columns)
-            export.Set(pair.OutputColumnName, Encode(export.Read(data.Schema[pair.InputColumnName]), body, weights, encoder.Dimension));
+        {
+            try
+            {
+                export.Set(pair.OutputColumnName, Encode(export.Read(data.Schema[pair.InputColumnName]), body, weights, encoder.Dimension));
+            }
+            catch (InvalidOperationException error)
+            {
+                throw FeaturizationExport.Refusal(transformer, produced, $"its encoder {encoder.Name}'s ONNX model is not one graph: {error.Message}.");
+            }
+        }
         return true;
     }
 
@@ -73,16 +82,7 @@ internal sealed class PretrainedEncoderExport(OnnxGraphWriter writer)
         var names = new Dictionary<string, string>(weights, StringComparer.Ordinal) { [""] = "", [encoder.Input[0].Name] = writer.Unique("text") };
         body.Node.Add(new NodeProto { OpType = "Gather", Name = writer.Unique("Gather"), Input = { textsIn, iteration }, Output = { names[encoder.Input[0].Name] }, Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 } } });
         foreach (var node in encoder.Node)
-        {
-            var copy = node.Clone();
-            copy.Name = writer.Unique(node.Name.Length > 0 ? node.Name : node.OpType);
-            for (int i = 0; i < copy.Input.Count; i++)
-                copy.Input[i] = names.TryGetValue(copy.Input[i], out var renamed) ? renamed
-                    : throw new NotSupportedException($"the encoder's node '{node.Name}' reads '{copy.Input[i]}' before any node writes it.");
-            for (int i = 0; i < copy.Output.Count; i++)
-                copy.Output[i] = names[node.Output[i]] = node.Output[i].Length == 0 ? "" : writer.Unique(node.Output[i]);
-            body.Node.Add(copy);
-        }
+            body.Node.Add(writer.Renamed(node, names));
         string conditionOut = writer.Unique("go"), textsOut = writer.Unique("texts");
         body.Node.Add(new NodeProto { OpType = "Identity", Name = writer.Unique("Identity"), Input = { conditionIn }, Output = { conditionOut } });
         body.Node.Add(new NodeProto { OpType = "Identity", Name = writer.Unique("Identity"), Input = { textsIn }, Output = { textsOut } });
