@@ -149,6 +149,8 @@ public class BadInputCatalogue
         new("a model that does not exist", "evaluate -m @nope.zip -d @clicks.csv", "--model"),
         new("ONNX: export over the model", "export -m @clicks.zip -o @clicks.zip", "is one of this command's input files; write the output to another file"),
         new("ONNX: export of a model that does not exist", "export -m @nope.zip -o @x.onnx", "--model"),
+        new("ONNX: an image model is refused, naming the transform, its column and why", "export -m @covers.zip -o @covers.onnx",
+            "producing 'Image.cover' cannot be exported to ONNX: its encoder ResNet18 reads image files, which an ONNX graph cannot open."),
         new("serve: a model that does not exist", "serve -m @nope.zip", "--model"),
         new("serve: a file that is not a model", "serve -m @notamodel.zip --port 5099", "notamodel.zip' is not a readable model"),
         new("serve: a port out of range", "serve -m @clicks.zip --port 0", "--port must be positive; got 0."),

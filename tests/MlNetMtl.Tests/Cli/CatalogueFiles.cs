@@ -80,6 +80,7 @@ internal static class CatalogueFiles
         Train(folder, "titles.zip", "titles.csv", "--task", "click:click:binary", "--text-encoder", "NGrams");
         File.WriteAllLines(Path("titles-minilm.csv"), Titles(60));
         Train(folder, "titles-minilm.zip", "titles-minilm.csv", "--task", "click:click:binary", "--text-encoder", "MiniLm");
+        Train(folder, "covers.zip", "covers.csv", "--task", "liked:liked:binary");
         var model = File.ReadAllBytes(Path("clicks.zip"));
         File.WriteAllBytes(Path("noschema.zip"), WithoutEntry(model, "Schema"));
         var damaged = (byte[])model.Clone();
