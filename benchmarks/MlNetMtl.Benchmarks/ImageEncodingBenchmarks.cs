@@ -68,7 +68,7 @@ public class ImageEncodingBenchmarks
     public float[] DecodeOnly()
     {
         foreach (string path in _paths)
-            ResNet18ImageEncoder.ReadPlanes(path, _planes);
+            _encoder.ReadPixels(path, _planes);
         return _planes;
     }
 }

@@ -1,5 +1,8 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using MlNetMtl.MLNet.Images;
+using MlNetMtl.MLNet.Pretrained;
+using Onnx;
 using SkiaSharp;
 
 namespace MlNetMtl.Encoders;
@@ -10,9 +13,10 @@ namespace MlNetMtl.Encoders;
 /// scaled so its short side is <see cref="Side"/> pixels and centre-cropped to a square, bilinearly; its red, green and
 /// blue planes (0–255, alpha ignored) go through the package's preprocessing model (channels to BGR, ImageNet mean image
 /// subtracted) and the network; the output is its last average pooling, <see cref="VectorSize"/> non-negative values.
-/// One image per run (the model's batch is fixed at one), so a vector never depends on the other images.
+/// One image per run (the model's batch is fixed at one), so a vector never depends on the other images. The ONNX export
+/// writes the same computation from the pixels (<see cref="ReadPixels"/>, <see cref="OnnxModel"/>).
 /// </summary>
-public sealed class ResNet18ImageEncoder : IImageEncoder
+public sealed class ResNet18ImageEncoder : IImageEncoder, IOnnxWritableEncoder
 {
     /// <summary>The square the network reads, in pixels.</summary>
     public const int Side = 224;
@@ -74,8 +78,60 @@ public sealed class ResNet18ImageEncoder : IImageEncoder
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Decoded by SkiaSharp, the short side scaled to <see cref="Side"/> and centre-cropped, bilinearly.</remarks>
+    public void ReadPixels(string path, Span<float> pixels)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (pixels.Length != 3 * Plane)
+            throw new ArgumentException($"{pixels.Length} values cannot hold the 3 × {Side} × {Side} pixels of an image.", nameof(pixels));
+        ReadPlanes(path, pixels);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The package's two models joined: the preprocessing's nodes (channels to BGR, mean image subtracted) read the pixels
+    /// and feed the network, whose last pooling ([1, 512, 1, 1]) is flattened to the vector. Opset 8, as the package wrote them.
+    /// </remarks>
+    public byte[] OnnxModel()
+    {
+        var preprocess = ModelProto.Parser.ParseFrom(PreprocessBytes.Value).Graph;
+        var model = ModelProto.Parser.ParseFrom(NetworkBytes.Value);
+        var graph = model.Graph;
+        // The preprocessing's tensors named apart from the network's: its input becomes the pixels, its output the network's input.
+        const string Prefix = "resnet.preprocess.";
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [preprocess.Input[0].Name] = "pixels", [preprocess.Output[0].Name] = graph.Input[0].Name };
+        string Renamed(string name) => names.TryGetValue(name, out var renamed) ? renamed : names[name] = Prefix + name;
+        var network = graph.Node.ToArray();
+        graph.Node.Clear();
+        foreach (var initializer in preprocess.Initializer)
+        {
+            var copy = initializer.Clone();
+            copy.Name = Renamed(initializer.Name);
+            graph.Initializer.Add(copy);
+        }
+        foreach (var node in preprocess.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = Prefix + (node.Name.Length > 0 ? node.Name : node.OpType);
+            for (int i = 0; i < copy.Input.Count; i++)
+                copy.Input[i] = Renamed(copy.Input[i]);
+            for (int i = 0; i < copy.Output.Count; i++)
+                copy.Output[i] = Renamed(copy.Output[i]);
+            graph.Node.Add(copy);
+        }
+        graph.Node.Add(network);
+        graph.Initializer.Add(new TensorProto { Name = "resnet.vector.shape", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 2 }, Int64Data = { 1, VectorSize } });
+        graph.Node.Add(OnnxValues.Node("Reshape", "resnet.flatten", [graph.Output[0].Name, "resnet.vector.shape"], "vector"));
+        graph.Input.Clear();
+        graph.Input.Add(OnnxValues.Tensor("pixels", TensorProto.Types.DataType.Float, 1, 3, Side, Side));
+        graph.Output.Clear();
+        graph.Output.Add(OnnxValues.Tensor("vector", TensorProto.Types.DataType.Float, 1, VectorSize));
+        return model.ToByteArray();
+    }
+
     /// <summary>Decodes <paramref name="path"/>, scales and crops it to <see cref="Side"/>², and writes its R, G and B planes into <paramref name="planes"/>.</summary>
-    internal static void ReadPlanes(string path, float[] planes)
+    private static void ReadPlanes(string path, Span<float> planes)
     {
         using var decoded = SKBitmap.Decode(path)
             ?? throw new InvalidDataException($"{path} is not an image that can be read (PNG, JPEG, BMP, GIF, WebP or ICO).");

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using MlNetMtl.Encoders;
 using MlNetMtl.MLNet.Images;
 using MlNetMtl.Tests.MLNet.Images;
@@ -5,7 +6,7 @@ using SkiaSharp;
 
 namespace MlNetMtl.Tests.Encoders;
 
-/// <summary>ResNet18 as MlNetMtl runs it: the pixels it reads, images of awkward sizes and formats, the same bits on any thread count, meaning, unreadable files.</summary>
+/// <summary>ResNet18 as MlNetMtl runs it: the pixels it reads, images of awkward sizes and formats, the same bits on any thread count, meaning, unreadable files, its ONNX form.</summary>
 public class ResNet18ImageEncoderTests
 {
     private string _folder = "";
@@ -56,7 +57,7 @@ public class ResNet18ImageEncoderTests
         }
         const int side = ResNet18ImageEncoder.Side, plane = side * side;
         var planes = new float[3 * plane];
-        ResNet18ImageEncoder.ReadPlanes(path, planes);
+        new ResNet18ImageEncoder(threads: 1).ReadPixels(path, planes);
         int corner = 0, centre = side / 2 * side + side / 2;
         Assert.That((planes[corner], planes[plane + corner], planes[2 * plane + corner]), Is.EqualTo((255f, 0f, 0f)), "the crop's corner is red: the green bands are cut off");
         Assert.That((planes[centre], planes[plane + centre], planes[2 * plane + centre]), Is.EqualTo((0f, 0f, 255f)), "the centre is blue");
@@ -102,6 +103,47 @@ public class ResNet18ImageEncoderTests
         double same = Cosine(small, large), different = Cosine(large, other);
         Assert.That(same, Is.GreaterThan(0.9));
         Assert.That(same, Is.GreaterThan(different + 0.1), $"same picture {same:F3}, another {different:F3}");
+    }
+
+    /// <summary>
+    /// The one-image ONNX model the export writes into a graph, run by ONNX Runtime on the pixels <c>ReadPixels</c> gives,
+    /// reproduces <c>Encode</c> (which runs the package's two models one after the other) — for a wide, a tall and a JPEG image.
+    /// </summary>
+    [Test]
+    public void ItsOnnxModel_OnItsPixels_GivesItsVectors()
+    {
+        var encoder = new ResNet18ImageEncoder(threads: 1);
+        string[] paths =
+        [
+            TestImages.Write(Path.Combine(_folder, "wide.png"), 300, 120, SKColors.SkyBlue, SKColors.Red),
+            TestImages.Write(Path.Combine(_folder, "tall.png"), 50, 333, SKColors.Navy, SKColors.Yellow),
+            TestImages.Write(Path.Combine(_folder, "photo.jpg"), 640, 480, SKColors.ForestGreen, SKColors.White, SKEncodedImageFormat.Jpeg),
+        ];
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(encoder.OnnxModel(), options);
+        Assert.That(session.InputMetadata.Single().Value.Dimensions, Is.EqualTo(new[] { 1, 3, 224, 224 }));
+        var pixels = new float[3 * 224 * 224];
+        foreach (string path in paths)
+        {
+            encoder.ReadPixels(path, pixels);
+            using var input = OrtValue.CreateTensorValueFromMemory(pixels, [1, 3, 224, 224]);
+            using var runOptions = new RunOptions();
+            using var output = session.Run(runOptions, [session.InputNames[0]], [input], [session.OutputNames[0]]);
+            var expected = Encode(encoder, path);
+            var actual = output[0].GetTensorDataAsSpan<float>().ToArray();
+            Assert.That(actual, Has.Length.EqualTo(512));
+            double worst = actual.Zip(expected, (a, e) => Math.Abs(a - e) / Math.Max(1.0, Math.Abs(e))).Max();
+            TestContext.Out.WriteLine($"{Path.GetFileName(path)}: worst relative difference {worst:E2}");
+            Assert.That(worst, Is.LessThanOrEqualTo(1e-5), path);
+        }
+    }
+
+    [Test]
+    public void ReadPixels_RefusesABufferOfAnotherSize()
+    {
+        string path = TestImages.Write(Path.Combine(_folder, "a.png"), 10, 10, SKColors.Red);
+        var error = Assert.Throws<ArgumentException>(() => new ResNet18ImageEncoder(threads: 1).ReadPixels(path, new float[224 * 224]));
+        Assert.That(error!.Message, Does.Contain("50176 values cannot hold the 3 × 224 × 224 pixels"));
     }
 
     [Test]

@@ -66,12 +66,10 @@ internal static class EncodedVectors
     {
         if (transformer.Encoder is not IImageEncoder)
             return (cell, cell);
-        string path = Path.GetFullPath(Path.Combine(transformer.ImageFolder ?? Environment.CurrentDirectory, cell.Trim()));
-        var file = new FileInfo(path);
-        if (!file.Exists)
-            throw new FileNotFoundException($"Column '{transformer.Columns[column].InputColumnName}' names the image \"{Shorten(cell)}\", but {path} is not a file.", path);
-        return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path}\n{file.Length}\n{file.LastWriteTimeUtc.Ticks}"), path);
+        var file = ImageFiles.Resolve(transformer.ImageFolder, transformer.Columns[column].InputColumnName, cell);
+        return (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{file.FullName}\n{file.Length}\n{file.LastWriteTimeUtc.Ticks}"), file.FullName);
     }
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    /// <summary>A cell as error messages quote it: at most 60 characters.</summary>
+    public static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

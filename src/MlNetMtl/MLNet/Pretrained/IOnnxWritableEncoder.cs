@@ -1,15 +1,18 @@
 namespace MlNetMtl.MLNet.Pretrained;
 
 /// <summary>
-/// A pretrained encoder the ONNX export (package <c>MlNetMtl.Onnx</c>) writes into the exported graph, so the graph reads
-/// the raw column and reproduces <see cref="IPretrainedEncoder.Encode"/>.
+/// A pretrained encoder the ONNX export (package <c>MlNetMtl.Onnx</c>) writes into the exported graph, so the graph
+/// reproduces <see cref="IPretrainedEncoder.Encode"/>: from the raw text column, or, for an image encoder, from the pixels
+/// <see cref="Images.IImageEncoder.ReadPixels"/> gives (an ONNX graph cannot open files).
 /// </summary>
 public interface IOnnxWritableEncoder : IPretrainedEncoder
 {
     /// <summary>
-    /// The encoder on one input as a serialized ONNX model: one graph input (a text: string, shape [1]) and one graph
-    /// output (float, shape [1, <see cref="IPretrainedEncoder.Dimension"/>]). It may use ONNX Runtime Extensions' operators
-    /// (domain <c>ai.onnx.contrib</c>).
+    /// The encoder on one input as a serialized ONNX model: one graph input — a text encoder's text (string, shape [1]), an
+    /// image encoder's pixels (float, shape [1, 3, <see cref="Images.IImageEncoder.ImageSize"/>,
+    /// <see cref="Images.IImageEncoder.ImageSize"/>], as <see cref="Images.IImageEncoder.ReadPixels"/> writes them) — and
+    /// one graph output (float, shape [1, <see cref="IPretrainedEncoder.Dimension"/>]). It may use ONNX Runtime Extensions'
+    /// operators (domain <c>ai.onnx.contrib</c>).
     /// </summary>
     /// <exception cref="NotSupportedException">This encoder cannot be written (the reason is given).</exception>
     byte[] OnnxModel();
