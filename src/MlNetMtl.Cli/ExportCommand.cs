@@ -28,6 +28,8 @@ internal static class ExportCommand
             using var check = new OnnxPipelineScorer(path, threads: 1); // the written model loads in ONNX Runtime
             run.Output.Line($"Wrote the ONNX model (IR {OnnxExportCatalog.IrVersion}, opset {OnnxExportCatalog.Opset}) to {path}: " +
                 $"inputs {string.Join(", ", check.InputNames)}; outputs {string.Join(", ", check.OutputNames)}.");
+            foreach (var (input, holds) in check.ImageInputs)
+                run.Output.Line($"{input} holds what the graph cannot open: {holds}");
             if (check.CustomOperators is { } operators)
                 run.Output.Line($"It uses operators beyond ONNX Runtime's own: {operators}.");
             return 0;

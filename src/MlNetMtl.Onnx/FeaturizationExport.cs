@@ -9,7 +9,7 @@ namespace MlNetMtl.Onnx;
 /// Writes a featurization's transformers into one ONNX graph, one at a time: each through ML.NET's converter
 /// (<c>ConvertToOnnx</c> on the data as it reaches that transformer), its fragment's names made unique and its inputs joined
 /// to the tensors earlier transformers left; the transforms ML.NET cannot convert that MlNetMtl's featurization uses
-/// (quantile bins and their indicators, multi-valued columns, n-gram text, sentence vectors) are written by
+/// (quantile bins and their indicators, multi-valued columns, n-gram text, sentence and image vectors) are written by
 /// <see cref="BinnedFeatureExport"/>, <see cref="TokenBagExport"/>, <see cref="TextNGramExport"/> and <see cref="PretrainedEncoderExport"/>.
 /// </summary>
 internal sealed class FeaturizationExport
@@ -43,6 +43,9 @@ internal sealed class FeaturizationExport
 
     /// <summary>The raw input columns the graph reads, by name (their ML.NET types as ML.NET's converter declares them).</summary>
     public Dictionary<string, ValueInfoProto> Inputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The image columns the graph reads as pixels, in the order their inputs were declared.</summary>
+    public List<ImageInput> Images { get; } = [];
 
     /// <summary>The highest opset of each operator domain the fragments use.</summary>
     public Dictionary<string, long> Opsets { get; } = new(StringComparer.Ordinal) { [""] = Networks.Export.GraphWriter.Opset };

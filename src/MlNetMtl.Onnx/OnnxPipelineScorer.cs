@@ -2,16 +2,23 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using MlNetMtl.MLNet.Images;
+using MlNetMtl.MLNet.Pretrained;
 
 namespace MlNetMtl.Onnx;
 
 /// <summary>
 /// Scores data through an exported model with ONNX Runtime: the model's raw input columns are read from an
-/// <see cref="IDataView"/> (as ML.NET would read them) in batches, and every output comes back per row.
+/// <see cref="IDataView"/> (as ML.NET would read them) in batches, and every output comes back per row. An image column's
+/// pixels are read from the files its cells name, as training read them (the model's <c>cover.Pixels</c> inputs).
 /// </summary>
 public sealed class OnnxPipelineScorer : IDisposable
 {
+    /// <summary>The most bytes of pixels a batch holds: a batch of images has fewer rows than asked for when they would take more.</summary>
+    private const long MaxPixelBytes = 64L << 20;
+
     private readonly InferenceSession _session;
+    private readonly Dictionary<string, ImageInput> _images;
 
     /// <summary>Opens the ONNX model at <paramref name="path"/>.</summary>
     /// <param name="path">An exported model.</param>
@@ -23,6 +30,7 @@ public sealed class OnnxPipelineScorer : IDisposable
         _session = new InferenceSession(path, options);
         OutputNames = _session.OutputMetadata.Keys.ToArray();
         CustomOperators = _session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(PipelineExport.ExtensionsKey);
+        _images = ImageInput.Read(_session.ModelMetadata.CustomMetadataMap);
     }
 
     /// <summary>Where the model needs operators beyond ONNX Runtime's own, which and how to load them; else null.</summary>
@@ -31,16 +39,30 @@ public sealed class OnnxPipelineScorer : IDisposable
     /// <summary>The model's outputs, in graph order (named like the ML.NET columns).</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
-    /// <summary>The raw columns the model reads.</summary>
+    /// <summary>The model's inputs (the raw columns it reads, and an image column's pixels in its place).</summary>
     public IReadOnlyList<string> InputNames => _session.InputMetadata.Keys.ToArray();
 
-    /// <summary>Scores <paramref name="data"/> in batches of up to <paramref name="batchRows"/> rows, in row order.</summary>
+    /// <summary>
+    /// The inputs that hold an image column's pixels in place of its paths (<c>cover.Pixels</c>), each with what it holds;
+    /// <see cref="Score"/> reads them from the files the column names.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ImageInputs => _images.ToDictionary(i => i.Key, i => i.Value.Description, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Scores <paramref name="data"/> in batches of up to <paramref name="batchRows"/> rows (fewer for images: at most 64 MiB of
+    /// pixels a batch), in row order.
+    /// </summary>
     /// <exception cref="ArgumentException">The data lacks a column the model reads, or holds it as another type (both named).</exception>
+    /// <exception cref="FileNotFoundException">An image cell names no file (the column, the cell and the full path are named).</exception>
+    /// <exception cref="InvalidDataException">An image file cannot be decoded (it is named).</exception>
     public IEnumerable<OnnxBatch> Score(IDataView data, int batchRows = 4096)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchRows);
-        var inputs = _session.InputMetadata.Select(i => InputColumn.For(i.Key, i.Value, data.Schema)).ToArray();
+        var inputs = _session.InputMetadata.Select(i => InputColumn.For(i.Key, i.Value, data.Schema, _images.GetValueOrDefault(i.Key))).ToArray();
+        long pixelBytes = inputs.Sum(i => i.Image is { } image ? (long)image.Width * sizeof(float) : 0);
+        if (pixelBytes > 0)
+            batchRows = (int)Math.Clamp(MaxPixelBytes / pixelBytes, 1, batchRows);
         using var cursor = data.GetRowCursor(inputs.Select(i => i.Column));
         var readers = inputs.Select(i => i.Reader(cursor)).ToArray();
         while (true)
@@ -84,17 +106,26 @@ public sealed class OnnxPipelineScorer : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();
 
-    /// <summary>One input column of the model and the way its cells become a tensor.</summary>
-    private sealed record InputColumn(string Name, DataViewSchema.Column Column, NodeMetadata Metadata)
+    /// <summary>One input of the model, the column it is read from, and the way its cells become a tensor.</summary>
+    private sealed record InputColumn(string Name, DataViewSchema.Column Column, NodeMetadata Metadata, ImageInput? Image)
     {
-        public static InputColumn For(string name, NodeMetadata metadata, DataViewSchema schema)
+        public static InputColumn For(string name, NodeMetadata metadata, DataViewSchema schema, ImageInput? image)
         {
-            var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"The data has no column '{name}', which the ONNX model reads.", nameof(schema));
-            return new InputColumn(name, column, metadata);
+            if (image is null)
+            {
+                var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"The data has no column '{name}', which the ONNX model reads.", nameof(schema));
+                return new InputColumn(name, column, metadata, null);
+            }
+            var paths = schema.GetColumnOrNull(image.Column) ?? throw new ArgumentException($"The data has no column '{image.Column}', whose images the ONNX model reads as '{name}'.", nameof(schema));
+            if (paths.Type is not TextDataViewType)
+                throw new ArgumentException($"Column '{image.Column}' holds {paths.Type}; the ONNX model reads image paths from it (text).", nameof(schema));
+            return new InputColumn(name, paths, metadata, image);
         }
 
         public ColumnReader Reader(DataViewRowCursor cursor)
         {
+            if (Image is not null)
+                return new PixelReader(cursor, Column, Image, Image.CreateEncoder());
             int width = Metadata.Dimensions.Length > 1 && Metadata.Dimensions[^1] > 0 ? Metadata.Dimensions[^1] : 1;
             var type = Column.Type is VectorDataViewType vector ? vector.ItemType : Column.Type;
             return (Metadata.ElementDataType, type) switch
@@ -143,6 +174,32 @@ public sealed class OnnxPipelineScorer : IDisposable
 
         public override NamedOnnxValue Value(string name, int rows) =>
             NamedOnnxValue.CreateFromTensor(name, new DenseTensor<TTensor>(_values.ToArray(), [rows, width]));
+    }
+
+    /// <summary>An image column's pixels, [rows, 3, side, side]: each cell's file read as the encoder reads it, an empty cell a row of <see cref="ImageInput.Missing"/>.</summary>
+    private sealed class PixelReader(DataViewRowCursor cursor, DataViewSchema.Column column, ImageInput image, IImageEncoder encoder) : ColumnReader
+    {
+        private readonly ValueGetter<ReadOnlyMemory<char>> _paths = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+        private ReadOnlyMemory<char> _cell;
+        private float[] _pixels = [];
+        private int _rows;
+
+        public override void Clear() => _rows = 0;
+
+        public override void Read()
+        {
+            if (_pixels.Length < (_rows + 1) * image.Width)
+                Array.Resize(ref _pixels, Math.Max(2 * _pixels.Length, image.Width));
+            var row = _pixels.AsSpan(_rows++ * image.Width, image.Width);
+            string? cell = EncodedVectors.Read(_paths, ref _cell);
+            if (string.IsNullOrWhiteSpace(cell))
+                row.Fill(ImageInput.Missing);
+            else
+                encoder.ReadPixels(ImageFiles.Resolve(image.Folder, image.Column, cell).FullName, row);
+        }
+
+        public override NamedOnnxValue Value(string name, int rows) =>
+            NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(_pixels.AsMemory(0, rows * image.Width), [rows, 3, image.Side, image.Side]));
     }
 }
 

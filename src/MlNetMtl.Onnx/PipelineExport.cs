@@ -67,6 +67,9 @@ internal static class PipelineExport
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "mlnetmtl.architecture", Value = network.Network.Options.Name });
         if (featurization.Opsets.ContainsKey(ExtensionsDomain))
             proto.MetadataProps.Add(new StringStringEntryProto { Key = ExtensionsKey, Value = ExtensionsNote });
+        var images = featurization.Images.Where(i => graph.Input.Any(g => g.Name == i.Input)).ToArray(); // those the outputs read
+        if (images.Length > 0)
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = ImageInput.Key, Value = ImageInput.Write(images) });
         return proto;
     }
 

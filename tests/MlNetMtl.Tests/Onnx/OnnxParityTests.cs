@@ -8,6 +8,8 @@ using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Onnx;
+using MlNetMtl.Tests.MLNet.Images;
+using SkiaSharp;
 
 namespace MlNetMtl.Tests.Onnx;
 
@@ -225,6 +227,78 @@ public class OnnxParityTests : TemporaryFolderTests
         var batches = scorer.Score(test, batchRows: 16).ToList();
         foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
             AssertSameColumn(model.Transform(test), name, batches);
+    }
+
+    /// <summary>
+    /// Image vectors (ResNet18): the exported graph reads each image column as pixels (<c>cover.Pixels</c>), which the scorer
+    /// reads from the files the cells name (relative to the model's image folder, or full) as training did, and runs the
+    /// encoder on each row alone — so ONNX Runtime gives ML.NET's outputs, for held-out images training never saw (JPEG, WebP,
+    /// 1 × 1, very wide and very tall), empty cells (zeros in both), spaces around a path; one-hot and embedding encoders,
+    /// one and two image columns.
+    /// </summary>
+    [TestCase(InputEncoding.OneHot, false)]
+    [TestCase(InputEncoding.Embedding, true)]
+    public void ImageVectors_MatchMlNet(InputEncoding encoding, bool twoColumns)
+    {
+        var ml = new MLContext(seed: 3);
+        string images = Path.Combine(Folder, "images");
+        Directory.CreateDirectory(images);
+        SKColor[] colours = [SKColors.Red, SKColors.Blue, SKColors.Gold, SKColors.White, SKColors.DarkGreen];
+        string Picture(string name, int width, int height, int colour, SKEncodedImageFormat format = SKEncodedImageFormat.Png) =>
+            Path.GetFileName(TestImages.Write(Path.Combine(images, name), width, height, colours[colour], colours[(colour + 2) % colours.Length], format));
+        var seen = Enumerable.Range(0, 6).Select(i => Picture($"seen{i}.png", 60 + 20 * i, 80, i % colours.Length)).ToArray();
+        string[] unseen =
+        [
+            Picture("photo.jpg", 640, 480, 0, SKEncodedImageFormat.Jpeg), Picture("web.webp", 225, 223, 1, SKEncodedImageFormat.Webp),
+            Picture("dot.png", 1, 1, 2), Picture("wide.png", 500, 20, 3), Picture("tall.png", 30, 400, 4),
+        ];
+        List<ImageRow> Rows(int count, int seed, string[] pictures)
+        {
+            var random = new Random(seed);
+            string Cell() => random.Next(8) == 0 ? "" : pictures[random.Next(pictures.Length)];
+            return Enumerable.Range(0, count).Select(_ => new ImageRow { Cover = Cell(), Thumb = Cell(), Tab = $"tab{random.Next(3)}" })
+                .Select(r => r with { Click = r.Cover.Contains('1') || r.Cover.Contains('3') || r.Tab == "tab0" }).ToList();
+        }
+        var train = ml.Data.LoadFromEnumerable(Rows(80, 1, seen));
+        var spec = new FeatureSpec
+        {
+            Categorical = [nameof(ImageRow.Tab)], Images = twoColumns ? [nameof(ImageRow.Cover), nameof(ImageRow.Thumb)] : [nameof(ImageRow.Cover)], ImageFolder = images,
+        };
+        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = new EncoderOptions { Encoding = encoding, EmbeddingSize = 8 } };
+        var fitted = Featurization.Pipeline(ml, spec)
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Network = network, Training = new() { Epochs = 2 } })).Fit(train);
+        // Exported as the CLI exports it: saved and loaded, the image folder read back from the model file.
+        string zip = Path.Combine(Folder, "model.zip"), path = Path.Combine(Folder, "model.onnx");
+        ml.Model.Save(fitted, train.Schema, zip);
+        var model = ml.MultiTask().LoadModel(zip, out var schema);
+        ml.MultiTask().ExportOnnx(model, schema, path);
+
+        var held = Rows(30, 2, [.. unseen, .. seen]);
+        held.AddRange([new ImageRow { Cover = "", Thumb = "", Tab = "tab1" }, new ImageRow { Cover = "  " + unseen[0] + " ", Thumb = Path.Combine(images, seen[1]), Tab = "tab2" }]);
+        var test = ml.Data.LoadFromEnumerable(held);
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        string[] pixelInputs = spec.Images.Select(c => c + ".Pixels").ToArray();
+        Assert.That(scorer.InputNames, Is.EquivalentTo(pixelInputs.Append(nameof(ImageRow.Tab))), "each image column read as its pixels, not as its paths");
+        var batches = scorer.Score(test, batchRows: 16).ToList();
+        Assert.That(batches.Select(b => b.Rows), Is.EqualTo(new[] { 16, 16 }));
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
+            AssertSameColumn(model.Transform(test), name, batches);
+
+        // The contract is in the model for a serving system to read: each input's documentation and the metadata entry.
+        var proto = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var input = proto.Graph.Input.Single(i => i.Name == pixelInputs[0]);
+        Assert.That(input.Type.TensorType.Shape.Dim.Select(d => d.DimValue), Is.EqualTo(new long[] { 0, 3, 224, 224 }));
+        Assert.That(input.DocString, Does.Contain("red, green and blue planes, 224 x 224").And.Contain("A row of negative values"));
+        var entry = proto.MetadataProps.Single(m => m.Key == "mlnetmtl.image-inputs").Value;
+        Assert.That(entry, Does.Contain($"\"column\":\"{nameof(ImageRow.Cover)}\"").And.Contain("\"encoder\":\"ResNet18\""));
+    }
+
+    private sealed record ImageRow
+    {
+        public string Cover { get; set; } = "";
+        public string Thumb { get; set; } = "";
+        public string Tab { get; set; } = "";
+        public bool Click { get; set; }
     }
 
     /// <summary>A FeaturizeText fitted with options the export does not follow is refused, naming what differs, not exported wrong.</summary>
