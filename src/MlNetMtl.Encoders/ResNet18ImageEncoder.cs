@@ -13,7 +13,7 @@ namespace MlNetMtl.Encoders;
 /// scaled so its short side is <see cref="Side"/> pixels and centre-cropped to a square, bilinearly; its red, green and
 /// blue planes (0–255, alpha ignored) go through the package's preprocessing model (channels to BGR, ImageNet mean image
 /// subtracted) and the network; the output is its last average pooling, <see cref="VectorSize"/> non-negative values.
-/// One image per run (the model's batch is fixed at one), so a vector never depends on the other images. The ONNX export
+/// One image per run (the package's model declares a batch of one), so a vector never depends on the other images. The ONNX export
 /// writes the same computation from the pixels (<see cref="ReadPixels"/>, <see cref="OnnxModel"/>).
 /// </summary>
 public sealed class ResNet18ImageEncoder : IImageEncoder, IOnnxWritableEncoder
@@ -91,7 +91,10 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IOnnxWritableEncoder
     /// <inheritdoc/>
     /// <remarks>
     /// The package's two models joined: the preprocessing's nodes (channels to BGR, mean image subtracted) read the pixels
-    /// and feed the network, whose last pooling ([1, 512, 1, 1]) is flattened to the vector. Opset 8, as the package wrote them.
+    /// and feed the network, whose last pooling ([n, 512, 1, 1]) is flattened to the vectors. Every operator computes each
+    /// image alone (convolutions, normalisation by fixed statistics, pooling, sums), so the number of images is left open:
+    /// ONNX Runtime gives each image the bits <see cref="Encode"/> gives it, whatever the batch (tested). Opset 8, as the
+    /// package wrote them.
     /// </remarks>
     public byte[] OnnxModel()
     {
@@ -121,12 +124,13 @@ public sealed class ResNet18ImageEncoder : IImageEncoder, IOnnxWritableEncoder
             graph.Node.Add(copy);
         }
         graph.Node.Add(network);
-        graph.Initializer.Add(new TensorProto { Name = "resnet.vector.shape", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 2 }, Int64Data = { 1, VectorSize } });
-        graph.Node.Add(OnnxValues.Node("Reshape", "resnet.flatten", [graph.Output[0].Name, "resnet.vector.shape"], "vector"));
+        graph.Initializer.Add(new TensorProto { Name = "resnet.vector.shape", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 2 }, Int64Data = { -1, VectorSize } });
+        graph.Node.Add(OnnxValues.Node("Reshape", "resnet.flatten", [graph.Output[0].Name, "resnet.vector.shape"], "vectors"));
         graph.Input.Clear();
-        graph.Input.Add(OnnxValues.Tensor("pixels", TensorProto.Types.DataType.Float, 1, 3, Side, Side));
+        graph.Input.Add(OnnxValues.Tensor("pixels", TensorProto.Types.DataType.Float, "images", 3, Side, Side));
         graph.Output.Clear();
-        graph.Output.Add(OnnxValues.Tensor("vector", TensorProto.Types.DataType.Float, 1, VectorSize));
+        graph.Output.Add(OnnxValues.Tensor("vectors", TensorProto.Types.DataType.Float, "images", VectorSize));
+        graph.ValueInfo.Clear(); // the package's shapes of intermediate values, with a batch of one
         return model.ToByteArray();
     }
 

@@ -3,7 +3,10 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
+using MlNetMtl.Encoders;
 using MlNetMtl.MLNet;
+using MlNetMtl.MLNet.Images;
+using MlNetMtl.MLNet.Pretrained;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
@@ -232,15 +235,94 @@ public class OnnxParityTests : TemporaryFolderTests
     /// <summary>
     /// Image vectors (ResNet18): the exported graph reads each image column as pixels (<c>cover.Pixels</c>), which the scorer
     /// reads from the files the cells name (relative to the model's image folder, or full) as training did, and runs the
-    /// encoder on each row alone — so ONNX Runtime gives ML.NET's outputs, for held-out images training never saw (JPEG, WebP,
-    /// 1 × 1, very wide and very tall), empty cells (zeros in both), spaces around a path; one-hot and embedding encoders,
-    /// one and two image columns.
+    /// encoder on every row at once — so ONNX Runtime gives ML.NET's outputs, for held-out images training never saw (JPEG,
+    /// WebP, 1 × 1, very wide and very tall), empty cells (zeros in both), spaces around a path; one-hot and embedding
+    /// encoders, one and two image columns.
     /// </summary>
     [TestCase(InputEncoding.OneHot, false)]
     [TestCase(InputEncoding.Embedding, true)]
     public void ImageVectors_MatchMlNet(InputEncoding encoding, bool twoColumns)
     {
         var ml = new MLContext(seed: 3);
+        var (train, held, images) = ImageRows(ml);
+        var spec = new FeatureSpec
+        {
+            Categorical = [nameof(ImageRow.Tab)], Images = twoColumns ? [nameof(ImageRow.Cover), nameof(ImageRow.Thumb)] : [nameof(ImageRow.Cover)], ImageFolder = images,
+        };
+        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = new EncoderOptions { Encoding = encoding, EmbeddingSize = 8 } };
+        var fitted = Featurization.Pipeline(ml, spec)
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Network = network, Training = new() { Epochs = 2 } })).Fit(train);
+        // Exported as the CLI exports it: saved and loaded, the image folder read back from the model file.
+        string zip = Path.Combine(Folder, "model.zip"), path = Path.Combine(Folder, "model.onnx");
+        ml.Model.Save(fitted, train.Schema, zip);
+        var model = ml.MultiTask().LoadModel(zip, out var schema);
+        ml.MultiTask().ExportOnnx(model, schema, path);
+
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        string[] pixelInputs = spec.Images.Select(c => c + ".Pixels").ToArray();
+        Assert.That(scorer.InputNames, Is.EquivalentTo(pixelInputs.Append(nameof(ImageRow.Tab))), "each image column read as its pixels, not as its paths");
+        Assert.That(scorer.ImageInputs.Keys, Is.EquivalentTo(pixelInputs));
+        var batches = scorer.Score(held, batchRows: 16).ToList();
+        Assert.That(batches.Select(b => b.Rows), Is.EqualTo(new[] { 16, 16 }));
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
+            AssertSameColumn(model.Transform(held), name, batches);
+
+        // The contract is in the model for a serving system to read: each input's documentation and the metadata entry.
+        var proto = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        Assert.That(proto.Graph.Node.Select(n => n.OpType), Does.Not.Contain("Loop"), "ResNet18 reads every row at once");
+        var input = proto.Graph.Input.Single(i => i.Name == pixelInputs[0]);
+        Assert.That(input.Type.TensorType.Shape.Dim.Select(d => d.DimValue), Is.EqualTo(new long[] { 0, 3, 224, 224 }));
+        Assert.That(input.DocString, Does.Contain("red, green and blue planes, 224 x 224").And.Contain("A row of negative values"));
+        var entry = proto.MetadataProps.Single(m => m.Key == "mlnetmtl.image-inputs").Value;
+        Assert.That(entry, Does.Contain($"\"column\":\"{nameof(ImageRow.Cover)}\"").And.Contain("\"encoder\":\"ResNet18\""));
+    }
+
+    /// <summary>An image encoder whose ONNX form reads one image per run (first dimension 1) is run on each row in a Loop, and still gives ML.NET's outputs.</summary>
+    [Test]
+    public void AnImageEncoderOfOneImagePerRun_IsLoopedOverTheRows()
+    {
+        var ml = new MLContext(seed: 3);
+        var (train, held, images) = ImageRows(ml);
+        var model = ml.Transforms.EmbedImages("Image.Cover", nameof(ImageRow.Cover), new OneImagePerRun(), images)
+            .Append(ml.Transforms.Concatenate("Features", "Image.Cover"))
+            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Training = new() { Epochs = 2 } })).Fit(train);
+        string path = Path.Combine(Folder, "model.onnx");
+        ml.MultiTask().ExportOnnx(model, train.Schema, path);
+        Assert.That(global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Node.Count(n => n.OpType == "Loop"), Is.EqualTo(1));
+        using var scorer = new OnnxPipelineScorer(path, threads: 1);
+        var batches = scorer.Score(held).ToList();
+        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
+            AssertSameColumn(model.Transform(held), name, batches);
+    }
+
+    /// <summary>ResNet18 with its ONNX form declared for one image per run; made by its parameterless constructor, as every encoder is (the scorer makes it by name).</summary>
+    private sealed class OneImagePerRun : IImageEncoder, IOnnxWritableEncoder
+    {
+        private readonly ResNet18ImageEncoder _inner = new(threads: 1);
+
+        public string Name => _inner.Name;
+        public string Version => _inner.Version;
+        public string Package => _inner.Package;
+        public int Dimension => _inner.Dimension;
+        public int ImageSize => _inner.ImageSize;
+        public void Encode(IReadOnlyList<string> inputs, Span<float> vectors) => _inner.Encode(inputs, vectors);
+        public void ReadPixels(string path, Span<float> pixels) => _inner.ReadPixels(path, pixels);
+
+        public byte[] OnnxModel()
+        {
+            var model = global::Onnx.ModelProto.Parser.ParseFrom(((IOnnxWritableEncoder)_inner).OnnxModel());
+            foreach (var value in model.Graph.Input.Concat(model.Graph.Output))
+                value.Type.TensorType.Shape.Dim[0] = new global::Onnx.TensorShapeProto.Types.Dimension { DimValue = 1 };
+            return Google.Protobuf.MessageExtensions.ToByteArray(model);
+        }
+    }
+
+    /// <summary>
+    /// Pictures in a folder, training rows over six of them and held-out rows over those and five training never saw (JPEG,
+    /// WebP, 1 × 1, very wide, very tall), empty cells, a path with spaces around it and a full path.
+    /// </summary>
+    private (IDataView Train, IDataView Held, string Folder) ImageRows(MLContext ml)
+    {
         string images = Path.Combine(Folder, "images");
         Directory.CreateDirectory(images);
         SKColor[] colours = [SKColors.Red, SKColors.Blue, SKColors.Gold, SKColors.White, SKColors.DarkGreen];
@@ -259,38 +341,9 @@ public class OnnxParityTests : TemporaryFolderTests
             return Enumerable.Range(0, count).Select(_ => new ImageRow { Cover = Cell(), Thumb = Cell(), Tab = $"tab{random.Next(3)}" })
                 .Select(r => r with { Click = r.Cover.Contains('1') || r.Cover.Contains('3') || r.Tab == "tab0" }).ToList();
         }
-        var train = ml.Data.LoadFromEnumerable(Rows(80, 1, seen));
-        var spec = new FeatureSpec
-        {
-            Categorical = [nameof(ImageRow.Tab)], Images = twoColumns ? [nameof(ImageRow.Cover), nameof(ImageRow.Thumb)] : [nameof(ImageRow.Cover)], ImageFolder = images,
-        };
-        var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8], Encoder = new EncoderOptions { Encoding = encoding, EmbeddingSize = 8 } };
-        var fitted = Featurization.Pipeline(ml, spec)
-            .Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions { Tasks = [Click], Network = network, Training = new() { Epochs = 2 } })).Fit(train);
-        // Exported as the CLI exports it: saved and loaded, the image folder read back from the model file.
-        string zip = Path.Combine(Folder, "model.zip"), path = Path.Combine(Folder, "model.onnx");
-        ml.Model.Save(fitted, train.Schema, zip);
-        var model = ml.MultiTask().LoadModel(zip, out var schema);
-        ml.MultiTask().ExportOnnx(model, schema, path);
-
         var held = Rows(30, 2, [.. unseen, .. seen]);
         held.AddRange([new ImageRow { Cover = "", Thumb = "", Tab = "tab1" }, new ImageRow { Cover = "  " + unseen[0] + " ", Thumb = Path.Combine(images, seen[1]), Tab = "tab2" }]);
-        var test = ml.Data.LoadFromEnumerable(held);
-        using var scorer = new OnnxPipelineScorer(path, threads: 1);
-        string[] pixelInputs = spec.Images.Select(c => c + ".Pixels").ToArray();
-        Assert.That(scorer.InputNames, Is.EquivalentTo(pixelInputs.Append(nameof(ImageRow.Tab))), "each image column read as its pixels, not as its paths");
-        var batches = scorer.Score(test, batchRows: 16).ToList();
-        Assert.That(batches.Select(b => b.Rows), Is.EqualTo(new[] { 16, 16 }));
-        foreach (string name in new[] { "click.Score", "click.Probability", "click.PredictedLabel" })
-            AssertSameColumn(model.Transform(test), name, batches);
-
-        // The contract is in the model for a serving system to read: each input's documentation and the metadata entry.
-        var proto = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        var input = proto.Graph.Input.Single(i => i.Name == pixelInputs[0]);
-        Assert.That(input.Type.TensorType.Shape.Dim.Select(d => d.DimValue), Is.EqualTo(new long[] { 0, 3, 224, 224 }));
-        Assert.That(input.DocString, Does.Contain("red, green and blue planes, 224 x 224").And.Contain("A row of negative values"));
-        var entry = proto.MetadataProps.Single(m => m.Key == "mlnetmtl.image-inputs").Value;
-        Assert.That(entry, Does.Contain($"\"column\":\"{nameof(ImageRow.Cover)}\"").And.Contain("\"encoder\":\"ResNet18\""));
+        return (ml.Data.LoadFromEnumerable(Rows(80, 1, seen)), ml.Data.LoadFromEnumerable(held), images);
     }
 
     private sealed record ImageRow
