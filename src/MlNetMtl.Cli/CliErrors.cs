@@ -32,6 +32,9 @@ internal static partial class CliErrors
         return (expected ? message : $"internal error ({innermost.GetType().Name}): {message} This is a defect of mlnet-mtl; run with --verbosity detailed for the stack trace.", expected);
     }
 
+    /// <summary>The innermost cause of <paramref name="error"/>: what it is, whatever ML.NET's threads or reflection wrapped it in.</summary>
+    public static Exception Cause(Exception error) => Chain(error).Last();
+
     /// <summary>The exception and its causes, outermost first (the first inner exception of an aggregate).</summary>
     private static IEnumerable<Exception> Chain(Exception error)
     {

@@ -15,7 +15,7 @@ namespace MlNetMtl.Onnx;
 public sealed class OnnxPipelineScorer : IDisposable
 {
     /// <summary>The most bytes of pixels a batch holds: a batch of images has fewer rows than asked for when they would take more.</summary>
-    private const long MaxPixelBytes = 64L << 20;
+    private const long MaxPixelBytes = 16L << 20;
 
     private readonly InferenceSession _session;
     private readonly Dictionary<string, ImageInput> _images;
@@ -49,7 +49,7 @@ public sealed class OnnxPipelineScorer : IDisposable
     public IReadOnlyDictionary<string, string> ImageInputs => _images.ToDictionary(i => i.Key, i => i.Value.Description, StringComparer.Ordinal);
 
     /// <summary>
-    /// Scores <paramref name="data"/> in batches of up to <paramref name="batchRows"/> rows (fewer for images: at most 64 MiB of
+    /// Scores <paramref name="data"/> in batches of up to <paramref name="batchRows"/> rows (fewer for images: at most 16 MiB of
     /// pixels a batch), in row order.
     /// </summary>
     /// <exception cref="ArgumentException">The data lacks a column the model reads, or holds it as another type (both named).</exception>

@@ -7,7 +7,8 @@ namespace MlNetMtl.Cli.Serving;
 /// Gathers concurrent requests into one forward pass: a bounded queue (full: the request is refused, 503), and a loop that
 /// takes the first waiting request, then others until the batch holds <see cref="ServerOptions.MaxBatchRows"/> rows or
 /// <see cref="ServerOptions.MaxWaitMilliseconds"/> have passed, and scores them together. Requests parsed against different
-/// models (a reload in between) never share a batch. Each row's scores do not depend on the others in its batch.
+/// models (a reload in between) never share a batch. Each row's scores do not depend on the others in its batch; a batch
+/// that fails is scored again request by request, so only the request at fault fails.
 /// </summary>
 internal sealed class MicroBatcher : IAsyncDisposable
 {
@@ -105,10 +106,15 @@ internal sealed class MicroBatcher : IAsyncDisposable
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _rows, rows);
         }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One request's rows (an image file it names that cannot be read) must not fail the others': each scored alone.
+            foreach (var pending in batch)
+                Score(model, [pending], pending.Rows.Count);
+        }
         catch (Exception error)
         {
-            foreach (var pending in batch)
-                pending.Done.TrySetException(error);
+            batch[0].Done.TrySetException(error);
         }
     }
 

@@ -18,10 +18,12 @@ internal sealed class ScoringServer : IAsyncDisposable
     private readonly ModelHost _models;
     private readonly MicroBatcher _batcher;
     private readonly ServerOptions _options;
+    private readonly Action<string> _log;
 
     public ScoringServer(string modelPath, ServerOptions options, Action<string> log)
     {
         _options = options;
+        _log = log;
         _models = new ModelHost(modelPath, log);
         _batcher = new MicroBatcher(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -117,7 +119,21 @@ internal sealed class ScoringServer : IAsyncDisposable
             var scoring = _batcher.TryScore(model, cells);
             if (scoring is null)
                 return Error(503, $"The server has {_options.QueueCapacity:N0} requests waiting (--queue); try again shortly.");
-            var predictions = await scoring.ConfigureAwait(false);
+            Dictionary<string, object>[] predictions;
+            try
+            {
+                predictions = await scoring.ConfigureAwait(false);
+            }
+            catch (Exception error) when (ServedModel.IsRequestFault(error))
+            {
+                return Error(400, model.Explain(cells, error));
+            }
+            catch (Exception error)
+            {
+                string cause = CliErrors.Describe(error).Message;
+                _log($"A request could not be scored: {cause}");
+                return Error(500, $"The model could not score the request: {cause}");
+            }
             return Results.Json(new { modelVersion = model.Version, predictions });
         }
     }

@@ -92,6 +92,29 @@ internal sealed class ServedModel
         return results;
     }
 
+    /// <summary>
+    /// Whether a scoring failure is the request's own: a file one of its rows names that is not there or cannot be read (an
+    /// image column), rather than the server's.
+    /// </summary>
+    public static bool IsRequestFault(Exception error) => CliErrors.Cause(error) is FileNotFoundException or InvalidDataException;
+
+    /// <summary>What a request whose scoring failed with <paramref name="error"/> is told: the first of its rows that fails alone, and why, in one line.</summary>
+    public string Explain(IReadOnlyList<object[]> rows, Exception error)
+    {
+        for (int r = 0; r < rows.Count; r++)
+        {
+            try
+            {
+                Score([rows[r]]);
+            }
+            catch (Exception rowError) when (IsRequestFault(rowError))
+            {
+                return $"row {r}: {CliErrors.Describe(rowError).Message}";
+            }
+        }
+        return CliErrors.Describe(error).Message;
+    }
+
     private static Func<object> Reader(DataViewRowCursor cursor, DataViewSchema.Column column, TaskColumn task)
     {
         if (column.Type == BooleanDataViewType.Instance)
