@@ -28,7 +28,7 @@ internal sealed record ImageInput(string Input, string Column, string? Folder, i
     public const string Key = "mlnetmtl.image-inputs";
     /// <summary>What an image column's name is followed by in its input's name.</summary>
     public const string Suffix = ".Pixels";
-    /// <summary>The value every pixel of a missing image's row holds (any negative value is read so).</summary>
+    /// <summary>The value every pixel of a missing image's row holds (a row whose values are all negative is read so).</summary>
     public const float Missing = -1f;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
