@@ -62,6 +62,9 @@ internal sealed class TouchedRows(int rows)
     public int Count { get; private set; }
     public ReadOnlySpan<int> Rows => _rows.AsSpan(0, Count);
 
+    /// <summary>Whether <paramref name="row"/> is marked.</summary>
+    public bool Contains(int row) => _marked[row];
+
     /// <summary>Marks a row; true when it was not marked yet.</summary>
     public bool Mark(int row)
     {

@@ -6,13 +6,16 @@ namespace MlNetMtl.Training;
 
 /// <summary>
 /// Copies chosen rows of a data set into reusable mini-batch buffers: features, labels (a missing label becomes 0)
-/// and each task's row weights (0 where the label is missing).
+/// and each task's row weights (0 where the label is missing). With <see cref="DeferDenseFeatures"/> the dense feature
+/// rows are left to <see cref="GatherDenseFeatures"/>, so the workers of a parallel step copy their own shards.
 /// </summary>
 internal sealed class BatchGatherer
 {
     private readonly MultiTaskDataset _data;
     private readonly float[] _dense = [];
     private readonly int[] _rowStarts = [];
+    /// <summary>The last batch's rows of the data set (dense data).</summary>
+    private readonly int[] _rows = [];
     private int[] _indices = [];
     private float[] _values = [];
     private readonly float[][] _labels;
@@ -26,7 +29,10 @@ internal sealed class BatchGatherer
         if (data.Features is SparseFeatures or SlotFeatures)
             _rowStarts = new int[capacity + 1];
         else
+        {
             _dense = new float[capacity * data.Features.Dimension];
+            _rows = new int[capacity];
+        }
         _labels = data.Tasks.Select(_ => new float[capacity]).ToArray();
         _weights = data.Tasks.Select(_ => new float[capacity]).ToArray();
     }
@@ -36,6 +42,12 @@ internal sealed class BatchGatherer
 
     /// <summary>Most rows per batch.</summary>
     public int Capacity { get; }
+
+    /// <summary>
+    /// When set, <see cref="Gather"/> copies a dense batch's labels and weights but not its feature rows: each range of
+    /// rows is copied by <see cref="GatherDenseFeatures"/> before it is read.
+    /// </summary>
+    public bool DeferDenseFeatures { get; set; }
 
     /// <summary>Gathers <paramref name="rows"/> and returns them as a batch (valid until the next call).</summary>
     public InputBatch Gather(ReadOnlySpan<int> rows)
@@ -53,7 +65,9 @@ internal sealed class BatchGatherer
         switch (_data.Features)
         {
             case DenseFeatures dense:
-                GatherDense(dense, rows);
+                rows.CopyTo(_rows);
+                if (!DeferDenseFeatures)
+                    GatherDenseFeatures(0, rows.Length);
                 break;
             case SparseFeatures sparse:
                 GatherSparse(sparse, rows);
@@ -86,11 +100,14 @@ internal sealed class BatchGatherer
     /// <summary>The row weights of the last gathered batch, by task.</summary>
     public float[][] WeightBuffers => _weights;
 
-    private void GatherDense(DenseFeatures dense, ReadOnlySpan<int> rows)
+    /// <summary>Copies the dense feature rows of batch rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of the last <see cref="Gather"/> (sparse data: nothing to do).</summary>
+    public void GatherDenseFeatures(int first, int count)
     {
+        if (_data.Features is not DenseFeatures dense)
+            return;
         int width = dense.Dimension;
-        for (int r = 0; r < rows.Length; r++)
-            dense.Row(rows[r]).CopyTo(_dense.AsSpan(r * width, width));
+        for (int r = first; r < first + count; r++)
+            dense.Row(_rows[r]).CopyTo(_dense.AsSpan(r * width, width));
     }
 
     private void GatherSlots(SlotFeatures slots, ReadOnlySpan<int> rows)

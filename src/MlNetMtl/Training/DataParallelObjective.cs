@@ -4,11 +4,13 @@ using MlNetMtl.Numerics;
 namespace MlNetMtl.Training;
 
 /// <summary>
-/// Synchronous data parallelism: a mini-batch is cut into contiguous shards, one per worker; each worker runs the
-/// forward and backward pass of <see cref="MultiTaskObjective"/> on its shard with its own replica of the network
-/// (shared weights, own gradients and activations); the replicas' gradients are then added into the network's in
-/// worker order. The shards and that order depend only on the batch size and the worker count, so a given thread
-/// count gives the same weights run after run; each worker draws its dropout masks from its own seeded generator.
+/// Synchronous data parallelism: a mini-batch is cut into contiguous shards, one per worker; each worker copies its
+/// shard's dense feature rows into the batch and runs the forward and backward pass of <see cref="MultiTaskObjective"/>
+/// on it with its own replica of the network (shared weights, own gradients and activations). The step then runs on the
+/// workers too (<see cref="Step"/>): each sums the replicas' gradients, in worker order, over its own rows of every
+/// parameter (<see cref="WorkParts"/>) and updates those rows at once, while they are in its cache. The shards, the parts
+/// and the order of the sums depend only on the batch size and the worker count, so a given thread count gives the same
+/// weights run after run; each worker draws its dropout masks from its own seeded generator.
 /// </summary>
 internal sealed class DataParallelObjective : IDisposable
 {
@@ -23,22 +25,26 @@ internal sealed class DataParallelObjective : IDisposable
     private readonly int[] _failed;
     private readonly int[] _trainable;
     private readonly WorkerPool _pool;
-    private readonly Action<int> _evaluateShard, _reduceChunk;
+    private readonly Action<int> _evaluateShard, _reducePart, _stepPart;
+    /// <summary>Per trainable parameter: how many of the network's touched rows its own shard marked, before the replicas' were merged in.</summary>
+    private readonly int[] _ownRows;
     private readonly double[] _taskWeights;
 
     // The round in flight (read by the workers).
     private BatchGatherer? _batches;
     private float[] _multipliers = [];
     private IReadOnlyList<TaskImbalance?>? _imbalance;
-    private bool _dropoutOn;
+    private bool _dropoutOn, _reduced;
     private int _rows, _shards;
+    private IOptimizer? _optimizer;
 
     /// <param name="network">The network trained; worker 0 uses it and <paramref name="workspace"/> directly.</param>
     /// <param name="workspace">Worker 0's buffers.</param>
     /// <param name="trainable">The parameters whose gradients are needed (a subset of the network's, by reference).</param>
     /// <param name="threads">Workers, 2 or more.</param>
     /// <param name="seed">Seeds the other workers' dropout generators.</param>
-    public DataParallelObjective(MultiTaskNetwork network, NetworkWorkspace workspace, IReadOnlyList<Parameter> trainable, int threads, int seed)
+    /// <param name="batches">Gathers the training mini-batches: their dense feature rows are left to the workers.</param>
+    public DataParallelObjective(MultiTaskNetwork network, NetworkWorkspace workspace, IReadOnlyList<Parameter> trainable, BatchGatherer batches, int threads, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 2);
         _network = network;
@@ -62,14 +68,18 @@ internal sealed class DataParallelObjective : IDisposable
         _taskWeights = new double[tasks];
         var index = network.Parameters.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
         _trainable = trainable.Select(p => index[p]).ToArray();
+        _ownRows = new int[_trainable.Length];
         _pool = new WorkerPool(threads);
         _evaluateShard = EvaluateShard;
-        _reduceChunk = ReduceChunk;
+        _reducePart = ReducePart;
+        _stepPart = StepPart;
+        batches.DeferDenseFeatures = true; // each worker copies its own shard's rows
     }
 
     /// <summary>
     /// <see cref="MultiTaskObjective.Evaluate(MultiTaskNetwork, InputBatch, float[][], float[][], NetworkWorkspace, Random?, bool, Span{double}, Span{double}, out int, out double, ReadOnlySpan{float}, IReadOnlyList{TaskImbalance?}?, BatchShard?)"/>
-    /// with the backward pass, over the shards at once; leaves the mini-batch's gradient in the network's parameters.
+    /// with the backward pass, over the shards at once; leaves each shard's gradient in its replica, for <see cref="Reduce"/>
+    /// or <see cref="Step"/>.
     /// </summary>
     /// <param name="batches">Holds the mini-batch (its last gathered rows, labels and weights).</param>
     /// <param name="dropout">Whether dropout masks are drawn (training).</param>
@@ -110,17 +120,40 @@ internal sealed class DataParallelObjective : IDisposable
                 weightSums[t] += _weightSums[w][t];
             }
         }
-        if (_shards > 1)
-        {
-            ReduceSparse();
-            _pool.Run(_reduceChunk, _shards);
-        }
+        _reduced = _shards == 1;
         return true;
+    }
+
+    /// <summary>Sums the replicas' gradients into the network's (for what reads the whole gradient before the step: clipping).</summary>
+    public void Reduce()
+    {
+        if (_reduced)
+            return;
+        MergeTouchedRows();
+        _pool.Run(_reducePart, _pool.Workers);
+        _reduced = true;
+    }
+
+    /// <summary>The optimizer's step on the workers: each sums the replicas' gradients over its rows of every parameter (unless <see cref="Reduce"/> did) and updates them.</summary>
+    public void Step(IOptimizer optimizer, float learningRate)
+    {
+        if (!_reduced)
+            MergeTouchedRows();
+        optimizer.Begin(learningRate);
+        _optimizer = optimizer;
+        _pool.Run(_stepPart, _pool.Workers);
+        _optimizer = null;
+        optimizer.End();
+        for (int w = 1; w < _shards; w++)
+            foreach (int i in _trainable)
+                _replicas[w].Parameters[i].TouchedRows?.Clear();
+        _reduced = true;
     }
 
     private void EvaluateShard(int worker)
     {
-        var (first, rows) = ShardRange(worker, _shards, _rows);
+        var (first, rows) = WorkParts.Range(worker, _shards, _rows);
+        _batches!.GatherDenseFeatures(first, rows);
         Array.Clear(_lossSums[worker]);
         Array.Clear(_weightSums[worker]);
         var batches = _batches!;
@@ -129,54 +162,70 @@ internal sealed class DataParallelObjective : IDisposable
             out _failed[worker], out _, _multipliers, _imbalance, new BatchShard(first, _rows, _taskWeights));
     }
 
-    /// <summary>Adds the replicas' gradients into the network's, over worker <paramref name="worker"/>'s share of each dense parameter.</summary>
-    private void ReduceChunk(int worker)
+    private void StepPart(int part)
     {
-        foreach (int i in _trainable)
-        {
-            var target = _network.Parameters[i];
-            if (target.TouchedRows is not null)
-                continue;
-            var (start, length) = ShardRange(worker, _shards, target.Gradient.Length);
-            var sum = target.Gradient.AsSpan(start, length);
-            for (int w = 1; w < _shards; w++)
-                VectorOps.AddScaled(1f, _replicas[w].Parameters[i].Gradient.AsSpan(start, length), sum);
-        }
+        if (!_reduced)
+            ReducePart(part);
+        _optimizer!.Update(part, _pool.Workers);
     }
 
-    /// <summary>Merges the row-sparse gradients (first layers over sparse rows), replica by replica, on the calling thread.</summary>
-    private void ReduceSparse()
+    /// <summary>
+    /// Adds the replicas' gradients into the network's over part <paramref name="part"/> of each parameter: a range of rows of
+    /// a dense gradient; of a row-sparse one a run of the touched rows — a row the network's own shard did not touch is copied
+    /// from the first replica that did (the network's row is stale: only a row's first touch in a batch clears it), the later ones added.
+    /// </summary>
+    private void ReducePart(int part)
     {
-        foreach (int i in _trainable)
+        int parts = _pool.Workers;
+        for (int p = 0; p < _trainable.Length; p++)
         {
+            int i = _trainable[p];
             var target = _network.Parameters[i];
-            if (target.TouchedRows is not { } rows)
-                continue;
-            int width = target.Columns;
-            for (int w = 1; w < _shards; w++)
+            if (target.TouchedRows is not { } touched)
             {
-                var source = _replicas[w].Parameters[i];
-                if (source.TouchedRows is not { } touched)
-                    continue;
-                foreach (int row in touched.Rows)
+                var (start, length) = WorkParts.Dense(target, part, parts);
+                var sum = target.Gradient.AsSpan(start, length);
+                for (int w = 1; w < _shards; w++)
+                    VectorOps.AddScaled(1f, _replicas[w].Parameters[i].Gradient.AsSpan(start, length), sum);
+                continue;
+            }
+            int width = target.Columns, own = _ownRows[p];
+            var (first, count) = WorkParts.Range(part, parts, touched.Count);
+            for (int position = first; position < first + count; position++)
+            {
+                int row = touched.Rows[position];
+                var to = target.Gradient.AsSpan(row * width, width);
+                bool written = position < own;
+                for (int w = 1; w < _shards; w++)
                 {
+                    var source = _replicas[w].Parameters[i];
+                    if (source.TouchedRows?.Contains(row) != true)
+                        continue;
                     var from = source.Gradient.AsSpan(row * width, width);
-                    var to = target.Gradient.AsSpan(row * width, width);
-                    if (rows.Mark(row))
-                        from.CopyTo(to);
-                    else
+                    if (written)
                         VectorOps.AddScaled(1f, from, to);
+                    else
+                        from.CopyTo(to);
+                    written = true;
                 }
-                touched.Clear();
             }
         }
     }
 
-    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> near-equal contiguous parts of <paramref name="length"/>.</summary>
-    private static (int Start, int Length) ShardRange(int part, int parts, int length)
+    /// <summary>Marks, in the network's touched rows of each row-sparse gradient, the rows the replicas touched (on this thread: a list in worker order).</summary>
+    private void MergeTouchedRows()
     {
-        int start = (int)((long)length * part / parts), end = (int)((long)length * (part + 1) / parts);
-        return (start, end - start);
+        for (int p = 0; p < _trainable.Length; p++)
+        {
+            int i = _trainable[p];
+            if (_network.Parameters[i].TouchedRows is not { } rows)
+                continue;
+            _ownRows[p] = rows.Count;
+            for (int w = 1; w < _shards; w++)
+                if (_replicas[w].Parameters[i].TouchedRows is { } touched)
+                    foreach (int row in touched.Rows)
+                        rows.Mark(row);
+        }
     }
 
     public void Dispose() => _pool.Dispose();

@@ -14,7 +14,10 @@ internal interface IEpochBatches
     /// <summary>Starts an epoch, shuffling with <paramref name="random"/>.</summary>
     void BeginEpoch(Random random);
 
-    /// <summary>Gathers the next mini-batch; false when the epoch is over.</summary>
+    /// <summary>
+    /// Gathers the next mini-batch; false when the epoch is over. The data set rows it was gathered from stay as they are
+    /// until the next call (a parallel step copies their dense features after this returns).
+    /// </summary>
     bool Next(Random random);
 }
 

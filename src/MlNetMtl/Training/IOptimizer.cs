@@ -2,11 +2,29 @@ using MlNetMtl.Networks;
 
 namespace MlNetMtl.Training;
 
-/// <summary>Updates parameters from their gradients, once per mini-batch.</summary>
+/// <summary>
+/// Updates parameters from their gradients, once per mini-batch: <see cref="Begin"/>, then <see cref="Update"/> of every
+/// part (at once on several workers, each on the rows <see cref="WorkParts"/> gives it), then <see cref="End"/>. The
+/// update of an element reads only that element's (or its row's) gradient and state, so the parts give the bits of one.
+/// </summary>
 internal interface IOptimizer
 {
-    /// <summary>Applies one update with step size <paramref name="learningRate"/>.</summary>
-    void Step(float learningRate);
+    /// <summary>Starts a step of size <paramref name="learningRate"/>.</summary>
+    void Begin(float learningRate);
+
+    /// <summary>Updates part <paramref name="part"/> of <paramref name="parts"/> of every parameter.</summary>
+    void Update(int part, int parts);
+
+    /// <summary>Ends the step: the touched rows of row-sparse gradients are forgotten.</summary>
+    void End();
+
+    /// <summary>One whole step on this thread.</summary>
+    void Step(float learningRate)
+    {
+        Begin(learningRate);
+        Update(0, 1);
+        End();
+    }
 }
 
 /// <summary>
@@ -19,30 +37,38 @@ internal abstract class OptimizerBase : IOptimizer
 
     protected OptimizerBase(IReadOnlyList<Parameter> parameters) => _parameters = parameters;
 
-    public void Step(float learningRate)
+    public void Begin(float learningRate) => BeginStep(learningRate);
+
+    public void Update(int part, int parts)
     {
-        BeginStep(learningRate);
         for (int i = 0; i < _parameters.Count; i++)
         {
             var parameter = _parameters[i];
             var touched = parameter.TouchedRows;
             if (touched is null || touched.Count == 0)
             {
-                Update(i, parameter, 0, parameter.Value.Length);
+                var (start, length) = WorkParts.Dense(parameter, part, parts);
+                if (length > 0)
+                    Update(i, parameter, start, length);
                 continue;
             }
             int width = parameter.Columns;
-            foreach (int row in touched.Rows)
+            foreach (int row in WorkParts.Touched(touched, part, parts))
             {
                 Update(i, parameter, row * width, width);
                 parameter.Gradient.AsSpan(row * width, width).Clear();
             }
-            touched.Clear();
         }
+    }
+
+    public void End()
+    {
+        foreach (var parameter in _parameters)
+            parameter.TouchedRows?.Clear();
     }
 
     protected virtual void BeginStep(float learningRate) { }
 
-    /// <summary>Updates elements [start, start + length) of parameter <paramref name="index"/>.</summary>
+    /// <summary>Updates elements [start, start + length) of parameter <paramref name="index"/> (whole rows).</summary>
     protected abstract void Update(int index, Parameter parameter, int start, int length);
 }

@@ -15,10 +15,22 @@ internal static class Optimizers
 
     private sealed class Both(IOptimizer first, IOptimizer second) : IOptimizer
     {
-        public void Step(float learningRate)
+        public void Begin(float learningRate)
         {
-            first.Step(learningRate);
-            second.Step(learningRate);
+            first.Begin(learningRate);
+            second.Begin(learningRate);
+        }
+
+        public void Update(int part, int parts)
+        {
+            first.Update(part, parts);
+            second.Update(part, parts);
+        }
+
+        public void End()
+        {
+            first.End();
+            second.End();
         }
     }
 }

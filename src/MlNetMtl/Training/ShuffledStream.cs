@@ -6,7 +6,8 @@ namespace MlNetMtl.Training;
 /// The mini-batches of one pass over a stream, shuffled through a bounded buffer: the buffer starts with the
 /// stream's first rows; each mini-batch row is drawn uniformly from the buffer and its slot refilled with the
 /// stream's next row, until the stream ends and the buffer drains. Every training row is used once per epoch;
-/// memory is the buffer and one mini-batch, whatever the stream's length. Held-out rows are skipped.
+/// memory is the buffer and one mini-batch, whatever the stream's length. Held-out rows are skipped. A batch's slots
+/// are refilled at the next call, so its rows stay in the buffer while it is trained on.
 /// </summary>
 internal sealed class ShuffledStream : IEpochBatches, IDisposable
 {
@@ -17,7 +18,7 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
     private readonly int[] _slots, _picks;
     private IRowReader? _reader;
     private long _ordinal;
-    private int _active;
+    private int _active, _drawn;
 
     /// <param name="stream">The rows.</param>
     /// <param name="store">The shuffle buffer.</param>
@@ -45,6 +46,7 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
         _reader = _stream.Open();
         _ordinal = 0;
         _active = 0;
+        _drawn = 0;
         while (_active < _slots.Length && ReadTrainingRow(_active))
         {
             _slots[_active] = _active;
@@ -54,6 +56,10 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
 
     public bool Next(Random random)
     {
+        // The last batch's slots sit at [_active, _active + _drawn): refill them from the stream while it lasts.
+        for (int k = 0; k < _drawn && ReadTrainingRow(_slots[_active]); k++)
+            _active++;
+        _drawn = 0;
         if (_active == 0)
             return false;
         int count = Math.Min(_capacity, _active);
@@ -65,9 +71,7 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
             _active--;
         }
         Batches.Gather(_picks.AsSpan(0, count));
-        // The drawn slots sit at [_active, _active + count): refill them from the stream while it lasts.
-        for (int k = 0; k < count && ReadTrainingRow(_slots[_active]); k++)
-            _active++;
+        _drawn = count;
         return true;
     }
 

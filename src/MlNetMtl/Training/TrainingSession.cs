@@ -45,13 +45,16 @@ internal sealed class TrainingSession : IDisposable
         _trainBatches = epochs.Batches;
         int capacity = _trainBatches.Capacity;
         _workspace = network.CreateWorkspace(capacity);
-        _validationBatches = validation is null ? null : ReferenceEquals(validation, _trainBatches.Data) ? _trainBatches : new BatchGatherer(validation, capacity);
         _weighting = options.Weighting.Start(_tasks, options);
         _surgery = _weighting is Weighting.GradientWeightingState ? new GradientSurgery(network, _workspace, trainable) : null;
         _privacy = privacy is null ? null
             : new Privacy.DpSgd(network, _workspace, _trainBatches, trainable, privacy.TrainRows, privacy.Users, options.Privacy, privacy.Plan, random);
         _validationMeans = Enumerable.Repeat(double.NaN, _tasks.Count).ToArray();
-        _parallel = _surgery is null && _privacy is null && options.Threads > 1 && capacity >= 2 ? new DataParallelObjective(network, _workspace, trainable, options.Threads, options.SeedOrDefault) : null;
+        _parallel = _surgery is null && _privacy is null && options.Threads > 1 && capacity >= 2
+            ? new DataParallelObjective(network, _workspace, trainable, _trainBatches, options.Threads, options.SeedOrDefault) : null;
+        // Validation gathers whole batches on this thread: a gatherer of its own when the training one leaves features to the workers.
+        _validationBatches = validation is null ? null
+            : ReferenceEquals(validation, _trainBatches.Data) && _parallel is null ? _trainBatches : new BatchGatherer(validation, capacity);
         _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
         _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
         _positiveWeights = positiveWeights;
@@ -145,8 +148,15 @@ internal sealed class TrainingSession : IDisposable
             if (gradientWeighting is not null)
                 _surgery!.Backward(_trainBatches.LastBatch, dropout is not null, gradientWeighting, _random);
             if (_options.GradientClipNorm > 0 && _privacy is null)
+            {
+                _parallel?.Reduce();
                 GradientClipping.Clip(_trainable, _options.GradientClipNorm);
-            _optimizer.Step(_options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate));
+            }
+            float learningRate = _options.Schedule.At(_step++, epoch, _totalSteps, _options.LearningRate);
+            if (_parallel is not null)
+                _parallel.Step(_optimizer, learningRate);
+            else
+                _optimizer.Step(learningRate);
             for (int t = 0; t < tasks; t++)
             {
                 sums[t] += batchSums[t];

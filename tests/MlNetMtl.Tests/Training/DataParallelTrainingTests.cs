@@ -2,6 +2,7 @@ using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
 using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Tests.Training;
@@ -31,9 +32,17 @@ public class DataParallelTrainingTests
             [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
     }
 
+    /// <summary>The sparse data's two id fields, for the embedding encoder.</summary>
+    private static readonly FieldLayout SparseFields = new([new Field("user", 0, 500, FieldKind.Categorical), new Field("item", 500, 100, FieldKind.Categorical)]);
+
     private static NetworkOptions Architecture(string name) => name switch
     {
         "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
+        "Embedding" => new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
+        "EmbeddingAdagrad" => new SharedBottomOptions
+        {
+            BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4, TableOptimizer = TableOptimizer.RowWiseAdagrad },
+        },
         "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
         "PLE" => new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [10], TowerWidths = [6] },
         "AITM" => new AitmOptions { BottomWidths = [16], TowerWidths = [8, 8] },
@@ -42,27 +51,37 @@ public class DataParallelTrainingTests
 
     // SGD with momentum is linear in the gradient, so the shards' re-associated sums (float rounding, ~1e-7 relative per
     // step) stay at that level over the 2 × 30 steps here; Adam's g/√v would magnify it on near-zero gradients.
-    private static TrainerOptions Options(int threads, float dropout = 0) => new()
+    private static TrainerOptions Options(int threads, float clipNorm) => new()
     {
         Threads = threads, Epochs = 2, BatchSize = 100, Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.05f,
-        ValidationFraction = 0, Seed = 5,
+        ValidationFraction = 0, Seed = 5, GradientClipNorm = clipNorm,
     };
 
-    [TestCase("SharedBottom", false)]
-    [TestCase("MMoE", false)]
-    [TestCase("PLE", false)]
-    [TestCase("AITM", false)]
-    [TestCase("SharedBottom", true)]
-    [TestCase("MMoE", true)]
-    public void SeveralThreads_TrainTheSameModelAsOne_UpToRounding(string architecture, bool sparse)
+    /// <summary>
+    /// Dense and sparse rows (a one-hot first layer, an embedding table updated by the training's optimizer or by row-wise
+    /// Adagrad: row-sparse gradients merged across the workers), with and without clipping (the whole gradient summed
+    /// before the step, instead of part by part within it).
+    /// </summary>
+    [TestCase("SharedBottom", false, 0f)]
+    [TestCase("MMoE", false, 0f)]
+    [TestCase("PLE", false, 0f)]
+    [TestCase("AITM", false, 0f)]
+    [TestCase("SharedBottom", true, 0f)]
+    [TestCase("MMoE", true, 0f)]
+    [TestCase("Embedding", true, 0f)]
+    [TestCase("EmbeddingAdagrad", true, 0f)]
+    [TestCase("SharedBottom", false, 0.5f)]
+    [TestCase("Embedding", true, 0.5f)]
+    public void SeveralThreads_TrainTheSameModelAsOne_UpToRounding(string architecture, bool sparse, float clipNorm)
     {
         var data = sparse ? Sparse(2_950) : Dense(2_950); // 30 batches, the last one of 50 rows
-        var one = new MultiTaskTrainer(Architecture(architecture), Options(1)).Fit(data).Network;
-        var three = new MultiTaskTrainer(Architecture(architecture), Options(3)).Fit(data).Network;
+        var fields = architecture.StartsWith("Embedding", StringComparison.Ordinal) ? SparseFields : null;
+        var one = new MultiTaskTrainer(Architecture(architecture), Options(1, clipNorm), fields).Fit(data).Network;
+        var three = new MultiTaskTrainer(Architecture(architecture), Options(3, clipNorm), fields).Fit(data).Network;
 
         double largest = 0, moved = 0;
         var start = MultiTaskNetwork.Create(data.Features.Dimension, data.Tasks, Architecture(architecture), 5,
-            sparse ? data.Features.MeanValuesPerRow : null);
+            sparse ? data.Features.MeanValuesPerRow : null, fields);
         for (int p = 0; p < one.Parameters.Count; p++)
         {
             var a = one.Parameters[p].Values;
