@@ -28,6 +28,13 @@ internal static class CliPaths
     }
 
     /// <summary>
+    /// The full path of a data set given as <paramref name="option"/>: a file (delimited text or Parquet) as <see cref="Input"/>
+    /// takes it, or a folder, read as one table of its shards.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no such file or folder.</exception>
+    public static string Data(FileInfo file, string option) => Directory.Exists(file.FullName) ? file.FullName : Input(file, option);
+
+    /// <summary>
     /// The full path of an output file whose folder exists and can be written, that is not a folder and not one of
     /// <paramref name="inputs"/> (the command's own input files, which it must never overwrite).
     /// </summary>

@@ -27,7 +27,11 @@ internal enum DataFormat
 /// <summary>--dataset, --format, --task, --ignore-cols, --role and --missing-labels, and how they become data.</summary>
 internal sealed class DataOptionSet
 {
-    public Option<FileInfo> Dataset { get; } = new("--dataset", "-d") { Description = "The data file.", Required = true };
+    public Option<FileInfo> Dataset { get; } = new("--dataset", "-d")
+    {
+        Description = "The data: a delimited text file with a header row, a Parquet file (.parquet), or a folder of shards read as one table (its .parquet files, else its .csv, .tsv and .txt files).",
+        Required = true,
+    };
     public Option<DataFormat> Format { get; } = new("--format") { Description = "Csv (header row; tasks from --task), Adult, CensusKdd, AliCcp, AliExpress or KuaiRand.", DefaultValueFactory = _ => DataFormat.Csv };
     public Option<string[]> Tasks { get; } = new("--task")
     {
@@ -146,7 +150,7 @@ internal sealed class DataOptionSet
     public string[] IgnoredColumns(ParseResult parse) => parse.GetValue(Ignore)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The --dataset path, checked to exist and be readable.</summary>
-    public string DatasetPath(ParseResult parse) => CliPaths.Input(parse.GetValue(Dataset)!, "--dataset");
+    public string DatasetPath(ParseResult parse) => CliPaths.Data(parse.GetValue(Dataset)!, "--dataset");
 
     /// <summary>Loads a training file with its tasks and featurizer; a Csv file's roles are inferred from all its rows.</summary>
     public LoadedDataset LoadForTraining(MLContext ml, ParseResult parse) => LoadForTraining(ml, parse, out _);

@@ -10,7 +10,7 @@ internal sealed record FeaturizedSplit(LoadedDataset Dataset, IDataView Train, I
     /// <summary>Loads --dataset and the test file, fits the featurizer on the training rows and caches both featurized views.</summary>
     public static FeaturizedSplit Load(MLContext ml, ParseResult parse, DataOptionSet data, Option<FileInfo> test)
     {
-        string testPath = CliPaths.Input(parse.GetValue(test)!, "--test-dataset");
+        string testPath = CliPaths.Data(parse.GetValue(test)!, "--test-dataset");
         var dataset = data.LoadForTraining(ml, parse, out var inferred);
         var testData = inferred is null ? DataOptionSet.LoadFormat(ml, parse.GetValue(data.Format), testPath).Data : CsvDataset.LoadLike(ml, testPath, inferred, dataset.Tasks);
         var featurizer = dataset.Featurizer.Fit(dataset.Data);

@@ -34,7 +34,7 @@ internal static class TrainCommand
         {
             // Every path is checked before the minutes of training that would otherwise be lost.
             string datasetPath = data.DatasetPath(parse);
-            string? testPath = parse.GetValue(test) is { } testFile ? CliPaths.Input(testFile, "--test-dataset") : null;
+            string? testPath = parse.GetValue(test) is { } testFile ? CliPaths.Data(testFile, "--test-dataset") : null;
             string? startPath = parse.GetValue(warmStart) is { } startFile ? CliPaths.Input(startFile, "--warm-start") : null;
             string? vectorsPath = parse.GetValue(pretrained) is { } vectors ? CliPaths.Input(vectors, "--pretrained") : null;
             string path = CliPaths.Output(parse.GetValue(output)!, "--output", datasetPath, testPath, startPath, vectorsPath);

@@ -165,10 +165,11 @@ internal enum LabelTypes
 
 /// <summary>What a label column holds over all its rows: what a task needs to decide how to read it.</summary>
 /// <param name="Where">Where the column is, for messages: "of 'train.csv'".</param>
+/// <param name="At">Where a value's line is, for messages: "line 12 of 'train.csv'" (a Parquet row, a shard's own file).</param>
 /// <param name="Distinct">Each distinct present value with the line it first appears on; null when there are more than <paramref name="Limit"/>.</param>
 /// <param name="Limit">How many distinct values were kept.</param>
 /// <param name="FirstText">The first present value that is not a number, with its line; null when every value is one.</param>
-internal sealed record LabelValues(string Where, IReadOnlyDictionary<string, long>? Distinct, int Limit, (string Value, long Line)? FirstText)
+internal sealed record LabelValues(string Where, Func<long, string> At, IReadOnlyDictionary<string, long>? Distinct, int Limit, (string Value, long Line)? FirstText)
 {
     /// <summary>Whether every present value is a number.</summary>
     public bool AllNumbers => FirstText is null;

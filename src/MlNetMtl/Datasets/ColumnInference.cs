@@ -1,11 +1,12 @@
 using System.Globalization;
 using MlNetMtl.Data;
-using MlNetMtl.Datasets.Csv;
+using MlNetMtl.Datasets.Tables;
 
 namespace MlNetMtl.Datasets;
 
 /// <summary>
-/// Infers each column's role from a delimited file's header and every row, as Model Builder does: numbers are
+/// Infers each column's role from a table's header and every row — a delimited file, a Parquet file or a folder of shards
+/// of either (<see cref="TableFile"/>) — as Model Builder does: numbers are
 /// numeric (or ids, when named like one), two-valued columns boolean, text with few distinct values categorical,
 /// long multi-word text free text, short values joined by | ; or , from a vocabulary that repeats multi-valued, other text ids. A column is numeric only if every present value in the whole
 /// file is a number (<see cref="TextValues.TryParseNumber{T}"/>), so the loader never
@@ -21,7 +22,7 @@ public static class ColumnInference
     public const int MaxLabelValues = 10_000;
 
     /// <summary>Infers the roles of <paramref name="path"/>'s columns from all of its rows.</summary>
-    /// <param name="path">A comma-, semicolon-, tab- or bar-separated file with a header row (RFC 4180 quoting).</param>
+    /// <param name="path">A comma-, semicolon-, tab- or bar-separated file with a header row (RFC 4180 quoting), a Parquet file (<c>.parquet</c>), or a folder of shards of either kind.</param>
     /// <param name="labelColumns">The tasks' label columns.</param>
     /// <param name="ignoreColumns">Columns that are neither features nor labels.</param>
     /// <param name="overrides">Roles set by the user, by column name; they win over inference.</param>
@@ -34,7 +35,7 @@ public static class ColumnInference
         var labels = labelColumns.ToHashSet(StringComparer.Ordinal);
         var ignored = (ignoreColumns ?? []).ToHashSet(StringComparer.Ordinal);
         overrides ??= new Dictionary<string, ColumnRole>();
-        using var file = CsvFile.Open(path);
+        using var file = TableFile.Open(path);
         var header = file.Header;
         foreach (string name in labels.Concat(ignored).Concat(overrides.Keys))
             if (!header.Contains(name))
@@ -47,7 +48,7 @@ public static class ColumnInference
         while (file.Read())
         {
             for (int c = 0; c < header.Count; c++)
-                stats[c].Add(file.Chars(c), file.Line);
+                stats[c].Add(file.Chars(c), file.Mark);
             rows++;
         }
         if (rows == 0)
@@ -62,7 +63,7 @@ public static class ColumnInference
                 return new InferredColumn(name, i, ColumnRole.Label, "a task's label", profile.AllNumbers, profile);
             if (ignored.Contains(name))
                 return new InferredColumn(name, i, ColumnRole.Ignore, "ignored by the user", profile.AllNumbers, profile);
-            var (inferred, reason) = stats[i].Infer(name);
+            var (inferred, reason) = stats[i].Infer(name, mark => TableFile.Within(path, mark));
             return new InferredColumn(name, i, inferred, reason, profile.AllNumbers, profile);
         }).ToArray();
         return new InferredSchema(path, file.Separator, columns, rows);
@@ -172,12 +173,14 @@ public static class ColumnInference
 
         public ColumnProfile Profile() => new(_values, _missing, _firstMissing, _infinite, _firstInfinite, _firstText, _moreDistinct ? null : _distinct, _distinct.Count, _moreDistinct);
 
-        public (ColumnRole Role, string Reason) Infer(string name)
+        /// <param name="name">The column.</param>
+        /// <param name="of">Where a cell's mark is, in words (<c>line 12</c>; in a folder of shards, <c>line 12 of 'part-2.csv'</c>).</param>
+        public (ColumnRole Role, string Reason) Infer(string name, Func<long, string> of)
         {
             if (_values == 0)
                 return (ColumnRole.Ignore, $"every one of its {_missing:N0} values is missing");
             string distinct = _moreDistinct ? $"over {MaxCategories}" : _distinct.Count.ToString("N0", CultureInfo.InvariantCulture);
-            string infinite = _infinite == 0 ? "" : $"; {_infinite:N0} infinite ({_firstInfinite!.Value.Value} at line {_firstInfinite.Value.Line}) read as missing";
+            string infinite = _infinite == 0 ? "" : $"; {_infinite:N0} infinite ({_firstInfinite!.Value.Value} at {of(_firstInfinite.Value.Line)}) read as missing";
             if (_firstText is null)
             {
                 if (!_moreDistinct && _distinct.Count <= 2 && _distinct.Keys.All(v => TextValues.TryParseNumber(v, out double d) && d is 0 or 1))
@@ -187,7 +190,7 @@ public static class ColumnInference
                 return (ColumnRole.Numeric, $"numbers, {distinct} distinct{infinite}");
             }
             // Mostly numbers: say which value made it text, so a stray value is easy to find (or --role name=numeric makes it an error).
-            string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({TextValues.Quote(text.Value)} at line {text.Line} is not a number)" : "";
+            string notNumber = _numbers * 2 > _values && _firstText is { } text ? $" ({TextValues.Quote(text.Value)} at {of(text.Line)} is not a number)" : "";
             if (_booleanWords == _values && !_moreDistinct && _distinct.Count <= 2)
                 return (ColumnRole.Boolean, $"two values ({string.Join("/", _distinct.Keys)})");
             if (_imagePaths == _values)
@@ -209,9 +212,12 @@ public static class ColumnInference
     }
 }
 
-/// <summary>A cell of a file: its value and the line it is on.</summary>
+/// <summary>A cell of a table: its value and its record's place.</summary>
 /// <param name="Value">The cell, trimmed.</param>
-/// <param name="Line">The 1-based line of the file where its record starts.</param>
+/// <param name="Line">
+/// The 1-based line of a delimited file where its record starts (a Parquet file's row; in a folder of shards, the shard too):
+/// <see cref="InferredSchema.Where"/> says it in words.
+/// </param>
 public readonly record struct CellAt(string Value, long Line);
 
 /// <summary>What one column of a file holds, over every row.</summary>
@@ -231,9 +237,9 @@ public sealed record ColumnProfile(long Values, long Missing, CellAt? FirstMissi
     public bool AllNumbers => FirstText is null;
 }
 
-/// <summary>The inferred columns of a file.</summary>
-/// <param name="Path">The file.</param>
-/// <param name="Separator">Its field separator.</param>
+/// <summary>The inferred columns of a table.</summary>
+/// <param name="Path">The file, or folder of shards.</param>
+/// <param name="Separator">Its field separator (a comma for Parquet).</param>
 /// <param name="Columns">Every column, in file order.</param>
 /// <param name="Rows">How many data rows the file has (every one was read to infer the roles).</param>
 public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<InferredColumn> Columns, long Rows)
@@ -248,9 +254,13 @@ public sealed record InferredSchema(string Path, char Separator, IReadOnlyList<I
         Text = Named(ColumnRole.Text),
         Bags = Named(ColumnRole.MultiValued),
         Images = Named(ColumnRole.Image),
-        ImageFolder = Named(ColumnRole.Image).Length == 0 ? null : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)),
+        ImageFolder = Named(ColumnRole.Image).Length == 0 ? null
+            : Directory.Exists(Path) ? System.IO.Path.GetFullPath(Path) : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)),
         HashBits = Featurization.HashBitsFor(rows * Math.Max(1, Named(ColumnRole.Id).Length)),
     };
+
+    /// <summary>Where a cell of the table is, in words (<c>line 12 of 'a.csv'</c>, <c>row 3 of 'b.parquet'</c>), from its <see cref="CellAt.Line"/>.</summary>
+    public string Where(long line) => TableFile.Of(Path, line);
 
     private string[] Named(ColumnRole role) => Columns.Where(c => c.Role == role).Select(c => c.Name).ToArray();
 }

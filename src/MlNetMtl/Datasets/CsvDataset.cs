@@ -2,13 +2,16 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets.Csv;
+using MlNetMtl.Datasets.Tables;
 using MlNetMtl.MLNet;
 
 namespace MlNetMtl.Datasets;
 
 /// <summary>
 /// A delimited text file with a header row (comma, semicolon, tab or bar; RFC 4180 quoting, line breaks inside quotes
-/// included). Each column's role — numeric, boolean, categorical, id, free text — is inferred from every row
+/// included), a Parquet file (<c>.parquet</c>: flat columns of numbers, booleans, text, dates and times), or a folder of
+/// shards of either kind read as one table (its <c>.parquet</c> files, else its <c>.csv</c>, <c>.tsv</c> and <c>.txt</c>
+/// files, in name order, every one with the same columns). Each column's role — numeric, boolean, categorical, id, free text — is inferred from every row
 /// (<see cref="ColumnInference"/>) and decides its featurization; labels and ignored columns are given, and any role
 /// can be overridden. Inference and reading agree cell for cell: a value that does not fit its column is an error
 /// naming the file, line, column and value, never a silent missing value.
@@ -48,11 +51,11 @@ public static class CsvDataset
             return LabelRules.Resolve(task, column, schema.Path, notes).Task;
         }).ToArray();
         foreach (var column in schema.Columns.Where(c => c.Role is not (ColumnRole.Label or ColumnRole.Ignore)))
-            CheckRole(column, schema.Path, notes);
+            CheckRole(column, schema, notes);
         features ??= schema.Features(schema.Rows);
         if (!features.Columns.Any())
             throw new ArgumentException($"'{schema.Path}' has no feature columns left after the labels and ignored columns.", nameof(schema));
-        var data = new CsvDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved, schema.Path))).ToArray(), schema.Rows,
+        var data = new TableDataView(schema.Path, schema.Columns.Select(c => new CsvColumn(c.Name, c.Index, Kind(c, resolved, schema.Path))).ToArray(), schema.Rows,
             "which the rest of the column holds");
         return new LoadedDataset(ml, data, resolved, features, weightColumnName: null, notes);
     }
@@ -69,23 +72,23 @@ public static class CsvDataset
     public static IDataView LoadLike(MLContext ml, string path, InferredSchema schema, IReadOnlyList<TaskColumn> tasks)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        using var file = CsvFile.Open(path);
+        using var file = TableFile.Open(path);
         var missing = schema.Columns.Select(c => c.Name).Where(n => !file.Header.Contains(n)).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"'{path}' lacks column(s) {string.Join(", ", missing)} of the training file '{Path.GetFileName(schema.Path)}'.");
         var columns = schema.Columns.Select(c => new CsvColumn(c.Name, file.IndexOf(c.Name), Kind(c, tasks, schema.Path))).ToArray();
-        return new CsvDataView(path, columns, rows: null, $"which the column holds in the training file '{Path.GetFileName(schema.Path)}'");
+        return new TableDataView(path, columns, rows: null, $"which the column holds in the training file '{Path.GetFileName(schema.Path)}'");
     }
 
     /// <summary>
     /// Reads a file for a trained model: every column of <paramref name="inputSchema"/> found in the header is read
     /// with the type the model was trained with (label and other unused columns may be absent).
     /// </summary>
-    /// <exception cref="ArgumentException">A model input column has a type a text file cannot supply.</exception>
+    /// <exception cref="ArgumentException">A model input column has a type a table's cells cannot supply.</exception>
     public static IDataView LoadForSchema(MLContext ml, string path, DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        using var file = CsvFile.Open(path);
+        using var file = TableFile.Open(path);
         var columns = new List<CsvColumn>();
         foreach (var column in inputSchema.Where(c => !c.IsHidden))
         {
@@ -96,10 +99,10 @@ public static class CsvDataset
                 : column.Type == BooleanDataViewType.Instance ? CsvColumnKind.Flag
                 : column.Type == NumberDataViewType.Double ? CsvColumnKind.Double
                 : column.Type is TextDataViewType ? CsvColumnKind.Text
-                : throw new ArgumentException($"Model input column '{column.Name}' has type {column.Type}, which a text file cannot supply.", nameof(inputSchema));
+                : throw new ArgumentException($"Model input column '{column.Name}' has type {column.Type}, which a data file cannot supply.", nameof(inputSchema));
             columns.Add(new CsvColumn(column.Name, index, kind));
         }
-        return new CsvDataView(path, columns, rows: null, "which the model reads in this column");
+        return new TableDataView(path, columns, rows: null, "which the model reads in this column");
     }
 
     /// <summary>How a column is read, from its role and, for a label, its task.</summary>
@@ -113,19 +116,19 @@ public static class CsvDataset
     };
 
     /// <summary>Checks that a feature column's values fit its role (an overridden role may not), and notes infinite numbers.</summary>
-    private static void CheckRole(InferredColumn column, string path, List<string> notes)
+    private static void CheckRole(InferredColumn column, InferredSchema schema, List<string> notes)
     {
         var profile = column.Profile;
         switch (column.Role)
         {
             case ColumnRole.Numeric when profile.FirstText is { } text:
-                throw new ArgumentException($"Column '{column.Name}' is set numeric, but line {text.Line} of '{path}' holds {TextValues.Quote(text.Value)}, which is not a number.");
+                throw new ArgumentException($"Column '{column.Name}' is set numeric, but {schema.Where(text.Line)} holds {TextValues.Quote(text.Value)}, which is not a number.");
             case ColumnRole.Boolean when FirstNonBoolean(profile) is { } value:
-                throw new ArgumentException($"Column '{column.Name}' is set boolean, but line {value.Line} of '{path}' holds {TextValues.Quote(value.Value)}, " +
+                throw new ArgumentException($"Column '{column.Name}' is set boolean, but {schema.Where(value.Line)} holds {TextValues.Quote(value.Value)}, " +
                     $"which is not a boolean value ({TextValues.BooleanWords}).");
             case ColumnRole.Numeric when profile.Infinite > 0:
-                notes.Add($"Column '{column.Name}': {profile.Infinite:N0} infinite value(s) (the first, {TextValues.Quote(profile.FirstInfinite!.Value.Value)}, at line " +
-                    $"{profile.FirstInfinite.Value.Line}) are read as missing and replaced by the column's mean.");
+                notes.Add($"Column '{column.Name}': {profile.Infinite:N0} infinite value(s) (the first, {TextValues.Quote(profile.FirstInfinite!.Value.Value)}, at " +
+                    $"{TableFile.Within(schema.Path, profile.FirstInfinite.Value.Line)}) are read as missing and replaced by the column's mean.");
                 break;
         }
     }

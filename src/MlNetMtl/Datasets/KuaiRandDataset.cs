@@ -5,7 +5,8 @@ using MlNetMtl.MLNet;
 namespace MlNetMtl.Datasets;
 
 /// <summary>
-/// KuaiRand (Kuaishou short videos, Gao et al., CIKM 2022) in either of two layouts:
+/// KuaiRand (Kuaishou short videos, Gao et al., CIKM 2022) in either of two layouts, as a comma-separated file, a Parquet
+/// file, or a folder of shards of either (e.g. a log split by day):
 /// <list type="bullet">
 /// <item>the official exposure log (<c>log_standard_*.csv</c> of KuaiRand-Pure, -1K or -27K: user_id, video_id, date,
 /// hourmin, time_ms, the outcome columns, tab), joined on user_id and video_id with the user and video tables found
@@ -54,7 +55,7 @@ public static class KuaiRandDataset
     public static LoadedDataset Load(MLContext ml, string path, IReadOnlyList<string>? taskNames = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        var header = AdultDataset.FirstLine(path).Split(',').Select(h => h.Trim().Trim('"')).ToHashSet(StringComparer.Ordinal);
+        var header = RecommenderCsv.Header(path).ToHashSet(StringComparer.Ordinal);
         bool log = header.Contains("time_ms") && !header.Contains("user_active_degree");
         var tasks = Tasks(taskNames, log ? [Click, LongView, Like] : [Click, CompletePlay]);
         var missing = tasks.Where(t => t != CompletePlay && !header.Contains(t.LabelColumnName)).ToArray();
@@ -104,9 +105,11 @@ public static class KuaiRandDataset
     /// </summary>
     private static (IDataView Data, FeatureSpec Spec) JoinSideTables(IDataView log, FeatureSpec spec, string path)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var users = SideTable.Read(Beside(folder, "user_features*.csv", "user"), "user_id", Kind);
-        var videos = SideTable.Read(Beside(folder, "video_features_basic*.csv", "video"), "video_id", Kind);
+        // Beside the log: in its file's folder; for a folder of shards, in that folder or the one that holds it.
+        string full = Path.GetFullPath(path);
+        string[] folders = Directory.Exists(full) ? [full, Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? full] : [Path.GetDirectoryName(full)!];
+        var users = SideTable.Read(Beside(folders, "user_features*.csv", "user"), "user_id", Kind);
+        var videos = SideTable.Read(Beside(folders, "video_features_basic*.csv", "video"), "video_id", Kind);
         var joined = new JoinedDataView(new JoinedDataView(log, users), videos);
         var text = new[] { users, videos }.SelectMany(t => t.Columns.Where(c => c.Kind == CsvColumnKind.Text).Select(c => (Name: c.Name, Distinct: t.DistinctValues(c.Index)))).ToArray();
         return (joined, spec with
@@ -121,15 +124,18 @@ public static class KuaiRandDataset
     /// <summary>How a side table's column is read: numbers for counts and sizes, text for the rest; the upload date is not read.</summary>
     private static CsvColumnKind? Kind(string name) => NotFeatures.Contains(name) ? null : Numeric.Contains(name) ? CsvColumnKind.Single : CsvColumnKind.Text;
 
-    /// <summary>The one file matching <paramref name="pattern"/> in the log's folder.</summary>
-    private static string Beside(string folder, string pattern, string table)
+    /// <summary>The one file matching <paramref name="pattern"/> in the first of the log's <paramref name="folders"/> that has one.</summary>
+    private static string Beside(string[] folders, string pattern, string table)
     {
-        var files = Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).ToArray();
-        return files.Length switch
+        foreach (string folder in folders)
         {
-            1 => files[0],
-            0 => throw new FileNotFoundException($"A KuaiRand log is joined with its {table} table, a file '{pattern}' beside it; '{folder}' has none. Put the {table} table of the same KuaiRand release there."),
-            _ => throw new InvalidDataException($"'{folder}' has {files.Length} {table} tables ({string.Join(", ", files.Select(Path.GetFileName))}); keep the one of this log's release."),
-        };
+            var files = Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).ToArray();
+            if (files.Length == 1)
+                return files[0];
+            if (files.Length > 1)
+                throw new InvalidDataException($"'{folder}' has {files.Length} {table} tables ({string.Join(", ", files.Select(Path.GetFileName))}); keep the one of this log's release.");
+        }
+        throw new FileNotFoundException($"A KuaiRand log is joined with its {table} table, a file '{pattern}' beside it; {string.Join(" and ", folders.Select(f => $"'{f}'"))} " +
+            $"{(folders.Length == 1 ? "has" : "have")} none. Put the {table} table of the same KuaiRand release there.");
     }
 }

@@ -65,6 +65,15 @@ internal static class CatalogueFiles
         File.WriteAllLines(Path("userdir/clicks.csv"), clicks);
         File.WriteAllLines(Path("userdir/trials.csv"), clicks); // a user's data file that happens to bear an output's name
         Directory.CreateDirectory(Path("afolder.csv"));
+        Directory.CreateDirectory(Path("shards"));
+        File.WriteAllLines(Path("shards/part-1.csv"), clicks.Take(301));
+        File.WriteAllLines(Path("shards/part-2.csv"), clicks.Take(1).Concat(clicks.Skip(301)));
+        Directory.CreateDirectory(Path("shards-differ"));
+        File.WriteAllLines(Path("shards-differ/part-1.csv"), clicks.Take(301));
+        File.WriteAllLines(Path("shards-differ/part-2.csv"), clicks.Skip(301).Select(l => DropCell(l, 2)).Prepend(DropCell(clicks[0], 2)));
+        Datasets.ParquetFiles.FromCsv(Path("clicks.csv"), Path("clicks.parquet"), 1);
+        Datasets.ParquetFiles.WriteWithListColumn(Path("lists.parquet"));
+        File.WriteAllText(Path("fake.parquet"), "a,b\n1,2\n");
         Directory.CreateDirectory(Path("kuairand"));
         File.WriteAllLines(Path("kuairand/log.csv"), new[] { "user_id,video_id,date,hourmin,time_ms,is_click,is_like,is_follow,is_comment,is_forward,is_hate,long_view,play_time_ms,duration_ms,profile_stay_time,comment_stay_time,is_profile_enter,is_rand,tab" }
             .Concat(Enumerable.Range(0, 20).Select(r => $"{r % 7},{r % 5},20220425,{r % 24 * 100},{1650812741436L + r},{r % 2},0,0,0,0,0,{r % 3 / 2},{r * 100},1000,0,0,0,0,1")));

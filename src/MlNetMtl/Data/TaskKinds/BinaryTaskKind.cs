@@ -34,7 +34,7 @@ internal sealed class BinaryTaskKind : TaskKind
         {
             var other = distinct.Where(v => !TextValues.TryParseNumber(v.Key, out double d) || d is not (0 or 1)).OrderBy(v => v.Value).FirstOrDefault();
             if (other.Key is not null)
-                throw new ArgumentException($"Label column '{rules.Column}' of binary task '{rules.Task}', line {other.Value} {values.Where}: {other.Key} is not 0 or 1.");
+                throw new ArgumentException($"Label column '{rules.Column}' of binary task '{rules.Task}', {values.At(other.Value)}: {other.Key} is not 0 or 1.");
             RequireTwo(rules, ordered);
             return new LabelReading(AsText: false);
         }

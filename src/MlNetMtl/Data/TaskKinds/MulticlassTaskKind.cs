@@ -40,7 +40,7 @@ internal sealed class MulticlassTaskKind : TaskKind
         var names = rules.ClassNames ?? Order(classes.Keys);
         var unknown = classes.Where(c => !names.Contains(c.Key)).OrderBy(c => c.Value).FirstOrDefault();
         if (unknown.Key is not null)
-            throw new ArgumentException($"Label column '{rules.Column}' of multiclass task '{rules.Task}', line {unknown.Value} {values.Where}: {TextValues.Quote(unknown.Key)} " +
+            throw new ArgumentException($"Label column '{rules.Column}' of multiclass task '{rules.Task}', {values.At(unknown.Value)}: {TextValues.Quote(unknown.Key)} " +
                 $"is not one of its classes ({List(names)}).");
         return new LabelReading(AsText: true, names);
     }

@@ -21,7 +21,7 @@ internal sealed class RegressionTaskKind : TaskKind
 
     internal override LabelReading ResolveLabels(LabelValues values, TextLabelRules rules, List<string> notes) =>
         values.FirstText is { } text
-            ? throw new ArgumentException($"Label column '{rules.Column}' of regression task '{rules.Task}', line {text.Line} {values.Where}: {TextValues.Quote(text.Value)} " +
+            ? throw new ArgumentException($"Label column '{rules.Column}' of regression task '{rules.Task}', {values.At(text.Line)}: {TextValues.Quote(text.Value)} " +
                 "is not a number; a regression label must be numeric.")
             : new LabelReading(AsText: false);
 

@@ -1,4 +1,5 @@
 using CsvHelper;
+using MlNetMtl.Datasets.Tables;
 
 namespace MlNetMtl.Datasets.Csv;
 
@@ -8,7 +9,7 @@ namespace MlNetMtl.Datasets.Csv;
 /// same cells. The separator (comma, semicolon, tab or bar) is detected; spaces around values are trimmed, inside
 /// quotes too; every record must have the header's number of fields. Errors name the file and the line.
 /// </summary>
-internal sealed class CsvFile : IDisposable
+internal sealed class CsvFile : TableFile
 {
     private readonly CsvReader _reader;
     private char[] _chars = new char[256];
@@ -21,29 +22,23 @@ internal sealed class CsvFile : IDisposable
     }
 
     /// <summary>The file.</summary>
-    public string Path { get; }
+    public override string Path { get; }
     /// <summary>The column names, trimmed; an unnamed column is <c>Column</c> and its 1-based position.</summary>
-    public IReadOnlyList<string> Header { get; }
-    /// <summary>The position of column <paramref name="name"/> in <see cref="Header"/>, or −1.</summary>
-    public int IndexOf(string name)
-    {
-        for (int i = 0; i < Header.Count; i++)
-            if (Header[i] == name)
-                return i;
-        return -1;
-    }
+    public override IReadOnlyList<string> Header { get; }
 
     /// <summary>The field separator.</summary>
-    public char Separator => _reader.Separator;
+    public override char Separator => _reader.Separator;
     /// <summary>The 1-based line of the file where the current record starts.</summary>
     public long Line => _reader.LineNumber;
+    /// <summary>The current record's <see cref="Line"/>.</summary>
+    public override long Mark => Line;
     /// <summary>The 1-based number of the current data record.</summary>
     public long Record => _reader.RowNumber;
 
     /// <summary>Opens <paramref name="path"/> and reads its header.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is empty, or its header repeats a name.</exception>
-    public static CsvFile Open(string path)
+    public static new CsvFile Open(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException(Directory.Exists(path) ? $"'{path}' is a folder, not a data file." : $"No data file at '{path}'.", path);
@@ -78,7 +73,7 @@ internal sealed class CsvFile : IDisposable
 
     /// <summary>Moves to the next data record; false at the end of the file.</summary>
     /// <exception cref="InvalidDataException">The record has another number of fields than the header, or an unclosed quote.</exception>
-    public bool Read()
+    public override bool Read()
     {
         if (!_reader.Read())
             return false;
@@ -89,7 +84,7 @@ internal sealed class CsvFile : IDisposable
     }
 
     /// <summary>Field <paramref name="column"/> of the current record, trimmed; valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<char> Chars(int column)
+    public override ReadOnlySpan<char> Chars(int column)
     {
         int bytes = _reader.GetSpan(column).Length;
         if (_chars.Length < bytes)
@@ -98,7 +93,7 @@ internal sealed class CsvFile : IDisposable
     }
 
     /// <summary>Field <paramref name="column"/> of the current record as a string, trimmed.</summary>
-    public string String(int column) => _reader.GetString(column);
+    public override string String(int column) => _reader.GetString(column);
 
-    public void Dispose() => _reader.Dispose();
+    public override void Dispose() => _reader.Dispose();
 }

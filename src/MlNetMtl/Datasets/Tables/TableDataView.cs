@@ -1,42 +1,28 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetMtl.Data;
+using MlNetMtl.Datasets.Csv;
 
-namespace MlNetMtl.Datasets.Csv;
-
-/// <summary>How a column of a delimited file is read into a data view.</summary>
-internal enum CsvColumnKind
-{
-    /// <summary>Single: numbers; missing cells and numbers beyond Single's range (±∞) read as NaN; any other text is an error.</summary>
-    Single,
-    /// <summary>Double: as <see cref="Single"/> at double precision (ignored columns such as timestamps keep their digits).</summary>
-    Double,
-    /// <summary>Single 0/1 from boolean words or 0/1; missing cells read as NaN; any other value is an error.</summary>
-    Flag,
-    /// <summary>Text, trimmed, as written (missing-value tokens included).</summary>
-    Text,
-}
-
-/// <summary>A column of a delimited file read into a data view: its name, its position in the file and how it is read.</summary>
-internal sealed record CsvColumn(string Name, int Index, CsvColumnKind Kind);
+namespace MlNetMtl.Datasets.Tables;
 
 /// <summary>
-/// A delimited file as an <see cref="IDataView"/> that streams through <see cref="CsvFile"/>: each cursor reads the file
-/// once, parsing only the columns it is asked for. A value that does not fit its column's kind stops the cursor with an
-/// error naming the file, the line, the column and the value — it is never read as missing.
+/// A table — a delimited file, a Parquet file or a folder of shards — as an <see cref="IDataView"/> that streams through
+/// <see cref="TableFile"/>: each cursor reads the table once, parsing only the columns it is asked for. A value that does
+/// not fit its column's kind stops the cursor with an error naming the file, the line (or row), the column and the value —
+/// it is never read as missing.
 /// </summary>
-internal sealed class CsvDataView : IDataView
+internal sealed class TableDataView : IDataView
 {
     private readonly string _path;
     private readonly CsvColumn[] _columns;
     private readonly long? _rows;
     private readonly string _expectation;
 
-    /// <param name="path">The file.</param>
+    /// <param name="path">The file or folder (<see cref="TableFile.Open"/>).</param>
     /// <param name="columns">The columns to read, in schema order.</param>
     /// <param name="rows">The number of data rows, when known.</param>
     /// <param name="expectation">Why a column's values must fit its kind, for the message of one that does not: "which the model reads in this column".</param>
-    public CsvDataView(string path, IReadOnlyList<CsvColumn> columns, long? rows, string expectation)
+    public TableDataView(string path, IReadOnlyList<CsvColumn> columns, long? rows, string expectation)
     {
         _path = path;
         _expectation = expectation;
@@ -64,17 +50,17 @@ internal sealed class CsvDataView : IDataView
 
     private sealed class Cursor : DataViewRowCursor
     {
-        private readonly CsvDataView _view;
+        private readonly TableDataView _view;
         private readonly HashSet<int> _active;
-        private readonly CsvFile _file;
+        private readonly TableFile _file;
         private readonly int[] _fileIndex;
         private long _position = -1;
 
-        public Cursor(CsvDataView view, HashSet<int> active)
+        public Cursor(TableDataView view, HashSet<int> active)
         {
             _view = view;
             _active = active;
-            _file = CsvFile.Open(view._path);
+            _file = TableFile.Open(view._path);
             _fileIndex = view._columns.Select(c => c.Index).ToArray();
             for (int c = 0; c < view._columns.Length; c++)
             {
@@ -134,7 +120,7 @@ internal sealed class CsvDataView : IDataView
         }
 
         private InvalidDataException NotFitting(CsvColumn column, ReadOnlySpan<char> cell, string expected) =>
-            new($"'{_view._path}', line {_file.Line}, column '{column.Name}': {TextValues.Quote(cell)} is not {expected}, {_view._expectation}.");
+            new($"{TableFile.At(_view._path, _file.Mark)}, column '{column.Name}': {TextValues.Quote(cell)} is not {expected}, {_view._expectation}.");
 
         protected override void Dispose(bool disposing)
         {
