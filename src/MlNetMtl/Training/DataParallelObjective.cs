@@ -14,9 +14,6 @@ namespace MlNetMtl.Training;
 /// </summary>
 internal sealed class DataParallelObjective : IDisposable
 {
-    /// <summary>Fewest rows worth a worker of their own: below that the dispatch costs more than it saves.</summary>
-    private const int MinimumShardRows = 32;
-
     private readonly MultiTaskNetwork _network;
     private readonly MultiTaskNetwork[] _replicas;
     private readonly NetworkWorkspace[] _workspaces;
@@ -93,7 +90,7 @@ internal sealed class DataParallelObjective : IDisposable
     {
         _batches = batches;
         _rows = batches.LastBatch.Rows;
-        _shards = Math.Clamp(_rows / MinimumShardRows, 1, _pool.Workers);
+        _shards = WorkParts.Shards(_rows, _pool.Workers);
         var weights = batches.WeightBuffers;
         _multipliers = taskMultipliers;
         _imbalance = imbalance;

@@ -128,6 +128,18 @@ public sealed record TrainerOptions
     public const int MaxThreads = 256;
 
     /// <summary>
+    /// Training over several processes (<see cref="Distributed.Mpi.World"/> in each process of <c>mpiexec -n N</c>), or null
+    /// for this process alone. Each process reads the whole data set and trains on its shard of every mini-batch — the
+    /// rows thread r would take with <see cref="Threads"/> = N, on one thread (<see cref="Threads"/> is not used) — and
+    /// the gradients are summed in rank order, dense ones part by part, row-sparse ones (an embedding table's) as the rows
+    /// each process touched; every process then takes the same step. So N processes give the bits of one process with
+    /// N threads, and a seed the same weights run after run. Rank 0 is the one that should write the model. Not with
+    /// DP-SGD or the gradient-based weightings. Default null.
+    /// </summary>
+    [NotASetting("the processes a run spans, not the model's: --distributed mpi on the command line")]
+    public Distributed.Communicator? Distributed { get; init; }
+
+    /// <summary>
     /// Seed of initialisation, shuffling, the validation split and dropout. Default null: the seed of the MLContext
     /// the trainer was made from when trained through ML.NET, otherwise <see cref="DefaultSeed"/>.
     /// </summary>
@@ -180,6 +192,10 @@ public sealed record TrainerOptions
             if (Privacy.MaxRowsPerUser > BatchSize && Privacy.UserColumn is not null)
                 throw new ArgumentException($"Privacy.MaxRowsPerUser ({Privacy.MaxRowsPerUser}) exceeds BatchSize ({BatchSize}): one user's rows must fit a batch.", $"{nameof(Privacy)}.{nameof(Privacy.MaxRowsPerUser)}");
         }
+        if (Distributed is { Size: > 1 } && Privacy.Enabled)
+            throw new ArgumentException("DP-SGD trains in one process: its noise and accounting are per step of one process; leave Distributed unset with privacy.", nameof(Distributed));
+        if (Distributed is { Size: > 1 } && Weighting is Weighting.GradientWeighting)
+            throw new ArgumentException($"The '{Weighting.Name}' weighting combines per-task gradients of the whole batch in one process; use fixed, uncertainty, dwa, rlw or validation weighting with Distributed.", nameof(Distributed));
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
     }

@@ -7,7 +7,8 @@ namespace MlNetMtl.Training;
 /// <summary>
 /// One training run: epochs of mini-batches (each through the objective, the loss weighting, clipping and the
 /// optimizer), validation after each epoch, early stopping and restoration of the best epoch's weights. With
-/// <see cref="Privacy.PrivacyOptions"/> on, each step's gradient is DP-SGD's (<see cref="Privacy.DpSgd"/>) on one thread.
+/// <see cref="Privacy.PrivacyOptions"/> on, each step's gradient is DP-SGD's (<see cref="Privacy.DpSgd"/>) on one thread;
+/// over several processes (<see cref="TrainerOptions.Distributed"/>) this process's shard's, summed with the others'.
 /// </summary>
 internal sealed class TrainingSession : IDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class TrainingSession : IDisposable
     private readonly int? _stoppingTask;
     private readonly GradientSurgery? _surgery;
     private readonly DataParallelObjective? _parallel;
+    private readonly Distributed.DistributedObjective? _distributed;
     private readonly IReadOnlyList<Parameter> _trainable;
     private readonly TaskImbalance?[] _imbalance;
     private readonly float[] _positiveWeights;
@@ -50,11 +52,13 @@ internal sealed class TrainingSession : IDisposable
         _privacy = privacy is null ? null
             : new Privacy.DpSgd(network, _workspace, _trainBatches, trainable, privacy.TrainRows, privacy.Users, options.Privacy, privacy.Plan, random);
         _validationMeans = Enumerable.Repeat(double.NaN, _tasks.Count).ToArray();
-        _parallel = _surgery is null && _privacy is null && options.Threads > 1 && capacity >= 2
+        _distributed = options.Distributed is { Size: > 1 } processes
+            ? new Distributed.DistributedObjective(network, _workspace, trainable, _trainBatches, processes, options.SeedOrDefault) : null;
+        _parallel = _surgery is null && _privacy is null && _distributed is null && options.Threads > 1 && capacity >= 2
             ? new DataParallelObjective(network, _workspace, trainable, _trainBatches, options.Threads, options.SeedOrDefault) : null;
         // Validation gathers whole batches on this thread: a gatherer of its own when the training one leaves features to the workers.
         _validationBatches = validation is null ? null
-            : ReferenceEquals(validation, _trainBatches.Data) && _parallel is null ? _trainBatches : new BatchGatherer(validation, capacity);
+            : ReferenceEquals(validation, _trainBatches.Data) && _parallel is null && _distributed is null ? _trainBatches : new BatchGatherer(validation, capacity);
         _stoppingTask = options.EarlyStoppingTask is null ? null : _tasks.Select(t => t.Name).ToList().IndexOf(options.EarlyStoppingTask);
         _imbalance = _tasks.Select(t => options.Imbalance.GetValueOrDefault(t.Name)).ToArray();
         _positiveWeights = positiveWeights;
@@ -174,6 +178,8 @@ internal sealed class TrainingSession : IDisposable
     {
         var batch = _trainBatches.LastBatch;
         ApplyImbalance(batch.Rows);
+        if (_distributed is not null)
+            return _distributed.Evaluate(_trainBatches, dropout is not null, lossSums, weightSums, out failed, _weighting.Weights, _imbalance, _step + 1);
         return _parallel is not null
             ? _parallel.Evaluate(_trainBatches, dropout is not null, lossSums, weightSums, out failed, _weighting.Weights, _imbalance)
             : MultiTaskObjective.Evaluate(_network, batch, _trainBatches.LabelBuffers, _trainBatches.WeightBuffers, _workspace, dropout,

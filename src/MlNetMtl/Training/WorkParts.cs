@@ -8,6 +8,12 @@ namespace MlNetMtl.Training;
 /// </summary>
 internal static class WorkParts
 {
+    /// <summary>Fewest rows worth a worker of their own: below that the dispatch costs more than it saves.</summary>
+    public const int MinimumShardRows = 32;
+
+    /// <summary>How many shards a mini-batch of <paramref name="rows"/> is cut into for <paramref name="workers"/> workers (threads or processes).</summary>
+    public static int Shards(int rows, int workers) => Math.Clamp(rows / MinimumShardRows, 1, workers);
+
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> near-equal contiguous parts of <paramref name="length"/>.</summary>
     public static (int Start, int Length) Range(int part, int parts, int length)
     {

@@ -1,0 +1,112 @@
+using MlNetMtl.Data;
+using MlNetMtl.Data.Synthetic;
+using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
+using MlNetMtl.Training;
+
+namespace MlNetMtl.Tests.Training.Distributed;
+
+/// <summary>
+/// Training over N processes — simulated here by threads exchanging through <see cref="ThreadCommunicator"/>, the MPI
+/// exchange's logic without MPI — gives, in every process, the bits one process gives with N threads: dense and one-hot
+/// first layers, an embedding table (its rows exchanged as sets), a mixture of experts, dropout, clipping, and a last
+/// mini-batch too small to shard.
+/// </summary>
+public class DistributedTrainingTests
+{
+    private static MultiTaskDataset Dense(int rows) =>
+        new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Binary }).Generate(rows, 1);
+
+    /// <summary>One "user" and one "item" id per row, one-hot over 600 columns; a task of each.</summary>
+    private static MultiTaskDataset Sparse(int rows)
+    {
+        var random = new Random(4);
+        var starts = new int[rows + 1];
+        var indices = new int[rows * 2];
+        float[] a = new float[rows], b = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int user = random.Next(500), item = random.Next(100);
+            indices[2 * r] = user;
+            indices[2 * r + 1] = 500 + item;
+            starts[r + 1] = 2 * (r + 1);
+            a[r] = user % 3 == 0 ? 1f : 0f;
+            b[r] = item % 2 == 0 ? 1f : 0f;
+        }
+        return new MultiTaskDataset(new SparseFeatures(starts, indices, Enumerable.Repeat(1f, rows * 2).ToArray(), 600),
+            [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
+    }
+
+    private static readonly FieldLayout SparseFields = new([new Field("user", 0, 500, FieldKind.Categorical), new Field("item", 500, 100, FieldKind.Categorical)]);
+
+    private static NetworkOptions Architecture(string name) => name switch
+    {
+        "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
+        "Dropout" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f },
+        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
+        "Embedding" => new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
+        _ => throw new ArgumentException(name),
+    };
+
+    private static TrainerOptions Options(int threads, float clipNorm = 0) => new()
+    {
+        Threads = threads, Epochs = 2, BatchSize = 100, ValidationFraction = 0.1f, Seed = 5, GradientClipNorm = clipNorm,
+    };
+
+    private static byte[] Bits(MultiTaskNetwork network) =>
+        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+
+    [TestCase("SharedBottom", false, 2)]
+    [TestCase("SharedBottom", false, 3)]
+    [TestCase("Dropout", false, 2)]
+    [TestCase("MMoE", false, 2)]
+    [TestCase("SharedBottom", true, 2)]
+    [TestCase("Embedding", true, 2)]
+    [TestCase("Embedding", true, 3)]
+    public void NProcesses_TrainTheBitsOfOneProcessWithNThreads(string architecture, bool sparse, int processes)
+    {
+        // 2,950 rows less a tenth for validation: 27 batches of 100 and a last one of 55 rows, one shard only.
+        var data = sparse ? Sparse(2_950) : Dense(2_950);
+        var fields = architecture == "Embedding" ? SparseFields : null;
+        var threaded = new MultiTaskTrainer(Architecture(architecture), Options(processes), fields).Fit(data);
+
+        var hub = new ThreadCommunicator.Hub(processes);
+        var runs = Enumerable.Range(0, processes).Select(rank => Task.Run(() =>
+            new MultiTaskTrainer(Architecture(architecture), Options(1) with { Distributed = new ThreadCommunicator(hub, rank) }, fields).Fit(data))).ToArray();
+        Task.WaitAll(runs);
+
+        var expected = Bits(threaded.Network);
+        for (int rank = 0; rank < processes; rank++)
+        {
+            Assert.That(Bits(runs[rank].Result.Network), Is.EqualTo(expected), $"rank {rank}'s weights");
+            Assert.That(runs[rank].Result.Epochs.Select(e => e.TrainingLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.TrainingLoss.ToArray())), $"rank {rank}'s losses");
+        }
+        var start = MultiTaskNetwork.Create(data.Features.Dimension, data.Tasks, Architecture(architecture), 5, sparse ? data.Features.MeanValuesPerRow : null, fields);
+        Assert.That(Bits(threaded.Network), Is.Not.EqualTo(Bits(start)), "training moved the weights");
+    }
+
+    [Test]
+    public void WithClipping_TheWholeGradientIsClipped_AsInOneProcess()
+    {
+        var data = Sparse(2_950);
+        var threaded = new MultiTaskTrainer(Architecture("Embedding"), Options(2, clipNorm: 0.05f), SparseFields).Fit(data);
+        var hub = new ThreadCommunicator.Hub(2);
+        var runs = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
+            new MultiTaskTrainer(Architecture("Embedding"), Options(1, clipNorm: 0.05f) with { Distributed = new ThreadCommunicator(hub, rank) }, SparseFields).Fit(data))).ToArray();
+        Task.WaitAll(runs);
+        Assert.That(Bits(runs[0].Result.Network), Is.EqualTo(Bits(threaded.Network)));
+        Assert.That(Bits(runs[1].Result.Network), Is.EqualTo(Bits(threaded.Network)));
+    }
+
+    [Test]
+    public void AProcessThatNeverComes_EndsTheOthersRunAtTheTimeout_NamingTheExchange()
+    {
+        var data = Dense(500);
+        var hub = new ThreadCommunicator.Hub(2);
+        var lonely = new ThreadCommunicator(hub, 0, TimeSpan.FromSeconds(1));
+        var options = Options(1) with { Distributed = lonely };
+        var error = Assert.Throws<TimeoutException>(() => new MultiTaskTrainer(Architecture("SharedBottom"), options).Fit(data))!;
+        Assert.That(error.Message, Does.StartWith("Rank 0 of 2: the other processes did not take part in the start of training (rank 0's weights of '").And.Contain("one of them has stopped or hangs"));
+    }
+}
