@@ -74,6 +74,17 @@ internal static class CliApp
             Console.Error.WriteLine($"Interrupted by {Interruption.Name(signal)}: stopped before finishing; nothing was written.");
             return Interruption.ExitCode(signal);
         }
+        catch (Exception error) when (run.Processes is { Size: > 1 } processes)
+        {
+            // One process of a distributed run: say which, then end every process now rather than let them wait for this one.
+            string message = CliErrors.Describe(error).Message, rank = $"rank {processes.Rank} of {processes.Size}";
+            Console.Error.WriteLine(message.StartsWith(rank, StringComparison.OrdinalIgnoreCase) ? $"error: {message}" : $"error: {rank}: {message}");
+            if (run.Verbosity == Verbosity.Detailed)
+                Console.Error.WriteLine(error);
+            Console.Error.Flush();
+            processes.Abort(1);
+            return 1;
+        }
         catch (Exception error)
         {
             Console.Error.WriteLine($"error: {CliErrors.Describe(error).Message}");

@@ -15,6 +15,7 @@ internal static partial class CliErrors
     [
         typeof(ArgumentException), typeof(InvalidOperationException), typeof(IOException), typeof(InvalidDataException),
         typeof(UnauthorizedAccessException), typeof(FormatException), typeof(NotSupportedException), typeof(OutOfMemoryException),
+        typeof(TimeoutException), // another process of a distributed run stopped or hangs
     ];
 
     /// <summary>The cause of <paramref name="error"/> as one line, and whether it is an expected error (not a defect).</summary>

@@ -8,10 +8,12 @@ namespace MlNetMtl.Cli;
 /// <summary>What the commands print, through a Spectre console bound to the current standard output.</summary>
 internal sealed class CliOutput
 {
-    private readonly TextWriter _out = System.Console.Out;
+    private readonly TextWriter _out;
 
-    public CliOutput()
+    /// <summary>Output to <paramref name="writer"/> (default: the console's standard output).</summary>
+    public CliOutput(TextWriter? writer = null)
     {
+        _out = writer ?? System.Console.Out;
         Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
         if (System.Console.IsOutputRedirected)
             Console.Profile.Width = 200; // a log file or pipe: do not wrap lines at the default 80 columns

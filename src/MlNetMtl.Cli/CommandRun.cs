@@ -8,7 +8,21 @@ internal sealed class CommandRun(ParseResult parse, Verbosity verbosity)
 {
     public ParseResult Parse { get; } = parse;
     public Verbosity Verbosity { get; } = verbosity;
-    public CliOutput Output { get; } = new();
+    public CliOutput Output { get; private set; } = new();
+
+    /// <summary>The processes of a distributed run (--distributed mpi), or null for this one alone.</summary>
+    public MlNetMtl.Training.Distributed.Communicator? Processes { get; private set; }
+
+    /// <summary>Whether this process writes files and prints: the only one, or rank 0 of a distributed run.</summary>
+    public bool Writes => Processes is not { Rank: > 0 };
+
+    /// <summary>Runs as one of <paramref name="processes"/>: a process other than rank 0 prints nothing but its errors.</summary>
+    public void JoinProcesses(MlNetMtl.Training.Distributed.Communicator processes)
+    {
+        Processes = processes;
+        if (!Writes)
+            Output = new CliOutput(TextWriter.Null);
+    }
 
     /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
     public CancellationToken Token => Interruption.Current?.Token ?? CancellationToken.None;

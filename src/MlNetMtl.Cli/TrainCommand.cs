@@ -4,6 +4,7 @@ using Microsoft.ML;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
 using MlNetMtl.Training;
+using MlNetMtl.Training.Distributed;
 
 namespace MlNetMtl.Cli;
 
@@ -20,6 +21,18 @@ internal static class TrainCommand
         var pretrained = new Option<FileInfo>("--pretrained") { Description = "A text file of pretrained vectors (one per line) for the first layer's rows of a block of feature slots." };
         var pretrainedStart = new Option<int>("--pretrained-first-slot") { Description = "The feature slot of the first pretrained vector.", DefaultValueFactory = _ => 0 };
         var audit = new Option<bool>("--privacy-audit") { Description = "After training, attack the model: tell its training rows from --test-dataset's rows by their loss (AUC and the ε that proves)." };
+        var distributed = new Option<DistributedMode>("--distributed")
+        {
+            Description = "None: this process alone. Mpi: one of the processes `mpiexec -n N` started; each reads the whole data file and trains on its shard of every " +
+                          "mini-batch on one thread, the gradients summed in rank order (N processes give the model one process gives with --threads N); rank 0 alone prints and " +
+                          "writes. Needs Open MPI or MPICH.",
+            DefaultValueFactory = _ => DistributedMode.None,
+        };
+        var distributedTimeout = new Option<double>("--distributed-timeout")
+        {
+            Description = "Seconds an exchange of a distributed run waits for the other processes; past it, a process that stopped or hangs ends the run with an error.",
+            DefaultValueFactory = _ => Mpi.DefaultTimeout.TotalSeconds,
+        };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         data.AddDomainTo(command);
@@ -30,8 +43,11 @@ internal static class TrainCommand
         command.Options.Add(pretrained);
         command.Options.Add(pretrainedStart);
         command.Options.Add(audit);
+        command.Options.Add(distributed);
+        command.Options.Add(distributedTimeout);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
+            JoinProcesses(run, parse.GetValue(distributed), parse.GetValue(distributedTimeout));
             // Every path is checked before the minutes of training that would otherwise be lost.
             string datasetPath = data.DatasetPath(parse);
             string? testPath = parse.GetValue(test) is { } testFile ? CliPaths.Data(testFile, "--test-dataset") : null;
@@ -57,12 +73,13 @@ internal static class TrainCommand
                     ?? throw new ArgumentException($"--warm-start '{startPath}' holds no MlNetMtl multi-task transformer.");
             if (vectorsPath is not null)
                 options.Training = options.Training with { Pretrained = PretrainedVectors.FromFile(vectorsPath, parse.GetValue(pretrainedStart)) };
+            options.Training = options.Training with { Distributed = run.Processes };
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             run.Progress($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
             if (MultiTaskTransformer.FindIn(model)!.Privacy is { } privacy)
                 run.Output.Line(CliOutput.Describe(privacy));
-            if (testPath is not null)
+            if (testPath is not null && run.Writes)
             {
                 var testData = DataOptionSet.LoadForModel(ml, parse.GetValue(data.Format), testPath, dataset.Data.Schema);
                 run.Output.Line($"Test set {Path.GetFileName(testPath)}:");
@@ -73,11 +90,39 @@ internal static class TrainCommand
                     run.Output.Audit(ml.MultiTask().PrivacyAudit(model, dataset.Data, testData));
             }
             run.Token.ThrowIfCancellationRequested();
-            ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);
-            run.Output.Line($"Saved the model to {path}.");
+            if (run.Writes)
+            {
+                ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);
+                run.Output.Line($"Saved the model to {path}.");
+            }
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>How a training run spans processes.</summary>
+    internal enum DistributedMode
+    {
+        /// <summary>This process alone.</summary>
+        None,
+        /// <summary>The processes of an MPI job.</summary>
+        Mpi,
+    }
+
+    /// <summary>Joins the MPI job when asked; refuses a process an MPI launcher started that would train alone (every copy would write the same file).</summary>
+    private static void JoinProcesses(CommandRun run, DistributedMode mode, double timeoutSeconds)
+    {
+        if (mode == DistributedMode.None)
+        {
+            if (Mpi.Launched)
+                throw new ArgumentException("This process was started by an MPI launcher (mpiexec), but --distributed is None: every copy would train alone and write the same file. " +
+                    "Add --distributed mpi.");
+            return;
+        }
+        if (!(timeoutSeconds > 0) || !double.IsFinite(timeoutSeconds))
+            throw new ArgumentException($"--distributed-timeout {timeoutSeconds} must be a positive number of seconds.");
+        run.JoinProcesses(Mpi.Connect(TimeSpan.FromSeconds(timeoutSeconds)));
+        run.Progress($"Rank 0 of {run.Processes!.Size} processes{(run.Processes.Size == 1 ? " (not started by mpiexec -n N: training alone)" : "")}; each trains on its shard of every mini-batch.");
     }
 
     /// <summary>"income (Binary, label 'income', positive '>50K')".</summary>

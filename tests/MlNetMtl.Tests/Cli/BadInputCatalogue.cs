@@ -123,6 +123,8 @@ public class BadInputCatalogue
         // Paths, checked before any training
         new("a data file that does not exist", "train -d @nope.csv --task click:click:binary -o @out.zip", "--dataset"),
         new("a data file that does not exist: which", "train -d @nope.csv --task click:click:binary -o @out.zip", "nope.csv': no such file"),
+        new("a distributed timeout that is not positive", "train -d @clicks.csv --task click:click:binary --distributed mpi --distributed-timeout 0 -o @out.zip",
+            "--distributed-timeout 0 must be a positive number of seconds."),
         new("an empty folder as the data", "train -d @afolder.csv --task click:click:binary -o @out.zip", "afolder.csv' holds no data files (.parquet, or .csv, .tsv, .txt) to read as shards of one table."),
         new("a folder of shards whose columns differ", "train -d @shards-differ --task click:click:binary -o @out.zip", "every shard of"),
         new("a folder of shards whose columns differ: which", "train -d @shards-differ --task click:click:binary -o @out.zip", "part-2.csv' has the columns user, category, income, click, watch;"),

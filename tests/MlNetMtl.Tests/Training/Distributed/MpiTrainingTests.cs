@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using MlNetMtl.Tests.Cli;
+
+namespace MlNetMtl.Tests.Training.Distributed;
+
+/// <summary>
+/// <c>mpiexec -n 2 mlnet-mtl train --distributed mpi</c> with the system's Open MPI, through the real CLI: the model of one
+/// process with two threads, to the bit (one-hot first layer, embedding table); a process that hangs ends the job at the
+/// timeout with the exchange named; a process that is killed ends it; a process mpiexec started without --distributed
+/// is refused. Skipped, with a message, where no MPI launcher is installed (.ci/run installs Open MPI).
+/// </summary>
+[NonParallelizable]
+public class MpiTrainingTests : TemporaryFolderTests
+{
+    private string _data = "";
+
+    [SetUp]
+    public void WriteData()
+    {
+        if (Launcher() is null)
+            Assert.Ignore("No MPI launcher (mpiexec) is installed: apt-get install openmpi-bin libopenmpi-dev (.ci/run does).");
+        var random = new Random(3);
+        var lines = new List<string> { "user,category,age,click" };
+        for (int r = 0; r < 3_000; r++)
+        {
+            int user = random.Next(200), category = random.Next(6);
+            double age = Math.Round(18 + random.NextDouble() * 50, 1);
+            bool click = (user % 3 == 0) ^ (category > 3) ^ (random.NextDouble() < 0.1);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"u{user},c{category},{age},{(click ? 1 : 0)}"));
+        }
+        _data = Path.Combine(Folder, "clicks.csv");
+        File.WriteAllLines(_data, lines);
+    }
+
+    private static string? Launcher() => Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(d => Path.Combine(d, "mpiexec")).FirstOrDefault(File.Exists);
+
+    /// <summary><c>mpiexec -n 2 dotnet mlnet-mtl.dll args…</c>, allowed to run as root (CI's user here).</summary>
+    private static Process StartJob(params string[] args)
+    {
+        var start = CliProcess.StartInfo(null, args);
+        var job = new ProcessStartInfo(Launcher()!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { "-n", "2", "--oversubscribe", start.FileName }.Concat(start.ArgumentList))
+            job.ArgumentList.Add(arg);
+        job.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        job.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        return Process.Start(job)!;
+    }
+
+    /// <summary>Waits for the job and gives its exit code and standard output and error.</summary>
+    private static (int Exit, string Output, TimeSpan Took) Finish(Process job, Task<string> output, Task<string> error, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        bool ended = job.WaitForExit(limit);
+        if (!ended)
+            job.Kill(entireProcessTree: true);
+        Assert.That(ended, Is.True, $"the job did not end within {limit.TotalSeconds} s");
+        return (job.ExitCode, output.Result + error.Result, clock.Elapsed);
+    }
+
+    private string[] Train(string model, int epochs, params string[] more) =>
+        ["train", "-d", _data, "--task", "click:click:binary", "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--patience", "0", "--seed", "7", "-o", Path.Combine(Folder, model), .. more];
+
+    [TestCase("OneHot")]
+    [TestCase("Embedding")]
+    public void TwoProcesses_TrainTheModelOfOneProcessWithTwoThreads(string encoder)
+    {
+        using var job = StartJob(Train("mpi.zip", 3, "--encoder", encoder, "--distributed", "mpi"));
+        var (exit, output, _) = Finish(job, job.StandardOutput.ReadToEndAsync(), job.StandardError.ReadToEndAsync(), TimeSpan.FromMinutes(3));
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("Rank 0 of 2 processes; each trains on its shard of every mini-batch."));
+        Assert.That(Regex.Count(output, "Saved the model"), Is.EqualTo(1), "rank 0 alone writes");
+        var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 3, "--encoder", encoder, "--threads", "2"));
+        Assert.That(threads, Is.EqualTo(0), threadsOutput);
+        string Predictions(string model)
+        {
+            string path = Path.Combine(Folder, model + ".csv");
+            var (code, text) = CliProcess.Run("predict", "-m", Path.Combine(Folder, model), "-d", _data, "-o", path);
+            Assert.That(code, Is.EqualTo(0), text);
+            return File.ReadAllText(path);
+        }
+        string expected = Predictions("threads.zip");
+        Assert.That(Predictions("mpi.zip"), Is.EqualTo(expected), "the same bits as two threads");
+        var (one, _) = CliProcess.Run(Train("one.zip", 3, "--encoder", encoder, "--threads", "1"));
+        Assert.That(one, Is.EqualTo(0));
+        Assert.That(Predictions("one.zip"), Is.Not.EqualTo(expected), "one thread sums in another order: the comparison can tell");
+    }
+
+    /// <summary>The process of rank 1 stopped (SIGSTOP) or killed (SIGKILL) after the first epoch.</summary>
+    [TestCase("STOP", "error: Rank 0 of 2: the other processes did not take part in the ", 1)]
+    [TestCase("KILL", "process rank 1", -1)]
+    public void AProcessThatHangsOrDies_EndsTheJob_WithinTheTimeout(string signal, string message, int exit)
+    {
+        using var job = StartJob(Train("faulty.zip", 1000, "--distributed", "mpi", "--distributed-timeout", "4"));
+        var error = job.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        // Rank 0 prints each epoch: once one is done, both processes are training.
+        while (job.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            if (line.Contains("epoch", StringComparison.Ordinal))
+                break;
+        }
+        int rank1 = RankProcess(job.Id, 1);
+        using (var kill = Process.Start("kill", [$"-{signal}", rank1.ToString(CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        var (code, text, took) = Finish(job, job.StandardOutput.ReadToEndAsync(), error, TimeSpan.FromSeconds(60));
+        TestContext.Out.WriteLine($"ended {took.TotalSeconds:F1} s after SIG{signal}, exit {code}:\n{text}");
+        Assert.That(text, Does.Contain(message));
+        Assert.That(code, exit < 0 ? Is.Not.EqualTo(0) : Is.EqualTo(exit));
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(30)), "well within the timeout and mpiexec's own clean-up");
+        Assert.That(File.Exists(Path.Combine(Folder, "faulty.zip")), Is.False, "no model was written");
+        try
+        {
+            Process.GetProcessById(rank1).Kill(); // a stopped process that mpiexec left behind
+        }
+        catch (ArgumentException)
+        {
+        }
+    }
+
+    [Test]
+    public void AProcessMpiexecStarted_WithoutDistributed_IsRefused()
+    {
+        using var job = StartJob(Train("alone.zip", 3));
+        var (exit, output, _) = Finish(job, job.StandardOutput.ReadToEndAsync(), job.StandardError.ReadToEndAsync(), TimeSpan.FromMinutes(2));
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(output, Does.Contain("This process was started by an MPI launcher (mpiexec), but --distributed is None: every copy would train alone and write the same file. Add --distributed mpi."));
+    }
+
+    /// <summary>The process of <paramref name="rank"/> among the descendants of the launcher <paramref name="launcher"/> (its environment names its rank).</summary>
+    private static int RankProcess(int launcher, int rank)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            foreach (var directory in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsDigit)))
+            {
+                int pid = int.Parse(directory!, CultureInfo.InvariantCulture);
+                try
+                {
+                    string environment = File.ReadAllText($"/proc/{pid}/environ");
+                    if (environment.Contains($"OMPI_COMM_WORLD_RANK={rank}\0", StringComparison.Ordinal) && DescendsFrom(pid, launcher))
+                        return pid;
+                }
+                catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException($"No process of rank {rank} under launcher {launcher}.");
+    }
+
+    private static bool DescendsFrom(int pid, int ancestor)
+    {
+        for (int guard = 0; guard < 20 && pid > 1; guard++)
+        {
+            if (pid == ancestor)
+                return true;
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            pid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        return pid == ancestor;
+    }
+}
