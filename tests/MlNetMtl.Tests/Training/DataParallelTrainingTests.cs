@@ -9,31 +9,9 @@ namespace MlNetMtl.Tests.Training;
 
 public class DataParallelTrainingTests
 {
-    private static MultiTaskDataset Dense(int rows) =>
-        new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Binary }).Generate(rows, 1);
-
-    /// <summary>One "user" and one "item" id per row, one-hot over 600 columns; a task of each.</summary>
-    private static MultiTaskDataset Sparse(int rows)
-    {
-        var random = new Random(4);
-        var starts = new int[rows + 1];
-        var indices = new int[rows * 2];
-        float[] a = new float[rows], b = new float[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            int user = random.Next(500), item = random.Next(100);
-            indices[2 * r] = user;
-            indices[2 * r + 1] = 500 + item;
-            starts[r + 1] = 2 * (r + 1);
-            a[r] = user % 3 == 0 ? 1f : 0f;
-            b[r] = item % 2 == 0 ? 1f : 0f;
-        }
-        return new MultiTaskDataset(new SparseFeatures(starts, indices, Enumerable.Repeat(1f, rows * 2).ToArray(), 600),
-            [new TaskDefinition("a", TaskKind.Binary), new TaskDefinition("b", TaskKind.Binary)], [a, b]);
-    }
-
-    /// <summary>The sparse data's two id fields, for the embedding encoder.</summary>
-    private static readonly FieldLayout SparseFields = new([new Field("user", 0, 500, FieldKind.Categorical), new Field("item", 500, 100, FieldKind.Categorical)]);
+    private static MultiTaskDataset Dense(int rows) => ShardedTrainingData.Dense(rows);
+    private static MultiTaskDataset Sparse(int rows) => ShardedTrainingData.Sparse(rows);
+    private static readonly FieldLayout SparseFields = ShardedTrainingData.SparseFields;
 
     private static NetworkOptions Architecture(string name) => name switch
     {
