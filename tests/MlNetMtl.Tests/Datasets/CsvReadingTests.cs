@@ -44,7 +44,8 @@ public class CsvReadingTests : TemporaryFolderTests
 
     private static float[] Weights(ITransformer model) => MultiTaskTransformer.FindIn(model)!.Network.Parameters.SelectMany(p => p.Values.ToArray()).ToArray();
 
-    private static ITransformer Train(MLContext ml, LoadedDataset data) =>
+    /// <summary>A small shared-bottom network trained on <paramref name="data"/>, one thread, a fixed seed: the same model from the same rows.</summary>
+    internal static ITransformer Train(MLContext ml, LoadedDataset data) =>
         data.Featurizer.Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
         {
             Tasks = data.Tasks.ToList(),

@@ -5,7 +5,6 @@ using Microsoft.ML.Data;
 using MlNetMtl.Data;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
-using MlNetMtl.Networks.Architectures;
 
 namespace MlNetMtl.Tests.Datasets;
 
@@ -36,14 +35,6 @@ public class ParquetRoundTripTests : TemporaryFolderTests
         return path;
     }
 
-    private static ITransformer Train(MLContext ml, LoadedDataset data) =>
-        data.Featurizer.Append(ml.MultiTask().Network(new MultiTaskNetworkTrainerOptions
-        {
-            Tasks = data.Tasks.ToList(),
-            Network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] },
-            Training = new() { Epochs = 3, Threads = 1, Seed = 4 },
-        })).Fit(data.Data);
-
     private static float[] Scores(ITransformer model, IDataView data, params string[] columns) =>
         columns.SelectMany(c => model.Transform(data).GetColumn<float>(c)).ToArray();
 
@@ -63,7 +54,7 @@ public class ParquetRoundTripTests : TemporaryFolderTests
         Assert.That(schemas[0].Columns.Select(c => c.Role), Is.EqualTo(new[] { ColumnRole.Numeric, ColumnRole.Categorical, ColumnRole.Id, ColumnRole.Boolean, ColumnRole.Categorical, ColumnRole.Label, ColumnRole.Label }));
 
         var ml = new MLContext(seed: 1);
-        var models = schemas.Select(s => Train(ml, CsvDataset.Load(ml, s, tasks))).ToArray();
+        var models = schemas.Select(s => CsvReadingTests.Train(ml, CsvDataset.Load(ml, s, tasks))).ToArray();
         var csvTest = CsvDataset.LoadLike(ml, test, schemas[0], tasks);
         var expected = Scores(models[0], csvTest, "click.Score", "watch.Score");
         Assert.That(expected.Distinct().Count(), Is.GreaterThan(100), "the model's scores depend on the rows");
@@ -92,7 +83,7 @@ public class ParquetRoundTripTests : TemporaryFolderTests
         Assert.That(fromParquet.Data.GetColumn<float>("is_like").ToArray(), Is.EqualTo(fromCsv.Data.GetColumn<float>("is_like").ToArray()));
         Assert.That(fromParquet.Data.GetColumn<ReadOnlyMemory<char>>("user_active_degree").Select(v => v.ToString()).ToArray(),
             Is.EqualTo(fromCsv.Data.GetColumn<ReadOnlyMemory<char>>("user_active_degree").Select(v => v.ToString()).ToArray()), "joined with the user table beside the folder");
-        var expected = Scores(Train(ml, fromCsv), fromCsv.Data, "click.Score", "like.Score");
-        Assert.That(Scores(Train(ml, fromParquet), fromCsv.Data, "click.Score", "like.Score"), Is.EqualTo(expected));
+        var expected = Scores(CsvReadingTests.Train(ml, fromCsv), fromCsv.Data, "click.Score", "like.Score");
+        Assert.That(Scores(CsvReadingTests.Train(ml, fromParquet), fromCsv.Data, "click.Score", "like.Score"), Is.EqualTo(expected));
     }
 }
