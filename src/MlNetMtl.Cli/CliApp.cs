@@ -71,7 +71,8 @@ internal static class CliApp
         }
         catch (Exception error) when (CliErrors.IsCancellation(error) && Interruption.Current?.Signal is { } signal)
         {
-            Console.Error.WriteLine($"Interrupted by {Interruption.Name(signal)}: stopped before finishing; nothing was written.");
+            Console.Error.WriteLine($"Interrupted by {Interruption.Name(signal)}: stopped before finishing; " +
+                (run.ResumeHint is { } hint ? hint : "nothing was written."));
             return Interruption.ExitCode(signal);
         }
         catch (Exception error) when (run.Processes is { Size: > 1 } processes)
@@ -81,6 +82,8 @@ internal static class CliApp
             Console.Error.WriteLine(message.StartsWith(rank, StringComparison.OrdinalIgnoreCase) ? $"error: {message}" : $"error: {rank}: {message}");
             if (run.Verbosity == Verbosity.Detailed)
                 Console.Error.WriteLine(error);
+            if (run.ResumeHint is { } hint && processes.Rank == 0)
+                Console.Error.WriteLine(char.ToUpperInvariant(hint[0]) + hint[1..]);
             Console.Error.Flush();
             processes.Abort(1);
             return 1;
@@ -90,6 +93,8 @@ internal static class CliApp
             Console.Error.WriteLine($"error: {CliErrors.Describe(error).Message}");
             if (run.Verbosity == Verbosity.Detailed)
                 Console.Error.WriteLine(error);
+            if (run.ResumeHint is { } hint)
+                Console.Error.WriteLine(char.ToUpperInvariant(hint[0]) + hint[1..]);
             return 1;
         }
     }

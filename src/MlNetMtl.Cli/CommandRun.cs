@@ -25,6 +25,16 @@ internal sealed class CommandRun(ParseResult parse, Verbosity verbosity)
     }
 
     /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
+    /// <summary>The file the run writes its checkpoints to; null without checkpoints.</summary>
+    public string? Checkpoint { get; set; }
+
+    private readonly DateTime _started = DateTime.UtcNow;
+
+    /// <summary>What to say after a failure or an interruption: how to resume, when this run wrote a checkpoint; null otherwise.</summary>
+    public string? ResumeHint => Checkpoint is { } path && File.Exists(path) && File.GetLastWriteTimeUtc(path) >= _started
+        ? $"the run can continue from its last checkpoint '{path}': the same command with --resume."
+        : null;
+
     public CancellationToken Token => Interruption.Current?.Token ?? CancellationToken.None;
 
     /// <summary>An MLContext whose execution a signal cancels.</summary>

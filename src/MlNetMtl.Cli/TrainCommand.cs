@@ -4,6 +4,7 @@ using Microsoft.ML;
 using MlNetMtl.Datasets;
 using MlNetMtl.MLNet;
 using MlNetMtl.Training;
+using MlNetMtl.Training.Checkpoints;
 using MlNetMtl.Training.Distributed;
 
 namespace MlNetMtl.Cli;
@@ -33,6 +34,18 @@ internal static class TrainCommand
             Description = "Seconds an exchange of a distributed run waits for the other processes; past it, a process that stopped or hangs ends the run with an error.",
             DefaultValueFactory = _ => Mpi.DefaultTimeout.TotalSeconds,
         };
+        var defaults = new CheckpointOptions("model.zip.checkpoint");
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Save the run's whole state (weights, optimizer, data position, random generators) every N mini-batch steps to --checkpoint, so that " +
+                          $"--resume continues a crashed or killed run to the weights it would have reached. [default: off; with --resume, {defaults.EverySteps}]",
+            HelpName = "N",
+        };
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "The checkpoint file. [default: the --output file's name + .checkpoint]" };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the run whose checkpoint is at --checkpoint: the same command and data, the same model at the end. The checkpoint is deleted once the model is saved.",
+        };
         var command = new Command("train", "Train a multi-task model on a data file and save it (loadable with mlContext.Model.Load after mlContext.MultiTask()).");
         data.AddTo(command, withTasks: true);
         data.AddDomainTo(command);
@@ -45,6 +58,9 @@ internal static class TrainCommand
         command.Options.Add(audit);
         command.Options.Add(distributed);
         command.Options.Add(distributedTimeout);
+        command.Options.Add(checkpointEvery);
+        command.Options.Add(checkpoint);
+        command.Options.Add(resume);
         command.SetAction(parse => CliApp.Guard(parse, run =>
         {
             JoinProcesses(run, parse.GetValue(distributed), parse.GetValue(distributedTimeout));
@@ -54,6 +70,8 @@ internal static class TrainCommand
             string? startPath = parse.GetValue(warmStart) is { } startFile ? CliPaths.Input(startFile, "--warm-start") : null;
             string? vectorsPath = parse.GetValue(pretrained) is { } vectors ? CliPaths.Input(vectors, "--pretrained") : null;
             string path = CliPaths.Output(parse.GetValue(output)!, "--output", datasetPath, testPath, startPath, vectorsPath);
+            var checkpointing = Checkpointing(parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(checkpoint), path, defaults,
+                datasetPath, testPath, startPath, vectorsPath);
             var recipe = training.Recipe(parse);
             var freeze = recipe.Values.TryGet(TrainerSettings.Find("freeze")!, out var mode) ? (FreezeMode)mode! : FreezeMode.None;
             if (freeze != FreezeMode.None && startPath is null)
@@ -73,7 +91,12 @@ internal static class TrainCommand
                     ?? throw new ArgumentException($"--warm-start '{startPath}' holds no MlNetMtl multi-task transformer.");
             if (vectorsPath is not null)
                 options.Training = options.Training with { Pretrained = PretrainedVectors.FromFile(vectorsPath, parse.GetValue(pretrainedStart)) };
-            options.Training = options.Training with { Distributed = run.Processes };
+            options.Training = options.Training with { Distributed = run.Processes, Checkpoint = checkpointing };
+            if (checkpointing is not null)
+            {
+                run.Checkpoint = checkpointing.Path;
+                run.Progress(checkpointing.Resume ? $"Resuming the run of checkpoint {checkpointing.Path}." : $"Checkpoints every {checkpointing.EverySteps:N0} steps to {checkpointing.Path}.");
+            }
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);
             run.Progress($"Trained in {clock.Elapsed.TotalSeconds:F1} s.");
@@ -94,10 +117,37 @@ internal static class TrainCommand
             {
                 ml.MultiTask().SaveModel(model, dataset.Data.Schema, path);
                 run.Output.Line($"Saved the model to {path}.");
+                if (checkpointing is not null && File.Exists(checkpointing.Path))
+                {
+                    // The checkpoint was this run's way back; the model now holds what it would give.
+                    File.Delete(checkpointing.Path);
+                    run.Checkpoint = null;
+                    run.Progress($"Deleted checkpoint {checkpointing.Path}: the model is saved.");
+                }
             }
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The run's checkpoints, or null without <c>--checkpoint-every</c> or <c>--resume</c>; checked now (the file exists to
+    /// resume, or does not to start afresh; its folder is writable) rather than after the data are loaded.
+    /// </summary>
+    private static CheckpointOptions? Checkpointing(int? every, bool resume, FileInfo? file, string output, CheckpointOptions defaults, params string?[] inputs)
+    {
+        if (every is null && !resume)
+        {
+            if (file is not null)
+                throw new ArgumentException("--checkpoint names where checkpoints go: add --checkpoint-every N to write them, or --resume to continue from one.");
+            return null;
+        }
+        if (every is < 1)
+            throw new ArgumentException($"--checkpoint-every {every} must be a number of steps ≥ 1.");
+        string path = CliPaths.Output(file ?? new FileInfo(output + ".checkpoint"), "--checkpoint", [.. inputs, output]);
+        var checkpoint = defaults with { Path = path, EverySteps = every ?? defaults.EverySteps, Resume = resume };
+        checkpoint.CheckStart();
+        return checkpoint;
     }
 
     /// <summary>How a training run spans processes.</summary>

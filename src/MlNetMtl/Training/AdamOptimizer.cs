@@ -19,6 +19,21 @@ internal sealed class AdamOptimizer(IReadOnlyList<Parameter> parameters, Trainer
             _steps[i] = new AdamStep(learningRate, options.Beta1, options.Beta2, options.Epsilon, _decayRates[i], _step);
     }
 
+    protected override IEnumerable<(string What, float[] Values)> State =>
+        Named("Adam's first moments", _firstMoments).Concat(Named("Adam's second moments", _secondMoments));
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_step);
+        base.Write(writer);
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _step = reader.ReadInt64();
+        base.Read(reader);
+    }
+
     protected override void Update(int index, Parameter parameter, int start, int length) =>
         OptimizerKernels.Adam(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
             _firstMoments[index].AsSpan(start, length), _secondMoments[index].AsSpan(start, length),

@@ -17,7 +17,7 @@ internal sealed class DataParallelObjective : IDisposable
     private readonly MultiTaskNetwork _network;
     private readonly MultiTaskNetwork[] _replicas;
     private readonly NetworkWorkspace[] _workspaces;
-    private readonly Random[] _dropout;
+    private readonly Checkpoints.ResumableRandom[] _dropout;
     private readonly double[][] _lossSums, _weightSums;
     private readonly int[] _failed;
     private readonly int[] _trainable;
@@ -57,7 +57,7 @@ internal sealed class DataParallelObjective : IDisposable
         }
         // Worker seeds drawn from the run's seed (HashCode would differ from process to process).
         var seeds = new Random(seed);
-        _dropout = Enumerable.Range(0, threads).Select(_ => new Random(seeds.Next())).ToArray();
+        _dropout = Enumerable.Range(0, threads).Select(_ => new Checkpoints.ResumableRandom(seeds.Next())).ToArray();
         int tasks = network.Tasks.Count;
         _lossSums = Enumerable.Range(0, threads).Select(_ => new double[tasks]).ToArray();
         _weightSums = Enumerable.Range(0, threads).Select(_ => new double[tasks]).ToArray();
@@ -224,6 +224,9 @@ internal sealed class DataParallelObjective : IDisposable
                         rows.Mark(row);
         }
     }
+
+    /// <summary>Each worker's dropout generator, for checkpoints.</summary>
+    public IReadOnlyList<Checkpoints.ResumableRandom> DropoutGenerators => _dropout;
 
     public void Dispose() => _pool.Dispose();
 }

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training;
 
@@ -21,8 +22,19 @@ internal interface IEpochBatches
     bool Next(Random random);
 }
 
+/// <summary>Epoch batches whose position in the epoch a checkpoint can save and a resumed run restore.</summary>
+internal interface IResumableBatches
+{
+    /// <summary>Writes the epoch's row order and how far it has gone.</summary>
+    void Write(BinaryWriter writer);
+
+    /// <summary>Continues from the position <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The position is of another run.</exception>
+    void Read(BinaryReader reader);
+}
+
 /// <summary>Every chosen row of an in-memory data set once per epoch, in a fresh seeded shuffle.</summary>
-internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int capacity) : IEpochBatches
+internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int capacity) : IEpochBatches, IResumableBatches
 {
     private int _next;
 
@@ -43,5 +55,19 @@ internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int cap
         Batches.Gather(rows.AsSpan(_next, count));
         _next += count;
         return true;
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.WriteInts(rows);
+        writer.Write(_next);
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        reader.ReadInts(rows, "training rows in the epoch's order");
+        _next = reader.ReadInt32();
+        if (_next < 0 || _next > rows.Length || rows.Any(r => (uint)r >= (uint)data.Rows))
+            throw new InvalidDataException("The checkpoint's position in the epoch names rows the data set does not have: the file is damaged.");
     }
 }

@@ -1,4 +1,5 @@
 using MlNetMtl.Networks;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training;
 
@@ -17,6 +18,13 @@ internal interface IOptimizer
 
     /// <summary>Ends the step: the touched rows of row-sparse gradients are forgotten.</summary>
     void End();
+
+    /// <summary>Writes the optimizer's state (moments, step count) to a checkpoint.</summary>
+    void Write(BinaryWriter writer);
+
+    /// <summary>Continues from the state <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The state is of another run (what does not fit is named).</exception>
+    void Read(BinaryReader reader);
 
     /// <summary>One whole step on this thread.</summary>
     void Step(float learningRate)
@@ -66,6 +74,25 @@ internal abstract class OptimizerBase : IOptimizer
         foreach (var parameter in _parameters)
             parameter.TouchedRows?.Clear();
     }
+
+    public virtual void Write(BinaryWriter writer)
+    {
+        foreach (var (_, values) in State)
+            writer.WriteFloats(values);
+    }
+
+    public virtual void Read(BinaryReader reader)
+    {
+        foreach (var (what, values) in State)
+            reader.ReadFloats(values, what);
+    }
+
+    /// <summary>The optimizer's per-element (or per-row) state, each array named for the checkpoint's messages.</summary>
+    protected abstract IEnumerable<(string What, float[] Values)> State { get; }
+
+    /// <summary>The <paramref name="what"/> of each parameter, named.</summary>
+    protected IEnumerable<(string What, float[] Values)> Named(string what, float[][] values) =>
+        values.Select((v, i) => ($"{what} of '{_parameters[i].Name}'", v));
 
     protected virtual void BeginStep(float learningRate) { }
 

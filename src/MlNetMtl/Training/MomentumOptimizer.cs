@@ -11,6 +11,8 @@ internal sealed class MomentumOptimizer(IReadOnlyList<Parameter> parameters, Tra
 
     protected override void BeginStep(float learningRate) => _learningRate = learningRate;
 
+    protected override IEnumerable<(string What, float[] Values)> State => Named("the velocities", _velocities);
+
     protected override void Update(int index, Parameter parameter, int start, int length) =>
         OptimizerKernels.Momentum(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
             _velocities[index].AsSpan(start, length), _learningRate, options.Momentum, parameter.DecayRate(options.WeightDecay));

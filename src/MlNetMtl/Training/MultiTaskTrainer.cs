@@ -3,6 +3,7 @@ using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Domains;
 using MlNetMtl.Networks.Encoders;
+using MlNetMtl.Training.Checkpoints;
 using MlNetMtl.Training.Privacy;
 
 namespace MlNetMtl.Training;
@@ -53,11 +54,12 @@ public sealed class MultiTaskTrainer
         ArgumentNullException.ThrowIfNull(train);
         if (validation is not null)
             CheckCompatible(train, validation);
+        _training.Checkpoint?.CheckStart();
         var users = train.Users;
         train = _network.PrepareData(train);
         validation = validation is null ? null : _network.PrepareData(validation);
 
-        var random = new Random(_training.SeedOrDefault);
+        var random = new ResumableRandom(_training.SeedOrDefault);
         var (trainRows, heldOutRows) = Split(train.Rows, validation is null ? _training.ValidationFraction : 0, random);
         if (trainRows.Length == 0)
             throw new ArgumentException($"No training rows remain (the data set has {train.Rows} rows).", nameof(train));
@@ -68,8 +70,9 @@ public sealed class MultiTaskTrainer
         var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
         CheckSomeRowNamesADomain(train.Features, trainRows);
         var privacy = PlanPrivacy(trainRows, users);
+        var checkpoint = _training.Checkpoint is { } where ? new CheckpointPlan(where, RunSignature.Of(_network, _training, train)) : null;
         var result = Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
-            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, privacy);
+            epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, privacy, checkpoint);
         if (_training is { ForgetUnseenSlots: true, WarmStart: null, Pretrained: null } && privacy is null)
             ForgetUnseenSlots(result.Network, SeenSlots(train.Features, trainRows));
         return result;
@@ -134,12 +137,16 @@ public sealed class MultiTaskTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuffleBufferRows);
+        _training.Checkpoint?.CheckStart();
         var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault, cancellationToken);
         if (scan.AllRows is { } all)
             return Fit(all, validation, progress, cancellationToken);
         if (_training.Privacy.Enabled)
             throw new ArgumentException($"DP-SGD samples each step from all training rows at once, and these rows do not fit the shuffle buffer ({shuffleBufferRows:N0} rows): " +
                 "train in memory (a larger buffer) or without privacy.", nameof(train));
+        if (_training.Checkpoint is not null)
+            throw new ArgumentException($"Checkpoints are taken of in-memory training only, and these rows do not fit the shuffle buffer ({shuffleBufferRows:N0} rows): " +
+                "train in memory (a larger buffer) or without checkpoints.", nameof(train));
         if (_network is EsmmOptions)
             throw new ArgumentException("ESMM derives its CTCVR labels from the whole data set: train it in memory (no shuffle buffer).", nameof(train));
         var tasks = train.Tasks;
@@ -151,12 +158,12 @@ public sealed class MultiTaskTrainer
         using var epochs = new ShuffledStream(train, scan.Buffer, capacity, scan.TrainingRows, scan.IsHeldOut);
         var positiveWeights = tasks.Select((task, t) => PositiveWeight(task, scan.Positives[t], scan.Labelled[t])).ToArray();
         return Train(tasks, train.Dimension, scan.Buffer.IsSparse ? scan.MeanValuesPerRow : null, epochs, validationSet, validationRows, positiveWeights,
-            new Random(_training.SeedOrDefault), progress, cancellationToken);
+            new ResumableRandom(_training.SeedOrDefault), progress, cancellationToken);
     }
 
     private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,
-        MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, Random random, IProgress<EpochReport>? progress,
-        CancellationToken cancellationToken, PrivateTraining? privacy = null)
+        MultiTaskDataset? validationSet, int[] validationRows, float[] positiveWeights, ResumableRandom random, IProgress<EpochReport>? progress,
+        CancellationToken cancellationToken, PrivateTraining? privacy = null, CheckpointPlan? checkpoint = null)
     {
         var network = MultiTaskNetwork.Create(dimension, tasks, _network, _training.SeedOrDefault, firstLayerFanIn, _fields, _domains);
         var inherited = _training.WarmStart is { } start ? WarmStart(network, start) : [];
@@ -177,7 +184,7 @@ public sealed class MultiTaskTrainer
             FreezeMode.WarmStarted => inherited.ToHashSet(),
             _ => [],
         };
-        using var session = new TrainingSession(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), epochs, validationSet, positiveWeights, _training, random, privacy);
+        using var session = new TrainingSession(network, network.Parameters.Where(p => !frozen.Contains(p)).ToArray(), epochs, validationSet, positiveWeights, _training, random, privacy, checkpoint);
         return session.Run(validationRows, progress, cancellationToken);
     }
 

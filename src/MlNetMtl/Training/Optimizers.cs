@@ -32,5 +32,17 @@ internal static class Optimizers
             first.End();
             second.End();
         }
+
+        public void Write(BinaryWriter writer)
+        {
+            first.Write(writer);
+            second.Write(writer);
+        }
+
+        public void Read(BinaryReader reader)
+        {
+            first.Read(reader);
+            second.Read(reader);
+        }
     }
 }

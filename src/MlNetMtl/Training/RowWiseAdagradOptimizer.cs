@@ -17,6 +17,8 @@ internal sealed class RowWiseAdagradOptimizer(IReadOnlyList<Parameter> parameter
 
     protected override void BeginStep(float learningRate) => _scheduleFactor = learningRate / options.LearningRate;
 
+    protected override IEnumerable<(string What, float[] Values)> State => Named("the row-wise Adagrad accumulators", _accumulators);
+
     protected override void Update(int index, Parameter parameter, int start, int length)
     {
         float rate = parameter.RowWiseAdagradRate!.Value * _scheduleFactor;

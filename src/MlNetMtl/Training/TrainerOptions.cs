@@ -140,6 +140,13 @@ public sealed record TrainerOptions
     public Distributed.Communicator? Distributed { get; init; }
 
     /// <summary>
+    /// Checkpoints of the run every <see cref="Checkpoints.CheckpointOptions.EverySteps"/> steps, and whether this run resumes
+    /// from one (in-memory training; not with DP-SGD). Null takes none. Default null.
+    /// </summary>
+    [NotASetting("where a run saves its progress, not the model: --checkpoint-every, --checkpoint and --resume on the command line")]
+    public Checkpoints.CheckpointOptions? Checkpoint { get; init; }
+
+    /// <summary>
     /// Seed of initialisation, shuffling, the validation split and dropout. Default null: the seed of the MLContext
     /// the trainer was made from when trained through ML.NET, otherwise <see cref="DefaultSeed"/>.
     /// </summary>
@@ -196,6 +203,10 @@ public sealed record TrainerOptions
             throw new ArgumentException("DP-SGD trains in one process: its noise and accounting are per step of one process; leave Distributed unset with privacy.", nameof(Distributed));
         if (Distributed is { Size: > 1 } && Weighting is Weighting.GradientWeighting)
             throw new ArgumentException($"The '{Weighting.Name}' weighting combines per-task gradients of the whole batch in one process; use fixed, uncertainty, dwa, rlw or validation weighting with Distributed.", nameof(Distributed));
+        Checkpoint?.Validate();
+        if (Checkpoint is not null && Privacy.Enabled)
+            throw new ArgumentException("DP-SGD runs cannot be checkpointed yet: their noise comes from a generator that cannot be replayed, so a resumed run " +
+                "would not be the run its privacy guarantee describes. Leave Checkpoint unset with privacy.", nameof(Checkpoint));
         if (!Enum.IsDefined(Optimizer))
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
     }

@@ -10,14 +10,14 @@ namespace MlNetMtl.Training;
 /// <see cref="Privacy.PrivacyOptions"/> on, each step's gradient is DP-SGD's (<see cref="Privacy.DpSgd"/>) on one thread;
 /// over several processes (<see cref="TrainerOptions.Distributed"/>) this process's shard's, summed with the others'.
 /// </summary>
-internal sealed class TrainingSession : IDisposable
+internal sealed partial class TrainingSession : IDisposable
 {
     private readonly MultiTaskNetwork _network;
     private readonly IReadOnlyList<TaskDefinition> _tasks;
     private readonly IEpochBatches _epochs;
     private readonly MultiTaskDataset? _validation;
     private readonly TrainerOptions _options;
-    private readonly Random _random;
+    private readonly Checkpoints.ResumableRandom _random;
     private readonly NetworkWorkspace _workspace;
     private readonly BatchGatherer _trainBatches;
     private readonly BatchGatherer? _validationBatches;
@@ -32,11 +32,18 @@ internal sealed class TrainingSession : IDisposable
     private readonly float[] _positiveWeights;
     private readonly long _totalSteps;
     private readonly Privacy.DpSgd? _privacy;
+    private readonly Checkpoints.CheckpointPlan? _checkpoint;
+    private readonly EpochTotals _totals;
+    private readonly List<EpochReport> _reports = [];
     private double[] _validationMeans;
     private long _step;
+    // The best epoch so far: its criterion, number and weights, and the epochs since.
+    private float[][]? _best;
+    private double _bestLoss = double.PositiveInfinity;
+    private int _bestEpoch, _sinceBest;
 
     public TrainingSession(MultiTaskNetwork network, IReadOnlyList<Parameter> trainable, IEpochBatches epochs, MultiTaskDataset? validation,
-        float[] positiveWeights, TrainerOptions options, Random random, PrivateTraining? privacy = null)
+        float[] positiveWeights, TrainerOptions options, Checkpoints.ResumableRandom random, PrivateTraining? privacy = null, Checkpoints.CheckpointPlan? checkpoint = null)
     {
         _network = network;
         _tasks = network.Tasks;
@@ -68,73 +75,79 @@ internal sealed class TrainingSession : IDisposable
         _totalSteps = options.Epochs * (_privacy is null ? epochs.BatchesPerEpoch : Privacy.PrivacyGuarantee.StepsPerEpoch(_privacy.Guarantee.SamplingRate));
         _trainable = trainable;
         _optimizer = Optimizers.Create(trainable, options);
+        _totals = new EpochTotals(_tasks.Count);
+        _checkpoint = checkpoint;
+        if (checkpoint is not null && epochs is not IResumableBatches)
+            throw new ArgumentException("Checkpoints are taken of in-memory training only; this run streams its rows through a shuffle buffer: train in memory, or without checkpoints.", nameof(options));
     }
 
     public void Dispose() => _parallel?.Dispose();
 
     public TrainingResult Run(int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        var reports = new List<EpochReport>();
-        float[][]? best = null;
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        // A resumed run continues the epoch its checkpoint was taken in, from the data position and state it saved.
+        int resumedEpoch = _checkpoint is { Options.Resume: true } ? ReadCheckpoint() : 0;
+        for (int epoch = Math.Max(1, resumedEpoch); epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            if (_privacy is null)
-                _epochs.BeginEpoch(_random);
-            // Under DP a weighting reads held-out losses only: the training rows' losses would leak past the guarantee.
-            _weighting.BeginEpoch(epoch, _privacy is null ? reports : reports.Select(r => r with { TrainingLoss = r.ValidationLoss }).ToList());
+            if (epoch != resumedEpoch)
+            {
+                if (_privacy is null)
+                    _epochs.BeginEpoch(_random);
+                // Under DP a weighting reads held-out losses only: the training rows' losses would leak past the guarantee.
+                _weighting.BeginEpoch(epoch, _privacy is null ? _reports : _reports.Select(r => r with { TrainingLoss = r.ValidationLoss }).ToList());
+                _totals.Clear();
+            }
             var (trainingLoss, taskWeights) = TrainEpoch(epoch, cancellationToken);
             var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
             double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
             if (validationLoss.Length > 0)
                 _validationMeans = validationLoss;
             var report = new EpochReport(epoch, trainingLoss, validationLoss, mean, clock.Elapsed, taskWeights, metric) { Privacy = _privacy?.Spent };
-            reports.Add(report);
+            _reports.Add(report);
             progress?.Report(report);
 
             if (_validation is null)
             {
-                bestEpoch = epoch;
+                _bestEpoch = epoch;
                 continue;
             }
             double criterion = _stoppingTask is null ? mean : _tasks[_stoppingTask.Value].Kind.Stopping == StoppingMetric.Auc ? -metric : metric;
             if (double.IsNaN(criterion))
                 criterion = mean; // e.g. AUC of a validation split with one class only
-            if (criterion < bestLoss)
+            if (criterion < _bestLoss)
             {
-                bestLoss = criterion;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                _network.SaveValues(ref best);
+                _bestLoss = criterion;
+                _bestEpoch = epoch;
+                _sinceBest = 0;
+                _network.SaveValues(ref _best);
             }
-            else if (_options.EarlyStoppingPatience > 0 && ++sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
+            else if (_options.EarlyStoppingPatience > 0 && ++_sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
             {
                 stoppedEarly = true;
                 break;
             }
         }
-        if (best is not null)
-            _network.RestoreValues(best);
+        if (_best is not null)
+            _network.RestoreValues(_best);
         CorrectDownsampledLogits();
-        return new TrainingResult(_network, reports, bestEpoch, stoppedEarly) { Privacy = _privacy?.Spent };
+        return new TrainingResult(_network, _reports, _bestEpoch, stoppedEarly) { Privacy = _privacy?.Spent };
     }
 
-    /// <summary>One pass over the epoch's mini-batches; returns each task's mean loss and mean loss-weighting multiplier.</summary>
+    /// <summary>
+    /// The rest of the epoch's mini-batches (all of them, unless resumed within the epoch); returns each task's mean loss
+    /// and mean loss-weighting multiplier over the epoch.
+    /// </summary>
     private (double[] Losses, double[] TaskWeights) TrainEpoch(int epoch, CancellationToken cancellationToken)
     {
-        int tasks = _tasks.Count, batches = 0;
-        var sums = new double[tasks];
-        var weights = new double[tasks];
+        int tasks = _tasks.Count;
         var batchSums = new double[tasks];
         var batchWeights = new double[tasks];
         var batchMeans = new double[tasks];
-        var multipliers = new double[tasks];
         var dropout = _network.Options.Dropout > 0 ? _random : null;
         long privateSteps = _privacy is null ? 0 : Privacy.PrivacyGuarantee.StepsPerEpoch(_privacy.Guarantee.SamplingRate);
-        while (_privacy is null ? _epochs.Next(_random) : batches < privateSteps)
+        while (_privacy is null ? _epochs.Next(_random) : _totals.Batches < privateSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _weighting.BeginBatch(_random);
@@ -146,7 +159,7 @@ internal sealed class TrainingSession : IDisposable
                 ? _privacy.Compute(_weighting.Weights, _imbalance, dropout, ApplyImbalance, batchSums, batchWeights, out failed)
                 : Gradient(dropout, backward: gradientWeighting is null, batchSums, batchWeights, out failed);
             if (!finite)
-                throw Diverged(epoch, batches, failed);
+                throw Diverged(epoch, _totals.Batches, failed);
             for (int t = 0; t < tasks; t++)
                 batchMeans[t] = batchWeights[t] > 0 ? batchSums[t] / batchWeights[t] : double.NaN;
             if (gradientWeighting is not null)
@@ -161,16 +174,12 @@ internal sealed class TrainingSession : IDisposable
                 _parallel.Step(_optimizer, learningRate);
             else
                 _optimizer.Step(learningRate);
-            for (int t = 0; t < tasks; t++)
-            {
-                sums[t] += batchSums[t];
-                weights[t] += batchWeights[t];
-                multipliers[t] += _weighting.Weights[t];
-            }
+            _totals.Add(batchSums, batchWeights, _weighting.Weights);
             _weighting.AfterBatch(_privacy is null ? batchMeans : _validationMeans);
-            batches++;
+            if (_checkpoint is { } checkpoint && _step % checkpoint.Options.EverySteps == 0)
+                WriteCheckpoint(epoch);
         }
-        return (Means(sums, weights), multipliers.Select(m => m / Math.Max(1, batches)).ToArray());
+        return (Means(_totals.Sums, _totals.Weights), _totals.Multipliers.Select(m => m / Math.Max(1, _totals.Batches)).ToArray());
     }
 
     /// <summary>The gathered mini-batch's losses and (with <paramref name="backward"/>) gradient, on the workers or this thread.</summary>

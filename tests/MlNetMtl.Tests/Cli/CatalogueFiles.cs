@@ -58,6 +58,7 @@ internal static class CatalogueFiles
         File.WriteAllText(Path("empty.csv"), "");
         File.WriteAllText(Path("header.csv"), "a,b,label\n");
         File.WriteAllText(Path("notamodel.zip"), "this is not a model");
+        File.WriteAllText(Path("stale.checkpoint"), "a file of the user's where a checkpoint would go");
         File.WriteAllText(Path("tiny.zip"), "a dozen byte");
         File.WriteAllText(Path("afile"), "a plain file");
         Directory.CreateDirectory(Path("userdir"));

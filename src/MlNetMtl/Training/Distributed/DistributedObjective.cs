@@ -16,7 +16,7 @@ internal sealed class DistributedObjective
     private readonly Parameter[] _trainable;
     private readonly Communicator _communicator;
     private readonly GradientExchange _exchange;
-    private readonly Random _dropout;
+    private readonly Checkpoints.ResumableRandom _dropout;
     private readonly double[] _taskWeights, _mine, _all;
 
     /// <param name="network">The network trained (this process's copy).</param>
@@ -36,7 +36,7 @@ internal sealed class DistributedObjective
         var seeds = new Random(seed);
         for (int r = 0; r < communicator.Rank; r++)
             seeds.Next();
-        _dropout = new Random(seeds.Next());
+        _dropout = new Checkpoints.ResumableRandom(seeds.Next());
         int tasks = network.Tasks.Count;
         _taskWeights = new double[tasks];
         _mine = new double[2 * tasks + 1 + _trainable.Length];
@@ -45,6 +45,12 @@ internal sealed class DistributedObjective
         foreach (var parameter in network.Parameters)
             communicator.Broadcast(parameter.Value, root: 0, $"the start of training (rank 0's weights of '{parameter.Name}')");
     }
+
+    /// <summary>This process's dropout generator, for checkpoints.</summary>
+    public Checkpoints.ResumableRandom DropoutGenerator => _dropout;
+
+    /// <summary>The communicator of the run's processes.</summary>
+    public Communicator Communicator => _communicator;
 
     /// <summary>
     /// This process's shard through <see cref="MultiTaskObjective"/> with the backward pass, then every process's losses and

@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
 using MlNetMtl.Settings;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -49,6 +50,24 @@ public sealed class GradNorm : GradientWeighting
             for (int t = 0; t < taskGradients.Count; t++)
                 VectorOps.AddScaled(1f, taskGradients[t], destination);
             UpdateWeights(lastLayerNorms);
+        }
+
+        public override void Write(BinaryWriter writer)
+        {
+            base.Write(writer);
+            writer.WriteDoubles(_losses);
+            writer.Write(_initialLosses is not null);
+            if (_initialLosses is not null)
+                writer.WriteDoubles(_initialLosses);
+        }
+
+        public override void Read(BinaryReader reader)
+        {
+            base.Read(reader);
+            reader.ReadDoubles(_losses, "GradNorm's last losses");
+            _initialLosses = reader.ReadBoolean() ? new double[_losses.Length] : null;
+            if (_initialLosses is not null)
+                reader.ReadDoubles(_initialLosses, "GradNorm's first losses");
         }
 
         private void UpdateWeights(ReadOnlySpan<double> norms)

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -70,4 +71,11 @@ internal abstract class WeightingState(int tasks)
 
     /// <summary>Called after each mini-batch's forward pass with each task's mean loss on it (NaN for a task without labelled rows).</summary>
     public virtual void AfterBatch(ReadOnlySpan<double> meanLosses) { }
+
+    /// <summary>Writes what the weighting has learned or remembers (the multipliers, and a learned weighting's own state) to a checkpoint.</summary>
+    public virtual void Write(BinaryWriter writer) => writer.WriteFloats(Weights);
+
+    /// <summary>Continues from what <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The state is of another run.</exception>
+    public virtual void Read(BinaryReader reader) => reader.ReadFloats(Weights, "the task weights");
 }

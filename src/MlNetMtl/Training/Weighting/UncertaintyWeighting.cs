@@ -1,6 +1,7 @@
 using MlNetMtl.Data;
 using MlNetMtl.Numerics;
 using MlNetMtl.Settings;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training.Weighting;
 
@@ -70,6 +71,24 @@ public sealed class UncertaintyWeighting : LossWeighting
             Objective(_tasks, meanLosses, _logVariances, _gradient);
             OptimizerKernels.Adam(_logVariances, _gradient, _firstMoment, _secondMoment, new AdamStep(_learningRate, _beta1, _beta2, _epsilon, 0f, ++_step));
             UpdateWeights();
+        }
+
+        public override void Write(BinaryWriter writer)
+        {
+            base.Write(writer);
+            writer.WriteFloats(_logVariances);
+            writer.WriteFloats(_firstMoment);
+            writer.WriteFloats(_secondMoment);
+            writer.Write(_step);
+        }
+
+        public override void Read(BinaryReader reader)
+        {
+            base.Read(reader);
+            reader.ReadFloats(_logVariances, "the uncertainty weighting's log-variances");
+            reader.ReadFloats(_firstMoment, "the uncertainty weighting's first moments");
+            reader.ReadFloats(_secondMoment, "the uncertainty weighting's second moments");
+            _step = reader.ReadInt64();
         }
 
         private void UpdateWeights()

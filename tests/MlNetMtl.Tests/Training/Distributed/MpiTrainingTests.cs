@@ -22,17 +22,7 @@ public class MpiTrainingTests : TemporaryFolderTests
     {
         if (Launcher() is null)
             Assert.Ignore("No MPI launcher (mpiexec) is installed: apt-get install openmpi-bin libopenmpi-dev (.ci/run does).");
-        var random = new Random(3);
-        var lines = new List<string> { "user,category,age,click" };
-        for (int r = 0; r < 3_000; r++)
-        {
-            int user = random.Next(200), category = random.Next(6);
-            double age = Math.Round(18 + random.NextDouble() * 50, 1);
-            bool click = (user % 3 == 0) ^ (category > 3) ^ (random.NextDouble() < 0.1);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"u{user},c{category},{age},{(click ? 1 : 0)}"));
-        }
-        _data = Path.Combine(Folder, "clicks.csv");
-        File.WriteAllLines(_data, lines);
+        _data = ClickLog.Write(Folder);
     }
 
     private static string? Launcher() => Environment.GetEnvironmentVariable("PATH")?.Split(':').Select(d => Path.Combine(d, "mpiexec")).FirstOrDefault(File.Exists);
@@ -74,13 +64,7 @@ public class MpiTrainingTests : TemporaryFolderTests
         Assert.That(Regex.Count(output, "Saved the model"), Is.EqualTo(1), "rank 0 alone writes");
         var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 3, "--encoder", encoder, "--threads", "2"));
         Assert.That(threads, Is.EqualTo(0), threadsOutput);
-        string Predictions(string model)
-        {
-            string path = Path.Combine(Folder, model + ".csv");
-            var (code, text) = CliProcess.Run("predict", "-m", Path.Combine(Folder, model), "-d", _data, "-o", path);
-            Assert.That(code, Is.EqualTo(0), text);
-            return File.ReadAllText(path);
-        }
+        string Predictions(string model) => ClickLog.Predictions(Path.Combine(Folder, model), _data);
         string expected = Predictions("threads.zip");
         Assert.That(Predictions("mpi.zip"), Is.EqualTo(expected), "the same bits as two threads");
         var (one, _) = CliProcess.Run(Train("one.zip", 3, "--encoder", encoder, "--threads", "1"));
@@ -119,6 +103,35 @@ public class MpiTrainingTests : TemporaryFolderTests
         catch (ArgumentException)
         {
         }
+    }
+
+    [Test]
+    public void AJobWhoseProcessWasKilled_ResumedFromItsCheckpoint_SavesTheUninterruptedModel()
+    {
+        string[] Run(string model, params string[] more) =>
+            Train(model, 60, ["--encoder", "Embedding", "--dropout", "0.1", "--distributed", "mpi", "--distributed-timeout", "10", .. more]);
+        string checkpoint = Path.Combine(Folder, "run.zip.checkpoint");
+        using (var job = StartJob(Run("run.zip", "--checkpoint-every", "5")))
+        {
+            var error = job.StandardError.ReadToEndAsync();
+            ResumeCommandTests.AwaitCheckpoint(job, checkpoint);
+            using (var kill = Process.Start("kill", ["-KILL", RankProcess(job.Id, 1).ToString(CultureInfo.InvariantCulture)]))
+                kill.WaitForExit();
+            var (code, text, _) = Finish(job, job.StandardOutput.ReadToEndAsync(), error, TimeSpan.FromSeconds(60));
+            TestContext.Out.WriteLine($"killed job, exit {code}:\n{text}");
+            Assert.That(code, Is.Not.EqualTo(0));
+        }
+        Assert.That(File.Exists(Path.Combine(Folder, "run.zip")), Is.False, "no model was written");
+
+        using var resumed = StartJob(Run("run.zip", "--resume"));
+        var (exit, output, _) = Finish(resumed, resumed.StandardOutput.ReadToEndAsync(), resumed.StandardError.ReadToEndAsync(), TimeSpan.FromMinutes(3));
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain($"Resuming the run of checkpoint {checkpoint}."));
+        Assert.That(File.Exists(checkpoint), Is.False, "deleted once the model is saved");
+        var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 60, "--encoder", "Embedding", "--dropout", "0.1", "--threads", "2"));
+        Assert.That(threads, Is.EqualTo(0), threadsOutput);
+        Assert.That(ClickLog.Predictions(Path.Combine(Folder, "run.zip"), _data), Is.EqualTo(ClickLog.Predictions(Path.Combine(Folder, "threads.zip"), _data)),
+            "the model of two threads never interrupted");
     }
 
     [Test]

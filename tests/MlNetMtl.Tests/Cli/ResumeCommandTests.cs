@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MlNetMtl.Tests.Cli;
+
+/// <summary>
+/// <c>mlnet-mtl train --checkpoint-every N</c> killed with SIGKILL mid-run, then the same command with <c>--resume</c>:
+/// the model of the run never interrupted, to the bit; the checkpoint deleted once the model is saved.
+/// </summary>
+[NonParallelizable]
+public class ResumeCommandTests : TemporaryFolderTests
+{
+    private string[] Train(string model, params string[] more) =>
+        ["train", "-d", Path.Combine(Folder, "clicks.csv"), "--task", "click:click:binary", "--epochs", "60", "--patience", "0", "--seed", "7", "--threads", "2",
+            "--encoder", "Embedding", "--dropout", "0.1", "-o", Path.Combine(Folder, model), .. more];
+
+    /// <summary>Reads <paramref name="process"/>'s output until an epoch is reported and <paramref name="checkpoint"/> exists.</summary>
+    internal static string AwaitCheckpoint(Process process, string checkpoint)
+    {
+        var output = new System.Text.StringBuilder();
+        bool epoch = false;
+        while (!(epoch && File.Exists(checkpoint)) && process.StandardOutput.ReadLine() is { } line)
+        {
+            output.AppendLine(line);
+            epoch |= line.Contains("epoch", StringComparison.Ordinal);
+        }
+        Assert.That(File.Exists(checkpoint), $"a checkpoint was written before the run ended:\n{output}");
+        return output.ToString();
+    }
+
+    [Test]
+    public void AKilledRun_ResumedFromItsCheckpoint_SavesTheUninterruptedModel()
+    {
+        string data = ClickLog.Write(Folder);
+        var (full, fullOutput) = CliProcess.Run(Train("full.zip"));
+        Assert.That(full, Is.EqualTo(0), fullOutput);
+
+        string model = Path.Combine(Folder, "run.zip"), checkpoint = model + ".checkpoint";
+        using (var run = Process.Start(CliProcess.StartInfo(null, Train("run.zip", "--checkpoint-every", "5")))!)
+        {
+            AwaitCheckpoint(run, checkpoint);
+            run.Kill();
+            run.WaitForExit();
+        }
+        Assert.That(File.Exists(model), Is.False, "killed before the model was written");
+
+        var (exit, output) = CliProcess.Run(Train("run.zip", "--resume"));
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain($"Resuming the run of checkpoint {checkpoint}."));
+        Assert.That(output, Does.Contain($"Deleted checkpoint {checkpoint}: the model is saved."));
+        Assert.That(File.Exists(checkpoint), Is.False);
+        Assert.That(ClickLog.Predictions(model, data), Is.EqualTo(ClickLog.Predictions(Path.Combine(Folder, "full.zip"), data)));
+        Assert.That(Directory.GetFiles(Folder, "*.tmp", SearchOption.AllDirectories), Is.Empty, "no temporary file is left");
+    }
+
+    [Test]
+    public void AnInterruptedRun_SaysHowToResume()
+    {
+        ClickLog.Write(Folder);
+        string checkpoint = Path.Combine(Folder, "run.zip.checkpoint");
+        using var run = Process.Start(CliProcess.StartInfo(null, Train("run.zip", "--checkpoint-every", "5")))!;
+        var error = run.StandardError.ReadToEndAsync();
+        AwaitCheckpoint(run, checkpoint);
+        using (var interrupt = Process.Start("kill", ["-INT", run.Id.ToString(CultureInfo.InvariantCulture)]))
+            interrupt.WaitForExit();
+        run.StandardOutput.ReadToEnd();
+        Assert.That(run.WaitForExit(TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(run.ExitCode, Is.EqualTo(130));
+        Assert.That(error.Result, Does.Contain($"stopped before finishing; the run can continue from its last checkpoint '{checkpoint}': the same command with --resume."));
+    }
+}

@@ -1,0 +1,142 @@
+using MlNetMtl.Data;
+using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
+using MlNetMtl.Networks.Encoders;
+using MlNetMtl.Tests.Training.Distributed;
+using MlNetMtl.Training;
+using MlNetMtl.Training.Checkpoints;
+using MlNetMtl.Training.Weighting;
+
+namespace MlNetMtl.Tests.Training.Checkpoints;
+
+/// <summary>
+/// A run interrupted after a checkpoint and resumed from it ends with the weights and history of the run never
+/// interrupted, to the bit — one thread or two, dense, one-hot or embedding input, dropout, negative sampling, learned
+/// loss weights, Adam or momentum, over simulated processes — and checkpoints themselves change nothing.
+/// </summary>
+public class ResumeTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("mlnetmtl-checkpoints-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static byte[] Bits(MultiTaskNetwork network) =>
+        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+
+    /// <summary>A run's setup: architecture, options (checkpoints aside), data, fields.</summary>
+    private sealed record Run(NetworkOptions Network, TrainerOptions Options, MultiTaskDataset Data, FieldLayout? Fields = null)
+    {
+        public TrainingResult Fit(CheckpointOptions? checkpoint, CancellationToken token = default, IProgress<EpochReport>? progress = null) =>
+            new MultiTaskTrainer(Network, Options with { Checkpoint = checkpoint }, Fields).Fit(Data, progress: progress, cancellationToken: token);
+    }
+
+    private static TrainerOptions Base => new() { Epochs = 4, BatchSize = 100, ValidationFraction = 0.1, Seed = 5, EarlyStoppingPatience = 0 };
+
+    private static Run Case(string name) => name switch
+    {
+        "OneThreadDropoutSampledUncertainty" => new(new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f },
+            Base with
+            {
+                Threads = 1,
+                Weighting = new UncertaintyWeighting(),
+                Imbalance = new Dictionary<string, TaskImbalance> { ["task1"] = new() { NegativeSampleRate = 0.5f } },
+            }, ShardedTrainingData.Dense(2_950)),
+        "TwoThreadsOneHotMomentumDwa" => new(new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.2f },
+            Base with { Threads = 2, Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.02f, Weighting = new DynamicWeightAverage() }, ShardedTrainingData.Sparse(2_950)),
+        "TwoThreadsEmbedding" => new(new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
+            Base with { Threads = 2 }, ShardedTrainingData.Sparse(2_950), ShardedTrainingData.SparseFields),
+        "OneThreadMmoeGradNorm" => new(new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
+            Base with { Threads = 1, Weighting = new GradNorm() }, ShardedTrainingData.Dense(2_950)),
+        _ => throw new ArgumentException(name),
+    };
+
+    /// <summary>Trains <paramref name="run"/> until the end of epoch <paramref name="epochs"/>, then stops it before its next step.</summary>
+    private static void Interrupt(Run run, CheckpointOptions checkpoint, int epochs)
+    {
+        using var stop = new CancellationTokenSource();
+        var progress = new Synchronous(report => { if (report.Epoch == epochs) stop.Cancel(); });
+        Assert.That(() => run.Fit(checkpoint, stop.Token, progress), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    /// <summary>Reports on the training thread (Progress&lt;T&gt; would post them to the thread pool, too late to stop at the epoch's end).</summary>
+    private sealed class Synchronous(Action<EpochReport> report) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => report(value);
+    }
+
+    [TestCase("OneThreadDropoutSampledUncertainty")]
+    [TestCase("TwoThreadsOneHotMomentumDwa")]
+    [TestCase("TwoThreadsEmbedding")]
+    [TestCase("OneThreadMmoeGradNorm")]
+    public void AResumedRun_EndsWithTheUninterruptedRunsWeightsAndHistory(string name)
+    {
+        var run = Case(name);
+        var plain = run.Fit(null);
+        string path = Path.Combine(_folder, "run.checkpoint");
+        // 2,655 training rows: 27 steps an epoch; checkpoints every 7 steps, the last before the interruption at step 49, mid-epoch 2.
+        var checkpoint = new CheckpointOptions(path) { EverySteps = 7 };
+        var checkpointed = run.Fit(checkpoint);
+        Assert.That(Bits(checkpointed.Network), Is.EqualTo(Bits(plain.Network)), "checkpoints change nothing");
+        File.Delete(path);
+
+        Interrupt(run, checkpoint, epochs: 2);
+        Assert.That(File.Exists(path), "a checkpoint was written before the interruption");
+        var resumed = run.Fit(checkpoint with { Resume = true });
+
+        Assert.That(Bits(resumed.Network), Is.EqualTo(Bits(plain.Network)), "the resumed run's weights");
+        Assert.That(resumed.Epochs.Select(e => e.TrainingLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.TrainingLoss.ToArray())), "training losses, epoch by epoch");
+        Assert.That(resumed.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.ValidationLoss.ToArray())), "validation losses");
+        Assert.That(resumed.Epochs.Select(e => e.TaskWeights.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.TaskWeights.ToArray())), "task weights");
+        Assert.That(resumed.BestEpoch, Is.EqualTo(plain.BestEpoch));
+        Assert.That(Directory.GetFiles(_folder), Is.EquivalentTo(new[] { path }), "no temporary file is left");
+    }
+
+    [Test]
+    public void ResumedTwice_FromCheckpointsOfDifferentEpochs_StillTheUninterruptedWeights()
+    {
+        var run = Case("OneThreadDropoutSampledUncertainty");
+        var plain = run.Fit(null);
+        var checkpoint = new CheckpointOptions(Path.Combine(_folder, "run.checkpoint")) { EverySteps = 10 };
+        Interrupt(run, checkpoint, epochs: 1);
+        Interrupt(run, checkpoint with { Resume = true }, epochs: 3);
+        Assert.That(Bits(run.Fit(checkpoint with { Resume = true }).Network), Is.EqualTo(Bits(plain.Network)));
+    }
+
+    [Test]
+    public void OverSimulatedProcesses_AResumedRun_EndsWithTheUninterruptedWeights()
+    {
+        var run = Case("TwoThreadsEmbedding") with { Options = Base with { Threads = 1 } };
+        var plain = new MultiTaskTrainer(run.Network, Base with { Threads = 2 }, run.Fields).Fit(run.Data);
+        var checkpoint = new CheckpointOptions(Path.Combine(_folder, "run.checkpoint")) { EverySteps = 7 };
+
+        TrainingResult[] Processes(CheckpointOptions options, int stopAfterEpoch)
+        {
+            var hub = new ThreadCommunicator.Hub(2);
+            using var stop = new CancellationTokenSource();
+            var ranks = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
+            {
+                var progress = new Synchronous(report => { if (report.Epoch == stopAfterEpoch) stop.Cancel(); });
+                return new MultiTaskTrainer(run.Network, run.Options with { Distributed = new ThreadCommunicator(hub, rank), Checkpoint = options }, run.Fields)
+                    .Fit(run.Data, progress: progress, cancellationToken: stop.Token);
+            })).ToArray();
+            try
+            {
+                Task.WaitAll(ranks);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+            {
+                return [];
+            }
+            return ranks.Select(r => r.Result).ToArray();
+        }
+
+        Assert.That(Processes(checkpoint, stopAfterEpoch: 2), Is.Empty, "interrupted");
+        var resumed = Processes(checkpoint with { Resume = true }, stopAfterEpoch: 0);
+        Assert.That(Bits(resumed[0].Network), Is.EqualTo(Bits(plain.Network)), "rank 0");
+        Assert.That(Bits(resumed[1].Network), Is.EqualTo(Bits(plain.Network)), "rank 1");
+    }
+}
