@@ -5,19 +5,9 @@ using MlNetMtl.Training.Checkpoints;
 namespace MlNetMtl.Tests.Training.Checkpoints;
 
 /// <summary>A run that cannot resume or start as asked says why, naming the file and the difference, and overwrites nothing.</summary>
-public class CheckpointRefusalTests
+public class CheckpointRefusalTests : TemporaryFolderTests
 {
-    private string _folder = "", _path = "";
-
-    [SetUp]
-    public void CreateFolder()
-    {
-        _folder = Directory.CreateTempSubdirectory("mlnetmtl-checkpoints-").FullName;
-        _path = Path.Combine(_folder, "run.checkpoint");
-    }
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+    private string CheckpointPath => Path.Combine(Folder, "run.checkpoint");
 
     private static readonly SharedBottomOptions Network = new() { BottomWidths = [8], TowerWidths = [4] };
 
@@ -25,13 +15,13 @@ public class CheckpointRefusalTests
 
     private TrainingResult Fit(TrainerOptions options, int rows = 500) => new MultiTaskTrainer(Network, options).Fit(ShardedTrainingData.Dense(rows));
 
-    private void WriteOne() => Fit(Options(new CheckpointOptions(_path) { EverySteps = 5 }));
+    private void WriteOne() => Fit(Options(new CheckpointOptions(CheckpointPath) { EverySteps = 5 }));
 
     [Test]
     public void ResumingWithAnotherSetting_IsRefused_NamingIt()
     {
         WriteOne();
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path) { Resume = true }) with { LearningRate = 0.003f }),
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath) { Resume = true }) with { LearningRate = 0.003f }),
             Throws.ArgumentException.With.Message.Contains("--learning-rate 0.001").And.Message.Contains("this run has 0.003"));
     }
 
@@ -39,7 +29,7 @@ public class CheckpointRefusalTests
     public void ResumingOnOtherData_IsRefused_NamingIt()
     {
         WriteOne();
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path) { Resume = true }), rows: 499),
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath) { Resume = true }), rows: 499),
             Throws.ArgumentException.With.Message.Contains("training rows 500").And.Message.Contains("this run has 499"));
     }
 
@@ -47,43 +37,43 @@ public class CheckpointRefusalTests
     public void StartingAfreshOverACheckpoint_IsRefused_AndTheCheckpointKept()
     {
         WriteOne();
-        var before = File.ReadAllBytes(_path);
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path))), Throws.ArgumentException.With.Message.Contains("exists").And.Message.Contains("resume"));
-        Assert.That(File.ReadAllBytes(_path), Is.EqualTo(before));
+        var before = File.ReadAllBytes(CheckpointPath);
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath))), Throws.ArgumentException.With.Message.Contains("exists").And.Message.Contains("resume"));
+        Assert.That(File.ReadAllBytes(CheckpointPath), Is.EqualTo(before));
     }
 
     [Test]
     public void ResumingWithoutACheckpoint_IsRefused() =>
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path) { Resume = true })),
-            Throws.ArgumentException.With.Message.Contains($"no checkpoint '{_path}'").And.Message.Contains("--checkpoint-every"));
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath) { Resume = true })),
+            Throws.ArgumentException.With.Message.Contains($"no checkpoint '{CheckpointPath}'").And.Message.Contains("--checkpoint-every"));
 
     [Test]
     public void ATruncatedCheckpoint_IsRefusedAsDamaged()
     {
         WriteOne();
-        var bytes = File.ReadAllBytes(_path);
-        File.WriteAllBytes(_path, bytes[..(bytes.Length / 2)]);
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path) { Resume = true })),
-            Throws.InstanceOf<InvalidDataException>().With.Message.Contains(_path).And.Message.Contains("damaged"));
+        var bytes = File.ReadAllBytes(CheckpointPath);
+        File.WriteAllBytes(CheckpointPath, bytes[..(bytes.Length / 2)]);
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath) { Resume = true })),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains(CheckpointPath).And.Message.Contains("damaged"));
     }
 
     [Test]
     public void AFileThatIsNotACheckpoint_IsRefused()
     {
-        File.WriteAllText(_path, "user,item,click\n1,2,0\n");
-        Assert.That(() => Fit(Options(new CheckpointOptions(_path) { Resume = true })),
+        File.WriteAllText(CheckpointPath, "user,item,click\n1,2,0\n");
+        Assert.That(() => Fit(Options(new CheckpointOptions(CheckpointPath) { Resume = true })),
             Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not an MlNetMtl checkpoint"));
     }
 
     [Test]
     public void WithPrivacy_CheckpointsAreRefused() =>
-        Assert.That(() => new MultiTaskTrainer(Network, Options(new CheckpointOptions(_path)) with
+        Assert.That(() => new MultiTaskTrainer(Network, Options(new CheckpointOptions(CheckpointPath)) with
         {
             Privacy = new MlNetMtl.Training.Privacy.PrivacyOptions { Epsilon = 4 },
         }), Throws.ArgumentException.With.Message.Contains("DP-SGD"));
 
     [Test]
     public void StreamedTrainingLargerThanItsBuffer_IsRefused() =>
-        Assert.That(() => new MultiTaskTrainer(Network, Options(new CheckpointOptions(_path))).Fit(new DatasetRowStream(ShardedTrainingData.Dense(500)), shuffleBufferRows: 100),
+        Assert.That(() => new MultiTaskTrainer(Network, Options(new CheckpointOptions(CheckpointPath))).Fit(new DatasetRowStream(ShardedTrainingData.Dense(500)), shuffleBufferRows: 100),
             Throws.ArgumentException.With.Message.Contains("in-memory training only"));
 }

@@ -14,16 +14,8 @@ namespace MlNetMtl.Tests.Training.Checkpoints;
 /// interrupted, to the bit — one thread or two, dense, one-hot or embedding input, dropout, negative sampling, learned
 /// loss weights, Adam or momentum, over simulated processes — and checkpoints themselves change nothing.
 /// </summary>
-public class ResumeTests
+public class ResumeTests : TemporaryFolderTests
 {
-    private string _folder = "";
-
-    [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("mlnetmtl-checkpoints-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
     private static byte[] Bits(MultiTaskNetwork network) =>
         network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
@@ -76,7 +68,7 @@ public class ResumeTests
     {
         var run = Case(name);
         var plain = run.Fit(null);
-        string path = Path.Combine(_folder, "run.checkpoint");
+        string path = Path.Combine(Folder, "run.checkpoint");
         // 2,655 training rows: 27 steps an epoch; checkpoints every 7 steps, the last before the interruption at step 49, mid-epoch 2.
         var checkpoint = new CheckpointOptions(path) { EverySteps = 7 };
         var checkpointed = run.Fit(checkpoint);
@@ -92,7 +84,7 @@ public class ResumeTests
         Assert.That(resumed.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.ValidationLoss.ToArray())), "validation losses");
         Assert.That(resumed.Epochs.Select(e => e.TaskWeights.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.TaskWeights.ToArray())), "task weights");
         Assert.That(resumed.BestEpoch, Is.EqualTo(plain.BestEpoch));
-        Assert.That(Directory.GetFiles(_folder), Is.EquivalentTo(new[] { path }), "no temporary file is left");
+        Assert.That(Directory.GetFiles(Folder), Is.EquivalentTo(new[] { path }), "no temporary file is left");
     }
 
     [Test]
@@ -100,7 +92,7 @@ public class ResumeTests
     {
         var run = Case("OneThreadDropoutSampledUncertainty");
         var plain = run.Fit(null);
-        var checkpoint = new CheckpointOptions(Path.Combine(_folder, "run.checkpoint")) { EverySteps = 10 };
+        var checkpoint = new CheckpointOptions(Path.Combine(Folder, "run.checkpoint")) { EverySteps = 10 };
         Interrupt(run, checkpoint, epochs: 1);
         Interrupt(run, checkpoint with { Resume = true }, epochs: 3);
         Assert.That(Bits(run.Fit(checkpoint with { Resume = true }).Network), Is.EqualTo(Bits(plain.Network)));
@@ -111,7 +103,7 @@ public class ResumeTests
     {
         var run = Case("TwoThreadsEmbedding") with { Options = Base with { Threads = 1 } };
         var plain = new MultiTaskTrainer(run.Network, Base with { Threads = 2 }, run.Fields).Fit(run.Data);
-        var checkpoint = new CheckpointOptions(Path.Combine(_folder, "run.checkpoint")) { EverySteps = 7 };
+        var checkpoint = new CheckpointOptions(Path.Combine(Folder, "run.checkpoint")) { EverySteps = 7 };
 
         TrainingResult[] Processes(CheckpointOptions options, int stopAfterEpoch)
         {
