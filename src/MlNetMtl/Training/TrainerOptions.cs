@@ -132,8 +132,9 @@ public sealed record TrainerOptions
     /// for this process alone. Each process reads the whole data set and trains on its shard of every mini-batch — the
     /// rows thread r would take with <see cref="Threads"/> = N, on one thread (<see cref="Threads"/> is not used) — and
     /// the gradients are summed in rank order, dense ones part by part, row-sparse ones (an embedding table's) as the rows
-    /// each process touched; every process then takes the same step. So N processes give the bits of one process with
-    /// N threads, and a seed the same weights run after run. Rank 0 is the one that should write the model. Not with
+    /// each process touched; every process then takes the same step. Each evaluates its share of the validation batches,
+    /// the figures combined exactly. So N processes give the bits of one process with N threads, and a seed the same
+    /// weights run after run. Rank 0 is the one that should write the model. Not with
     /// DP-SGD or the gradient-based weightings. Default null.
     /// </summary>
     [NotASetting("the processes a run spans, not the model's: --distributed mpi on the command line")]

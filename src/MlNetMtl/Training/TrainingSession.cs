@@ -100,7 +100,7 @@ internal sealed partial class TrainingSession : IDisposable
                 _totals.Clear();
             }
             var (trainingLoss, taskWeights) = TrainEpoch(epoch, cancellationToken);
-            var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows);
+            var (validationLoss, metric) = _validation is null ? ([], double.NaN) : Evaluate(validationRows, epoch);
             double mean = _validation is null ? double.NaN : WeightedMean(validationLoss);
             if (validationLoss.Length > 0)
                 _validationMeans = validationLoss;
@@ -243,43 +243,6 @@ internal sealed partial class TrainingSession : IDisposable
 
     /// <summary>Weighted mean loss per task; NaN for a task with no weight (no labelled row).</summary>
     private static double[] Means(double[] sums, double[] weights) => sums.Select((s, t) => weights[t] > 0 ? s / weights[t] : double.NaN).ToArray();
-
-    /// <summary>
-    /// Mean loss per task over <paramref name="rows"/> of the validation set, dropout off, and the early-stopping
-    /// task's metric (AUC for binary, RMSE for regression, loss for multiclass; NaN without such a task).
-    /// </summary>
-    private (double[] Losses, double Metric) Evaluate(int[] rows)
-    {
-        var sums = new double[_tasks.Count];
-        var weights = new double[_tasks.Count];
-        var scores = new List<float>();
-        var labels = new List<float>();
-        for (int start = 0; start < rows.Length; start += _workspace.Capacity)
-        {
-            int count = Math.Min(_workspace.Capacity, rows.Length - start);
-            var batch = _validationBatches!.Gather(rows.AsSpan(start, count));
-            if (!MultiTaskObjective.Evaluate(_network, batch, _validationBatches.LabelBuffers, _validationBatches.WeightBuffers, _workspace, null, backward: false, sums, weights, out int failed))
-                throw new InvalidOperationException($"Validation loss of task '{_tasks[failed].Name}' is not finite: training diverged.");
-            if (_stoppingTask is { } task && _tasks[task].Kind.Stopping == StoppingMetric.Auc)
-            {
-                var outputs = _workspace.TaskOutputs(task, count);
-                for (int r = 0; r < count; r++)
-                    if (_validationBatches.WeightBuffers[task][r] > 0)
-                    {
-                        scores.Add(outputs[r]);
-                        labels.Add(_validationBatches.LabelBuffers[task][r]);
-                    }
-            }
-        }
-        var losses = Means(sums, weights);
-        double metric = _stoppingTask is not { } stopping ? double.NaN : _tasks[stopping].Kind.Stopping switch
-        {
-            StoppingMetric.Auc => Evaluation.RankingMetrics.Auc(scores.ToArray(), labels.ToArray()),
-            StoppingMetric.RootMeanLoss => Math.Sqrt(losses[stopping]),
-            _ => losses[stopping],
-        };
-        return (losses, metric);
-    }
 }
 
 /// <summary>A DP-SGD run's plan, the training rows it samples from and (user-level) each data-set row's user.</summary>

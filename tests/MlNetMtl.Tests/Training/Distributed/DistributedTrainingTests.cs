@@ -59,9 +59,38 @@ public class DistributedTrainingTests
         {
             Assert.That(Bits(runs[rank].Result.Network), Is.EqualTo(expected), $"rank {rank}'s weights");
             Assert.That(runs[rank].Result.Epochs.Select(e => e.TrainingLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.TrainingLoss.ToArray())), $"rank {rank}'s losses");
+            Assert.That(runs[rank].Result.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationLoss.ToArray())),
+                $"rank {rank}'s validation losses, from its share of the validation batches and the others'");
         }
         var start = MultiTaskNetwork.Create(data.Features.Dimension, data.Tasks, Architecture(architecture), 5, sparse ? data.Features.MeanValuesPerRow : null, fields);
         Assert.That(Bits(threaded.Network), Is.Not.EqualTo(Bits(start)), "training moved the weights");
+    }
+
+    /// <summary>
+    /// Each process evaluates its share of the validation batches (295 rows: 3 batches of up to 100, so 2 and 1 with two
+    /// processes); the early-stopping AUC is computed from every process's scores in batch order: the figures, the best
+    /// epoch and the stop of one process.
+    /// </summary>
+    [TestCase(2)]
+    [TestCase(3)]
+    public void ShardedValidation_GivesTheExactLossesAucAndStopOfOneProcess(int processes)
+    {
+        var data = Dense(2_950);
+        var options = Options(1) with { Epochs = 20, EarlyStoppingTask = "task1", EarlyStoppingPatience = 1, LearningRate = 0.05f };
+        var threaded = new MultiTaskTrainer(Architecture("Dropout"), options with { Threads = processes }).Fit(data);
+        var hub = new ThreadCommunicator.Hub(processes);
+        var runs = Enumerable.Range(0, processes).Select(rank => Task.Run(() =>
+            new MultiTaskTrainer(Architecture("Dropout"), options with { Distributed = new ThreadCommunicator(hub, rank) }).Fit(data))).ToArray();
+        Task.WaitAll(runs);
+        Assert.That(threaded.Epochs.Select(e => e.ValidationMetric), Is.All.InRange(0.5, 1.0), "an AUC each epoch");
+        Assert.That(threaded.StoppedEarly, "the run stops early, so where is compared too");
+        foreach (var run in runs.Select(r => r.Result))
+        {
+            Assert.That(run.Epochs.Select(e => e.ValidationMetric), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationMetric)), "the AUCs");
+            Assert.That(run.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationLoss.ToArray())), "the losses");
+            Assert.That((run.BestEpoch, run.StoppedEarly, run.Epochs.Count), Is.EqualTo((threaded.BestEpoch, threaded.StoppedEarly, threaded.Epochs.Count)));
+            Assert.That(Bits(run.Network), Is.EqualTo(Bits(threaded.Network)));
+        }
     }
 
     [Test]
