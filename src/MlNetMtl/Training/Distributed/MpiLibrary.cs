@@ -58,10 +58,15 @@ internal sealed class MpiLibrary
     public nint Byte { get; }
     private nint StatusIgnore { get; }
 
-    /// <summary>Loads the system's MPI library, Open MPI first; null when there is none. Once per process.</summary>
+    /// <summary>
+    /// Loads the system's MPI library — the launcher's own where both are installed (MPICH's sets PMI_SIZE, Open MPI's
+    /// OMPI_COMM_WORLD_SIZE), else Open MPI first; null when there is none. Once per process.
+    /// </summary>
     public static MpiLibrary? Load()
     {
-        foreach (var (names, openMpi) in new[] { (OpenMpiNames, true), (MpichNames, false) })
+        bool mpichLaunched = Environment.GetEnvironmentVariable("PMI_SIZE") is not null && Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is null;
+        var order = mpichLaunched ? new[] { (MpichNames, false), (OpenMpiNames, true) } : [(OpenMpiNames, true), (MpichNames, false)];
+        foreach (var (names, openMpi) in order)
             foreach (string name in names)
                 if (NativeLibrary.TryLoad(name, out nint library))
                 {
