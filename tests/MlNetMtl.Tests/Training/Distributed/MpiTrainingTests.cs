@@ -67,21 +67,22 @@ public class MpiTrainingTests(MpiTrainingTests.Mpi mpi) : TemporaryFolderTests
     private string[] Train(string model, int epochs, params string[] more) =>
         ["train", "-d", _data, "--task", "click:click:binary", "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--patience", "0", "--seed", "7", "-o", Path.Combine(Folder, model), .. more];
 
-    [TestCase("OneHot")]
-    [TestCase("Embedding")]
-    public void TwoProcesses_TrainTheModelOfOneProcessWithTwoThreads(string encoder)
+    [TestCase("OneHot", "SharedBottom")]
+    [TestCase("Embedding", "SharedBottom")]
+    [TestCase("Embedding", "MMoE")]
+    public void TwoProcesses_TrainTheModelOfOneProcessWithTwoThreads(string encoder, string architecture)
     {
-        using var job = StartJob(Train("mpi.zip", 3, "--encoder", encoder, "--distributed", "mpi"));
+        using var job = StartJob(Train("mpi.zip", 3, "--encoder", encoder, "--architecture", architecture, "--distributed", "mpi"));
         var (exit, output, _) = Finish(job, job.StandardOutput.ReadToEndAsync(), job.StandardError.ReadToEndAsync(), TimeSpan.FromMinutes(3));
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Rank 0 of 2 processes; each trains on its shard of every mini-batch."));
         Assert.That(Regex.Count(output, "Saved the model"), Is.EqualTo(1), "rank 0 alone writes");
-        var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 3, "--encoder", encoder, "--threads", "2"));
+        var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 3, "--encoder", encoder, "--architecture", architecture, "--threads", "2"));
         Assert.That(threads, Is.EqualTo(0), threadsOutput);
         string Predictions(string model) => ClickLog.Predictions(Path.Combine(Folder, model), _data);
         string expected = Predictions("threads.zip");
         Assert.That(Predictions("mpi.zip"), Is.EqualTo(expected), "the same bits as two threads");
-        var (one, _) = CliProcess.Run(Train("one.zip", 3, "--encoder", encoder, "--threads", "1"));
+        var (one, _) = CliProcess.Run(Train("one.zip", 3, "--encoder", encoder, "--architecture", architecture, "--threads", "1"));
         Assert.That(one, Is.EqualTo(0));
         Assert.That(Predictions("one.zip"), Is.Not.EqualTo(expected), "one thread sums in another order: the comparison can tell");
     }
