@@ -70,7 +70,7 @@ public sealed class MultiTaskTrainer
         var positiveWeights = train.Tasks.Select((task, t) => PositiveWeight(task, train.Labels[t])).ToArray();
         CheckSomeRowNamesADomain(train.Features, trainRows);
         var privacy = PlanPrivacy(trainRows, users);
-        var checkpoint = _training.Checkpoint is { } where ? new CheckpointPlan(where, RunSignature.Of(_network, _training, train)) : null;
+        var checkpoint = _training.Checkpoint is { } where ? new CheckpointPlan(where, RunSignature.Of(_network, _training, train, validation)) : null;
         var result = Train(train.Tasks, train.Features.Dimension, train.Features is SparseFeatures ? train.Features.MeanValuesPerRow : null,
             epochs, validationSet, validationRows, positiveWeights, random, progress, cancellationToken, privacy, checkpoint);
         if (_training is { ForgetUnseenSlots: true, WarmStart: null, Pretrained: null } && privacy is null)

@@ -8,7 +8,7 @@ namespace MlNetMtl.Training.Checkpoints;
 
 /// <summary>
 /// What makes a run the run a checkpoint continues: the architecture and every setting of the network, the training and
-/// the loss weighting, the processes, and the training data's shape and SHA-256. A checkpoint keeps its run's signature;
+/// the loss weighting, the processes, and the training (and given validation) data's shape and SHA-256. A checkpoint keeps its run's signature;
 /// resuming with another is refused, naming the first difference, since it could not reach the uninterrupted weights.
 /// </summary>
 internal sealed class RunSignature
@@ -18,7 +18,7 @@ internal sealed class RunSignature
     private RunSignature((string, string)[] entries) => _entries = entries;
 
     /// <summary>The signature of training a network of <paramref name="network"/> with <paramref name="options"/> on <paramref name="train"/>.</summary>
-    public static RunSignature Of(NetworkOptions network, TrainerOptions options, MultiTaskDataset train)
+    public static RunSignature Of(NetworkOptions network, TrainerOptions options, MultiTaskDataset train, MultiTaskDataset? validation)
     {
         var entries = new List<(string, string)> { ("architecture", network.Architecture.ToString()) };
         entries.AddRange(Values(network));
@@ -33,6 +33,7 @@ internal sealed class RunSignature
         entries.Add(("training rows", train.Rows.ToString()));
         entries.Add(("feature width", train.Features.Dimension.ToString()));
         entries.Add(("training data (SHA-256)", Fingerprint(train)));
+        entries.Add(("validation data (SHA-256)", validation is null ? $"a held-out {options.ValidationFraction:R} of the training rows" : Fingerprint(validation)));
         return new RunSignature([.. entries]);
     }
 

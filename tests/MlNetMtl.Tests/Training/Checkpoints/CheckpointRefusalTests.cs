@@ -34,6 +34,15 @@ public class CheckpointRefusalTests : TemporaryFolderTests
     }
 
     [Test]
+    public void ResumingWithOtherValidationData_IsRefused_NamingIt()
+    {
+        WriteOne();
+        var trainer = new MultiTaskTrainer(Network, Options(new CheckpointOptions(CheckpointPath) { Resume = true }));
+        Assert.That(() => trainer.Fit(ShardedTrainingData.Dense(500), validation: ShardedTrainingData.Dense(100)),
+            Throws.ArgumentException.With.Message.Contains("validation data (SHA-256) a held-out 0.1 of the training rows; this run has "));
+    }
+
+    [Test]
     public void StartingAfreshOverACheckpoint_IsRefused_AndTheCheckpointKept()
     {
         WriteOne();
