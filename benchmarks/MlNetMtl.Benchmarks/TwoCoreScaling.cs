@@ -17,7 +17,8 @@ namespace MlNetMtl.Benchmarks;
 /// Run: <c>dotnet run -c Release --project benchmarks/MlNetMtl.Benchmarks -- scaling [repeats [network [batch]]]</c> (3
 /// rounds by default; every network and batch unless named, e.g. <c>scaling 3 W-SB 256</c>). Over MPI
 /// processes instead of threads: <c>mpiexec -n 2 dotnet benchmarks/MlNetMtl.Benchmarks/bin/Release/net10.0/MlNetMtl.Benchmarks.dll scaling-mpi [repeats]</c>
-/// (rank 0 times one thread alone while rank 1 waits, then both train as two processes; with the bytes each process sends per step).
+/// (rank 0 times one thread alone while rank 1 waits, then both train as two processes; with the bytes each process sends
+/// per step; a network and batch may be named as for <c>scaling</c>).
 /// </summary>
 internal static class TwoCoreScaling
 {
@@ -30,8 +31,8 @@ internal static class TwoCoreScaling
         var embedding = new Lazy<MultiTaskDataset>(() => EmbeddingWorkload.Generate(DenseWorkload.Rows));
         Console.WriteLine("| network, batch | 1 thread | 2 threads | scaling | two 1-thread runs at once | their scaling |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        foreach (string network in new[] { "W-SB", "W-MMoE", "W-EMB" }.Where(n => args.Length < 3 || n == args[2]))
-            foreach (int batch in new[] { 256, 2048 }.Where(b => args.Length < 4 || b.ToString(System.Globalization.CultureInfo.InvariantCulture) == args[3]))
+        foreach (string network in Networks(args))
+            foreach (int batch in Batches(args))
             {
                 var data = network == "W-EMB" ? embedding.Value : dense.Value;
                 double one = 0, two = 0, pair = 0;
@@ -57,8 +58,8 @@ internal static class TwoCoreScaling
             Console.WriteLine($"| network, batch | 1 thread | {world.Size} processes | scaling | sent per process and step |");
             Console.WriteLine("|---|---|---|---|---|");
         }
-        foreach (string network in new[] { "W-SB", "W-MMoE", "W-EMB" })
-            foreach (int batch in new[] { 256, 2048 })
+        foreach (string network in Networks(args))
+            foreach (int batch in Batches(args))
             {
                 var data = network == "W-EMB" ? embedding.Value : dense.Value;
                 double one = 0, many = 0;
@@ -73,6 +74,13 @@ internal static class TwoCoreScaling
                     Console.WriteLine($"| {network}, {batch} | {one:N0} samples/s | {many:N0} | {many / one:F2}x | {SentPerStep(network, batch, data, world.Size) / 1024.0:N0} KiB |");
             }
     }
+
+    /// <summary>The networks to time: the one named after the repeats, or all.</summary>
+    private static IEnumerable<string> Networks(string[] args) => new[] { "W-SB", "W-MMoE", "W-EMB" }.Where(n => args.Length < 3 || n == args[2]);
+
+    /// <summary>The batch sizes to time: the one named after the network, or both.</summary>
+    private static IEnumerable<int> Batches(string[] args) =>
+        new[] { 256, 2048 }.Where(b => args.Length < 4 || b.ToString(System.Globalization.CultureInfo.InvariantCulture) == args[3]);
 
     /// <summary>
     /// Bytes one of <paramref name="processes"/> sends in a step: of the dense gradient (G values), its other parts in the
