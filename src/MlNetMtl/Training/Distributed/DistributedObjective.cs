@@ -5,7 +5,7 @@ namespace MlNetMtl.Training.Distributed;
 /// <summary>
 /// This process's part of a distributed step. It copies and trains on its shard of the mini-batch — the rows worker
 /// <see cref="Communicator.Rank"/> takes in <see cref="DataParallelObjective"/> — on one thread, drawing the dropout masks
-/// that worker draws; the processes' losses are then summed in rank order and their gradients by
+/// that worker draws; the processes' losses (sent with the gradients) are then summed in rank order and their gradients by
 /// <see cref="GradientExchange"/>, so every process holds the mini-batch's gradient and takes the same optimizer step.
 /// Training starts from rank 0's weights.
 /// </summary>
@@ -18,6 +18,8 @@ internal sealed class DistributedObjective
     private readonly GradientExchange _exchange;
     private readonly Checkpoints.ResumableRandom _dropout;
     private readonly double[] _taskWeights, _mine, _all;
+    private readonly Func<bool> _readHeaders;
+    private int _shards, _failedTask;
 
     /// <param name="network">The network trained (this process's copy).</param>
     /// <param name="workspace">Its buffers.</param>
@@ -41,6 +43,7 @@ internal sealed class DistributedObjective
         _taskWeights = new double[tasks];
         _mine = new double[2 * tasks + 1 + _trainable.Length];
         _all = new double[_mine.Length * communicator.Size];
+        _readHeaders = ReadHeaders;
         batches.DeferDenseFeatures = true;
         foreach (var parameter in network.Parameters)
             communicator.Broadcast(parameter.Value, root: 0, $"the start of training (rank 0's weights of '{parameter.Name}')");
@@ -91,27 +94,35 @@ internal sealed class DistributedObjective
         _mine[2 * tasks] = failed;
         for (int p = 0; p < _trainable.Length; p++)
             _mine[2 * tasks + 1 + p] = _trainable[p].TouchedRows is null ? 0 : 1;
-        _communicator.AllGather(_mine, _all, $"the loss exchange of step {step:N0}");
-        failedTask = -1;
-        for (int q = 0; q < _communicator.Size; q++)
+        _shards = shards;
+        bool summed = _exchange.Sum(shards, step, _mine, _all, _readHeaders);
+        for (int q = 0; q < shards; q++)
         {
             var theirs = _all.AsSpan(q * _mine.Length, _mine.Length);
-            for (int p = 0; p < _trainable.Length; p++)
-                if (theirs[2 * tasks + 1 + p] != 0)
-                    _trainable[p].TouchedRows ??= new TouchedRows(_trainable[p].Rows);
-            if (q >= shards)
-                continue;
-            if (failedTask < 0 && theirs[2 * tasks] >= 0)
-                failedTask = (int)theirs[2 * tasks];
             for (int t = 0; t < tasks; t++)
             {
                 lossSums[t] += theirs[t];
                 weightSums[t] += theirs[tasks + t];
             }
         }
-        if (failedTask >= 0)
-            return false;
-        _exchange.Sum(shards, step);
-        return true;
+        failedTask = _failedTask;
+        return summed;
+    }
+
+    /// <summary>Reads every process's header: marks the parameters any process has seen row-sparse, and finds a failed task (which stops the step).</summary>
+    private bool ReadHeaders()
+    {
+        int tasks = _taskWeights.Length;
+        _failedTask = -1;
+        for (int q = 0; q < _communicator.Size; q++)
+        {
+            var theirs = _all.AsSpan(q * _mine.Length, _mine.Length);
+            for (int p = 0; p < _trainable.Length; p++)
+                if (theirs[2 * tasks + 1 + p] != 0)
+                    _trainable[p].TouchedRows ??= new TouchedRows(_trainable[p].Rows);
+            if (q < _shards && _failedTask < 0 && theirs[2 * tasks] >= 0)
+                _failedTask = (int)theirs[2 * tasks];
+        }
+        return _failedTask < 0;
     }
 }

@@ -16,59 +16,118 @@ namespace MlNetMtl.Training.Distributed;
 /// copied, the later ones added, the touched rows listed in the order one process's workers would list them.</item>
 /// </list>
 /// Only the first <c>contributors</c> processes had rows of a batch (a small batch has fewer shards than processes): the
-/// others' values are not added, as a worker without a shard adds nothing.
+/// others' values are not added, as a worker without a shard adds nothing. Each process's header — its losses and flags,
+/// a few values every process needs — travels with the dense gradients' first exchange, once the processes agree which
+/// gradients are row-sparse (from their first step on): a step then costs two exchanges, three with row-sparse gradients.
 /// </summary>
 internal sealed class GradientExchange(Communicator communicator, IReadOnlyList<Parameter> parameters)
 {
     private readonly Parameter[] _parameters = parameters.ToArray();
     private float[] _send = [], _receive = [], _sum = [], _all = [];
+    // Once agreed (after the first step): which gradients are dense and which row-sparse, and the dense exchange's counts.
+    private Parameter[]? _dense, _sparse;
+    private int[] _partLengths = [], _sendCounts = [], _receiveCounts = [];
 
-    /// <summary>Every process's gradients of the parameters summed into each process's.</summary>
+    /// <summary>
+    /// Every process's <paramref name="header"/> into <paramref name="headers"/> (rank order); then, unless
+    /// <paramref name="proceed"/> (which reads the headers) says not to, every process's gradients summed into each process's.
+    /// Every process gets the same headers, so all proceed or none.
+    /// </summary>
     /// <param name="contributors">The processes, from rank 0, whose values count.</param>
     /// <param name="step">The step, for the timeout's message.</param>
-    public void Sum(int contributors, long step)
+    /// <param name="header">This process's header (the same length in every process).</param>
+    /// <param name="headers">Receives every process's header.</param>
+    /// <param name="proceed">Reads the headers; false ends the step before its gradients are summed.</param>
+    /// <returns>Whether the gradients were summed.</returns>
+    public bool Sum(int contributors, long step, double[] header, double[] headers, Func<bool> proceed)
     {
-        var dense = _parameters.Where(p => p.TouchedRows is null).ToArray();
-        var sparse = _parameters.Where(p => p.TouchedRows is not null).ToArray();
-        if (dense.Length > 0)
-            SumDense(dense, contributors, step);
-        if (sparse.Length > 0)
-            SumSparse(sparse, contributors, step);
+        bool headersSent = _dense is null;
+        if (headersSent)
+        {
+            // Until the processes have agreed which gradients are row-sparse (a process learns it in its first backward
+            // pass with rows, and tells the others in its header), the headers go first, on their own.
+            communicator.AllGather(header, headers, $"the loss exchange of step {step:N0}");
+            if (!proceed())
+                return false;
+            Agree();
+        }
+        foreach (var parameter in _dense!)
+            if (parameter.TouchedRows is not null)
+                throw new InvalidOperationException($"Gradient '{parameter.Name}' became row-sparse after the processes agreed it was dense.");
+        if (!SumDense(contributors, step, headersSent ? null : (header, headers, proceed)))
+            return false;
+        if (_sparse!.Length > 0)
+            SumSparse(_sparse, contributors, step);
+        return true;
     }
 
-    private void SumDense(Parameter[] dense, int contributors, long step)
+    /// <summary>Fixes which gradients are dense and the dense exchange's counts (each part's values, with a header in front).</summary>
+    private void Agree()
+    {
+        _dense = _parameters.Where(p => p.TouchedRows is null).ToArray();
+        _sparse = _parameters.Where(p => p.TouchedRows is not null).ToArray();
+        int size = communicator.Size;
+        _partLengths = Enumerable.Range(0, size).Select(part => _dense.Sum(p => WorkParts.Dense(p, part, size).Length)).ToArray();
+        _sendCounts = new int[size];
+        _receiveCounts = new int[size];
+    }
+
+    /// <summary>
+    /// The dense gradients, with the headers in front when given: reduce-scatter, sum in rank order, all-gather. False when
+    /// the headers' <c>proceed</c> stops the step after the first exchange.
+    /// </summary>
+    private bool SumDense(int contributors, long step, (double[] Mine, double[] All, Func<bool> Proceed)? headers)
     {
         int size = communicator.Size, me = communicator.Rank;
-        var partLengths = Enumerable.Range(0, size).Select(part => dense.Sum(p => WorkParts.Dense(p, part, size).Length)).ToArray();
-        int total = partLengths.Sum(), mine = partLengths[me];
-        Reserve(ref _send, total);
-        Reserve(ref _receive, mine * size);
+        var headerValues = headers is { } given ? MemoryMarshal.Cast<double, float>(given.Mine.AsSpan()) : [];
+        int h = headerValues.Length, total = _partLengths.Sum(), mine = _partLengths[me];
+        if (h == 0 && _dense!.Length == 0)
+            return true;
+        Reserve(ref _send, total + size * h);
+        Reserve(ref _receive, (mine + h) * size);
         Reserve(ref _sum, mine);
         Reserve(ref _all, total);
-        // Reduce-scatter: this process's values, part by part, each part to its owner.
+        // Reduce-scatter: to each part's owner, this process's header, then its values of that part.
         int at = 0;
         for (int part = 0; part < size; part++)
-            foreach (var parameter in dense)
+        {
+            headerValues.CopyTo(_send.AsSpan(at, h));
+            at += h;
+            foreach (var parameter in _dense!)
             {
                 var (start, length) = WorkParts.Dense(parameter, part, size);
                 parameter.Gradient.AsSpan(start, length).CopyTo(_send.AsSpan(at, length));
                 at += length;
             }
-        communicator.AllToAll(_send, partLengths, _receive, Enumerable.Repeat(mine, size).ToArray(), $"the gradient exchange of step {step:N0}");
+            _sendCounts[part] = h + _partLengths[part];
+            _receiveCounts[part] = h + mine;
+        }
+        communicator.AllToAll(_send, _sendCounts, _receive, _receiveCounts, $"the gradient exchange of step {step:N0}");
+        if (headers is { } exchanged)
+        {
+            var received = MemoryMarshal.Cast<double, float>(exchanged.All.AsSpan());
+            for (int q = 0; q < size; q++)
+                _receive.AsSpan(q * (h + mine), h).CopyTo(received.Slice(q * h, h));
+            if (!exchanged.Proceed())
+                return false;
+        }
+        if (_dense!.Length == 0)
+            return true;
         var sum = _sum.AsSpan(0, mine);
-        _receive.AsSpan(0, mine).CopyTo(sum);
+        _receive.AsSpan(h, mine).CopyTo(sum);
         for (int q = 1; q < contributors; q++)
-            VectorOps.AddScaled(1f, _receive.AsSpan(q * mine, mine), sum);
+            VectorOps.AddScaled(1f, _receive.AsSpan(q * (h + mine) + h, mine), sum);
         // All-gather: each owner's sum to every process, back into the gradients.
-        communicator.AllGather(_sum, mine, _all, partLengths, $"the gradient exchange of step {step:N0}");
+        communicator.AllGather(_sum, mine, _all, _partLengths, $"the gradient exchange of step {step:N0}");
         at = 0;
         for (int part = 0; part < size; part++)
-            foreach (var parameter in dense)
+            foreach (var parameter in _dense)
             {
                 var (start, length) = WorkParts.Dense(parameter, part, size);
                 _all.AsSpan(at, length).CopyTo(parameter.Gradient.AsSpan(start, length));
                 at += length;
             }
+        return true;
     }
 
     private void SumSparse(Parameter[] sparse, int contributors, long step)

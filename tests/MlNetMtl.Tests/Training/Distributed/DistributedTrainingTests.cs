@@ -93,6 +93,25 @@ public class DistributedTrainingTests
         }
     }
 
+    /// <summary>A loss that overflows in one process's shard stops every process at the step one process stops, naming the task (the headers say it).</summary>
+    [Test]
+    public void ADivergingRun_StopsEveryProcess_AtTheStepOneProcessStops()
+    {
+        var data = new MlNetMtl.Data.Synthetic.SyntheticTaskGenerator(new MlNetMtl.Data.Synthetic.SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Regression }).Generate(2_950, 1);
+        var options = Options(1) with { LearningRate = 50f, Optimizer = OptimizerKind.SgdMomentum };
+        var threaded = Assert.Throws<InvalidOperationException>(() => new MultiTaskTrainer(Architecture("SharedBottom"), options with { Threads = 2 }).Fit(data))!;
+        Assert.That(threaded.Message, Does.Contain("Training diverged in epoch 1, mini-batch"));
+        Assert.That(threaded.Message, Does.Not.Contain("mini-batch 1:"), "past the first step, where the losses travel with the gradients");
+        var hub = new ThreadCommunicator.Hub(2);
+        var runs = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
+            new MultiTaskTrainer(Architecture("SharedBottom"), options with { Distributed = new ThreadCommunicator(hub, rank, TimeSpan.FromSeconds(20)) }).Fit(data))).ToArray();
+        foreach (var run in runs)
+        {
+            var error = Assert.Throws<AggregateException>(() => run.Wait())!.InnerException;
+            Assert.That(error, Is.InstanceOf<InvalidOperationException>().With.Message.EqualTo(threaded.Message));
+        }
+    }
+
     [Test]
     public void WithClipping_TheWholeGradientIsClipped_AsInOneProcess()
     {
