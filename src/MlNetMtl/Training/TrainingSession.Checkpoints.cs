@@ -121,7 +121,9 @@ internal sealed partial class TrainingSession
         {
             var communicator = _distributed.Communicator;
             var mine = Serialize(_distributed.DropoutGenerator);
-            var (all, counts) = communicator.AllGather(mine, mine.Length, $"the checkpoint after step {_step}");
+            byte[] all = [];
+            var counts = new int[communicator.Size];
+            communicator.AllGather(mine, mine.Length, ref all, counts, $"the checkpoint after step {_step}");
             var generators = new byte[counts.Length][];
             for (int rank = 0, offset = 0; rank < counts.Length; offset += counts[rank++])
                 generators[rank] = all.AsSpan(offset, counts[rank]).ToArray();

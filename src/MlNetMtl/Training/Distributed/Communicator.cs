@@ -50,8 +50,12 @@ public abstract class Communicator
     /// <summary>Every process's <paramref name="mine"/>, in rank order (doubles; their lengths alike).</summary>
     internal abstract void AllGather(double[] mine, double[] all, string what);
 
-    /// <summary>Every process's bytes, in rank order, and how many came from each.</summary>
-    internal abstract (byte[] All, int[] Counts) AllGather(byte[] mine, int count, string what);
+    /// <summary>
+    /// Every process's first <paramref name="count"/> bytes of <paramref name="mine"/>, in rank order, into <paramref name="all"/>
+    /// (replaced by a larger array when too small; the caller keeps it for the next exchange), and how many came from each
+    /// into <paramref name="counts"/> (<see cref="Size"/> long).
+    /// </summary>
+    internal abstract void AllGather(byte[] mine, int count, ref byte[] all, int[] counts, string what);
 
     /// <summary>The message of a timeout: which process waited for what, and what it means.</summary>
     private protected string TimedOut(string what) =>

@@ -24,6 +24,8 @@ internal sealed class GradientExchange(Communicator communicator, IReadOnlyList<
 {
     private readonly Parameter[] _parameters = parameters.ToArray();
     private float[] _send = [], _receive = [], _sum = [], _all = [];
+    private byte[] _packed = [], _gathered = [];
+    private readonly int[] _counts = new int[communicator.Size];
     // Once agreed (after the first step): which gradients are dense and which row-sparse, and the dense exchange's counts.
     private Parameter[]? _dense, _sparse;
     private int[] _partLengths = [], _sendCounts = [], _receiveCounts = [];
@@ -130,22 +132,34 @@ internal sealed class GradientExchange(Communicator communicator, IReadOnlyList<
         return true;
     }
 
+    /// <summary>
+    /// The row-sparse gradients: this process's touched rows packed — per parameter, the count, the row numbers, then
+    /// the rows' values — gathered from every process and merged in rank order.
+    /// </summary>
     private void SumSparse(Parameter[] sparse, int contributors, long step)
     {
-        // This process's rows: per parameter, the count, the row numbers, then the rows' values.
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            foreach (var parameter in sparse)
+        int bytes = 0;
+        foreach (var parameter in sparse)
+            bytes += sizeof(int) * (1 + parameter.TouchedRows!.Count * (1 + parameter.Columns));
+        if (_packed.Length < bytes)
+            _packed = new byte[bytes];
+        int at = 0;
+        foreach (var parameter in sparse)
+        {
+            var touched = parameter.TouchedRows!;
+            int width = parameter.Columns;
+            MemoryMarshal.Write(_packed.AsSpan(at), touched.Count);
+            at += sizeof(int);
+            var rows = touched.Rows;
+            MemoryMarshal.AsBytes(rows).CopyTo(_packed.AsSpan(at));
+            at += rows.Length * sizeof(int);
+            foreach (int row in rows)
             {
-                var touched = parameter.TouchedRows!;
-                writer.Write(touched.Count);
-                foreach (int row in touched.Rows)
-                    writer.Write(row);
-                int width = parameter.Columns;
-                foreach (int row in touched.Rows)
-                    writer.Write(MemoryMarshal.AsBytes(parameter.Gradient.AsSpan(row * width, width)));
+                MemoryMarshal.AsBytes(parameter.Gradient.AsSpan(row * width, width)).CopyTo(_packed.AsSpan(at));
+                at += width * sizeof(float);
             }
-        var (all, counts) = communicator.AllGather(buffer.GetBuffer(), (int)buffer.Length, $"the exchange of touched rows of step {step:N0}");
+        }
+        communicator.AllGather(_packed, bytes, ref _gathered, _counts, $"the exchange of touched rows of step {step:N0}");
         foreach (var parameter in sparse)
             parameter.TouchedRows!.Clear();
         int offset = 0;
@@ -153,31 +167,34 @@ internal sealed class GradientExchange(Communicator communicator, IReadOnlyList<
         {
             if (q < contributors)
             {
-                using var reader = new BinaryReader(new MemoryStream(all, offset, counts[q], writable: false));
+                var theirs = _gathered.AsSpan(offset, _counts[q]);
                 foreach (var parameter in sparse)
-                    Merge(parameter, reader);
+                    theirs = theirs[Merge(parameter, theirs)..];
             }
-            offset += counts[q];
+            offset += _counts[q];
         }
     }
 
-    /// <summary>Adds one process's rows of <paramref name="parameter"/>: a row first met is copied (and listed), a row met before is added to.</summary>
-    private static void Merge(Parameter parameter, BinaryReader reader)
+    /// <summary>
+    /// Adds one process's rows of <paramref name="parameter"/> from the front of <paramref name="packed"/>: a row first met
+    /// is copied (and listed), a row met before is added to. Returns the bytes read.
+    /// </summary>
+    private static int Merge(Parameter parameter, ReadOnlySpan<byte> packed)
     {
-        int count = reader.ReadInt32(), width = parameter.Columns;
-        var rows = new int[count];
+        int count = MemoryMarshal.Read<int>(packed), width = parameter.Columns;
+        var rows = MemoryMarshal.Cast<byte, int>(packed.Slice(sizeof(int), count * sizeof(int)));
+        var values = MemoryMarshal.Cast<byte, float>(packed.Slice(sizeof(int) * (1 + count), count * width * sizeof(float)));
         for (int i = 0; i < count; i++)
-            rows[i] = reader.ReadInt32();
-        var values = new float[width];
-        foreach (int row in rows)
         {
-            reader.Read(MemoryMarshal.AsBytes(values.AsSpan()));
+            int row = rows[i];
             var gradient = parameter.Gradient.AsSpan(row * width, width);
+            var theirs = values.Slice(i * width, width);
             if (parameter.TouchedRows!.Mark(row))
-                values.CopyTo(gradient);
+                theirs.CopyTo(gradient);
             else
-                VectorOps.AddScaled(1f, values, gradient);
+                VectorOps.AddScaled(1f, theirs, gradient);
         }
+        return sizeof(int) * (1 + count * (1 + width));
     }
 
     private static void Reserve(ref float[] buffer, int length)

@@ -10,6 +10,7 @@ namespace MlNetMtl.Training.Distributed;
 internal sealed class MpiCommunicator : Communicator
 {
     private readonly MpiLibrary _mpi;
+    private readonly double[] _count = new double[1], _lengths;
 
     public MpiCommunicator(MpiLibrary mpi, TimeSpan timeout)
         : base(timeout)
@@ -17,6 +18,7 @@ internal sealed class MpiCommunicator : Communicator
         _mpi = mpi;
         Rank = mpi.Rank();
         Size = mpi.Size();
+        _lengths = new double[Size];
     }
 
     public override int Rank { get; }
@@ -45,14 +47,17 @@ internal sealed class MpiCommunicator : Communicator
         Run(what, [mine, all, counts, offsets], p => _mpi.AllGather(p[0], mine.Length, _mpi.Double, p[1], p[2], p[3]));
     }
 
-    internal override (byte[] All, int[] Counts) AllGather(byte[] mine, int count, string what)
+    internal override void AllGather(byte[] mine, int count, ref byte[] all, int[] counts, string what)
     {
-        var lengths = new double[Size];
-        AllGather([count], lengths, what);
-        int[] counts = lengths.Select(l => (int)l).ToArray(), offsets = Offsets(counts);
-        var all = new byte[counts.Sum()];
-        Run(what, [mine, all, counts, offsets], p => _mpi.AllGather(p[0], count, _mpi.Byte, p[1], p[2], p[3]));
-        return (all, counts);
+        _count[0] = count;
+        AllGather(_count, _lengths, what);
+        for (int q = 0; q < Size; q++)
+            counts[q] = (int)_lengths[q];
+        int[] offsets = Offsets(counts);
+        if (all.Length < offsets[^1] + counts[^1])
+            all = new byte[offsets[^1] + counts[^1]];
+        var received = all;
+        Run(what, [mine, received, counts, offsets], p => _mpi.AllGather(p[0], count, _mpi.Byte, p[1], p[2], p[3]));
     }
 
     /// <summary>

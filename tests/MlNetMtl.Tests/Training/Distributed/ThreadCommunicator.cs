@@ -62,9 +62,14 @@ internal sealed class ThreadCommunicator(ThreadCommunicator.Hub hub, int rank, T
             each[q].CopyTo(all, q * mine.Length);
     }
 
-    internal override (byte[] All, int[] Counts) AllGather(byte[] mine, int count, string what)
+    internal override void AllGather(byte[] mine, int count, ref byte[] all, int[] counts, string what)
     {
         var each = Exchange(mine.AsSpan(0, count).ToArray(), what);
-        return (each.SelectMany(b => b).ToArray(), each.Select(b => b.Length).ToArray());
+        var joined = each.SelectMany(b => b).ToArray();
+        if (all.Length < joined.Length)
+            all = new byte[joined.Length];
+        joined.CopyTo(all, 0);
+        for (int q = 0; q < each.Length; q++)
+            counts[q] = each[q].Length;
     }
 }
