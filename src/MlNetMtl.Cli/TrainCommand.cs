@@ -41,7 +41,7 @@ internal static class TrainCommand
                           $"--resume continues a crashed or killed run to the weights it would have reached. [default: off; with --resume, {defaults.EverySteps}]",
             HelpName = "N",
         };
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "The checkpoint file. [default: the --output file's name + .checkpoint]" };
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "The checkpoint file. [default: the --output file's name + .checkpoint]", HelpName = "FILE" };
         var resume = new Option<bool>("--resume")
         {
             Description = "Continue the run whose checkpoint is at --checkpoint: the same command and data, the same model at the end. The checkpoint is deleted once the model is saved.",
