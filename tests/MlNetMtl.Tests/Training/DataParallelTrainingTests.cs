@@ -13,19 +13,7 @@ public class DataParallelTrainingTests
     private static MultiTaskDataset Sparse(int rows) => ShardedTrainingData.Sparse(rows);
     private static readonly FieldLayout SparseFields = ShardedTrainingData.SparseFields;
 
-    private static NetworkOptions Architecture(string name) => name switch
-    {
-        "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
-        "Embedding" => new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
-        "EmbeddingAdagrad" => new SharedBottomOptions
-        {
-            BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4, TableOptimizer = TableOptimizer.RowWiseAdagrad },
-        },
-        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
-        "PLE" => new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [10], TowerWidths = [6] },
-        "AITM" => new AitmOptions { BottomWidths = [16], TowerWidths = [8, 8] },
-        _ => throw new ArgumentException(name),
-    };
+    private static NetworkOptions Architecture(string name) => ShardedTrainingData.Architecture(name);
 
     // SGD with momentum is linear in the gradient, so the shards' re-associated sums (float rounding, ~1e-7 relative per
     // step) stay at that level over the 2 × 30 steps here; Adam's g/√v would magnify it on near-zero gradients.
@@ -83,7 +71,7 @@ public class DataParallelTrainingTests
         var options = new TrainerOptions { Threads = 2, Epochs = 2, BatchSize = 128, Seed = 9 };
         var first = new MultiTaskTrainer(network, options).Fit(data).Network;
         var second = new MultiTaskTrainer(network, options).Fit(data).Network;
-        Assert.That(Bits(second), Is.EqualTo(Bits(first)));
+        Assert.That(TrainingHelpers.Bits(second), Is.EqualTo(TrainingHelpers.Bits(first)));
     }
 
     [Test]
@@ -105,6 +93,4 @@ public class DataParallelTrainingTests
         Assert.That(error!.ParamName, Is.EqualTo("Threads"));
     }
 
-    private static byte[] Bits(MultiTaskNetwork network) =>
-        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 }

@@ -1,10 +1,12 @@
 using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
+using MlNetMtl.Networks;
+using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
 
 namespace MlNetMtl.Tests.Training;
 
-/// <summary>The data sets the thread- and process-parallel training tests compare one worker against several on.</summary>
+/// <summary>The data sets and networks the thread- and process-parallel training tests compare one worker against several on.</summary>
 internal static class ShardedTrainingData
 {
     /// <summary>20 dense features, two binary tasks.</summary>
@@ -33,4 +35,20 @@ internal static class ShardedTrainingData
 
     /// <summary><see cref="Sparse"/>'s two id fields, for the embedding encoder.</summary>
     public static readonly FieldLayout SparseFields = new([new Field("user", 0, 500, FieldKind.Categorical), new Field("item", 500, 100, FieldKind.Categorical)]);
+
+    /// <summary>The small networks those tests train, by name.</summary>
+    public static NetworkOptions Architecture(string name) => name switch
+    {
+        "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
+        "Dropout" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f },
+        "Embedding" => new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
+        "EmbeddingAdagrad" => new SharedBottomOptions
+        {
+            BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4, TableOptimizer = TableOptimizer.RowWiseAdagrad },
+        },
+        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
+        "PLE" => new PleOptions { Levels = 2, SharedExperts = 1, TaskExperts = 1, ExpertWidths = [10], TowerWidths = [6] },
+        "AITM" => new AitmOptions { BottomWidths = [16], TowerWidths = [8, 8] },
+        _ => throw new ArgumentException(name),
+    };
 }

@@ -1,6 +1,5 @@
 using MlNetMtl.Data;
 using MlNetMtl.Data.Synthetic;
-using MlNetMtl.Networks;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 
@@ -11,8 +10,6 @@ public class StreamingTrainingTests
     private static readonly SyntheticTaskGenerator Generator = new(new SyntheticTaskOptions { Dimension = 20, Kind = TaskKind.Binary });
     private static readonly SharedBottomOptions Network = new() { BottomWidths = [24], TowerWidths = [8], Dropout = 0.1f };
 
-    private static byte[] Bits(MultiTaskNetwork network) =>
-        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     [Test]
     public void ABufferThatHoldsEveryRow_TrainsTheSameModelAsInMemory()
@@ -21,7 +18,7 @@ public class StreamingTrainingTests
         var options = new TrainerOptions { Epochs = 3, BatchSize = 64, Threads = 1 };
         var inMemory = new MultiTaskTrainer(Network, options).Fit(data);
         var streamed = new MultiTaskTrainer(Network, options).Fit(new DatasetRowStream(data), shuffleBufferRows: 1_500);
-        Assert.That(Bits(streamed.Network), Is.EqualTo(Bits(inMemory.Network)));
+        Assert.That(TrainingHelpers.Bits(streamed.Network), Is.EqualTo(TrainingHelpers.Bits(inMemory.Network)));
         Assert.That(streamed.Epochs.Select(e => e.MeanValidationLoss), Is.EqualTo(inMemory.Epochs.Select(e => e.MeanValidationLoss)));
     }
 
@@ -156,7 +153,7 @@ public class StreamingTrainingTests
         var network = new SharedBottomOptions { BottomWidths = [16], TowerWidths = [8] };
         var inMemory = new MultiTaskTrainer(network, options).Fit(data);
         var streamed = new MultiTaskTrainer(network, options).Fit(new DatasetRowStream(data), shuffleBufferRows: 1_500);
-        Assert.That(Bits(streamed.Network), Is.EqualTo(Bits(inMemory.Network)));
+        Assert.That(TrainingHelpers.Bits(streamed.Network), Is.EqualTo(TrainingHelpers.Bits(inMemory.Network)));
     }
 
     [Test]

@@ -11,8 +11,6 @@ public class TrainerBehaviourTests
     private static MultiTaskDataset Small(int rows, int seed, TaskKind? kind = null) =>
         new SyntheticTaskGenerator(new SyntheticTaskOptions { Dimension = 20, Kind = kind ?? TaskKind.Binary }).Generate(rows, seed);
 
-    private static byte[] Bits(MultiTaskNetwork network) =>
-        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     [Test]
     public void SameSeed_GivesBitIdenticalWeights_OtherSeedDoesNot()
@@ -23,8 +21,8 @@ public class TrainerBehaviourTests
         var first = new MultiTaskTrainer(network, Options(7)).Fit(data).Network;
         var second = new MultiTaskTrainer(network, Options(7)).Fit(data).Network;
         var other = new MultiTaskTrainer(network, Options(8)).Fit(data).Network;
-        Assert.That(Bits(second), Is.EqualTo(Bits(first)));
-        Assert.That(Bits(other), Is.Not.EqualTo(Bits(first)));
+        Assert.That(TrainingHelpers.Bits(second), Is.EqualTo(TrainingHelpers.Bits(first)));
+        Assert.That(TrainingHelpers.Bits(other), Is.Not.EqualTo(TrainingHelpers.Bits(first)));
     }
 
     [Test]

@@ -5,6 +5,10 @@ namespace MlNetMtl.Tests.Training;
 
 internal static class TrainingHelpers
 {
+    /// <summary>Every parameter's values as bytes, for comparing two networks to the bit.</summary>
+    public static byte[] Bits(MultiTaskNetwork network) =>
+        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
+
     /// <summary>Scores of every row of a data set, by task then row.</summary>
     public static float[][] Scores(MultiTaskNetwork network, MultiTaskDataset data)
     {

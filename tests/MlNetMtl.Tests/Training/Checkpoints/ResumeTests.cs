@@ -16,8 +16,6 @@ namespace MlNetMtl.Tests.Training.Checkpoints;
 /// </summary>
 public class ResumeTests : TemporaryFolderTests
 {
-    private static byte[] Bits(MultiTaskNetwork network) =>
-        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     /// <summary>A run's setup: architecture, options (checkpoints aside), data, fields.</summary>
     private sealed record Run(NetworkOptions Network, TrainerOptions Options, MultiTaskDataset Data, FieldLayout? Fields = null)
@@ -30,7 +28,7 @@ public class ResumeTests : TemporaryFolderTests
 
     private static Run Case(string name) => name switch
     {
-        "OneThreadDropoutSampledUncertainty" => new(new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f },
+        "OneThreadDropoutSampledUncertainty" => new(ShardedTrainingData.Architecture("Dropout"),
             Base with
             {
                 Threads = 1,
@@ -39,9 +37,9 @@ public class ResumeTests : TemporaryFolderTests
             }, ShardedTrainingData.Dense(2_950)),
         "TwoThreadsOneHotMomentumDwa" => new(new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.2f },
             Base with { Threads = 2, Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.02f, Weighting = new DynamicWeightAverage() }, ShardedTrainingData.Sparse(2_950)),
-        "TwoThreadsEmbedding" => new(new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
+        "TwoThreadsEmbedding" => new(ShardedTrainingData.Architecture("Embedding"),
             Base with { Threads = 2 }, ShardedTrainingData.Sparse(2_950), ShardedTrainingData.SparseFields),
-        "OneThreadMmoeGradNorm" => new(new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
+        "OneThreadMmoeGradNorm" => new(ShardedTrainingData.Architecture("MMoE"),
             Base with { Threads = 1, Weighting = new GradNorm() }, ShardedTrainingData.Dense(2_950)),
         _ => throw new ArgumentException(name),
     };
@@ -72,14 +70,14 @@ public class ResumeTests : TemporaryFolderTests
         // 2,655 training rows: 27 steps an epoch; checkpoints every 7 steps, the last before the interruption at step 49, mid-epoch 2.
         var checkpoint = new CheckpointOptions(path) { EverySteps = 7 };
         var checkpointed = run.Fit(checkpoint);
-        Assert.That(Bits(checkpointed.Network), Is.EqualTo(Bits(plain.Network)), "checkpoints change nothing");
+        Assert.That(TrainingHelpers.Bits(checkpointed.Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "checkpoints change nothing");
         File.Delete(path);
 
         Interrupt(run, checkpoint, epochs: 2);
         Assert.That(File.Exists(path), "a checkpoint was written before the interruption");
         var resumed = run.Fit(checkpoint with { Resume = true });
 
-        Assert.That(Bits(resumed.Network), Is.EqualTo(Bits(plain.Network)), "the resumed run's weights");
+        Assert.That(TrainingHelpers.Bits(resumed.Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "the resumed run's weights");
         Assert.That(resumed.Epochs.Select(e => e.TrainingLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.TrainingLoss.ToArray())), "training losses, epoch by epoch");
         Assert.That(resumed.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.ValidationLoss.ToArray())), "validation losses");
         Assert.That(resumed.Epochs.Select(e => e.TaskWeights.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.TaskWeights.ToArray())), "task weights");
@@ -95,7 +93,7 @@ public class ResumeTests : TemporaryFolderTests
         var checkpoint = new CheckpointOptions(Path.Combine(Folder, "run.checkpoint")) { EverySteps = 10 };
         Interrupt(run, checkpoint, epochs: 1);
         Interrupt(run, checkpoint with { Resume = true }, epochs: 3);
-        Assert.That(Bits(run.Fit(checkpoint with { Resume = true }).Network), Is.EqualTo(Bits(plain.Network)));
+        Assert.That(TrainingHelpers.Bits(run.Fit(checkpoint with { Resume = true }).Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)));
     }
 
     [Test]
@@ -128,7 +126,7 @@ public class ResumeTests : TemporaryFolderTests
 
         Assert.That(Processes(checkpoint, stopAfterEpoch: 2), Is.Empty, "interrupted");
         var resumed = Processes(checkpoint with { Resume = true }, stopAfterEpoch: 0);
-        Assert.That(Bits(resumed[0].Network), Is.EqualTo(Bits(plain.Network)), "rank 0");
-        Assert.That(Bits(resumed[1].Network), Is.EqualTo(Bits(plain.Network)), "rank 1");
+        Assert.That(TrainingHelpers.Bits(resumed[0].Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "rank 0");
+        Assert.That(TrainingHelpers.Bits(resumed[1].Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "rank 1");
     }
 }

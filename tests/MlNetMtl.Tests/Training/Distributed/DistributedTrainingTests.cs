@@ -1,6 +1,5 @@
 using MlNetMtl.Data;
 using MlNetMtl.Networks;
-using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Networks.Encoders;
 using MlNetMtl.Training;
 
@@ -18,22 +17,13 @@ public class DistributedTrainingTests
     private static MultiTaskDataset Sparse(int rows) => ShardedTrainingData.Sparse(rows);
     private static readonly FieldLayout SparseFields = ShardedTrainingData.SparseFields;
 
-    private static NetworkOptions Architecture(string name) => name switch
-    {
-        "SharedBottom" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8] },
-        "Dropout" => new SharedBottomOptions { BottomWidths = [24, 12], TowerWidths = [8], Dropout = 0.3f },
-        "MMoE" => new MmoeOptions { ExpertCount = 3, ExpertWidths = [12], TowerWidths = [6] },
-        "Embedding" => new SharedBottomOptions { BottomWidths = [12], TowerWidths = [6], Encoder = new EncoderOptions { Encoding = InputEncoding.Embedding, EmbeddingSize = 4 } },
-        _ => throw new ArgumentException(name),
-    };
+    private static NetworkOptions Architecture(string name) => ShardedTrainingData.Architecture(name);
 
     private static TrainerOptions Options(int threads, float clipNorm = 0) => new()
     {
         Threads = threads, Epochs = 2, BatchSize = 100, ValidationFraction = 0.1f, Seed = 5, GradientClipNorm = clipNorm,
     };
 
-    private static byte[] Bits(MultiTaskNetwork network) =>
-        network.Parameters.SelectMany(p => p.Values.ToArray()).SelectMany(BitConverter.GetBytes).ToArray();
 
     [TestCase("SharedBottom", false, 2)]
     [TestCase("SharedBottom", false, 3)]
@@ -54,16 +44,16 @@ public class DistributedTrainingTests
             new MultiTaskTrainer(Architecture(architecture), Options(1) with { Distributed = new ThreadCommunicator(hub, rank) }, fields).Fit(data))).ToArray();
         Task.WaitAll(runs);
 
-        var expected = Bits(threaded.Network);
+        var expected = TrainingHelpers.Bits(threaded.Network);
         for (int rank = 0; rank < processes; rank++)
         {
-            Assert.That(Bits(runs[rank].Result.Network), Is.EqualTo(expected), $"rank {rank}'s weights");
+            Assert.That(TrainingHelpers.Bits(runs[rank].Result.Network), Is.EqualTo(expected), $"rank {rank}'s weights");
             Assert.That(runs[rank].Result.Epochs.Select(e => e.TrainingLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.TrainingLoss.ToArray())), $"rank {rank}'s losses");
             Assert.That(runs[rank].Result.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationLoss.ToArray())),
                 $"rank {rank}'s validation losses, from its share of the validation batches and the others'");
         }
         var start = MultiTaskNetwork.Create(data.Features.Dimension, data.Tasks, Architecture(architecture), 5, sparse ? data.Features.MeanValuesPerRow : null, fields);
-        Assert.That(Bits(threaded.Network), Is.Not.EqualTo(Bits(start)), "training moved the weights");
+        Assert.That(TrainingHelpers.Bits(threaded.Network), Is.Not.EqualTo(TrainingHelpers.Bits(start)), "training moved the weights");
     }
 
     /// <summary>
@@ -89,7 +79,7 @@ public class DistributedTrainingTests
             Assert.That(run.Epochs.Select(e => e.ValidationMetric), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationMetric)), "the AUCs");
             Assert.That(run.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(threaded.Epochs.Select(e => e.ValidationLoss.ToArray())), "the losses");
             Assert.That((run.BestEpoch, run.StoppedEarly, run.Epochs.Count), Is.EqualTo((threaded.BestEpoch, threaded.StoppedEarly, threaded.Epochs.Count)));
-            Assert.That(Bits(run.Network), Is.EqualTo(Bits(threaded.Network)));
+            Assert.That(TrainingHelpers.Bits(run.Network), Is.EqualTo(TrainingHelpers.Bits(threaded.Network)));
         }
     }
 
@@ -121,8 +111,8 @@ public class DistributedTrainingTests
         var runs = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
             new MultiTaskTrainer(Architecture("Embedding"), Options(1, clipNorm: 0.05f) with { Distributed = new ThreadCommunicator(hub, rank) }, SparseFields).Fit(data))).ToArray();
         Task.WaitAll(runs);
-        Assert.That(Bits(runs[0].Result.Network), Is.EqualTo(Bits(threaded.Network)));
-        Assert.That(Bits(runs[1].Result.Network), Is.EqualTo(Bits(threaded.Network)));
+        Assert.That(TrainingHelpers.Bits(runs[0].Result.Network), Is.EqualTo(TrainingHelpers.Bits(threaded.Network)));
+        Assert.That(TrainingHelpers.Bits(runs[1].Result.Network), Is.EqualTo(TrainingHelpers.Bits(threaded.Network)));
     }
 
     [Test]
