@@ -43,6 +43,13 @@ public class ResumeCommandTests : TemporaryFolderTests
             run.WaitForExit();
         }
         Assert.That(File.Exists(model), Is.False, "killed before the model was written");
+        var saved = File.ReadAllBytes(checkpoint);
+
+        // Resumed with another setting: refused in one line naming it, the checkpoint kept as it was.
+        var (refused, _, refusal) = CliProcess.RunSeparately(null, Train("run.zip", "--resume", "--learning-rate", "0.003"));
+        Assert.That(refused, Is.EqualTo(1));
+        Assert.That(refusal.Trim(), Does.StartWith($"error: Checkpoint '{checkpoint}' was saved by a run with --learning-rate 0.001; this run has 0.003.").And.Not.Contain("\n"));
+        Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(saved));
 
         var (exit, output) = CliProcess.Run(Train("run.zip", "--resume"));
         Assert.That(exit, Is.EqualTo(0), output);
