@@ -10,6 +10,9 @@ namespace MlNetMtl.Training;
 /// </summary>
 internal sealed partial class TrainingSession
 {
+    /// <summary>Per validation batch of this process's, then of every process's: kept between epochs, as each epoch's are the same size.</summary>
+    private double[] _validationSums = [], _allValidationSums = [];
+
     /// <summary>
     /// Mean loss per task over <paramref name="rows"/> of the validation set, dropout off, and the early-stopping task's
     /// metric (AUC for binary, RMSE for regression, loss for multiclass; NaN without such a task).
@@ -25,7 +28,7 @@ internal sealed partial class TrainingSession
         bool auc = _stoppingTask is { } stopping && _tasks[stopping].Kind.Stopping == StoppingMetric.Auc;
         // Per batch of this process's: each task's Σ w·ℓ, then each task's Σ w, then how many rows it scored for AUC.
         int stride = 2 * tasks + 1;
-        var mine = new double[batchesEach * stride];
+        var mine = Cleared(ref _validationSums, batchesEach * stride);
         var scored = new List<float>(); // score and label, row after row
         for (int batch = rank, k = 0; batch < batches; batch += processes, k++)
         {
@@ -44,7 +47,7 @@ internal sealed partial class TrainingSession
         var all = mine;
         if (communicator is not null)
         {
-            all = new double[mine.Length * processes];
+            all = Cleared(ref _allValidationSums, mine.Length * processes);
             communicator.AllGather(mine, all, $"the validation of epoch {epoch}");
         }
         var lossSums = new double[tasks];
@@ -69,6 +72,16 @@ internal sealed partial class TrainingSession
             _ => losses[task],
         };
         return (losses, metric);
+    }
+
+    /// <summary><paramref name="buffer"/> zeroed, first made <paramref name="length"/> long if it is not.</summary>
+    private static double[] Cleared(ref double[] buffer, int length)
+    {
+        if (buffer.Length != length)
+            buffer = new double[length];
+        else
+            Array.Clear(buffer);
+        return buffer;
     }
 
     /// <summary>Where batch <paramref name="batch"/> is among the exchanged batches: process batch mod N's, its (batch div N)-th.</summary>
