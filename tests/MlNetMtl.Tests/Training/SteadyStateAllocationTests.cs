@@ -56,11 +56,21 @@ public class SteadyStateAllocationTests
             new MultiTaskTrainer(network, options, domains: layout).Fit(data);
             return GC.GetTotalAllocatedBytes(precise: true) - before;
         }
-        // Background JIT tiering also allocates, at times of its own and up to ~2 KB over a run: warm up twice, keep the least of
-        // three measurements, and spread it over 4 × 108 extra mini-batches (4× the rows), where one object per step would be ≥ 10 KB.
+        // The runtime allocates too, at times of its own: tens of KB a run while the first test of the process warms its code up,
+        // up to ~2 KB a run later. Each of the four runs' bytes is the least of five, after two warm-ups (the first test's runs settle
+        // after three or four), so that none of them carries the runtime's share; the difference is spread over 4 × 108 extra
+        // mini-batches (4× the rows), where one object per step would be ≥ 10 KB.
         Allocated(large, 6);
         Allocated(large, 6);
-        long extra = Enumerable.Range(0, 3).Min(_ => Allocated(large, 6) - Allocated(large, 2) - (Allocated(small, 6) - Allocated(small, 2)));
+        var least = new[] { long.MaxValue, long.MaxValue, long.MaxValue, long.MaxValue };
+        for (int trial = 0; trial < 5; trial++)
+        {
+            least[0] = Math.Min(least[0], Allocated(large, 6));
+            least[1] = Math.Min(least[1], Allocated(large, 2));
+            least[2] = Math.Min(least[2], Allocated(small, 6));
+            least[3] = Math.Min(least[3], Allocated(small, 2));
+        }
+        long extra = least[0] - least[1] - (least[2] - least[3]);
         int extraBatches = 4 * (3 * Rows * 9 / 10 / BatchSize);
         double perBatch = extra / (double)extraBatches;
         // Any object allocated per step costs ≥ 24 B per mini-batch; a few hundred bytes in all come from the runtime's own bookkeeping.
