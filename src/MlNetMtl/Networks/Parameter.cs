@@ -53,11 +53,16 @@ public sealed class Parameter
     internal TouchedRows? TouchedRows { get; set; }
 }
 
-/// <summary>The set of rows of a gradient written since the last optimizer step, in first-touch order.</summary>
+/// <summary>
+/// The set of rows of a gradient written since the last optimizer step, in first-touch order, and where each row's gradient
+/// is: in the parameter's own gradient, or — in a parallel step, for a row only one replica touched — in that replica's
+/// (<see cref="SourceAt"/>), which the optimizer then reads rather than a copy.
+/// </summary>
 internal sealed class TouchedRows(int rows)
 {
     private readonly bool[] _marked = new bool[rows];
     private int[] _rows = new int[64];
+    private float[]?[] _sources = new float[64][];
 
     public int Count { get; private set; }
     public ReadOnlySpan<int> Rows => _rows.AsSpan(0, Count);
@@ -72,15 +77,25 @@ internal sealed class TouchedRows(int rows)
             return false;
         _marked[row] = true;
         if (Count == _rows.Length)
+        {
             Array.Resize(ref _rows, _rows.Length * 2);
+            Array.Resize(ref _sources, _rows.Length);
+        }
         _rows[Count++] = row;
         return true;
     }
+
+    /// <summary>The gradient array that holds the row at <paramref name="position"/>: a replica's, or null for the parameter's own.</summary>
+    public float[]? SourceAt(int position) => _sources[position];
+
+    /// <summary>Says the row at <paramref name="position"/> is to be read from <paramref name="gradient"/> (null: the parameter's own) until the rows are cleared.</summary>
+    public void SetSource(int position, float[]? gradient) => _sources[position] = gradient;
 
     public void Clear()
     {
         foreach (int row in Rows)
             _marked[row] = false;
+        Array.Clear(_sources, 0, Count);
         Count = 0;
     }
 }

@@ -34,8 +34,8 @@ internal sealed class AdamOptimizer(IReadOnlyList<Parameter> parameters, Trainer
         base.Read(reader);
     }
 
-    protected override void Update(int index, Parameter parameter, int start, int length) =>
-        OptimizerKernels.Adam(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
-            _firstMoments[index].AsSpan(start, length), _secondMoments[index].AsSpan(start, length),
+    protected override void Update(int index, Parameter parameter, int start, ReadOnlySpan<float> gradient) =>
+        OptimizerKernels.Adam(parameter.Value.AsSpan(start, gradient.Length), gradient,
+            _firstMoments[index].AsSpan(start, gradient.Length), _secondMoments[index].AsSpan(start, gradient.Length),
             _steps[index]);
 }

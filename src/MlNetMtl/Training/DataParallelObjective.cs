@@ -22,7 +22,7 @@ internal sealed class DataParallelObjective : IDisposable
     private readonly int[] _failed;
     private readonly int[] _trainable;
     private readonly WorkerPool _pool;
-    private readonly Action<int> _evaluateShard, _reducePart, _stepPart;
+    private readonly Action<int> _evaluateShard, _materializePart, _stepPart;
     /// <summary>Per trainable parameter: how many of the network's touched rows its own shard marked, before the replicas' were merged in.</summary>
     private readonly int[] _ownRows;
     private readonly double[] _taskWeights;
@@ -68,7 +68,7 @@ internal sealed class DataParallelObjective : IDisposable
         _ownRows = new int[_trainable.Length];
         _pool = new WorkerPool(threads);
         _evaluateShard = EvaluateShard;
-        _reducePart = ReducePart;
+        _materializePart = part => ReducePart(part, materialize: true);
         _stepPart = StepPart;
         batches.DeferDenseFeatures = true; // each worker copies its own shard's rows
     }
@@ -127,7 +127,7 @@ internal sealed class DataParallelObjective : IDisposable
         if (_reduced)
             return;
         MergeTouchedRows();
-        _pool.Run(_reducePart, _pool.Workers);
+        _pool.Run(_materializePart, _pool.Workers);
         _reduced = true;
     }
 
@@ -162,16 +162,19 @@ internal sealed class DataParallelObjective : IDisposable
     private void StepPart(int part)
     {
         if (!_reduced)
-            ReducePart(part);
+            ReducePart(part, materialize: false);
         _optimizer!.Update(part, _pool.Workers);
     }
 
     /// <summary>
     /// Adds the replicas' gradients into the network's over part <paramref name="part"/> of each parameter: a range of rows of
     /// a dense gradient; of a row-sparse one a run of the touched rows — a row the network's own shard did not touch is copied
-    /// from the first replica that did (the network's row is stale: only a row's first touch in a batch clears it), the later ones added.
+    /// from the first replica that did (the network's row is stale: only a row's first touch in a batch clears it), the later
+    /// ones added. Unless <paramref name="materialize"/>, a row only one replica touched is not copied: the optimizer reads it
+    /// there (<see cref="TouchedRows.SourceAt"/>), sparing a write and a read of a row of the table far from any cache — nearly
+    /// every row of an embedding table's batch, as two shards seldom share a row.
     /// </summary>
-    private void ReducePart(int part)
+    private void ReducePart(int part, bool materialize)
     {
         int parts = _pool.Workers;
         for (int p = 0; p < _trainable.Length; p++)
@@ -193,18 +196,30 @@ internal sealed class DataParallelObjective : IDisposable
                 int row = touched.Rows[position];
                 var to = target.Gradient.AsSpan(row * width, width);
                 bool written = position < own;
+                float[]? single = null; // the one replica's gradient that holds the row, while it is the only one
                 for (int w = 1; w < _shards; w++)
                 {
                     var source = _replicas[w].Parameters[i];
                     if (source.TouchedRows?.Contains(row) != true)
                         continue;
                     var from = source.Gradient.AsSpan(row * width, width);
-                    if (written)
-                        VectorOps.AddScaled(1f, from, to);
-                    else
-                        from.CopyTo(to);
-                    written = true;
+                    if (!written)
+                    {
+                        if (materialize)
+                            from.CopyTo(to);
+                        else
+                            single = source.Gradient;
+                        written = true;
+                        continue;
+                    }
+                    if (single is not null)
+                    {
+                        single.AsSpan(row * width, width).CopyTo(to);
+                        single = null;
+                    }
+                    VectorOps.AddScaled(1f, from, to);
                 }
+                touched.SetSource(position, single);
             }
         }
     }

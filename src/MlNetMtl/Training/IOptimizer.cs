@@ -57,14 +57,17 @@ internal abstract class OptimizerBase : IOptimizer
             {
                 var (start, length) = WorkParts.Dense(parameter, part, parts);
                 if (length > 0)
-                    Update(i, parameter, start, length);
+                    Update(i, parameter, start, parameter.Gradient.AsSpan(start, length));
                 continue;
             }
             int width = parameter.Columns;
-            foreach (int row in WorkParts.Touched(touched, part, parts))
+            var (first, count) = WorkParts.Range(part, parts, touched.Count);
+            for (int position = first; position < first + count; position++)
             {
-                Update(i, parameter, row * width, width);
-                parameter.Gradient.AsSpan(row * width, width).Clear();
+                int row = touched.Rows[position];
+                var gradient = (touched.SourceAt(position) ?? parameter.Gradient).AsSpan(row * width, width);
+                Update(i, parameter, row * width, gradient);
+                gradient.Clear();
             }
         }
     }
@@ -96,6 +99,6 @@ internal abstract class OptimizerBase : IOptimizer
 
     protected virtual void BeginStep(float learningRate) { }
 
-    /// <summary>Updates elements [start, start + length) of parameter <paramref name="index"/> (whole rows).</summary>
-    protected abstract void Update(int index, Parameter parameter, int start, int length);
+    /// <summary>Updates elements [start, start + gradient.Length) of parameter <paramref name="index"/> (whole rows) from <paramref name="gradient"/>, their gradient.</summary>
+    protected abstract void Update(int index, Parameter parameter, int start, ReadOnlySpan<float> gradient);
 }

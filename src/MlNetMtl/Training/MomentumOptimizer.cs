@@ -13,7 +13,7 @@ internal sealed class MomentumOptimizer(IReadOnlyList<Parameter> parameters, Tra
 
     protected override IEnumerable<(string What, float[] Values)> State => Named("the velocities", _velocities);
 
-    protected override void Update(int index, Parameter parameter, int start, int length) =>
-        OptimizerKernels.Momentum(parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length),
-            _velocities[index].AsSpan(start, length), _learningRate, options.Momentum, parameter.DecayRate(options.WeightDecay));
+    protected override void Update(int index, Parameter parameter, int start, ReadOnlySpan<float> gradient) =>
+        OptimizerKernels.Momentum(parameter.Value.AsSpan(start, gradient.Length), gradient,
+            _velocities[index].AsSpan(start, gradient.Length), _learningRate, options.Momentum, parameter.DecayRate(options.WeightDecay));
 }

@@ -19,13 +19,13 @@ internal sealed class RowWiseAdagradOptimizer(IReadOnlyList<Parameter> parameter
 
     protected override IEnumerable<(string What, float[] Values)> State => Named("the row-wise Adagrad accumulators", _accumulators);
 
-    protected override void Update(int index, Parameter parameter, int start, int length)
+    protected override void Update(int index, Parameter parameter, int start, ReadOnlySpan<float> gradient)
     {
         float rate = parameter.RowWiseAdagradRate!.Value * _scheduleFactor;
-        int width = parameter.Columns;
+        int width = parameter.Columns, first = start / width;
         var accumulators = _accumulators[index];
-        for (int row = start / width, end = (start + length) / width; row < end; row++)
-            OptimizerKernels.RowWiseAdagrad(parameter.Value.AsSpan(row * width, width), parameter.Gradient.AsSpan(row * width, width),
+        for (int row = first, end = first + gradient.Length / width; row < end; row++)
+            OptimizerKernels.RowWiseAdagrad(parameter.Value.AsSpan(row * width, width), gradient.Slice((row - first) * width, width),
                 ref accumulators[row], rate, Epsilon, _decayRates[index]);
     }
 }
