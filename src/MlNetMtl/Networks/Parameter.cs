@@ -55,12 +55,13 @@ public sealed class Parameter
 
 /// <summary>
 /// The set of rows of a gradient written since the last optimizer step, in first-touch order, and where each row's gradient
-/// is: in the parameter's own gradient, or — in a parallel step, for a row only one replica touched — in that replica's
+/// is: in the parameter's own gradient, or — in a parallel step — in the gradient of the replica that touched it first
 /// (<see cref="SourceAt"/>), which the optimizer then reads rather than a copy.
 /// </summary>
 internal sealed class TouchedRows(int rows)
 {
-    private readonly bool[] _marked = new bool[rows];
+    /// <summary>Per row: 0 when not marked, else 1 + who marked it first (0: the parameter's own backward pass; w: replica w).</summary>
+    private readonly ushort[] _marked = new ushort[rows];
     private int[] _rows = new int[64];
     private float[]?[] _sources = new float[64][];
 
@@ -68,34 +69,53 @@ internal sealed class TouchedRows(int rows)
     public ReadOnlySpan<int> Rows => _rows.AsSpan(0, Count);
 
     /// <summary>Whether <paramref name="row"/> is marked.</summary>
-    public bool Contains(int row) => _marked[row];
+    public bool Contains(int row) => _marked[row] != 0;
 
-    /// <summary>Marks a row; true when it was not marked yet.</summary>
+    /// <summary>Marks a row, its gradient the parameter's own; true when it was not marked yet.</summary>
     public bool Mark(int row)
     {
-        if (_marked[row])
+        if (_marked[row] != 0)
             return false;
-        _marked[row] = true;
+        _marked[row] = 1;
+        Append(row);
+        return true;
+    }
+
+    /// <summary>Marks a row whose gradient is <paramref name="gradient"/>, replica <paramref name="replica"/>'s (1 or more); true when it was not marked yet.</summary>
+    public bool Mark(int row, int replica, float[] gradient)
+    {
+        if (_marked[row] != 0)
+            return false;
+        _marked[row] = checked((ushort)(replica + 1));
+        Append(row);
+        _sources[Count - 1] = gradient;
+        return true;
+    }
+
+    /// <summary>Who marked a marked row first: 0 for the parameter's own pass, else the replica.</summary>
+    public int FirstMarkedBy(int row) => _marked[row] - 1;
+
+    /// <summary>The gradient array that holds the row at <paramref name="position"/>: a replica's, or null for the parameter's own.</summary>
+    public float[]? SourceAt(int position) => _sources[position];
+
+    /// <summary>Says the row at <paramref name="position"/> is in the parameter's own gradient from now on (it was copied there).</summary>
+    public void MadeOwn(int position) => _sources[position] = null;
+
+    public void Clear()
+    {
+        foreach (int row in Rows)
+            _marked[row] = 0;
+        Array.Clear(_sources, 0, Count);
+        Count = 0;
+    }
+
+    private void Append(int row)
+    {
         if (Count == _rows.Length)
         {
             Array.Resize(ref _rows, _rows.Length * 2);
             Array.Resize(ref _sources, _rows.Length);
         }
         _rows[Count++] = row;
-        return true;
-    }
-
-    /// <summary>The gradient array that holds the row at <paramref name="position"/>: a replica's, or null for the parameter's own.</summary>
-    public float[]? SourceAt(int position) => _sources[position];
-
-    /// <summary>Says the row at <paramref name="position"/> is to be read from <paramref name="gradient"/> (null: the parameter's own) until the rows are cleared.</summary>
-    public void SetSource(int position, float[]? gradient) => _sources[position] = gradient;
-
-    public void Clear()
-    {
-        foreach (int row in Rows)
-            _marked[row] = false;
-        Array.Clear(_sources, 0, Count);
-        Count = 0;
     }
 }

@@ -23,8 +23,6 @@ internal sealed class DataParallelObjective : IDisposable
     private readonly int[] _trainable;
     private readonly WorkerPool _pool;
     private readonly Action<int> _evaluateShard, _materializePart, _stepPart;
-    /// <summary>Per trainable parameter: how many of the network's touched rows its own shard marked, before the replicas' were merged in.</summary>
-    private readonly int[] _ownRows;
     private readonly double[] _taskWeights;
 
     // The round in flight (read by the workers).
@@ -65,7 +63,6 @@ internal sealed class DataParallelObjective : IDisposable
         _taskWeights = new double[tasks];
         var index = network.Parameters.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i);
         _trainable = trainable.Select(p => index[p]).ToArray();
-        _ownRows = new int[_trainable.Length];
         _pool = new WorkerPool(threads);
         _evaluateShard = EvaluateShard;
         _materializePart = part => ReducePart(part, materialize: true);
@@ -167,12 +164,10 @@ internal sealed class DataParallelObjective : IDisposable
     }
 
     /// <summary>
-    /// Adds the replicas' gradients into the network's over part <paramref name="part"/> of each parameter: a range of rows of
-    /// a dense gradient; of a row-sparse one a run of the touched rows — a row the network's own shard did not touch is copied
-    /// from the first replica that did (the network's row is stale: only a row's first touch in a batch clears it), the later
-    /// ones added. Unless <paramref name="materialize"/>, a row only one replica touched is not copied: the optimizer reads it
-    /// there (<see cref="TouchedRows.SourceAt"/>), sparing a write and a read of a row of the table far from any cache — nearly
-    /// every row of an embedding table's batch, as two shards seldom share a row.
+    /// Adds the replicas' gradients into the network's over part <paramref name="part"/> of each dense parameter (a range of
+    /// rows). A row-sparse gradient's rows were summed by <see cref="MergeTouchedRows"/>, each where it was first written:
+    /// with <paramref name="materialize"/> those in a replica's gradient are copied into the network's, else the optimizer
+    /// reads them there.
     /// </summary>
     private void ReducePart(int part, bool materialize)
     {
@@ -189,54 +184,49 @@ internal sealed class DataParallelObjective : IDisposable
                     VectorOps.AddScaled(1f, _replicas[w].Parameters[i].Gradient.AsSpan(start, length), sum);
                 continue;
             }
-            int width = target.Columns, own = _ownRows[p];
+            if (!materialize)
+                continue;
+            int width = target.Columns;
             var (first, count) = WorkParts.Range(part, parts, touched.Count);
             for (int position = first; position < first + count; position++)
-            {
-                int row = touched.Rows[position];
-                var to = target.Gradient.AsSpan(row * width, width);
-                bool written = position < own;
-                float[]? single = null; // the one replica's gradient that holds the row, while it is the only one
-                for (int w = 1; w < _shards; w++)
+                if (touched.SourceAt(position) is { } source)
                 {
-                    var source = _replicas[w].Parameters[i];
-                    if (source.TouchedRows?.Contains(row) != true)
-                        continue;
-                    var from = source.Gradient.AsSpan(row * width, width);
-                    if (!written)
-                    {
-                        if (materialize)
-                            from.CopyTo(to);
-                        else
-                            single = source.Gradient;
-                        written = true;
-                        continue;
-                    }
-                    if (single is not null)
-                    {
-                        single.AsSpan(row * width, width).CopyTo(to);
-                        single = null;
-                    }
-                    VectorOps.AddScaled(1f, from, to);
+                    int row = touched.Rows[position];
+                    source.AsSpan(row * width, width).CopyTo(target.Gradient.AsSpan(row * width, width));
+                    touched.MadeOwn(position);
                 }
-                touched.SetSource(position, single);
-            }
         }
     }
 
-    /// <summary>Marks, in the network's touched rows of each row-sparse gradient, the rows the replicas touched (on this thread: a list in worker order).</summary>
+    /// <summary>
+    /// Marks, in the network's touched rows of each row-sparse gradient, the rows the replicas touched, in worker order, and
+    /// sums each row where it was first written: a replica's row the network's shard did not touch stays in that replica's
+    /// gradient (<see cref="TouchedRows.SourceAt"/>) — nearly every row of an embedding table's batch, as shards seldom share
+    /// a row, so the step neither copies nor looks up most rows — and a row a later replica touched too is added to it there,
+    /// the same sums in the same order as into the network's (on this thread).
+    /// </summary>
     private void MergeTouchedRows()
     {
         for (int p = 0; p < _trainable.Length; p++)
         {
             int i = _trainable[p];
-            if (_network.Parameters[i].TouchedRows is not { } rows)
+            var network = _network.Parameters[i];
+            if (network.TouchedRows is not { } rows)
                 continue;
-            _ownRows[p] = rows.Count;
+            int width = network.Columns;
             for (int w = 1; w < _shards; w++)
-                if (_replicas[w].Parameters[i].TouchedRows is { } touched)
-                    foreach (int row in touched.Rows)
-                        rows.Mark(row);
+            {
+                var replica = _replicas[w].Parameters[i];
+                if (replica.TouchedRows is not { } touched)
+                    continue;
+                foreach (int row in touched.Rows)
+                    if (!rows.Mark(row, w, replica.Gradient))
+                    {
+                        int first = rows.FirstMarkedBy(row);
+                        var sum = first == 0 ? network.Gradient : _replicas[first].Parameters[i].Gradient;
+                        VectorOps.AddScaled(1f, replica.Gradient.AsSpan(row * width, width), sum.AsSpan(row * width, width));
+                    }
+            }
         }
     }
 
