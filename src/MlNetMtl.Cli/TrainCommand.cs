@@ -95,7 +95,7 @@ internal static class TrainCommand
             if (checkpointing is not null)
             {
                 run.Checkpoint = checkpointing.Path;
-                run.Progress(checkpointing.Resume ? $"Resuming the run of checkpoint {checkpointing.Path}." : $"Checkpoints every {checkpointing.EverySteps:N0} steps to {checkpointing.Path}.");
+                run.Progress(checkpointing.Resume ? $"Resuming the run of checkpoint {checkpointing.Path}." : $"Checkpoints every {checkpointing.EverySteps:N0} steps to {checkpointing.Path}; should this run be stopped, the same command with --resume continues it.");
             }
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);

@@ -38,7 +38,8 @@ public class ResumeCommandTests : TemporaryFolderTests
         string model = Path.Combine(Folder, "run.zip"), checkpoint = model + ".checkpoint";
         using (var run = Process.Start(CliProcess.StartInfo(null, Train("run.zip", "--checkpoint-every", "5")))!)
         {
-            AwaitCheckpoint(run, checkpoint);
+            // Killed without a chance to print anything: the first lines said how to continue.
+            Assert.That(AwaitCheckpoint(run, checkpoint), Does.Contain($"Checkpoints every 5 steps to {checkpoint}; should this run be stopped, the same command with --resume continues it."));
             run.Kill();
             run.WaitForExit();
         }
