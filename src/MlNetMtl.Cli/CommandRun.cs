@@ -24,7 +24,6 @@ internal sealed class CommandRun(ParseResult parse, Verbosity verbosity)
             Output = new CliOutput(TextWriter.Null);
     }
 
-    /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
     /// <summary>The file the run writes its checkpoints to; null without checkpoints.</summary>
     public string? Checkpoint { get; set; }
 
@@ -35,6 +34,7 @@ internal sealed class CommandRun(ParseResult parse, Verbosity verbosity)
         ? $"the run can continue from its last checkpoint '{path}': the same command with --resume."
         : null;
 
+    /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
     public CancellationToken Token => Interruption.Current?.Token ?? CancellationToken.None;
 
     /// <summary>An MLContext whose execution a signal cancels.</summary>
