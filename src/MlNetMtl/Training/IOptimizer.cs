@@ -61,10 +61,12 @@ internal abstract class OptimizerBase : IOptimizer
                 continue;
             }
             int width = parameter.Columns;
-            var (first, count) = WorkParts.Range(part, parts, touched.Count);
+            var rows = touched.Rows;
+            // This part's run of the touched rows; each row's gradient is where TouchedRows says (a replica's, or the parameter's own).
+            var (first, count) = WorkParts.Range(part, parts, rows.Length);
             for (int position = first; position < first + count; position++)
             {
-                int row = touched.Rows[position];
+                int row = rows[position];
                 var gradient = (touched.SourceAt(position) ?? parameter.Gradient).AsSpan(row * width, width);
                 Update(i, parameter, row * width, gradient);
                 gradient.Clear();

@@ -27,11 +27,4 @@ internal static class WorkParts
         var (row, rows) = Range(part, parts, parameter.Rows);
         return (row * parameter.Columns, rows * parameter.Columns);
     }
-
-    /// <summary>The touched rows of a row-sparse gradient that part <paramref name="part"/> owns: a run of the list, in touch order.</summary>
-    public static ReadOnlySpan<int> Touched(TouchedRows touched, int part, int parts)
-    {
-        var (start, length) = Range(part, parts, touched.Count);
-        return touched.Rows.Slice(start, length);
-    }
 }
