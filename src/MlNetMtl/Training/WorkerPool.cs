@@ -1,20 +1,30 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace MlNetMtl.Training;
 
 /// <summary>
 /// Runs one piece of work on several threads at once and waits for all of them: part 0 on the calling thread, the
-/// others on dedicated background threads that block (no busy-waiting) between rounds, so a shared machine loses
-/// nothing to spinning. A round allocates nothing.
+/// others on dedicated background threads. Between rounds a worker, and the caller waiting for the workers, first spins
+/// for at most <see cref="SpinTime"/> — a training step's rounds follow each other closer than that, and waking a
+/// blocked thread cost 3–9 µs a round on this 2-core virtual machine, where a step of 256 rows takes ~1 ms — then
+/// blocks, so an idle pool takes no processor time.
+/// A round allocates nothing.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _starts;
     private readonly CountdownEvent _finished = new(0);
+    private readonly Func<bool>[] _started;
+    private readonly Func<bool> _allFinished;
     private Action<int>? _work;
     private Exception? _failure;
     private bool _disposed;
+
+    /// <summary>How long a waiting thread spins before it blocks.</summary>
+    private static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(100);
+    private static readonly long SpinTicks = (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
 
     /// <param name="workers">Parts a round can run at once, the calling thread included.</param>
     public WorkerPool(int workers)
@@ -23,9 +33,12 @@ internal sealed class WorkerPool : IDisposable
         Workers = workers;
         _starts = new SemaphoreSlim[workers - 1];
         _threads = new Thread[workers - 1];
+        _started = new Func<bool>[workers - 1];
+        _allFinished = () => _finished.IsSet;
         for (int i = 0; i < _threads.Length; i++)
         {
-            _starts[i] = new SemaphoreSlim(0);
+            var start = _starts[i] = new SemaphoreSlim(0);
+            _started[i] = () => start.CurrentCount > 0;
             int part = i + 1;
             _threads[i] = new Thread(() => Loop(part)) { IsBackground = true, Name = $"MlNetMtl worker {part}" };
             _threads[i].Start();
@@ -51,6 +64,7 @@ internal sealed class WorkerPool : IDisposable
         }
         finally
         {
+            SpinUntil(_allFinished);
             _finished.Wait();
             _work = null;
         }
@@ -61,8 +75,10 @@ internal sealed class WorkerPool : IDisposable
     private void Loop(int part)
     {
         var start = _starts[part - 1];
+        var started = _started[part - 1];
         while (true)
         {
+            SpinUntil(started);
             start.Wait();
             if (_disposed)
                 return;
@@ -79,6 +95,14 @@ internal sealed class WorkerPool : IDisposable
                 _finished.Signal();
             }
         }
+    }
+
+    /// <summary>Spins until <paramref name="done"/> or <see cref="SpinTime"/> has passed (<see cref="SpinWait.SpinUntil(Func{bool}, TimeSpan)"/> counts whole milliseconds and sleeps).</summary>
+    private static void SpinUntil(Func<bool> done)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (!done() && Stopwatch.GetTimestamp() < deadline)
+            Thread.SpinWait(20);
     }
 
     /// <summary>Stops the worker threads.</summary>

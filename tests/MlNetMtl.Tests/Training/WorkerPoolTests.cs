@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MlNetMtl.Training;
 
 namespace MlNetMtl.Tests.Training;
@@ -31,6 +32,18 @@ public class WorkerPoolTests
         int sum = 0;
         pool.Run(part => Interlocked.Add(ref sum, part + 1), 2);
         Assert.That(sum, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void AnIdlePool_TakesNoProcessorTime()
+    {
+        using var pool = new WorkerPool(2);
+        pool.Run(_ => { }, 2); // the worker spins a little after a round, then must block
+        Thread.Sleep(50);
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        Thread.Sleep(500);
+        var used = Process.GetCurrentProcess().TotalProcessorTime - before;
+        Assert.That(used.TotalMilliseconds, Is.LessThan(150), "a worker kept spinning between rounds");
     }
 
     [Test]
