@@ -3,7 +3,10 @@ using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training;
 
-/// <summary>The mini-batches of one epoch, gathered one after another into <see cref="Batches"/>.</summary>
+/// <summary>
+/// The mini-batches of one epoch, gathered one after another into <see cref="Batches"/>, and where in the epoch they
+/// are, which a checkpoint saves and a resumed run restores.
+/// </summary>
 internal interface IEpochBatches
 {
     /// <summary>Holds the current mini-batch.</summary>
@@ -20,11 +23,7 @@ internal interface IEpochBatches
     /// until the next call (a parallel step copies their dense features after this returns).
     /// </summary>
     bool Next(Random random);
-}
 
-/// <summary>Epoch batches whose position in the epoch a checkpoint can save and a resumed run restore.</summary>
-internal interface IResumableBatches
-{
     /// <summary>Writes the epoch's row order and how far it has gone.</summary>
     void Write(BinaryWriter writer);
 
@@ -34,7 +33,7 @@ internal interface IResumableBatches
 }
 
 /// <summary>Every chosen row of an in-memory data set once per epoch, in a fresh seeded shuffle.</summary>
-internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int capacity) : IEpochBatches, IResumableBatches
+internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int capacity) : IEpochBatches
 {
     private int _next;
 

@@ -129,7 +129,9 @@ public sealed class MultiTaskTrainer
     /// <see cref="Fit(MultiTaskDataset, MultiTaskDataset?, IProgress{EpochReport}?, CancellationToken)"/> on them.
     /// Otherwise, without <paramref name="validation"/>, each row is held out with probability
     /// <see cref="TrainerOptions.ValidationFraction"/> (seeded by its position), and the first held-out rows, up to
-    /// the buffer's size, form the validation set.
+    /// the buffer's size, form the validation set. With <see cref="TrainerOptions.Checkpoint"/>, the first pass also
+    /// hashes every row (a resumed run must stream the same rows), and a resumed run reads the stream again up to the
+    /// checkpoint's position to refill the buffer as it was.
     /// </summary>
     /// <exception cref="ArgumentException">A row is invalid (its position is named), the stream has no rows, or the architecture prepares its labels from the whole data set (ESMM).</exception>
     public TrainingResult Fit(IRowStream train, int shuffleBufferRows, MultiTaskDataset? validation = null, IProgress<EpochReport>? progress = null,
@@ -138,15 +140,13 @@ public sealed class MultiTaskTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuffleBufferRows);
         _training.Checkpoint?.CheckStart();
-        var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault, cancellationToken);
+        var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault,
+            fingerprint: _training.Checkpoint is not null, cancellationToken);
         if (scan.AllRows is { } all)
             return Fit(all, validation, progress, cancellationToken);
         if (_training.Privacy.Enabled)
             throw new ArgumentException($"DP-SGD samples each step from all training rows at once, and these rows do not fit the shuffle buffer ({shuffleBufferRows:N0} rows): " +
                 "train in memory (a larger buffer) or without privacy.", nameof(train));
-        if (_training.Checkpoint is not null)
-            throw new ArgumentException($"Checkpoints are taken of in-memory training only, and these rows do not fit the shuffle buffer ({shuffleBufferRows:N0} rows): " +
-                "train in memory (a larger buffer) or without checkpoints.", nameof(train));
         if (_network is EsmmOptions)
             throw new ArgumentException("ESMM derives its CTCVR labels from the whole data set: train it in memory (no shuffle buffer).", nameof(train));
         var tasks = train.Tasks;
@@ -157,8 +157,11 @@ public sealed class MultiTaskTrainer
         int capacity = _training.BatchSize;
         using var epochs = new ShuffledStream(train, scan.Buffer, capacity, scan.TrainingRows, scan.IsHeldOut);
         var positiveWeights = tasks.Select((task, t) => PositiveWeight(task, scan.Positives[t], scan.Labelled[t])).ToArray();
+        var checkpoint = _training.Checkpoint is { } where
+            ? new CheckpointPlan(where, RunSignature.OfStream(_network, _training, tasks, train.Dimension, scan.Rows, scan.Fingerprint!, shuffleBufferRows, validation))
+            : null;
         return Train(tasks, train.Dimension, scan.Buffer.IsSparse ? scan.MeanValuesPerRow : null, epochs, validationSet, validationRows, positiveWeights,
-            new ResumableRandom(_training.SeedOrDefault), progress, cancellationToken);
+            new ResumableRandom(_training.SeedOrDefault), progress, cancellationToken, checkpoint: checkpoint);
     }
 
     private TrainingResult Train(IReadOnlyList<TaskDefinition> tasks, int dimension, double? firstLayerFanIn, IEpochBatches epochs,

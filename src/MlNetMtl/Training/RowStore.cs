@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using MlNetMtl.Data;
 
 namespace MlNetMtl.Training;
@@ -108,6 +110,27 @@ internal sealed class RowStore
         {
             target._labels[t][targetSlot] = _labels[t][slot];
             target._weights[t][targetSlot] = _weights[t][slot];
+        }
+    }
+
+    /// <summary>Adds <paramref name="slot"/>'s row — its features as stored, its labels and weights — to <paramref name="hash"/>.</summary>
+    public void AppendTo(IncrementalHash hash, int slot)
+    {
+        if (_sparse is null)
+        {
+            hash.AppendData(MemoryMarshal.AsBytes(_dense.AsSpan(slot * Dimension, Dimension)));
+        }
+        else
+        {
+            int count = _sparse.Count(slot);
+            hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in count)));
+            hash.AppendData(MemoryMarshal.AsBytes(_sparse.Indices(slot)));
+            hash.AppendData(MemoryMarshal.AsBytes(_sparse.Values(slot)));
+        }
+        for (int t = 0; t < _tasks.Count; t++)
+        {
+            hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(in _labels[t][slot])));
+            hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<float>(in _weights[t][slot])));
         }
     }
 

@@ -1,4 +1,5 @@
 using MlNetMtl.Data;
+using MlNetMtl.Training.Checkpoints;
 
 namespace MlNetMtl.Training;
 
@@ -7,15 +8,17 @@ namespace MlNetMtl.Training;
 /// stream's first rows; each mini-batch row is drawn uniformly from the buffer and its slot refilled with the
 /// stream's next row, until the stream ends and the buffer drains. Every training row is used once per epoch;
 /// memory is the buffer and one mini-batch, whatever the stream's length. Held-out rows are skipped. A batch's slots
-/// are refilled at the next call, so its rows stay in the buffer while it is trained on.
+/// are refilled at the next call, so its rows stay in the buffer while it is trained on. A checkpoint saves where the
+/// pass is and which stream row each slot holds; a resumed run reads the stream again up to there, keeping those rows.
 /// </summary>
 internal sealed class ShuffledStream : IEpochBatches, IDisposable
 {
     private readonly IRowStream _stream;
-    private readonly RowStore _store;
+    private readonly RowStore _store, _skipped;
     private readonly Func<long, bool> _heldOut;
     private readonly int _capacity;
     private readonly int[] _slots, _picks;
+    private readonly long[] _slotRows;
     private IRowReader? _reader;
     private long _ordinal;
     private int _active, _drawn;
@@ -29,9 +32,11 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
     {
         _stream = stream;
         _store = store;
+        _skipped = new RowStore(stream.Tasks, stream.Dimension, 1);
         _capacity = capacity;
         _heldOut = heldOut;
         _slots = new int[store.Capacity];
+        _slotRows = new long[store.Capacity];
         _picks = new int[capacity];
         Batches = new BatchGatherer(store.View, capacity);
         BatchesPerEpoch = (trainingRows + capacity - 1) / capacity;
@@ -42,11 +47,7 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
 
     public void BeginEpoch(Random random)
     {
-        _reader?.Dispose();
-        _reader = _stream.Open();
-        _ordinal = 0;
-        _active = 0;
-        _drawn = 0;
+        Reopen();
         while (_active < _slots.Length && ReadTrainingRow(_active))
         {
             _slots[_active] = _active;
@@ -75,12 +76,67 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
         return true;
     }
 
+    /// <summary>Writes the pass's position, the slots' order, and the stream row each slot in the buffer holds.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_ordinal);
+        writer.Write(_active);
+        writer.Write(_drawn);
+        writer.WriteInts(_slots);
+        writer.WriteLongs(_slotRows);
+    }
+
+    /// <summary>Reads the stream again from its start to the saved position, putting each row the buffer held back in its slot.</summary>
+    /// <exception cref="InvalidDataException">The position is not one of this stream's, or the stream ends before it.</exception>
+    public void Read(BinaryReader reader)
+    {
+        long position = reader.ReadInt64();
+        int active = reader.ReadInt32(), drawn = reader.ReadInt32();
+        reader.ReadInts(_slots, "shuffle-buffer slots");
+        reader.ReadLongs(_slotRows, "shuffle-buffer rows");
+        var damaged = new InvalidDataException("The checkpoint's position in the training stream is not one this run can reach: the file is damaged.");
+        if (position < 0 || active < 0 || drawn < 0 || (long)active + drawn > _slots.Length || !_slots.Order().SequenceEqual(Enumerable.Range(0, _slots.Length)))
+            throw damaged;
+        // The rows the buffer held, in stream order: each read back into its slot as the stream passes it.
+        var held = _slots[..active].Select(slot => (Row: _slotRows[slot], Slot: slot)).OrderBy(h => h.Row).ToArray();
+        if (held.Any(h => h.Row < 0 || h.Row >= position || _heldOut(h.Row)) || held.Zip(held.Skip(1)).Any(p => p.First.Row == p.Second.Row))
+            throw damaged;
+        Reopen();
+        int next = 0;
+        while (_ordinal < position)
+        {
+            bool kept = next < held.Length && held[next].Row == _ordinal;
+            bool read = kept ? _store.Read(_reader!, held[next++].Slot, _ordinal) : _skipped.Read(_reader!, 0, _ordinal);
+            if (!read)
+                throw new InvalidDataException($"The checkpoint was taken at row {position:N0} of the training stream, which now ends after {_ordinal:N0} rows: it is not the data of that run.");
+            _ordinal++;
+        }
+        _active = active;
+        _drawn = drawn;
+    }
+
+    /// <summary>Starts a pass from the stream's first row with an empty buffer.</summary>
+    private void Reopen()
+    {
+        _reader?.Dispose();
+        _reader = _stream.Open();
+        _ordinal = 0;
+        _active = 0;
+        _drawn = 0;
+    }
+
     /// <summary>Reads the stream's next training row into <paramref name="slot"/>, skipping held-out rows.</summary>
     private bool ReadTrainingRow(int slot)
     {
         while (_store.Read(_reader!, slot, _ordinal))
-            if (!_heldOut(_ordinal++))
+        {
+            long row = _ordinal++;
+            if (!_heldOut(row))
+            {
+                _slotRows[slot] = row;
                 return true;
+            }
+        }
         return false;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MlNetMtl.Data;
 
 namespace MlNetMtl.Training;
@@ -5,7 +6,8 @@ namespace MlNetMtl.Training;
 /// <summary>
 /// The first pass over a stream before training from it: counts the rows and each binary task's positives, keeps
 /// the first rows in the shuffle buffer (all of them when they fit, and training then runs in memory) and collects
-/// the validation rows held out by position. Memory: at most the buffer's rows twice.
+/// the validation rows held out by position, and — for a run that takes checkpoints — the SHA-256 of every row, which a
+/// resumed run must find again. Memory: at most the buffer's rows twice.
 /// </summary>
 internal sealed class StreamScan
 {
@@ -27,6 +29,10 @@ internal sealed class StreamScan
     public MultiTaskDataset? AllRows { get; private set; }
     /// <summary>The held-out rows kept for validation (up to the buffer's size), or null.</summary>
     public MultiTaskDataset? Validation { get; private set; }
+    /// <summary>Rows in the stream.</summary>
+    public long Rows { get; private set; }
+    /// <summary>SHA-256 of every row as stored (features, labels, weights), in hexadecimal; null unless asked for.</summary>
+    public string? Fingerprint { get; private set; }
     /// <summary>Rows not held out.</summary>
     public long TrainingRows { get; private set; }
     /// <summary>Positive labels (1) per task among the training rows.</summary>
@@ -50,14 +56,15 @@ internal sealed class StreamScan
         return (z >> 11) * (1.0 / (1UL << 53)) < _fraction;
     }
 
-    /// <summary>Scans <paramref name="stream"/> with a buffer of <paramref name="bufferRows"/> rows.</summary>
-    public static StreamScan Run(IRowStream stream, int bufferRows, double validationFraction, int seed, CancellationToken cancellationToken)
+    /// <summary>Scans <paramref name="stream"/> with a buffer of <paramref name="bufferRows"/> rows; with <paramref name="fingerprint"/>, hashes every row.</summary>
+    public static StreamScan Run(IRowStream stream, int bufferRows, double validationFraction, int seed, bool fingerprint, CancellationToken cancellationToken)
     {
         TaskDefinition.ValidateList(stream.Tasks, "stream");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stream.Dimension, "stream.Dimension");
         var scan = new StreamScan(new RowStore(stream.Tasks, stream.Dimension, bufferRows), validationFraction, seed, stream.Tasks.Count);
         var held = validationFraction > 0 ? new RowStore(stream.Tasks, stream.Dimension, bufferRows) : null;
         var spare = new RowStore(stream.Tasks, stream.Dimension, 1);
+        using var hash = fingerprint ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         int kept = 0, heldKept = 0;
         long rows = 0;
         using (var reader = stream.Open())
@@ -70,6 +77,8 @@ internal sealed class StreamScan
                 var (store, slot) = kept < bufferRows ? (scan.Buffer, kept) : (spare, 0);
                 if (!store.Read(reader, slot, rows))
                     break;
+                if (hash is not null)
+                    store.AppendTo(hash, slot);
                 if (store == scan.Buffer)
                     kept++;
                 if (scan.IsHeldOut(rows))
@@ -99,6 +108,8 @@ internal sealed class StreamScan
         }
         if (rows == 0)
             throw new ArgumentException("The training stream has no rows.", nameof(stream));
+        scan.Rows = rows;
+        scan.Fingerprint = hash is null ? null : Convert.ToHexString(hash.GetHashAndReset());
         if (rows <= bufferRows)
         {
             scan.AllRows = scan.Buffer.ToDataset((int)rows);

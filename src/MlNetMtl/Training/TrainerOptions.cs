@@ -142,7 +142,7 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// Checkpoints of the run every <see cref="Checkpoints.CheckpointOptions.EverySteps"/> steps, and whether this run resumes
-    /// from one (in-memory training; not with DP-SGD). Null takes none. Default null.
+    /// from one (in memory or streamed; not with DP-SGD). Null takes none. Default null.
     /// </summary>
     [NotASetting("where a run saves its progress, not the model: --checkpoint-every, --checkpoint and --resume on the command line")]
     public Checkpoints.CheckpointOptions? Checkpoint { get; init; }

@@ -43,7 +43,7 @@ internal sealed partial class TrainingSession
                 writer.WriteFloats(parameter.Value);
             _optimizer.Write(writer);
             _weighting.Write(writer);
-            ((IResumableBatches)_epochs).Write(writer);
+            _epochs.Write(writer);
             _random.Write(writer);
             writer.Write(generators.Length);
             foreach (var generator in generators)
@@ -94,7 +94,7 @@ internal sealed partial class TrainingSession
                 reader.ReadFloats(parameter.Value, $"parameter '{parameter.Name}'");
             _optimizer.Read(reader);
             _weighting.Read(reader);
-            ((IResumableBatches)_epochs).Read(reader);
+            _epochs.Read(reader);
             _random.Read(reader);
             ReadDropoutGenerators(reader);
             if (stream.Position != stream.Length)

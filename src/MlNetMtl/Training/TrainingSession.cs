@@ -77,8 +77,6 @@ internal sealed partial class TrainingSession : IDisposable
         _optimizer = Optimizers.Create(trainable, options);
         _totals = new EpochTotals(_tasks.Count);
         _checkpoint = checkpoint;
-        if (checkpoint is not null && epochs is not IResumableBatches)
-            throw new ArgumentException("Checkpoints are taken of in-memory training only; this run streams its rows through a shuffle buffer: train in memory, or without checkpoints.", nameof(options));
     }
 
     public void Dispose() => _parallel?.Dispose();

@@ -5,7 +5,8 @@ namespace MlNetMtl.Tests.Cli;
 
 /// <summary>
 /// <c>mlnet-mtl train --checkpoint-every N</c> killed with SIGKILL mid-run, then the same command with <c>--resume</c>:
-/// the model of the run never interrupted, to the bit; the checkpoint deleted once the model is saved.
+/// the model of the run never interrupted, to the bit — training in memory, or streamed through a shuffle buffer of a
+/// third of the rows; the checkpoint deleted once the model is saved.
 /// </summary>
 [NonParallelizable]
 public class ResumeCommandTests : TemporaryFolderTests
@@ -28,10 +29,12 @@ public class ResumeCommandTests : TemporaryFolderTests
         return output.ToString();
     }
 
-    [Test]
-    public void AKilledRun_ResumedFromItsCheckpoint_SavesTheUninterruptedModel()
+    [TestCase]
+    [TestCase("--shuffle-buffer-rows", "1000")]
+    public void AKilledRun_ResumedFromItsCheckpoint_SavesTheUninterruptedModel(params string[] reading)
     {
         string data = ClickLog.Write(Folder);
+        string[] Train(string model, params string[] more) => this.Train(model, [.. reading, .. more]);
         var (full, fullOutput) = CliProcess.Run(Train("full.zip"));
         Assert.That(full, Is.EqualTo(0), fullOutput);
 

@@ -112,7 +112,7 @@ public class StreamingTrainingTests
     }
 
     /// <summary>One "user" id of 50,000 and one "item" id of 1,000 per row, one-hot; task a is a property of the user, b of the item.</summary>
-    private static MultiTaskDataset WideSparse(int rows, int seed)
+    internal static MultiTaskDataset WideSparse(int rows, int seed)
     {
         const int users = 50_000, items = 1_000;
         var random = new Random(seed);

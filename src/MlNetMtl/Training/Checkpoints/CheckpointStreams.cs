@@ -14,6 +14,8 @@ internal static class CheckpointStreams
 
     public static void WriteInts(this BinaryWriter writer, ReadOnlySpan<int> values) => WriteValues(writer, values);
 
+    public static void WriteLongs(this BinaryWriter writer, ReadOnlySpan<long> values) => WriteValues(writer, values);
+
     /// <summary>Reads values <see cref="WriteFloats"/> wrote into <paramref name="destination"/>, which must be as long.</summary>
     /// <exception cref="InvalidDataException">The saved values are of another length (<paramref name="what"/> is named).</exception>
     public static void ReadFloats(this BinaryReader reader, Span<float> destination, string what) => ReadValues(reader, destination, what);
@@ -23,6 +25,9 @@ internal static class CheckpointStreams
 
     /// <exception cref="InvalidDataException">The saved values are of another length (<paramref name="what"/> is named).</exception>
     public static void ReadInts(this BinaryReader reader, Span<int> destination, string what) => ReadValues(reader, destination, what);
+
+    /// <exception cref="InvalidDataException">The saved values are of another length (<paramref name="what"/> is named).</exception>
+    public static void ReadLongs(this BinaryReader reader, Span<long> destination, string what) => ReadValues(reader, destination, what);
 
     /// <summary>Doubles of the length that was written.</summary>
     /// <exception cref="InvalidDataException">The length runs past the file's end.</exception>

@@ -18,7 +18,18 @@ internal sealed class RunSignature
     private RunSignature((string, string)[] entries) => _entries = entries;
 
     /// <summary>The signature of training a network of <paramref name="network"/> with <paramref name="options"/> on <paramref name="train"/>.</summary>
-    public static RunSignature Of(NetworkOptions network, TrainerOptions options, MultiTaskDataset train, MultiTaskDataset? validation)
+    public static RunSignature Of(NetworkOptions network, TrainerOptions options, MultiTaskDataset train, MultiTaskDataset? validation) =>
+        new([.. Settings(network, options, train.Tasks), .. Data(train.Rows, train.Features.Dimension, Fingerprint(train), options, validation)]);
+
+    /// <summary>
+    /// The signature of training on a stream of <paramref name="rows"/> rows whose SHA-256 is <paramref name="fingerprint"/>
+    /// through a shuffle buffer of <paramref name="shuffleBufferRows"/> rows (the buffer's size changes the rows' order).
+    /// </summary>
+    public static RunSignature OfStream(NetworkOptions network, TrainerOptions options, IReadOnlyList<TaskDefinition> tasks, int dimension, long rows,
+        string fingerprint, int shuffleBufferRows, MultiTaskDataset? validation) =>
+        new([.. Settings(network, options, tasks), ("shuffle buffer rows", shuffleBufferRows.ToString()), .. Data(rows, dimension, fingerprint, options, validation)]);
+
+    private static List<(string, string)> Settings(NetworkOptions network, TrainerOptions options, IReadOnlyList<TaskDefinition> tasks)
     {
         var entries = new List<(string, string)> { ("architecture", network.Architecture.ToString()) };
         entries.AddRange(Values(network));
@@ -29,13 +40,17 @@ internal sealed class RunSignature
             .Select(p => ($"imbalance of {p.Key}", $"positive weight {(p.Value.AutoPositiveWeight ? "auto" : p.Value.PositiveWeight.ToString("R"))}, " +
                 $"focal γ {p.Value.FocalGamma:R} α {p.Value.FocalAlpha?.ToString("R") ?? "none"}, negative rate {p.Value.NegativeSampleRate:R}")));
         entries.Add(("processes", (options.Distributed?.Size ?? 1).ToString()));
-        entries.Add(("tasks", string.Join(", ", train.Tasks.Select(t => $"{t.Name} ({t.Kind})"))));
-        entries.Add(("training rows", train.Rows.ToString()));
-        entries.Add(("feature width", train.Features.Dimension.ToString()));
-        entries.Add(("training data (SHA-256)", Fingerprint(train)));
-        entries.Add(("validation data (SHA-256)", validation is null ? $"a held-out {options.ValidationFraction:R} of the training rows" : Fingerprint(validation)));
-        return new RunSignature([.. entries]);
+        entries.Add(("tasks", string.Join(", ", tasks.Select(t => $"{t.Name} ({t.Kind})"))));
+        return entries;
     }
+
+    private static (string, string)[] Data(long rows, int dimension, string fingerprint, TrainerOptions options, MultiTaskDataset? validation) =>
+    [
+        ("training rows", rows.ToString()),
+        ("feature width", dimension.ToString()),
+        ("training data (SHA-256)", fingerprint),
+        ("validation data (SHA-256)", validation is null ? $"a held-out {options.ValidationFraction:R} of the training rows" : Fingerprint(validation)),
+    ];
 
     private static IEnumerable<(string, string)> Values(object options) =>
         Setting.Of(options.GetType()).Select(s => ("--" + s.Flag, Setting.Format(s.Get(options))));

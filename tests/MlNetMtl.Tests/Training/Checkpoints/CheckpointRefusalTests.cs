@@ -1,3 +1,4 @@
+using MlNetMtl.Data;
 using MlNetMtl.Networks.Architectures;
 using MlNetMtl.Training;
 using MlNetMtl.Training.Checkpoints;
@@ -81,8 +82,26 @@ public class CheckpointRefusalTests : TemporaryFolderTests
             Privacy = new MlNetMtl.Training.Privacy.PrivacyOptions { Epsilon = 4 },
         }), Throws.ArgumentException.With.Message.Contains("DP-SGD"));
 
+    private TrainingResult FitStream(TrainerOptions options, MultiTaskDataset data, int buffer) =>
+        new MultiTaskTrainer(Network, options).Fit(new DatasetRowStream(data), shuffleBufferRows: buffer);
+
     [Test]
-    public void StreamedTrainingLargerThanItsBuffer_IsRefused() =>
-        Assert.That(() => new MultiTaskTrainer(Network, Options(new CheckpointOptions(CheckpointPath))).Fit(new DatasetRowStream(ShardedTrainingData.Dense(500)), shuffleBufferRows: 100),
-            Throws.ArgumentException.With.Message.Contains("in-memory training only"));
+    public void ResumingAStreamedRun_OnAStreamOfOtherRows_IsRefused_NamingIt()
+    {
+        FitStream(Options(new CheckpointOptions(CheckpointPath) { EverySteps = 5 }), ShardedTrainingData.Dense(500), buffer: 100);
+        var changed = ShardedTrainingData.Dense(500);
+        changed.Labels[0][321] = 1 - changed.Labels[0][321];
+        Assert.That(() => FitStream(Options(new CheckpointOptions(CheckpointPath) { Resume = true }), changed, buffer: 100),
+            Throws.ArgumentException.With.Message.Contains("training data (SHA-256)"));
+    }
+
+    [Test]
+    public void ResumingAStreamedRun_WithAnotherBuffer_OrInMemory_IsRefused_NamingIt()
+    {
+        FitStream(Options(new CheckpointOptions(CheckpointPath) { EverySteps = 5 }), ShardedTrainingData.Dense(500), buffer: 100);
+        var resume = Options(new CheckpointOptions(CheckpointPath) { Resume = true });
+        Assert.That(() => FitStream(resume, ShardedTrainingData.Dense(500), buffer: 120),
+            Throws.ArgumentException.With.Message.Contains("shuffle buffer rows 100; this run has 120"));
+        Assert.That(() => Fit(resume), Throws.ArgumentException.With.Message.Contains("shuffle buffer rows 100; this run has none"));
+    }
 }

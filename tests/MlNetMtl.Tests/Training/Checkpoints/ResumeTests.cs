@@ -53,7 +53,7 @@ public class ResumeTests : TemporaryFolderTests
     }
 
     /// <summary>Reports on the training thread (Progress&lt;T&gt; would post them to the thread pool, too late to stop at the epoch's end).</summary>
-    private sealed class Synchronous(Action<EpochReport> report) : IProgress<EpochReport>
+    internal sealed class Synchronous(Action<EpochReport> report) : IProgress<EpochReport>
     {
         public void Report(EpochReport value) => report(value);
     }
