@@ -12,7 +12,8 @@ namespace MlNetMtl.Tests.Training.Checkpoints;
 /// <summary>
 /// A run interrupted after a checkpoint and resumed from it ends with the weights and history of the run never
 /// interrupted, to the bit — one thread or two, dense, one-hot or embedding input, dropout, negative sampling, learned
-/// loss weights, Adam or momentum, over simulated processes — and checkpoints themselves change nothing.
+/// loss weights, Adam or momentum, over simulated processes (in memory or streamed) — and checkpoints themselves change
+/// nothing.
 /// </summary>
 public class ResumeTests : TemporaryFolderTests
 {
@@ -96,11 +97,16 @@ public class ResumeTests : TemporaryFolderTests
         Assert.That(TrainingHelpers.Bits(run.Fit(checkpoint with { Resume = true }).Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)));
     }
 
-    [Test]
-    public void OverSimulatedProcesses_AResumedRun_EndsWithTheUninterruptedWeights()
+    /// <param name="bufferRows">Streams the rows through a shuffle buffer of this many rows (fewer than the data's); null trains in memory.</param>
+    [TestCase(null)]
+    [TestCase(900)]
+    public void OverSimulatedProcesses_AResumedRun_EndsWithTheUninterruptedWeights(int? bufferRows)
     {
         var run = Case("TwoThreadsEmbedding") with { Options = Base with { Threads = 1 } };
-        var plain = new MultiTaskTrainer(run.Network, Base with { Threads = 2 }, run.Fields).Fit(run.Data);
+        TrainingResult Fit(MultiTaskTrainer trainer, IProgress<EpochReport>? progress = null, CancellationToken token = default) => bufferRows is { } rows
+            ? trainer.Fit(new DatasetRowStream(run.Data), rows, progress: progress, cancellationToken: token)
+            : trainer.Fit(run.Data, progress: progress, cancellationToken: token);
+        var plain = Fit(new MultiTaskTrainer(run.Network, Base with { Threads = 2 }, run.Fields));
         var checkpoint = new CheckpointOptions(Path.Combine(Folder, "run.checkpoint")) { EverySteps = 7 };
 
         TrainingResult[] Processes(CheckpointOptions options, int stopAfterEpoch)
@@ -110,8 +116,8 @@ public class ResumeTests : TemporaryFolderTests
             var ranks = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
             {
                 var progress = new Synchronous(report => { if (report.Epoch == stopAfterEpoch) stop.Cancel(); });
-                return new MultiTaskTrainer(run.Network, run.Options with { Distributed = new ThreadCommunicator(hub, rank), Checkpoint = options }, run.Fields)
-                    .Fit(run.Data, progress: progress, cancellationToken: stop.Token);
+                return Fit(new MultiTaskTrainer(run.Network, run.Options with { Distributed = new ThreadCommunicator(hub, rank), Checkpoint = options }, run.Fields),
+                    progress, stop.Token);
             })).ToArray();
             try
             {
