@@ -95,7 +95,8 @@ internal static class TrainCommand
             if (checkpointing is not null)
             {
                 run.Checkpoint = checkpointing.Path;
-                run.Progress(checkpointing.Resume ? $"Resuming the run of checkpoint {checkpointing.Path}." : $"Checkpoints every {checkpointing.EverySteps:N0} steps to {checkpointing.Path}; should this run be stopped, the same command with --resume continues it.");
+                string streamed = options.ShuffleBufferRows is null ? "" : " Rows streamed through a shuffle buffer are read again up to the checkpoint's position first.";
+                run.Progress(checkpointing.Resume ? $"Resuming the run of checkpoint {checkpointing.Path}.{streamed}" : $"Checkpoints every {checkpointing.EverySteps:N0} steps to {checkpointing.Path}; should this run be stopped, the same command with --resume continues it.");
             }
             var clock = Stopwatch.StartNew();
             var model = dataset.Featurizer.AppendCacheCheckpoint(ml).Append(ml.MultiTask().Network(options)).Fit(dataset.Data);

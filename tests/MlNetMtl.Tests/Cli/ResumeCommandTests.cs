@@ -58,6 +58,7 @@ public class ResumeCommandTests : TemporaryFolderTests
         var (exit, output) = CliProcess.Run(Train("run.zip", "--resume"));
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain($"Resuming the run of checkpoint {checkpoint}."));
+        Assert.That(output.Contains("read again up to the checkpoint's position", StringComparison.Ordinal), Is.EqualTo(reading.Length > 0), "a streamed run says it reads its rows again");
         Assert.That(output, Does.Contain($"Deleted checkpoint {checkpoint}: the model is saved."));
         Assert.That(File.Exists(checkpoint), Is.False);
         Assert.That(ClickLog.Predictions(model, data), Is.EqualTo(ClickLog.Predictions(Path.Combine(Folder, "full.zip"), data)));
