@@ -28,8 +28,10 @@ internal interface IEpochBatches
     void Write(BinaryWriter writer);
 
     /// <summary>Continues from the position <see cref="Write"/> wrote.</summary>
+    /// <param name="reader">The checkpoint.</param>
+    /// <param name="cancellationToken">Stops a restore that reads the data again.</param>
     /// <exception cref="InvalidDataException">The position is of another run.</exception>
-    void Read(BinaryReader reader);
+    void Read(BinaryReader reader, CancellationToken cancellationToken);
 }
 
 /// <summary>Every chosen row of an in-memory data set once per epoch, in a fresh seeded shuffle.</summary>
@@ -62,7 +64,7 @@ internal sealed class InMemoryBatches(MultiTaskDataset data, int[] rows, int cap
         writer.Write(_next);
     }
 
-    public void Read(BinaryReader reader)
+    public void Read(BinaryReader reader, CancellationToken cancellationToken)
     {
         reader.ReadInts(rows, "training rows in the epoch's order");
         _next = reader.ReadInt32();

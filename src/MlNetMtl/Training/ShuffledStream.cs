@@ -88,7 +88,7 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
 
     /// <summary>Reads the stream again from its start to the saved position, putting each row the buffer held back in its slot.</summary>
     /// <exception cref="InvalidDataException">The position is not one of this stream's, or the stream ends before it.</exception>
-    public void Read(BinaryReader reader)
+    public void Read(BinaryReader reader, CancellationToken cancellationToken)
     {
         long position = reader.ReadInt64();
         int active = reader.ReadInt32(), drawn = reader.ReadInt32();
@@ -105,6 +105,8 @@ internal sealed class ShuffledStream : IEpochBatches, IDisposable
         int next = 0;
         while (_ordinal < position)
         {
+            if ((_ordinal & 0xFFF) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
             bool kept = next < held.Length && held[next].Row == _ordinal;
             bool read = kept ? _store.Read(_reader!, held[next++].Slot, _ordinal) : _skipped.Read(_reader!, 0, _ordinal);
             if (!read)

@@ -57,7 +57,7 @@ internal sealed partial class TrainingSession
     /// <summary>Restores the state of the checkpoint the options name; returns the epoch it was taken in.</summary>
     /// <exception cref="ArgumentException">The checkpoint is of another run (the first difference is named).</exception>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, or is damaged.</exception>
-    private int ReadCheckpoint()
+    private int ReadCheckpoint(CancellationToken cancellationToken)
     {
         string path = _checkpoint!.Options.Path;
         try
@@ -94,7 +94,7 @@ internal sealed partial class TrainingSession
                 reader.ReadFloats(parameter.Value, $"parameter '{parameter.Name}'");
             _optimizer.Read(reader);
             _weighting.Read(reader);
-            _epochs.Read(reader);
+            _epochs.Read(reader, cancellationToken);
             _random.Read(reader);
             ReadDropoutGenerators(reader);
             if (stream.Position != stream.Length)

@@ -85,7 +85,7 @@ internal sealed partial class TrainingSession : IDisposable
     {
         bool stoppedEarly = false;
         // A resumed run continues the epoch its checkpoint was taken in, from the data position and state it saved.
-        int resumedEpoch = _checkpoint is { Options.Resume: true } ? ReadCheckpoint() : 0;
+        int resumedEpoch = _checkpoint is { Options.Resume: true } ? ReadCheckpoint(cancellationToken) : 0;
         for (int epoch = Math.Max(1, resumedEpoch); epoch <= _options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();

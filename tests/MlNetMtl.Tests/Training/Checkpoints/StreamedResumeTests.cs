@@ -58,4 +58,49 @@ public class StreamedResumeTests : TemporaryFolderTests
         Assert.That(resumed.Epochs.Select(e => e.ValidationLoss.ToArray()), Is.EqualTo(plain.Epochs.Select(e => e.ValidationLoss.ToArray())), "validation losses");
         Assert.That(Directory.GetFiles(Folder), Is.EquivalentTo(new[] { path }), "no temporary file is left");
     }
+
+    [Test]
+    public void StoppedWhileReadingTheStreamAgain_AResumeLeavesTheCheckpointForTheNextTry()
+    {
+        var run = Case("DenseOneThreadDropout");
+        string path = Path.Combine(Folder, "run.checkpoint");
+        var checkpoint = new CheckpointOptions(path) { EverySteps = 7 };
+        run.Fit(checkpoint);
+        var saved = File.ReadAllBytes(path);
+        using var stop = new CancellationTokenSource();
+        // The first pass scans; the second is the resume reading the rows again: stopped as it opens.
+        var stream = new OpenCounting(new DatasetRowStream(run.Data), opened => { if (opened == 2) stop.Cancel(); });
+        var trainer = new MultiTaskTrainer(run.Network, run.Options with { Checkpoint = checkpoint with { Resume = true } });
+        Assert.That(() => trainer.Fit(stream, run.BufferRows, cancellationToken: stop.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(stream.Opened, Is.EqualTo(2), "stopped in the resume's reading, before any training pass");
+        Assert.That(stream.RowsRead, Is.EqualTo(run.Data.Rows), "the resume read none of the ~5,000 rows before the checkpoint's position");
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(saved));
+    }
+
+    /// <summary>A stream that tells how many times it has been opened and how many rows were read.</summary>
+    private sealed class OpenCounting(IRowStream inner, Action<int> opened) : IRowStream
+    {
+        public int Opened { get; private set; }
+        public long RowsRead { get; private set; }
+        public IReadOnlyList<TaskDefinition> Tasks => inner.Tasks;
+        public int Dimension => inner.Dimension;
+
+        public IRowReader Open()
+        {
+            opened(++Opened);
+            return new Counting(inner.Open(), this);
+        }
+
+        private sealed class Counting(IRowReader reader, OpenCounting stream) : IRowReader
+        {
+            public bool Read(RowFeatures features, Span<float> labels, Span<float> weights)
+            {
+                bool read = reader.Read(features, labels, weights);
+                stream.RowsRead += read ? 1 : 0;
+                return read;
+            }
+
+            public void Dispose() => reader.Dispose();
+        }
+    }
 }
