@@ -108,8 +108,8 @@ public class MpiTrainingTests(MpiTrainingTests.Mpi mpi) : TemporaryFolderTests
         var (code, text, took) = Finish(job, job.StandardOutput.ReadToEndAsync(), error, TimeSpan.FromSeconds(60));
         TestContext.Out.WriteLine($"ended {took.TotalSeconds:F1} s after SIG{signal}, exit {code}:\n{text}");
         Assert.That(text, Does.Contain(message).IgnoreCase);
-        Assert.That(code, exit < 0 ? Is.Not.EqualTo(0) : Is.EqualTo(exit));
-        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(30)), "well within the timeout and mpiexec's own clean-up");
+        Assert.That(code, exit < 0 ? Is.Not.EqualTo(0) : Is.EqualTo(exit), text);
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(30)), $"well within the timeout and mpiexec's own clean-up:\n{text}");
         Assert.That(File.Exists(Path.Combine(Folder, "faulty.zip")), Is.False, "no model was written");
         try
         {
