@@ -70,7 +70,7 @@ internal static class TrainCommand
             string? startPath = parse.GetValue(warmStart) is { } startFile ? CliPaths.Input(startFile, "--warm-start") : null;
             string? vectorsPath = parse.GetValue(pretrained) is { } vectors ? CliPaths.Input(vectors, "--pretrained") : null;
             string path = CliPaths.Output(parse.GetValue(output)!, "--output", datasetPath, testPath, startPath, vectorsPath);
-            var checkpointing = Checkpointing(parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(checkpoint), path, defaults,
+            var checkpointing = Checkpointing(parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(checkpoint), path, defaults, run.Writes,
                 datasetPath, testPath, startPath, vectorsPath);
             var recipe = training.Recipe(parse);
             var freeze = recipe.Values.TryGet(TrainerSettings.Find("freeze")!, out var mode) ? (FreezeMode)mode! : FreezeMode.None;
@@ -133,9 +133,10 @@ internal static class TrainCommand
 
     /// <summary>
     /// The run's checkpoints, or null without <c>--checkpoint-every</c> or <c>--resume</c>; checked now (the file exists to
-    /// resume, or does not to start afresh; its folder is writable) rather than after the data are loaded.
+    /// resume, or does not to start afresh; its folder is writable) rather than after the data are loaded — by the process
+    /// that <paramref name="writes"/> them only: on resume it sends the file to the others, which may run on hosts without it.
     /// </summary>
-    private static CheckpointOptions? Checkpointing(int? every, bool resume, FileInfo? file, string output, CheckpointOptions defaults, params string?[] inputs)
+    private static CheckpointOptions? Checkpointing(int? every, bool resume, FileInfo? file, string output, CheckpointOptions defaults, bool writes, params string?[] inputs)
     {
         if (every is null && !resume)
         {
@@ -147,7 +148,8 @@ internal static class TrainCommand
             throw new ArgumentException($"--checkpoint-every {every} must be a number of steps ≥ 1.");
         string path = CliPaths.Output(file ?? new FileInfo(output + ".checkpoint"), "--checkpoint", [.. inputs, output]);
         var checkpoint = defaults with { Path = path, EverySteps = every ?? defaults.EverySteps, Resume = resume };
-        checkpoint.CheckStart();
+        if (writes)
+            checkpoint.CheckStart();
         return checkpoint;
     }
 

@@ -54,7 +54,7 @@ public sealed class MultiTaskTrainer
         ArgumentNullException.ThrowIfNull(train);
         if (validation is not null)
             CheckCompatible(train, validation);
-        _training.Checkpoint?.CheckStart();
+        CheckCheckpointStart();
         var users = train.Users;
         train = _network.PrepareData(train);
         validation = validation is null ? null : _network.PrepareData(validation);
@@ -76,6 +76,16 @@ public sealed class MultiTaskTrainer
         if (_training is { ForgetUnseenSlots: true, WarmStart: null, Pretrained: null } && privacy is null)
             ForgetUnseenSlots(result.Network, SeenSlots(train.Features, trainRows));
         return result;
+    }
+
+    /// <summary>
+    /// Throws when the checkpoint cannot be resumed or would be overwritten — in the process that writes checkpoints only
+    /// (rank 0 of several): on resume it sends the file to the others, which may run on hosts without it.
+    /// </summary>
+    private void CheckCheckpointStart()
+    {
+        if (_training.Distributed is not { Rank: > 0 })
+            _training.Checkpoint?.CheckStart();
     }
 
     /// <summary>Throws when no training row names a domain: the domain column is empty, or not what the layout says.</summary>
@@ -139,7 +149,7 @@ public sealed class MultiTaskTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuffleBufferRows);
-        _training.Checkpoint?.CheckStart();
+        CheckCheckpointStart();
         var scan = StreamScan.Run(train, shuffleBufferRows, validation is null ? _training.ValidationFraction : 0, _training.SeedOrDefault,
             fingerprint: _training.Checkpoint is not null, cancellationToken);
         if (scan.AllRows is { } all)

@@ -62,7 +62,7 @@ internal sealed partial class TrainingSession
         string path = _checkpoint!.Options.Path;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = OpenCheckpoint(path);
             using var reader = new BinaryReader(stream);
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
                 throw new InvalidDataException("it is not an MlNetMtl checkpoint.");
@@ -109,6 +109,21 @@ internal sealed partial class TrainingSession
         {
             throw new InvalidDataException($"Checkpoint '{path}': {char.ToLowerInvariant(e.Message[0])}{e.Message[1..]}", e);
         }
+    }
+
+    /// <summary>
+    /// The checkpoint's bytes: the file's, or — over several processes — rank 0's file sent to every process, so that
+    /// processes on hosts without it (no shared disk) resume too.
+    /// </summary>
+    private Stream OpenCheckpoint(string path)
+    {
+        if (_distributed is null)
+            return File.OpenRead(path);
+        var communicator = _distributed.Communicator;
+        byte[] mine = communicator.Rank == 0 ? File.ReadAllBytes(path) : [], all = [];
+        var counts = new int[communicator.Size];
+        communicator.AllGather(mine, mine.Length, ref all, counts, $"the checkpoint '{path}' (rank 0's file)");
+        return new MemoryStream(all, 0, counts[0], writable: false);
     }
 
     /// <summary>

@@ -98,9 +98,11 @@ public class ResumeTests : TemporaryFolderTests
     }
 
     /// <param name="bufferRows">Streams the rows through a shuffle buffer of this many rows (fewer than the data's); null trains in memory.</param>
-    [TestCase(null)]
-    [TestCase(900)]
-    public void OverSimulatedProcesses_AResumedRun_EndsWithTheUninterruptedWeights(int? bufferRows)
+    /// <param name="ownDisks">Rank 1's checkpoint path is in a folder of its own, which never holds the file (hosts without a shared disk): rank 0 sends it.</param>
+    [TestCase(null, false)]
+    [TestCase(900, false)]
+    [TestCase(null, true)]
+    public void OverSimulatedProcesses_AResumedRun_EndsWithTheUninterruptedWeights(int? bufferRows, bool ownDisks)
     {
         var run = Case("TwoThreadsEmbedding") with { Options = Base with { Threads = 1 } };
         TrainingResult Fit(MultiTaskTrainer trainer, IProgress<EpochReport>? progress = null, CancellationToken token = default) => bufferRows is { } rows
@@ -108,6 +110,7 @@ public class ResumeTests : TemporaryFolderTests
             : trainer.Fit(run.Data, progress: progress, cancellationToken: token);
         var plain = Fit(new MultiTaskTrainer(run.Network, Base with { Threads = 2 }, run.Fields));
         var checkpoint = new CheckpointOptions(Path.Combine(Folder, "run.checkpoint")) { EverySteps = 7 };
+        string rank1Folder = Directory.CreateDirectory(Path.Combine(Folder, "rank1")).FullName;
 
         TrainingResult[] Processes(CheckpointOptions options, int stopAfterEpoch)
         {
@@ -116,7 +119,8 @@ public class ResumeTests : TemporaryFolderTests
             var ranks = Enumerable.Range(0, 2).Select(rank => Task.Run(() =>
             {
                 var progress = new Synchronous(report => { if (report.Epoch == stopAfterEpoch) stop.Cancel(); });
-                return Fit(new MultiTaskTrainer(run.Network, run.Options with { Distributed = new ThreadCommunicator(hub, rank), Checkpoint = options }, run.Fields),
+                var own = ownDisks && rank == 1 ? options with { Path = Path.Combine(rank1Folder, "run.checkpoint") } : options;
+                return Fit(new MultiTaskTrainer(run.Network, run.Options with { Distributed = new ThreadCommunicator(hub, rank), Checkpoint = own }, run.Fields),
                     progress, stop.Token);
             })).ToArray();
             try
@@ -131,6 +135,7 @@ public class ResumeTests : TemporaryFolderTests
         }
 
         Assert.That(Processes(checkpoint, stopAfterEpoch: 2), Is.Empty, "interrupted");
+        Assert.That(Directory.GetFiles(rank1Folder), Is.Empty, "rank 0 alone writes");
         var resumed = Processes(checkpoint with { Resume = true }, stopAfterEpoch: 0);
         Assert.That(TrainingHelpers.Bits(resumed[0].Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "rank 0");
         Assert.That(TrainingHelpers.Bits(resumed[1].Network), Is.EqualTo(TrainingHelpers.Bits(plain.Network)), "rank 1");
