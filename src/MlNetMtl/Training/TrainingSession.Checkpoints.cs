@@ -112,19 +112,12 @@ internal sealed partial class TrainingSession
     }
 
     /// <summary>
-    /// The checkpoint's bytes: the file's, or — over several processes — rank 0's file sent to every process, so that
-    /// processes on hosts without it (no shared disk) resume too.
+    /// The checkpoint's bytes: the file's, or — over several processes — rank 0's file sent to every process as they read
+    /// it, so that processes on hosts without it (no shared disk) resume too.
     /// </summary>
-    private Stream OpenCheckpoint(string path)
-    {
-        if (_distributed is null)
-            return File.OpenRead(path);
-        var communicator = _distributed.Communicator;
-        byte[] mine = communicator.Rank == 0 ? File.ReadAllBytes(path) : [], all = [];
-        var counts = new int[communicator.Size];
-        communicator.AllGather(mine, mine.Length, ref all, counts, $"the checkpoint '{path}' (rank 0's file)");
-        return new MemoryStream(all, 0, counts[0], writable: false);
-    }
+    private Stream OpenCheckpoint(string path) => _distributed is null
+        ? File.OpenRead(path)
+        : new Distributed.RankZeroFile(_distributed.Communicator, path, $"checkpoint '{path}' (rank 0's file)");
 
     /// <summary>
     /// Every dropout generator besides the session's own, in worker or rank order; with several processes each sends
