@@ -9,14 +9,24 @@ namespace MlNetMtl.Cli;
 internal sealed class CliOutput
 {
     private readonly TextWriter _out;
+    private readonly bool _launched;
 
-    /// <summary>Output to <paramref name="writer"/> (default: the console's standard output).</summary>
+    /// <summary>
+    /// Output to <paramref name="writer"/> (default: the console's standard output). A log file or pipe — or a process an
+    /// MPI launcher started, whose output it forwards through a terminal of its own — gets lines unwrapped, and the
+    /// latter plain text.
+    /// </summary>
     public CliOutput(TextWriter? writer = null)
     {
         _out = writer ?? System.Console.Out;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
-        if (System.Console.IsOutputRedirected)
-            Console.Profile.Width = 200; // a log file or pipe: do not wrap lines at the default 80 columns
+        // Under a launcher, styles would reach the log as escape codes: the console's colour calls write them to the
+        // launcher's terminal (and set it up first), so output is written uncoloured, through no colour call at all.
+        _launched = Training.Distributed.Mpi.Launched;
+        Console = AnsiConsole.Create(_launched
+            ? new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out), Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No }
+            : new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
+        if (_launched || System.Console.IsOutputRedirected)
+            Console.Profile.Width = 200; // do not wrap lines at the default 80 columns
     }
 
     public IAnsiConsole Console { get; }
@@ -143,7 +153,10 @@ internal sealed class CliOutput
             string weights = report.TaskWeights.Any(w => Math.Abs(w - 1) > 1e-9) ? $"  weights [{string.Join("  ", report.TaskWeights.Select((w, t) => $"{tasks[t]} {w:F3}"))}]" : "";
             string privacy = report.Privacy is { } spent ? $"  ε {spent.Epsilon:F2}" : "";
             string text = $"train [{Losses(report.TrainingLoss)}]{validation}{weights}{privacy}";
-            output.Console.MarkupLine($"  epoch [bold]{report.Epoch,3}[/]  {Markup.Escape(text)}  [grey]{report.Elapsed.TotalSeconds:F2} s[/]");
+            if (output._launched)
+                output.Line($"  epoch {report.Epoch,3}  {text}  {report.Elapsed.TotalSeconds:F2} s");
+            else
+                output.Console.MarkupLine($"  epoch [bold]{report.Epoch,3}[/]  {Markup.Escape(text)}  [grey]{report.Elapsed.TotalSeconds:F2} s[/]");
         }
     }
 }

@@ -76,6 +76,10 @@ public class MpiTrainingTests(MpiTrainingTests.Mpi mpi) : TemporaryFolderTests
         var (exit, output, _) = Finish(job, job.StandardOutput.ReadToEndAsync(), job.StandardError.ReadToEndAsync(), TimeSpan.FromMinutes(3));
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Rank 0 of 2 processes; each trains on its shard of every mini-batch."));
+        // Open MPI forwards a rank's output through a terminal: the log gets no colour codes (the runtime's one keypad
+        // sequence as the process starts aside), and epoch lines unwrapped.
+        Assert.That(Regex.Replace(output, "\u001b(\\[\\?1h|=)", "").Contains('\u001b', StringComparison.Ordinal), Is.False, output.Replace("\u001b", "ESC"));
+        Assert.That(Regex.Matches(output, "epoch +[0-9]+ .*train .*validation .* s").Count, Is.EqualTo(3), output);
         Assert.That(Regex.Count(output, "Saved the model"), Is.EqualTo(1), "rank 0 alone writes");
         var (threads, threadsOutput) = CliProcess.Run(Train("threads.zip", 3, "--encoder", encoder, "--architecture", architecture, "--threads", "2"));
         Assert.That(threads, Is.EqualTo(0), threadsOutput);
