@@ -9,8 +9,7 @@ namespace MlNetMtl.Training;
 /// for at most <see cref="DefaultSpinTime"/> — a training step's rounds follow each other closer than that, and a
 /// blocked thread takes microseconds to wake (WorkerPoolBenchmarks: a round of two ~50 µs parts with an ~85 µs serial gap
 /// after it, 1.01 of the calling thread's time alone when waiting threads block, 0.98 when they spin) — then blocks, so
-/// an idle pool takes no processor time.
-/// A round allocates nothing.
+/// an idle pool takes no processor time. A round allocates nothing.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -19,14 +18,13 @@ internal sealed class WorkerPool : IDisposable
     private readonly CountdownEvent _finished = new(0);
     private readonly Func<bool>[] _started;
     private readonly Func<bool> _allFinished;
+    private readonly long _spinTicks;
     private Action<int>? _work;
     private Exception? _failure;
     private bool _disposed;
 
     /// <summary>How long a waiting thread spins before it blocks, unless the pool is told otherwise.</summary>
     public static readonly TimeSpan DefaultSpinTime = TimeSpan.FromMicroseconds(100);
-
-    private readonly long _spinTicks;
 
     /// <param name="workers">Parts a round can run at once, the calling thread included.</param>
     /// <param name="spinTime">How long a waiting thread spins before it blocks (null: <see cref="DefaultSpinTime"/>; zero: it blocks at once).</param>
