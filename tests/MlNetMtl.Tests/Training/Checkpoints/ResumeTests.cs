@@ -46,15 +46,19 @@ public class ResumeTests : TemporaryFolderTests
     };
 
     /// <summary>Trains <paramref name="run"/> until the end of epoch <paramref name="epochs"/>, then stops it before its next step.</summary>
-    private static void Interrupt(Run run, CheckpointOptions checkpoint, int epochs)
+    private static void Interrupt(Run run, CheckpointOptions checkpoint, int epochs) =>
+        Interrupt((token, progress) => run.Fit(checkpoint, token, progress), epochs);
+
+    /// <summary>Runs <paramref name="fit"/> until the end of epoch <paramref name="epochs"/>, then stops it before its next step.</summary>
+    internal static void Interrupt(Func<CancellationToken, IProgress<EpochReport>, TrainingResult> fit, int epochs)
     {
         using var stop = new CancellationTokenSource();
         var progress = new Synchronous(report => { if (report.Epoch == epochs) stop.Cancel(); });
-        Assert.That(() => run.Fit(checkpoint, stop.Token, progress), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(() => fit(stop.Token, progress), Throws.InstanceOf<OperationCanceledException>());
     }
 
     /// <summary>Reports on the training thread (Progress&lt;T&gt; would post them to the thread pool, too late to stop at the epoch's end).</summary>
-    internal sealed class Synchronous(Action<EpochReport> report) : IProgress<EpochReport>
+    private sealed class Synchronous(Action<EpochReport> report) : IProgress<EpochReport>
     {
         public void Report(EpochReport value) => report(value);
     }
