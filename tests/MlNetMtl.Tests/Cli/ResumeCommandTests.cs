@@ -54,6 +54,14 @@ public class ResumeCommandTests : TemporaryFolderTests
         Assert.That(refused, Is.EqualTo(1));
         Assert.That(refusal.Trim(), Does.StartWith($"error: Checkpoint '{checkpoint}' was saved by a run with --learning-rate 0.001; this run has 0.003.").And.Not.Contain("\n"));
         Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(saved));
+        if (reading.Length > 0)
+        {
+            // A streamed run resumed in memory (the flag forgotten): refused the same way.
+            var (inMemory, _, inMemoryRefusal) = CliProcess.RunSeparately(null, this.Train("run.zip", "--resume"));
+            Assert.That(inMemory, Is.EqualTo(1));
+            Assert.That(inMemoryRefusal.Trim(), Does.StartWith($"error: Checkpoint '{checkpoint}' was saved by a run with shuffle buffer rows {reading[1]}; this run has none.").And.Not.Contain("\n"));
+            Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(saved));
+        }
 
         var (exit, output) = CliProcess.Run(Train("run.zip", "--resume"));
         Assert.That(exit, Is.EqualTo(0), output);
